@@ -1,0 +1,62 @@
+package dev.saccade.kernels.cpu;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The fixed worker pool every CPU kernel runs on, sized to the cores ({@code -Dsaccade.threads=N} overrides).
+ *
+ * <pre>{@code
+ * CpuThreads.parallelFor(0, rows, 16, (lo, hi) -> { for (int r = lo; r < hi; r++) work(r); });
+ * }</pre>
+ */
+public final class CpuThreads {
+    /** A half-open range of work items {@code [lo, hi)}. */
+    @FunctionalInterface
+    public interface RangeTask { void run(int lo, int hi); }
+
+    private static final int THREADS = Integer.getInteger("saccade.threads",
+            Runtime.getRuntime().availableProcessors());
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
+        Thread t = new Thread(r, "saccade-cpu");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
+
+    private CpuThreads() {}
+
+    /** Number of threads kernels split their work into. */
+    public static int threads() { return THREADS; }
+
+    /**
+     * Runs {@code task} over {@code [start, end)} split into at most {@link #threads()} contiguous chunks of at least
+     * {@code grain} items; the calling thread takes one chunk. Nested calls run inline on the caller.
+     */
+    public static void parallelFor(int start, int end, int grain, RangeTask task) {
+        int n = end - start;
+        if (n <= 0) return;
+        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || IN_WORKER.get()) { task.run(start, end); return; }
+        CountDownLatch done = new CountDownLatch(chunks - 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int c = 1; c < chunks; c++) {
+            int lo = start + (int) ((long) n * c / chunks), hi = start + (int) ((long) n * (c + 1) / chunks);
+            POOL.execute(() -> {
+                IN_WORKER.set(true);
+                try { task.run(lo, hi); } catch (Throwable e) { failure.compareAndSet(null, e); }
+                finally { IN_WORKER.set(false); done.countDown(); }
+            });
+        }
+        IN_WORKER.set(true);
+        try { task.run(start, start + (int) ((long) n / chunks)); }
+        finally { IN_WORKER.set(false); }
+        try { done.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IllegalStateException(e); }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error er) throw er;
+        if (t != null) throw new IllegalStateException(t);
+    }
+}
