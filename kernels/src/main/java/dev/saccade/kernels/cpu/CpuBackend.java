@@ -1,0 +1,178 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.Device;
+import dev.saccade.tensor.HostStorage;
+import dev.saccade.tensor.Shape;
+import dev.saccade.tensor.Storage;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.ConvParams;
+import dev.saccade.tensor.ops.PoolParams;
+import dev.saccade.tensor.ops.ReduceOp;
+import dev.saccade.tensor.ops.UnaryOp;
+
+/**
+ * The CPU backend: Java heap arrays, Vector API kernels with scalar twins ({@code -Dsaccade.cpu.simd=false}),
+ * and a fixed worker pool ({@link CpuThreads}). Always available.
+ */
+public final class CpuBackend implements Backend {
+    @Override public String name() { return "cpu"; }
+    @Override public Device device() { return Device.CPU; }
+    @Override public int priority() { return 0; }
+    @Override public boolean isAvailable() { return true; }
+    @Override public String unavailableReason() { return ""; }
+
+    private Tensor alloc(DType dtype, Shape shape) { return Tensor.wrap(allocate(dtype, shape.numel()), shape, this); }
+
+    private static Tensor contiguous(Tensor t) { return t.isContiguous() ? t : t.contiguous(); }
+
+    // ---- memory
+    @Override public Storage allocate(DType dtype, int length) { return HostStorage.allocate(dtype, length); }
+    @Override public Storage upload(HostStorage host) { return host; }
+
+    @Override public HostStorage download(Storage storage) {
+        HostStorage h = (HostStorage) storage;
+        HostStorage copy = HostStorage.allocate(h.dtype(), h.length());
+        switch (h.dtype()) {
+            case F32 -> System.arraycopy(h.floats(), 0, copy.floats(), 0, h.length());
+            case F64 -> System.arraycopy(h.doubles(), 0, copy.doubles(), 0, h.length());
+            case I32 -> System.arraycopy(h.ints(), 0, copy.ints(), 0, h.length());
+            case I64 -> System.arraycopy(h.longs(), 0, copy.longs(), 0, h.length());
+        }
+        return copy;
+    }
+
+    @Override public void copy(Tensor src, Tensor dst) { CpuElementwise.copy(src, dst); }
+    @Override public void fill(Tensor dst, double value) { CpuElementwise.fill(dst, value); }
+
+    // ---- elementwise
+    @Override public Tensor unary(UnaryOp op, Tensor x, double alpha) {
+        Tensor y = alloc(x.dtype(), x.shape());
+        CpuElementwise.unary(op, x, y, alpha);
+        return y;
+    }
+
+    @Override public Tensor unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, double alpha) {
+        Tensor gx = alloc(gy.dtype(), gy.shape());
+        CpuElementwise.unaryBackward(op, x, y, gy, gx, alpha);
+        return gx;
+    }
+
+    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        Tensor out = alloc(a.dtype(), a.shape());
+        CpuElementwise.binary(op, a, b, out);
+        return out;
+    }
+
+    @Override public void axpy(double alpha, Tensor src, Tensor dst) { CpuElementwise.axpy(alpha, src, dst); }
+
+    // ---- reductions
+    @Override public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        int[] keep = x.shape().toArray();
+        for (int a : axes) keep[a] = 1;
+        Tensor out = alloc(x.dtype(), Shape.of(keep));
+        CpuReduce.reduce(op, x, axes, out);
+        return out;
+    }
+
+    @Override public Tensor argReduce(ReduceOp op, Tensor x, int axis) {
+        int[] keep = x.shape().toArray();
+        keep[axis] = 1;
+        Tensor out = alloc(DType.I64, Shape.of(keep));
+        CpuReduce.argReduce(op, x, axis, out);
+        return out;
+    }
+
+    @Override public Tensor softmax(Tensor x, boolean log) {
+        Tensor out = alloc(x.dtype(), x.shape());
+        CpuReduce.softmax(contiguous(x), log, out);
+        return out;
+    }
+
+    @Override public Tensor softmaxBackward(Tensor y, Tensor gy, boolean log) {
+        Tensor out = alloc(gy.dtype(), gy.shape());
+        CpuReduce.softmaxBackward(contiguous(y), contiguous(gy), log, out);
+        return out;
+    }
+
+    // ---- linear algebra
+    @Override public Tensor matmul(Tensor a, Tensor b) {
+        Tensor out = alloc(a.dtype(), Shape.of(a.dim(0), a.dim(1), b.dim(2)));
+        int[] as = a.layout().strides(), bs = b.layout().strides();
+        Tensor aa = CpuMatmul.leading(as, a.dim(1), a.dim(2)) == null ? a.contiguous() : a;
+        Tensor bb = CpuMatmul.leading(bs, b.dim(1), b.dim(2)) == null ? b.contiguous() : b;
+        CpuMatmul.matmul(aa, bb, out);
+        return out;
+    }
+
+    // ---- convolution and pooling
+    @Override public Tensor conv(Tensor x, Tensor w, Tensor bias, ConvParams p) { return CpuConvolution.conv(this, x, w, bias, p); }
+    @Override public Tensor convBackwardData(Tensor gy, Tensor w, Shape xShape, ConvParams p) { return CpuConvolution.backwardData(this, gy, w, xShape, p); }
+    @Override public Tensor convBackwardFilter(Tensor x, Tensor gy, Shape wShape, ConvParams p) { return CpuConvolution.backwardFilter(this, x, gy, wShape, p); }
+    @Override public Tensor[] maxPool(Tensor x, PoolParams p) { return CpuPooling.maxPool(this, x, p); }
+    @Override public Tensor maxPoolBackward(Tensor gy, Tensor argmax, Shape xShape, PoolParams p) { return CpuPooling.maxPoolBackward(this, gy, argmax, xShape, p); }
+    @Override public Tensor avgPool(Tensor x, PoolParams p) { return CpuPooling.avgPool(this, x, p); }
+    @Override public Tensor avgPoolBackward(Tensor gy, Shape xShape, PoolParams p) { return CpuPooling.avgPoolBackward(this, gy, xShape, p); }
+    @Override public Tensor adaptiveAvgPool(Tensor x, int[] outSize) { return CpuPooling.adaptiveAvgPool(this, x, outSize); }
+    @Override public Tensor adaptiveAvgPoolBackward(Tensor gy, Shape xShape) { return CpuPooling.adaptiveAvgPoolBackward(this, gy, xShape); }
+
+    // ---- temporal
+    @Override public Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse) {
+        Tensor out = alloc(x.dtype(), x.shape());
+        CpuTemporal.shift(contiguous(x), frames, foldDiv, inverse, out);
+        return out;
+    }
+
+    @Override public Tensor frameDifferenceM2a(Tensor x, int frames) {
+        Tensor out = alloc(x.dtype(), x.shape());
+        CpuTemporal.m2a(contiguous(x), frames, out);
+        return out;
+    }
+
+    @Override public Tensor frameDifferenceM2aBackward(Tensor gy, int frames) {
+        Tensor out = alloc(gy.dtype(), gy.shape());
+        CpuTemporal.m2aBackward(contiguous(gy), frames, out);
+        return out;
+    }
+
+    @Override public Tensor frameDifferenceAction(Tensor a, Tensor b, int frames) {
+        Tensor out = alloc(a.dtype(), a.shape());
+        CpuTemporal.action(contiguous(a), contiguous(b), frames, out);
+        return out;
+    }
+
+    @Override public Tensor[] frameDifferenceActionBackward(Tensor gy, int frames) {
+        Tensor ga = alloc(gy.dtype(), gy.shape()), gb = alloc(gy.dtype(), gy.shape());
+        CpuTemporal.actionBackward(contiguous(gy), frames, ga, gb);
+        return new Tensor[] {ga, gb};
+    }
+
+    // ---- indexing
+    @Override public Tensor indexSelect(Tensor x, int axis, Tensor indices) {
+        int[] d = x.shape().toArray();
+        d[axis] = indices.numel();
+        Tensor out = alloc(x.dtype(), Shape.of(d));
+        CpuIndex.indexSelect(contiguous(x), axis, indices.toLongArray(), out);
+        return out;
+    }
+
+    @Override public Tensor indexAdd(Shape shape, int axis, Tensor indices, Tensor src) {
+        Tensor out = alloc(src.dtype(), shape);
+        CpuIndex.indexAdd(shape.toArray(), axis, indices.toLongArray(), contiguous(src), out);
+        return out;
+    }
+
+    @Override public Tensor gather(Tensor x, int axis, Tensor indices) {
+        Tensor out = alloc(x.dtype(), indices.shape());
+        CpuIndex.gather(contiguous(x), axis, contiguous(indices), out);
+        return out;
+    }
+
+    @Override public Tensor scatterAdd(Shape shape, int axis, Tensor indices, Tensor src) {
+        Tensor out = alloc(src.dtype(), shape);
+        CpuIndex.scatterAdd(shape.toArray(), axis, contiguous(indices), contiguous(src), out);
+        return out;
+    }
+}

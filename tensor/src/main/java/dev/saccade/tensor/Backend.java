@@ -1,0 +1,96 @@
+package dev.saccade.tensor;
+
+import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.ConvParams;
+import dev.saccade.tensor.ops.PoolParams;
+import dev.saccade.tensor.ops.ReduceOp;
+import dev.saccade.tensor.ops.UnaryOp;
+
+/**
+ * The primitives a device implements; everything in saccade's tensor layer is built from these.
+ * Implementations are found with {@link java.util.ServiceLoader} (see {@link Backends}).
+ *
+ * <p>Contract: inputs may have any layout (views, broadcast strides of 0); outputs are new contiguous tensors
+ * with no autograd history. Shapes are checked by the ops before they call a backend.
+ */
+public interface Backend {
+    /** Short name ({@code cpu}, {@code cuda}). */
+    String name();
+    /** The device whose storage this backend computes on. */
+    Device device();
+    /** Higher wins when several backends are available and none is asked for. */
+    int priority();
+    /** False when this backend cannot run on this machine; {@link #unavailableReason()} says why. */
+    boolean isAvailable();
+    String unavailableReason();
+
+    // ---- memory
+    /** A zero-filled buffer. */
+    Storage allocate(DType dtype, int length);
+    /** Copies host data onto this backend's device. */
+    Storage upload(HostStorage host);
+    /** Copies a storage of this backend to the host. */
+    HostStorage download(Storage storage);
+    /** Copies {@code src} into the view {@code dst} (same shape; dtype converted), element by element. */
+    void copy(Tensor src, Tensor dst);
+    /** Sets every element of the view {@code dst} to {@code value}. */
+    void fill(Tensor dst, double value);
+
+    // ---- elementwise
+    /** {@code y = op(x; alpha)}. */
+    Tensor unary(UnaryOp op, Tensor x, double alpha);
+    /** {@code gx = op'(x, y; alpha) · gy}. */
+    Tensor unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gy, double alpha);
+    /** {@code out = op(a, b)}; a and b have the same shape (broadcasting is already applied as stride-0 views). */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+    /** In place {@code dst += alpha · src} (same shape); used by optimizers and gradient accumulation. */
+    void axpy(double alpha, Tensor src, Tensor dst);
+
+    // ---- reductions
+    /** Reduces over {@code axes} (sorted, distinct), keeping them with size 1. */
+    Tensor reduce(ReduceOp op, Tensor x, int[] axes);
+    /** Index (I64) of the max or min along {@code axis}, kept with size 1; first occurrence wins. */
+    Tensor argReduce(ReduceOp op, Tensor x, int axis);
+    /** Softmax (or log-softmax) over the last axis. */
+    Tensor softmax(Tensor x, boolean log);
+    /** Gradient of softmax (or log-softmax) over the last axis, given its output y. */
+    Tensor softmaxBackward(Tensor y, Tensor gy, boolean log);
+
+    // ---- linear algebra
+    /** Batched product: a (B, M, K) · b (B, K, N) → (B, M, N); batch strides may be 0 (broadcast). */
+    Tensor matmul(Tensor a, Tensor b);
+
+    // ---- convolution and pooling, on (N, C, *spatial) with weights (C_out, C_in/groups, *kernel)
+    Tensor conv(Tensor x, Tensor w, Tensor biasOrNull, ConvParams p);
+    Tensor convBackwardData(Tensor gy, Tensor w, Shape xShape, ConvParams p);
+    Tensor convBackwardFilter(Tensor x, Tensor gy, Shape wShape, ConvParams p);
+    /** Max pooling; returns {output, argmax (I32, flat index within each (n, c) plane)}. */
+    Tensor[] maxPool(Tensor x, PoolParams p);
+    Tensor maxPoolBackward(Tensor gy, Tensor argmax, Shape xShape, PoolParams p);
+    Tensor avgPool(Tensor x, PoolParams p);
+    Tensor avgPoolBackward(Tensor gy, Shape xShape, PoolParams p);
+    /** Adaptive average pooling to {@code outSize} per spatial axis (PyTorch's floor/ceil bins). */
+    Tensor adaptiveAvgPool(Tensor x, int[] outSize);
+    Tensor adaptiveAvgPoolBackward(Tensor gy, Shape xShape);
+
+    // ---- temporal ops on (N·T, C, H, W)
+    /** TSM shift, or with {@code inverse} its backward. */
+    Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse);
+    /** M2A motion {@code x[t+1] − x[t]}, last frame {@code −x[T−1]}. */
+    Tensor frameDifferenceM2a(Tensor x, int frames);
+    Tensor frameDifferenceM2aBackward(Tensor gy, int frames);
+    /** ACTION-Net ME {@code a[t+1] − b[t]}, zero last frame. */
+    Tensor frameDifferenceAction(Tensor a, Tensor b, int frames);
+    /** Returns {ga, gb}. */
+    Tensor[] frameDifferenceActionBackward(Tensor gy, int frames);
+
+    // ---- indexing
+    /** {@code out = x.index_select(axis, indices)}; indices I64 or I32, 1-d. */
+    Tensor indexSelect(Tensor x, int axis, Tensor indices);
+    /** Backward of index_select: zeros of {@code shape} with {@code src} rows added at {@code indices}. */
+    Tensor indexAdd(Shape shape, int axis, Tensor indices, Tensor src);
+    /** {@code out[i][j] = x[i][idx[i][j]]} along {@code axis} (torch.gather). */
+    Tensor gather(Tensor x, int axis, Tensor indices);
+    /** Backward of gather: zeros of {@code shape} with src scattered-added (torch.scatter_add). */
+    Tensor scatterAdd(Shape shape, int axis, Tensor indices, Tensor src);
+}
