@@ -1,0 +1,243 @@
+package dev.saccade.kernels.cpu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ConvKernelsTest {
+
+    static Stream<Arguments> geometries() {
+        return Stream.of(
+                Arguments.of("2d 3x3 pad1 odd H/W", ConvGeometry.conv2d(2, 3, 5, 7, 9, 3, 1, 1)),
+                Arguments.of("2d 3x3 stride2 pad1", ConvGeometry.conv2d(3, 4, 6, 9, 11, 3, 2, 1)),
+                Arguments.of("2d 3x3 dilation2 pad2", ConvGeometry.conv2d(2, 3, 4, 9, 10, 3, 1, 2).withDilation(2)),
+                Arguments.of("2d groups2 mixed stride/pad", ConvGeometry.of(2, 4, 6, 2, new int[]{7, 8}, new int[]{3, 3},
+                        new int[]{1, 2}, new int[]{1, 0}, new int[]{1, 1})),
+                Arguments.of("2d 7x7 stride2 pad3 stem", ConvGeometry.conv2d(1, 3, 4, 15, 13, 7, 2, 3)),
+                Arguments.of("2d 3x1 non-square", ConvGeometry.of(2, 3, 4, 1, new int[]{6, 7}, new int[]{3, 1},
+                        new int[]{1, 1}, new int[]{1, 0}, new int[]{1, 1})),
+                Arguments.of("2d 1x1 pointwise", ConvGeometry.conv2d(2, 6, 5, 7, 9, 1, 1, 0)),
+                Arguments.of("2d 1x1 pointwise groups2", ConvGeometry.conv2d(2, 6, 4, 5, 7, 1, 1, 0).withGroups(2)),
+                Arguments.of("2d 1x1 stride2", ConvGeometry.conv2d(2, 4, 3, 7, 9, 1, 2, 0)),
+                Arguments.of("2d batch 5 split over threads", ConvGeometry.conv2d(5, 3, 4, 6, 7, 3, 1, 1)),
+                Arguments.of("depthwise 3x3 wide rows", ConvGeometry.conv2d(2, 5, 5, 5, 37, 3, 1, 1).withGroups(5)),
+                Arguments.of("depthwise 3x3 stride2", ConvGeometry.conv2d(2, 4, 4, 9, 11, 3, 2, 1).withGroups(4)),
+                Arguments.of("depthwise dilation2", ConvGeometry.conv2d(2, 3, 3, 8, 21, 3, 1, 2).withDilation(2).withGroups(3)),
+                Arguments.of("depthwise batch 5", ConvGeometry.conv2d(5, 2, 2, 6, 19, 5, 1, 2).withGroups(2)),
+                Arguments.of("grouped multiplier 2 (not depthwise)", ConvGeometry.conv2d(2, 3, 6, 7, 7, 3, 1, 1).withGroups(3)),
+                Arguments.of("1d k3 pad1", ConvGeometry.conv1d(3, 4, 5, 11, 3, 1, 1)),
+                Arguments.of("1d depthwise k3 pad1", ConvGeometry.conv1d(3, 6, 6, 19, 3, 1, 1).withGroups(6)),
+                Arguments.of("1d stride2 dilation2", ConvGeometry.of(2, 3, 2, 1, new int[]{13}, new int[]{3},
+                        new int[]{2}, new int[]{2}, new int[]{2})),
+                Arguments.of("3d 1 channel 3x3x3 pad1", ConvGeometry.conv3d(2, 1, 4, 5, 6, 7, 3, 1, 1)),
+                Arguments.of("3d (3,1,1) stride (1,2,2)", ConvGeometry.of(2, 3, 4, 1, new int[]{4, 7, 7},
+                        new int[]{3, 1, 1}, new int[]{1, 2, 2}, new int[]{1, 0, 0}, new int[]{1, 1, 1})),
+                Arguments.of("3d depthwise", ConvGeometry.conv3d(2, 3, 3, 4, 5, 19, 3, 1, 1).withGroups(3)),
+                Arguments.of("3d pointwise", ConvGeometry.conv3d(2, 4, 3, 3, 5, 5, 1, 1, 0)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void forwardMatchesScalarTwin(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode());
+        float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), b = random(r, g.cOut());
+        float[] y = new float[g.outputLength()], ref = new float[g.outputLength()];
+        ConvKernels.forward(g, x, w, b, y);
+        ConvKernels.forwardScalar(g, x, w, b, ref);
+        assertClose(ref, y, 1e-4, name + " forward");
+        ConvKernels.forward(g, x, w, null, y);
+        ConvKernels.forwardScalar(g, x, w, null, ref);
+        assertClose(ref, y, 1e-4, name + " forward without bias");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void backwardsMatchScalarTwins(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 1);
+        float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), gy = random(r, g.outputLength());
+        float[] gx = filled(g.inputLength(), 7f), gxRef = new float[g.inputLength()];   // stale values must be overwritten
+        ConvKernels.backwardData(g, gy, w, gx);
+        ConvKernels.backwardDataScalar(g, gy, w, gxRef);
+        assertClose(gxRef, gx, 1e-4, name + " backwardData");
+
+        float[] gw = filled(g.weightLength(), 7f), gwRef = new float[g.weightLength()];
+        ConvKernels.backwardFilter(g, x, gy, gw);
+        ConvKernels.backwardFilterScalar(g, x, gy, gwRef);
+        assertClose(gwRef, gw, 1e-4, name + " backwardFilter");
+
+        float[] gb = filled(g.cOut(), 7f), gbRef = new float[g.cOut()];
+        ConvKernels.backwardBias(g, gy, gb);
+        ConvKernels.backwardBiasScalar(g, gy, gbRef);
+        assertClose(gbRef, gb, 1e-4, name + " backwardBias");
+    }
+
+    /** {@code <conv(x, w), gy> == <x, backwardData(gy, w)> == <w, backwardFilter(x, gy)>}, in double. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void adjointIdentityOnScalarReference(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 2);
+        double[] x = randomD(r, g.inputLength()), w = randomD(r, g.weightLength()), gy = randomD(r, g.outputLength());
+        double[] y = new double[g.outputLength()], gx = new double[g.inputLength()], gw = new double[g.weightLength()];
+        ConvKernels.forwardScalar(g, x, w, null, y);
+        ConvKernels.backwardDataScalar(g, gy, w, gx);
+        ConvKernels.backwardFilterScalar(g, x, gy, gw);
+        double lhs = dot(y, gy), viaData = dot(x, gx), viaFilter = dot(w, gw);
+        double scale = 1 + Math.abs(lhs);
+        assertEquals(lhs, viaData, 1e-10 * scale, name + ": <conv(x,w), gy> vs <x, backwardData(gy,w)>");
+        assertEquals(lhs, viaFilter, 1e-10 * scale, name + ": <conv(x,w), gy> vs <w, backwardFilter(x,gy)>");
+        // bias: <b·1, gy> == <b, backwardBias(gy)>
+        double[] b = randomD(r, g.cOut()), yb = new double[g.outputLength()], gb = new double[g.cOut()];
+        ConvKernels.forwardScalar(g, x, w, b, yb);
+        ConvKernels.backwardBiasScalar(g, gy, gb);
+        assertEquals(dot(yb, gy) - lhs, dot(b, gb), 1e-10 * (1 + Math.abs(dot(yb, gy))), name + " bias adjoint");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void adjointIdentityOnFastPaths(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 3);
+        float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), gy = random(r, g.outputLength());
+        float[] y = new float[g.outputLength()], gx = new float[g.inputLength()], gw = new float[g.weightLength()];
+        ConvKernels.forward(g, x, w, null, y);
+        ConvKernels.backwardData(g, gy, w, gx);
+        ConvKernels.backwardFilter(g, x, gy, gw);
+        double lhs = dot(y, gy), viaData = dot(x, gx), viaFilter = dot(w, gw);
+        double scale = 1 + sumAbsProducts(y, gy);
+        assertEquals(lhs, viaData, 1e-5 * scale, name + " fast adjoint (data)");
+        assertEquals(lhs, viaFilter, 1e-5 * scale, name + " fast adjoint (filter)");
+    }
+
+    // ---------------------------------------------------------------- the definition itself, by hand
+
+    @Test
+    void windowSumsByHand() {
+        float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};                         // (1, 1, 3, 3)
+        float[] y = new float[4];
+        ConvKernels.forward(ConvGeometry.conv2d(1, 1, 1, 3, 3, 2, 1, 0), x, new float[]{1, 1, 1, 1}, new float[]{1}, y);
+        assertArrayEquals(new float[]{13, 17, 25, 29}, y);                  // window sums + bias 1
+        // 3×3 ones, stride 2, padding 1: each output sees a 2×2 corner of the input
+        ConvKernels.forward(ConvGeometry.conv2d(1, 1, 1, 3, 3, 3, 2, 1), x, filled(9, 1f), null, y);
+        assertArrayEquals(new float[]{12, 16, 24, 28}, y);
+        // 2×2 kernel, dilation 2: the four corners
+        float[] one = new float[1];
+        ConvKernels.forward(ConvGeometry.conv2d(1, 1, 1, 3, 3, 2, 1, 0).withDilation(2), x, filled(4, 1f), null, one);
+        assertEquals(1 + 3 + 7 + 9, one[0]);
+        // cross-correlation, not convolution: a kernel (1, 0) picks the left element
+        float[] row = new float[2];
+        ConvKernels.forward(ConvGeometry.conv1d(1, 1, 1, 3, 2, 1, 0), new float[]{5, 6, 7}, new float[]{1, 0}, null, row);
+        assertArrayEquals(new float[]{5, 6}, row);
+    }
+
+    @Test
+    void groupsSeeOnlyTheirChannels() {
+        // C_in = C_out = 2, groups 2, 1×1 weights (2, 3): y0 = 2·x0, y1 = 3·x1; groups 1 would mix them
+        float[] x = {1, 2, 10, 20};                                          // (1, 2, 1, 2)
+        float[] y = new float[4];
+        ConvKernels.forward(ConvGeometry.conv2d(1, 2, 2, 1, 2, 1, 1, 0).withGroups(2), x, new float[]{2, 3}, null, y);
+        assertArrayEquals(new float[]{2, 4, 30, 60}, y);
+        // a grouped 3×3 goes through im2col: same rule
+        float[] x2 = new float[2 * 9];
+        for (int i = 0; i < 9; i++) { x2[i] = 1; x2[9 + i] = 100; }
+        float[] w2 = new float[2 * 9];
+        w2[4] = 2; w2[9 + 4] = 3;                                            // centre taps
+        float[] y2 = new float[2 * 9];
+        ConvKernels.forward(ConvGeometry.conv2d(1, 2, 2, 3, 3, 3, 1, 1).withGroups(2), x2, w2, null, y2);
+        for (int i = 0; i < 9; i++) { assertEquals(2, y2[i]); assertEquals(300, y2[9 + i]); }
+    }
+
+    @Test
+    void outputSizeFollowsPyTorchFormula() {
+        ConvGeometry g = ConvGeometry.of(1, 1, 1, 1, new int[]{10, 11, 56}, new int[]{3, 2, 7},
+                new int[]{2, 3, 2}, new int[]{0, 1, 3}, new int[]{2, 1, 1});
+        // floor((10 + 0 − 4 − 1)/2) + 1 = 3; floor((11 + 2 − 1 − 1)/3) + 1 = 4; floor((56 + 6 − 6 − 1)/2) + 1 = 28
+        assertArrayEquals(new int[]{3, 4, 28}, g.outputSize());
+        assertEquals(2L * 8 * 64 * 56 * 56 * 64 * 9, ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1).flops());
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    @Test
+    void badGeometryNamesTheField() {
+        assertMessage("groups", () -> ConvGeometry.conv2d(1, 6, 4, 5, 5, 3, 1, 1).withGroups(4));
+        assertMessage("padding[1]", () -> ConvGeometry.of(1, 1, 1, 1, new int[]{5, 5}, new int[]{3, 3},
+                new int[]{1, 1}, new int[]{0, -1}, new int[]{1, 1}));
+        assertMessage("stride", () -> ConvGeometry.conv2d(1, 1, 1, 5, 5, 3, 0, 1));
+        assertMessage("kernel must have 2 entries", () -> ConvGeometry.of(1, 1, 1, 1, new int[]{5, 5}, new int[]{3},
+                new int[]{1, 1}, new int[]{0, 0}, new int[]{1, 1}));
+        assertMessage("output size along spatial axis 1", () -> ConvGeometry.conv2d(1, 1, 1, 5, 2, 3, 1, 0));
+        assertMessage("rank", () -> ConvGeometry.of(1, 1, 1, 1, new int[4], new int[4], new int[4], new int[4], new int[4]));
+        assertMessage("C_in", () -> ConvGeometry.conv2d(1, 0, 1, 5, 5, 3, 1, 1));
+    }
+
+    @Test
+    void wrongBufferLengthNamesTheBuffer() {
+        ConvGeometry g = ConvGeometry.conv2d(2, 3, 4, 5, 5, 3, 1, 1);
+        float[] x = new float[g.inputLength()], w = new float[g.weightLength()], y = new float[g.outputLength()];
+        assertMessage("x (N, C_in, D, H, W) has length 10", () -> ConvKernels.forward(g, new float[10], w, null, y));
+        assertMessage("bias (C_out)", () -> ConvKernels.forward(g, x, w, new float[3], y));
+        assertMessage("gw (C_out", () -> ConvKernels.backwardFilter(g, x, y, new float[1]));
+        assertMessage("gx (N, C_in", () -> ConvKernels.backwardData(g, y, w, new float[1]));
+        assertMessage("gb (C_out)", () -> ConvKernels.backwardBias(g, y, new float[1]));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+    }
+
+    static void assertClose(float[] expected, float[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double maxDiff = 0;
+        int at = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]) / (1 + Math.abs(expected[i]));
+            if (!(d <= maxDiff)) { maxDiff = d; at = i; }
+        }
+        assertTrue(maxDiff <= tol, what + ": max relative difference " + maxDiff + " at " + at
+                + (at >= 0 ? " (expected " + expected[at] + ", got " + actual[at] + ")" : ""));
+    }
+
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    static double[] randomD(Random r, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextDouble() * 2 - 1;
+        return a;
+    }
+
+    static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+        return s;
+    }
+
+    static double sumAbsProducts(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += Math.abs((double) a[i] * b[i]);
+        return s;
+    }
+}
