@@ -365,6 +365,15 @@ public final class Tensor {
     public Tensor expand(int... shape) { return new Expand(Shape.of(shape)).apply(this); }
     /** A row-major copy, or this tensor when already contiguous. */
     public Tensor contiguous() { return isContiguous() ? this : new Contiguous().apply(this); }
+    /**
+     * A contiguous tensor whose elements start at storage index 0 (this one, or a copy): what kernels that take
+     * raw buffers need.
+     */
+    public Tensor contiguousFromZero() {
+        if (isContiguous() && layout.offset() == 0) return this;
+        return dev.saccade.tensor.ops.Contiguous.copy(this);
+    }
+
     /** Zero (or {@code value}) padding: {@code pads[2i], pads[2i+1]} before/after axis i. */
     public Tensor pad(int[] pads, double value) { return new Pad(pads, value).apply(this); }
     public Tensor indexSelect(int axis, Tensor indices) { return new IndexSelect(axis).apply(this, indices); }

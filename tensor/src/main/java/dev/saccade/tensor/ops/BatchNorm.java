@@ -1,0 +1,105 @@
+package dev.saccade.tensor.ops;
+
+import dev.saccade.tensor.ShapeException;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.Function;
+
+/**
+ * Batch normalisation in training mode over every axis but the channel axis 1 of (N, C, *S)
+ * (Ioffe &amp; Szegedy 2015, Alg. 1; {@code torch.nn.functional.batch_norm(training=True)}):
+ * {@code x̂ = (x − μ_B) / sqrt(σ²_B + ε)}, {@code y = γ x̂ + β}, with the biased batch variance. When running
+ * statistics are given they are updated in place as PyTorch does:
+ * {@code running = (1 − momentum)·running + momentum·stat}, with the unbiased variance {@code σ²_B · M/(M−1)}.
+ * Backward with M = N·|S|: {@code gβ = Σ g}, {@code gγ = Σ g x̂},
+ * {@code gx = γ/(M·sqrt(σ²+ε)) · (M g − gβ − x̂ gγ)}.
+ * Evaluation mode is a plain affine map with the running statistics (see {@code Functional.batchNorm}).
+ */
+public final class BatchNorm extends Function {
+    private final double eps, momentum;
+    private final Tensor runningMean, runningVar;
+    private Tensor xhat, invStd, gamma;
+    private int[] axes;
+    private int count;
+
+    /** Running statistics may be null (then nothing is tracked). */
+    public BatchNorm(double eps, double momentum, Tensor runningMean, Tensor runningVar) {
+        this.eps = eps;
+        this.momentum = momentum;
+        this.runningMean = runningMean;
+        this.runningVar = runningVar;
+    }
+
+    @Override public String name() { return "batch_norm"; }
+
+    /** Shape (1, C, 1, …) for broadcasting a per-channel vector over x. */
+    static int[] channelShape(Tensor x) {
+        int[] s = new int[x.rank()];
+        java.util.Arrays.fill(s, 1);
+        s[1] = x.dim(1);
+        return s;
+    }
+
+    static int[] nonChannelAxes(Tensor x) {
+        int[] axes = new int[x.rank() - 1];
+        axes[0] = 0;
+        for (int i = 2; i < x.rank(); i++) axes[i - 1] = i;
+        return axes;
+    }
+
+    @Override protected Tensor[] backward(Tensor g) {
+        Tensor gBeta = g.sum(true, axes);                       // (1, C, 1, …)
+        Tensor gGamma = g.mul(xhat).sum(true, axes);
+        Tensor gx = null;
+        if (needsGrad(0)) {
+            Tensor scale = invStd.div(count);
+            if (gamma != null) scale = scale.mul(gamma.reshape(channelShape(g)));
+            gx = g.mul(count).sub(gBeta).sub(xhat.mul(gGamma)).mul(scale);
+        }
+        int c = g.dim(1);
+        Tensor[] out = new Tensor[inputs().length];
+        out[0] = gx;
+        if (out.length > 1 && needsGrad(1)) out[1] = gGamma.reshape(c);
+        if (out.length > 2 && needsGrad(2)) out[2] = gBeta.reshape(c);
+        return out;
+    }
+
+    @Override protected Tensor forward(Tensor... in) {
+        Tensor x = in[0];
+        gamma = in.length > 1 ? in[1] : null;
+        Tensor beta = in.length > 2 ? in[2] : null;
+        Checks.sameKind(name(), x, gamma, beta);
+        Checks.floating(name(), x);
+        if (x.rank() < 2) throw new ShapeException(name() + ": input must be (N, C, …), got " + x.shape());
+        int c = x.dim(1);
+        for (Tensor p : new Tensor[] {gamma, beta, runningMean, runningVar}) {
+            if (p != null && (p.rank() != 1 || p.dim(0) != c)) throw new ShapeException(name() + ": parameter " + p.shape() + " must be (" + c + ",) for input " + x.shape());
+        }
+        axes = nonChannelAxes(x);
+        count = x.numel() / c;
+        if (count < 2) throw new ShapeException(name() + ": training needs more than one value per channel, input " + x.shape());
+        Tensor mean = x.mean(true, axes);                       // (1, C, 1, …)
+        Tensor centered = x.sub(mean);
+        Tensor var = centered.square().mean(true, axes);        // biased
+        invStd = var.add(eps).rsqrt();
+        xhat = centered.mul(invStd);
+        Tensor y = xhat;
+        if (gamma != null) y = y.mul(gamma.reshape(channelShape(x)));
+        if (beta != null) y = y.add(beta.reshape(channelShape(x)));
+        if (runningMean != null) {
+            scaleInPlace(runningMean, 1 - momentum);
+            runningMean.backend().axpy(momentum, mean.reshape(c), runningMean);
+        }
+        if (runningVar != null) {
+            scaleInPlace(runningVar, 1 - momentum);
+            runningVar.backend().axpy(momentum * count / (count - 1.0), var.reshape(c), runningVar);
+        }
+        return y;
+    }
+
+    private static void scaleInPlace(Tensor t, double s) {
+        Tensor scaled = t.mul(s);
+        t.backend().copy(scaled, t);
+    }
+
+    @Override protected void releaseSaved() { xhat = null; invStd = null; gamma = null; }
+}
