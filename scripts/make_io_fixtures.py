@@ -68,6 +68,18 @@ def pth_state_dict():
     expected["state_dict.pth"] = {k: describe_tensor(v) for k, v in sd.items()}
 
 
+def pth_module_state():
+    """A real module's state_dict(): an OrderedDict carrying _metadata (pickled with BUILD) and BatchNorm buffers."""
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.arange(6, dtype=torch.float32).reshape(2, 3) / 8)
+        model[0].bias.copy_(torch.tensor([0.5, -0.5]))
+        model[1].running_mean.copy_(torch.tensor([1.0, 2.0]))
+    sd = model.state_dict()
+    torch.save(sd, path("module_state.pth"))
+    expected["module_state.pth"] = {k: describe_tensor(v) for k, v in sd.items()}
+
+
 def pth_checkpoint():
     inner = collections.OrderedDict()
     inner["module.fc.weight"] = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -150,6 +162,7 @@ def safetensors_by_hand():
 def main():
     os.makedirs(OUT, exist_ok=True)
     pth_state_dict()
+    pth_module_state()
     pth_checkpoint()
     pth_malicious()
     pth_legacy()

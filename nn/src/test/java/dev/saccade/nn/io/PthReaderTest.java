@@ -36,6 +36,31 @@ class PthReaderTest {
     }
 
     @Test
+    void readsARealModuleStateDictWithMetadata() throws IOException {
+        // nn.Sequential(Linear(3, 2), BatchNorm1d(2)).state_dict(): OrderedDict + BUILD of its _metadata
+        Map<String, RawArray> sd = PthReader.readStateDict(Fixtures.copy("module_state.pth", dir));
+        Fixtures.assertAllMatch("module_state.pth", sd);
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+                "1.num_batches_tracked"), List.copyOf(sd.keySet()));
+    }
+
+    @Test
+    void rebuildFromTypeV2CallsTheWhitelistedRebuild() throws IOException {
+        // _rebuild_from_type_v2(_rebuild_tensor_v2, torch.Tensor,
+        //     (('storage', FloatStorage, '0', 'cpu', 2), 0, (2,), (1,), False, OrderedDict()), {})
+        byte[] pickle = concat(new byte[] {(byte) 0x80, 2}, ascii("ctorch._tensor\n_rebuild_from_type_v2\n("
+                + "ctorch._utils\n_rebuild_tensor_v2\nctorch\nTensor\n(("), unicode("storage"),
+                ascii("ctorch\nFloatStorage\n"), unicode("0"), unicode("cpu"),
+                new byte[] {'K', 2, 't', 'Q', 'K', 0, 'K', 2, (byte) 0x85, 'K', 1, (byte) 0x85, (byte) 0x89},
+                ascii("ccollections\nOrderedDict\n)Rt}tR."));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("t/data.pkl", pickle);
+        entries.put("t/data/0", bytesOf(RawArray.ofFloats(new float[] {1.5f, -2f}, 2)));
+        Object root = PthReader.load(zip("typed.pth", entries));
+        assertEquals(RawArray.ofFloats(new float[] {1.5f, -2f}, 2), root);
+    }
+
+    @Test
     void viewsSharingAStorageComeOutAsTheirOwnValues() throws IOException {
         Map<String, RawArray> sd = PthReader.readStateDict(Fixtures.copy("state_dict.pth", dir));
         float[] base = sd.get("base").toFloats(); // (4, 5)
@@ -212,6 +237,18 @@ class PthReaderTest {
             }
         }
         return out;
+    }
+
+    private static byte[] bytesOf(RawArray a) {
+        byte[] b = new byte[(int) a.byteSize()];
+        a.data().get(b);
+        return b;
+    }
+
+    /** BINUNICODE: 'X', u32 LE length, UTF-8 bytes. */
+    private static byte[] unicode(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return concat(new byte[] {'X', (byte) b.length, 0, 0, 0}, b);
     }
 
     private static byte[] ascii(String s) {
