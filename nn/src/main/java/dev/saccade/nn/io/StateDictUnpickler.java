@@ -122,11 +122,34 @@ final class StateDictUnpickler extends Unpickler {
             case Opcodes.INST, Opcodes.OBJ, Opcodes.NEWOBJ_EX, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4,
                  Opcodes.PERSID -> throw error("pickle opcode 0x" + Integer.toHexString(key)
                     + " (object construction outside the whitelist) is not allowed in a state dict");
+            case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE -> {
+                checkLength(4);
+                return super.dispatch(key);
+            }
+            case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> {
+                checkLength(8);
+                return super.dispatch(key);
+            }
             default -> {
                 return super.dispatch(key);
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** A length prefix larger than what is left of the pickle is a corrupt file, not a reason to allocate it. */
+    private void checkLength(int prefixBytes) throws IOException {
+        input.mark(prefixBytes);
+        byte[] b = input.readNBytes(prefixBytes);
+        input.reset();
+        long length = 0;
+        for (int i = b.length - 1; i >= 0; i--) {
+            length = (length << 8) | (b[i] & 0xFF);
+        }
+        if (b.length < prefixBytes || length < 0 || length > input.available() - prefixBytes) {
+            throw error("truncated or corrupt pickle: a string/bytes of " + Long.toUnsignedString(length)
+                    + " bytes with only " + Math.max(0, input.available() - prefixBytes) + " left");
+        }
     }
 
     private PickleGlobal resolve(String module, String name) throws ArrayFileException {

@@ -130,6 +130,18 @@ class PthReaderTest {
     }
 
     @Test
+    void hugeLengthPrefixIsCorruptionNotAnAllocation() throws IOException {
+        // BINBYTES8 claiming 2^40 bytes in a 20-byte pickle
+        byte[] pickle = {(byte) 0x80, 4, (byte) 0x8e, 0, 0, 0, 0, 0, 1, 0, 0, 1, 2, 3, '.'};
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("big/data.pkl", pickle);
+        Path f = zip("huge.pth", entries);
+        var e = assertThrows(ArrayFileException.class, () -> PthReader.load(f));
+        assertTrue(e.getMessage().contains("huge.pth") && e.getMessage().contains("1099511627776 bytes"),
+                e.getMessage());
+    }
+
+    @Test
     void legacyFormatIsRejectedWithAHowTo() throws IOException {
         Path f = Fixtures.copy("legacy.pth", dir);
         var e = assertThrows(ArrayFileException.class, () -> PthReader.readStateDict(f));
