@@ -10,7 +10,7 @@ import java.util.Objects;
  * (models.md §1).
  *
  * <pre>{@code
- * Clip c = new SyntheticMotion(SyntheticMotion.Options.defaults()).get(Split.TRAIN, 0);
+ * Clip c = new SyntheticMotion(SyntheticMotion.Options.defaults()).get(Split.TRAIN, 0);  // synthetic.Split
  * float red00 = c.data()[c.offset(0, 0, 0, 0)];   // frame 0, channel R, row 0, column 0
  * }</pre>
  *
