@@ -6,12 +6,17 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes one frame file (JPEG or PNG) with {@code javax.imageio} into 8-bit RGB, as PIL's
- * {@code Image.open(path).convert('RGB')} does (grey images are expanded to RGB). Any failure throws
- * {@link FrameReadException} naming the file.
+ * {@code Image.open(path).convert('RGB')} does (grey images are expanded to RGB). Any failure, including a
+ * decoder warning about corrupt or truncated data, throws {@link FrameReadException} naming the file.
  *
  * <p>Decoded JPEG pixels may differ from libjpeg's (PIL) by a few grey levels: the IDCT and chroma upsampling of
  * the JDK decoder are not bit-identical to libjpeg-turbo's.
@@ -35,13 +40,29 @@ public final class FrameReader {
             throw new FrameReadException(file, Files.exists(file) ? "not a regular file" : "missing frame", null);
         }
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new FrameReadException(file, "not a decodable image (no reader recognises its bytes)", null);
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+            if (!warnings.isEmpty()) {
+                // PIL refuses such files too ("image file is truncated", "broken data stream")
+                throw new FrameReadException(file, "corrupt image data (" + String.join("; ", warnings) + ")", null);
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof FrameReadException fre) {
+                throw fre;
+            }
             throw new FrameReadException(file, "corrupt image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new FrameReadException(file, "not a decodable image (no reader recognises its bytes)", null);
         }
         return toRgb(img);
     }
