@@ -12,6 +12,8 @@ import dev.saccade.nn.layers.Conv;
  *     a wrapper that keeps the conv as its child {@code net} gives the official keys ({@code layer1.0.conv1.net.weight}).</li>
  * <li>{@link #afterBranch} adds a module on the residual branch output, after its last BatchNorm and before the
  *     identity addition — CBAM and W3.</li>
+ * <li>{@link #afterBlock} adds a module on the block's output, after the addition and ReLU — TSM's Non-local
+ *     variant (NL3DWrapper on layer2 blocks 0, 2 and layer3 blocks 0, 2, 4).</li>
  * </ul>
  * The default hooks change nothing (plain TSN).
  */
@@ -24,6 +26,9 @@ public interface BlockHooks {
     /** A module applied to the residual branch output, or null for none. */
     default Module afterBranch(BlockContext block) { return null; }
 
+    /** A module applied to the whole block's output, or null for none. */
+    default Module afterBlock(BlockContext block) { return null; }
+
     /** Applies {@code outer} to what {@code this} returns (so TSM and M2A can be stacked as in M2A's --use_tsm). */
     default BlockHooks andThen(BlockHooks outer) {
         BlockHooks inner = this;
@@ -35,6 +40,10 @@ public interface BlockHooks {
             @Override public Module afterBranch(BlockContext block) {
                 Module a = inner.afterBranch(block);
                 return a != null ? a : outer.afterBranch(block);
+            }
+            @Override public Module afterBlock(BlockContext block) {
+                Module a = inner.afterBlock(block);
+                return a != null ? a : outer.afterBlock(block);
             }
         };
     }
