@@ -98,6 +98,11 @@ public final class Cublas {
         throw new AssertionError("unreachable");
     }
 
+    /** Binds to an already loaded library (tests bind to a stand-in with the same symbols). */
+    static Cublas bind(SymbolLookup library, String name) {
+        return new Cublas(library, name);
+    }
+
     /** The library file that was loaded. */
     public String library() { return library; }
 

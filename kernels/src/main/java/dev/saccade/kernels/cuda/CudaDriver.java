@@ -98,6 +98,11 @@ public final class CudaDriver {
         return new CudaDriver(NativeLibraries.load(LIBRARY));
     }
 
+    /** Binds to an already loaded library (tests bind to a stand-in with the same symbols). */
+    static CudaDriver bind(SymbolLookup library) {
+        return new CudaDriver(library);
+    }
+
     private static MethodHandle h(SymbolLookup lib, String name, java.lang.foreign.MemoryLayout... args) {
         return NativeLibraries.downcall(lib, LIBRARY, name, FunctionDescriptor.of(JAVA_INT, args));
     }

@@ -138,6 +138,9 @@ public final class Cudnn {
     /** Loads {@code libcudnn.so.9} (the shim that dispatches to the cudnn_ops / cudnn_cnn sub-libraries). */
     public static Cudnn load() { return new Cudnn(NativeLibraries.load(LIBRARY)); }
 
+    /** Binds to an already loaded library (tests bind to a stand-in with the same symbols). */
+    static Cudnn bind(SymbolLookup library) { return new Cudnn(library); }
+
     private void bind(SymbolLookup lib, String name, MemoryLayout... args) {
         handles.put(name, NativeLibraries.downcall(lib, LIBRARY, name, FunctionDescriptor.of(JAVA_INT, args)));
     }
