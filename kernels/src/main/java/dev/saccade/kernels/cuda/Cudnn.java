@@ -31,6 +31,7 @@ import java.util.Map;
  * MemorySegment w = dnn.filterNd(Cudnn.DATA_FLOAT, new int[] {64, 64, 3, 3});
  * MemorySegment conv = dnn.convolutionNd(new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1,
  *         Cudnn.DATA_FLOAT, Cudnn.TENSOR_OP_MATH);
+ * MemorySegment y = dnn.tensorNd(Cudnn.DATA_FLOAT, dnn.convolutionForwardOutputDim(conv, x, w, 4));
  * int algo = dnn.convolutionForwardAlgorithm(h, x, w, conv, y);
  * }</pre>
  */
