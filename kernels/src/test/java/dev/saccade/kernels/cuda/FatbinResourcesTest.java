@@ -1,0 +1,64 @@
+package dev.saccade.kernels.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The fatbins shipped by module native are on the classpath, well-formed, and cover every kernel. */
+class FatbinResourcesTest {
+    /** fatbinary.h: FATBIN_CONTROL_SECTION magic, little-endian at offset 0. */
+    private static final int FATBIN_MAGIC = 0xBA55ED50;
+
+    @Test
+    void everyIndexedFatbinStartsWithTheMagicNumber() {
+        Set<String> files = new HashSet<>(CudaModules.index().values());
+        assertTrue(files.size() >= 10, "fatbins listed in kernels.index: " + files);
+        for (String file : files) {
+            byte[] bytes = CudaModules.readFatbin(file);
+            assertTrue(bytes.length > 64, file + " is too small: " + bytes.length + " bytes");
+            int magic = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+            assertEquals(FATBIN_MAGIC, magic, file + " magic 0x" + Integer.toHexString(magic));
+        }
+    }
+
+    @Test
+    void everyOpHasForwardAndBackwardInBothTypes() {
+        Map<String, String> index = CudaModules.index();
+        List<String> ops = List.of("relu", "relu6", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt", "neg", "abs",
+                "add", "sub", "mul", "div", "maximum", "minimum", "sum", "max", "softmax", "log_softmax", "layer_norm",
+                "index_select", "gather", "temporal_shift", "frame_diff_m2a", "frame_diff_me");
+        for (String op : ops) {
+            for (String dt : List.of("f32", "f64")) {
+                String fwd = op + "_" + dt, bwd = op + "_backward_" + dt;
+                assertTrue(index.containsKey(fwd), "kernel " + fwd + " missing from kernels.index");
+                assertTrue(index.containsKey(bwd), "kernel " + bwd + " missing from kernels.index");
+                assertEquals(index.get(fwd), index.get(bwd), op + ": forward and backward live in one file");
+            }
+        }
+        assertTrue(index.containsKey("copy_f32") && index.containsKey("copy_f64"), "strided copy kernels");
+    }
+
+    @Test
+    void everyCudaSourceHasAFatbin() throws IOException {
+        Path sources = Path.of("..", "native", "src", "main", "cuda");
+        if (!Files.isDirectory(sources)) return;  // running outside the source tree (e.g. from a jar)
+        Set<String> files = new HashSet<>(CudaModules.index().values());
+        try (Stream<Path> cu = Files.list(sources)) {
+            for (Path p : cu.filter(f -> f.toString().endsWith(".cu")).toList()) {
+                String fatbin = p.getFileName().toString().replace(".cu", ".fatbin");
+                assertTrue(files.contains(fatbin), p + " has no " + fatbin + " in kernels.index: run native/build.sh");
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+// Shared helpers for saccade's CUDA kernels.
+//
+// Conventions (mirrored by the Java launchers in dev.saccade.kernels.cuda):
+//   - every kernel is extern "C", named <op>_<dtype> / <op>_backward_<dtype>, dtype f32 or f64;
+//   - sizes and counts are `long long` (Java long), scalar parameters (eps, scale) are `double`;
+//   - device pointers arrive already offset to the first element of the view;
+//   - strided inputs are described by a StridedLayout passed by value (shape and strides in elements).
+#pragma once
+
+#include <stdint.h>
+
+#define SACCADE_MAX_DIMS 6
+
+// A view of up to 6 dimensions: element (i0..i5) lives at sum(ik * stride[k]).
+// Broadcast dimensions have stride 0. Byte layout (104 bytes): int ndim, int pad, long long shape[6],
+// long long stride[6]. Java side: dev.saccade.kernels.cuda.StridedLayout.
+struct StridedLayout {
+    int ndim;
+    int pad;
+    long long shape[SACCADE_MAX_DIMS];
+    long long stride[SACCADE_MAX_DIMS];
+};
+
+// Two inputs over one output shape (for binary ops): shape of the output, strides of a and b
+// (0 on broadcast dimensions). Byte layout (152 bytes): int ndim, int pad, long long shape[6],
+// long long strideA[6], long long strideB[6]. Java side: dev.saccade.kernels.cuda.BroadcastLayout.
+struct BroadcastLayout {
+    int ndim;
+    int pad;
+    long long shape[SACCADE_MAX_DIMS];
+    long long strideA[SACCADE_MAX_DIMS];
+    long long strideB[SACCADE_MAX_DIMS];
+};
+
+// Offset (in elements) of the linear (row-major) index `i` of a view.
+__device__ __forceinline__ long long strided_offset(const StridedLayout& l, long long i) {
+    long long off = 0;
+#pragma unroll
+    for (int d = SACCADE_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < l.ndim) {
+            long long s = l.shape[d];
+            long long q = i / s;
+            off += (i - q * s) * l.stride[d];
+            i = q;
+        }
+    }
+    return off;
+}
+
+// Offsets of a and b for the linear output index `i`.
+__device__ __forceinline__ void broadcast_offsets(const BroadcastLayout& l, long long i, long long& oa, long long& ob) {
+    oa = 0;
+    ob = 0;
+#pragma unroll
+    for (int d = SACCADE_MAX_DIMS - 1; d >= 0; --d) {
+        if (d < l.ndim) {
+            long long s = l.shape[d];
+            long long q = i / s;
+            long long r = i - q * s;
+            oa += r * l.strideA[d];
+            ob += r * l.strideB[d];
+            i = q;
+        }
+    }
+}
+
+// Grid-stride loop over [0, n).
+#define GRID_STRIDE_LOOP(i, n) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)blockDim.x * gridDim.x)
+
+// Block-wide sum of one value per thread; blockDim.x a multiple of 32, at most 1024.
+// `scratch` holds 32 values of T. Every thread gets the result.
+template <typename T>
+__device__ __forceinline__ T warp_sum(T v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+template <typename T>
+__device__ __forceinline__ T warp_max(T v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = max(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+template <typename T>
+__device__ T block_sum(T v, T* scratch) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    v = warp_sum(v);
+    __syncthreads();  // scratch may still be read by a previous call
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    v = lane < warps ? scratch[lane] : T(0);
+    return warp_sum(v);
+}
+
+template <typename T>
+__device__ T block_max(T v, T* scratch, T lowest) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    v = warp_max(v);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    v = lane < warps ? scratch[lane] : lowest;
+    return warp_max(v);
+}
+
+// Type-generic math (float and double overloads resolve to the fast single/double routines).
+__device__ __forceinline__ float  sc_exp(float x)   { return expf(x); }
+__device__ __forceinline__ double sc_exp(double x)  { return exp(x); }
+__device__ __forceinline__ float  sc_log(float x)   { return logf(x); }
+__device__ __forceinline__ double sc_log(double x)  { return log(x); }
+__device__ __forceinline__ float  sc_sqrt(float x)  { return sqrtf(x); }
+__device__ __forceinline__ double sc_sqrt(double x) { return sqrt(x); }
+__device__ __forceinline__ float  sc_rsqrt(float x) { return rsqrtf(x); }
+__device__ __forceinline__ double sc_rsqrt(double x){ return rsqrt(x); }
+__device__ __forceinline__ float  sc_tanh(float x)  { return tanhf(x); }
+__device__ __forceinline__ double sc_tanh(double x) { return tanh(x); }
+__device__ __forceinline__ float  sc_abs(float x)   { return fabsf(x); }
+__device__ __forceinline__ double sc_abs(double x)  { return fabs(x); }
+
+template <typename T> __device__ __forceinline__ T lowest_value();
+template <> __device__ __forceinline__ float  lowest_value<float>()  { return -__int_as_float(0x7f800000); }
+template <> __device__ __forceinline__ double lowest_value<double>() { return -__longlong_as_double(0x7ff0000000000000LL); }
+
+// 16-byte alignment test for the float4 paths.
+__device__ __forceinline__ bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15) == 0; }
