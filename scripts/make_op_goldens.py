@@ -59,7 +59,8 @@ def to_torch(a, grad):
 
 
 def save(folder, name, array):
-    np.save(os.path.join(folder, name + ".npy"), np.ascontiguousarray(array))
+    # np.ascontiguousarray would turn a 0-d array into shape (1,).
+    np.save(os.path.join(folder, name + ".npy"), np.array(array, order="C"))
 
 
 def emit(name, op, fn, inputs, grads, params=None, tol=None, note=None, strided=None):
