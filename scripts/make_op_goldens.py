@@ -31,6 +31,10 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nn", "src"
 
 CASES = []
 
+# Cases where saccade is known to disagree with PyTorch and the fix is pending: case name -> what is wrong.
+# OpParityTest requires such a case to still disagree, so a fix makes it ask for the entry to be removed.
+KNOWN_BUGS = {}
+
 
 def rng_for(name, salt=""):
     return np.random.default_rng(zlib.crc32((name + salt).encode()))
@@ -100,6 +104,8 @@ def emit(name, op, fn, inputs, grads, params=None, tol=None, note=None, strided=
         entry["strided_inputs"] = list(strided)
     if note:
         entry["note"] = note
+    if name in KNOWN_BUGS:
+        entry["knownBug"] = KNOWN_BUGS[name]
     CASES.append(entry)
 
 
@@ -181,9 +187,9 @@ def reduction_cases():
         ("sum_axis1_keepdim", "sum", (3, 5, 7), [1], True, {}),
         ("sum_axes02", "sum", (3, 5, 7), [0, 2], False, {}),
         ("sum_all", "sum", (4, 3, 5), [], False, {}),
-        ("sum_last_long_row", "sum", (3, 1999), [-1], False, {}),
+        ("sum_last_long_row", "sum", (2, 1031), [-1], False, {}),
         ("mean_axes12", "mean", (3, 4, 5), [1, 2], False, {}),
-        ("mean_all_large", "mean", (5, 1201), [], False, {}),
+        ("mean_all_large", "mean", (3, 701), [], False, {}),
         ("amax_last", "amax", (4, 3, 9), [-1], False, {}),
         ("amin_axes02_keepdim", "amin", (4, 3, 9), [0, 2], True, {}),
         ("var_unbiased_axis1", "var", (3, 6, 4), [1], False, {"unbiased": True}),
@@ -226,6 +232,7 @@ def matmul_cases():
         ("matmul_batched", (4, 3, 6), (4, 6, 5)),
         ("matmul_broadcast", (2, 1, 3, 4), (3, 4, 5)),
         ("matmul_shared_rhs", (3, 5, 4), (4, 6)),
+        ("matmul_odd_blocks", (29, 67), (67, 41)),     # several register blocks plus tails on every axis
     ]
     for name, sa, sb in specs:
         r = Inputs(name)
@@ -462,6 +469,8 @@ def main():
     norm_cases()
     shape_cases()
     temporal_cases()
+    unknown = set(KNOWN_BUGS) - {c["name"] for c in CASES}
+    assert not unknown, f"KNOWN_BUGS names no case: {sorted(unknown)}"
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         # One case per line: small diffs when a case is added.
         f.write('{"torch_version": ' + json.dumps(torch.__version__) + ', "cases": [\n')
