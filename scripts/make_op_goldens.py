@@ -141,6 +141,16 @@ def unary_cases():
         x = r.uniform(0.2, 3.0, 5, 19) if domain == "positive" else r.randn(5, 19)
         emit(name, "unary", lambda x, f=fn, a=alpha: f(x, a), {"x": x}, ["x"],
              {"fn": fn_name.replace("_int", ""), "alpha": alpha})
+    # Points where the derivative has a kink: PyTorch's subgradient is 0 at relu(0), relu6(0), relu6(6), abs(0).
+    for fn_name, fn, points in [("relu", torch.relu, [0.0]), ("relu6", F.relu6, [0.0, 6.0]), ("abs", torch.abs, [0.0])]:
+        name = f"unary_{fn_name}_kinks"
+        r = Inputs(name)
+        x = r.uniform(-2.0, 8.0, 3, 17)
+        x.reshape(-1)[::5] = np.resize(np.array(points, dtype=np.float32), x.size)[: x.reshape(-1)[::5].size]
+        emit(name, "unary", lambda x, f=fn: f(x), {"x": x}, ["x"], {"fn": fn_name})
+    for fn_name, fn in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh)]:
+        name = f"unary_{fn_name}_saturated"
+        emit(name, "unary", lambda x, f=fn: f(x), {"x": Inputs(name).uniform(-60.0, 60.0, 3, 21)}, ["x"], {"fn": fn_name})
     r = Inputs("unary_exp_strided")
     emit("unary_exp_strided", "unary", lambda x: torch.exp(x), {"x": r.randn(7, 23)}, ["x"], {"fn": "exp"}, strided=["x"])
 
@@ -160,6 +170,13 @@ def binary_cases():
         a = r.randn(*sa)
         b = r.uniform(0.5, 2.0, *sb) * np.where(r.uniform(0, 1, *sb) < 0.5, -1, 1).astype(np.float32) \
             if domain == "denominator" else r.randn(*sb)
+        emit(name, "binary", lambda a, b, f=fn: f(a, b), {"a": a, "b": b}, ["a", "b"], {"fn": fn_name})
+    # Ties: maximum/minimum give each side half the gradient where a == b, as PyTorch does.
+    for fn_name, fn in [("maximum", torch.maximum), ("minimum", torch.minimum)]:
+        name = f"binary_{fn_name}_ties"
+        r = Inputs(name)
+        a = np.round(r.uniform(-2, 2, 4, 1, 6)).astype(np.float32)
+        b = np.round(r.uniform(-2, 2, 3, 6)).astype(np.float32)
         emit(name, "binary", lambda a, b, f=fn: f(a, b), {"a": a, "b": b}, ["a", "b"], {"fn": fn_name})
     r = Inputs("binary_mul_strided")
     emit("binary_mul_strided", "binary", lambda a, b: a * b, {"a": r.randn(6, 9), "b": r.randn(6, 9)}, ["a", "b"],
@@ -217,6 +234,16 @@ def softmax_cases():
         emit(name, "log_softmax" if log else "softmax", lambda x, f=f: f(x, dim=1), {"x": x}, ["x"], {"axis": 1})
     x = Inputs("softmax_last_long").randn(4, 37, scale=3.0)
     emit("softmax_last_long", "softmax", lambda x: F.softmax(x, dim=-1), {"x": x}, ["x"], {"axis": -1})
+    # Logits far beyond exp's float32 range: only a max-subtracted softmax survives.
+    x = Inputs("softmax_large_logits").randn(3, 19, scale=80.0)
+    emit("softmax_large_logits", "softmax", lambda x: F.softmax(x, dim=-1), {"x": x}, ["x"], {"axis": -1})
+    x = Inputs("log_softmax_large_logits_axis0").randn(6, 5, scale=80.0)
+    emit("log_softmax_large_logits_axis0", "log_softmax", lambda x: F.log_softmax(x, dim=0), {"x": x}, ["x"],
+         {"axis": 0})
+    r = Inputs("cross_entropy_large_logits")
+    logits, targets = r.randn(5, 7, scale=60.0), r.ints(7, 5)
+    emit("cross_entropy_large_logits", "cross_entropy", lambda logits, targets: F.cross_entropy(logits, targets),
+         {"logits": logits, "targets": targets}, ["logits"])
     r = Inputs("cross_entropy")
     logits, targets = r.randn(6, 11, scale=2.0), r.ints(11, 6)
     emit("cross_entropy", "cross_entropy", lambda logits, targets: F.cross_entropy(logits, targets),

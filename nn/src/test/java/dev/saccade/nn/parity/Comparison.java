@@ -29,8 +29,10 @@ final class Comparison {
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < e.length; i++) {
-            double d = Math.abs((double) a[i] - e[i]);
-            if (Float.isNaN(a[i]) || Float.isNaN(e[i])) d = Float.isNaN(a[i]) && Float.isNaN(e[i]) ? 0 : Double.POSITIVE_INFINITY;
+            double d;
+            if (a[i] == e[i] || (Float.isNaN(a[i]) && Float.isNaN(e[i]))) d = 0;            // equal infinities included
+            else if (Float.isNaN(a[i]) || Float.isNaN(e[i])) d = Double.POSITIVE_INFINITY;
+            else d = Math.abs((double) a[i] - e[i]);
             maxAbs = Math.max(maxAbs, d);
             double excess = d - (atol + rtol * Math.abs(e[i]));
             if (excess > 0 && (worst < 0 || excess > worstExcess)) { worst = i; worstExcess = excess; }
