@@ -76,7 +76,9 @@ class OpParityTest {
                 t = t.permute(reverse).contiguous().detach();
                 if (c.grads().contains(name)) t.setRequiresGrad(true);
                 leaves.put(name, t);
-                inputs.put(name, t.permute(reverse));
+                Tensor view = t.permute(reverse);
+                if (view.isContiguous()) throw new IllegalStateException("case '" + c.name() + "': strided input " + name + " " + view.shape() + " came out contiguous");
+                inputs.put(name, view);
             } else {
                 if (c.grads().contains(name)) t.setRequiresGrad(true);
                 leaves.put(name, t);
