@@ -83,11 +83,11 @@ def layers():
     y2 = bn(x2)
     gy2 = torch.randn_like(y2)
     y2.backward(gy2)
-    arrays.update(x1=x1, y1=y1, x2=x2, y2=y2, gy2=gy2, gx2=x2.grad, gweight2=bn.weight.grad, gbias2=bn.bias.grad,
-                  running_mean_after=bn.running_mean, running_var_after=bn.running_var,
+    arrays.update(x1=x1, y1=y1, x2=x2, y2=y2, gy2=gy2, gx2=x2.grad, gweight2=bn.weight.grad.clone(), gbias2=bn.bias.grad.clone(),
+                  running_mean_after=bn.running_mean.clone(), running_var_after=bn.running_var.clone(),
                   num_batches_tracked_after=bn.num_batches_tracked)
     bn.eval()
-    bn.zero_grad()
+    bn.zero_grad()  # zeroes the .grad tensors in place (torch 1.13), hence the clones above
     x3 = torch.randn(2, 3, 5, 5).requires_grad_(True)
     y3 = bn(x3)
     gy3 = torch.randn_like(y3)

@@ -43,7 +43,7 @@ public final class BatchNorm extends Module {
     @Override public Tensor forward(Tensor x) {
         boolean useBatch = isTraining() && !frozen;
         if (useBatch) {
-            Tensor next = batchesTracked.add(1);
+            Tensor next = batchesTracked.to(DType.F64).add(1);          // scalar ops are floating-point only; exact to 2^53
             batchesTracked.backend().copy(next, batchesTracked);
         }
         return Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
