@@ -93,11 +93,7 @@ final class GemmBlocked {
             int nr = Math.min(NR, nc - jr), bOff = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir), aOff = ir * kc, o = cOff + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    GemmMicroKernel.tile(kc, ap, aOff, bp, bOff, alpha, beta, c, o, ldc);
-                } else {
-                    GemmMicroKernel.edge(kc, ap, aOff, bp, bOff, alpha, beta, c, o, ldc, mr, nr, scratch);
-                }
+                GemmMicroKernel.tile(kc, ap, aOff, bp, bOff, alpha, beta, c, o, ldc, mr, nr, scratch);
             }
         }
     }

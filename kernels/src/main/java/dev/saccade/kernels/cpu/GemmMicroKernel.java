@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>{@code
  * // ap: (kc, MR) packed, bp: (kc, NR) packed, c: row-major with leading dimension ldc
- * GemmMicroKernel.tile(kc, ap, 0, bp, 0, 1f, 0f, c, 0, ldc);
+ * GemmMicroKernel.tile(kc, ap, 0, bp, 0, 1f, 0f, c, 0, ldc, MR, NR, new float[MR * NR]);
  * }</pre>
  */
 final class GemmMicroKernel {
@@ -29,14 +29,43 @@ final class GemmMicroKernel {
     private GemmMicroKernel() {}
 
     /**
-     * {@code C[0:MR, 0:NR] = alpha · Ap·Bp + beta · C} for a full tile; {@code beta == 0} never reads C.
+     * {@code C[0:mr, 0:nr] = alpha · Ap·Bp + beta · C}; {@code beta == 0} never reads C.
      *
-     * @param ap packed A micro-panel (kc, MR) starting at aOff
-     * @param bp packed B micro-panel (kc, NR) starting at bOff
-     * @param c  (MR, NR) window of C at cOff with leading dimension ldc
+     * @param ap  packed A micro-panel (kc, MR) starting at aOff
+     * @param bp  packed B micro-panel (kc, NR) starting at bOff
+     * @param acc (MR, NR) scratch tile the accumulators are spilled to before the merge into C
+     * @param c   (mr, nr) window of C at cOff with leading dimension ldc
      */
-    static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
-                     float alpha, float beta, float[] c, int cOff, int ldc) {
+    static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
+                     float[] c, int cOff, int ldc, int mr, int nr, float[] acc) {
+        accumulate(kc, ap, aOff, bp, bOff, acc);
+        if (mr == MR && nr == NR) {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            for (int r = 0; r < MR; r++) {
+                int o = cOff + r * ldc, s = r * NR;
+                FloatVector v0 = FloatVector.fromArray(S, acc, s).mul(va);
+                FloatVector v1 = FloatVector.fromArray(S, acc, s + L).mul(va);
+                if (beta != 0f) {
+                    v0 = FloatVector.fromArray(S, c, o).fma(FloatVector.broadcast(S, beta), v0);
+                    v1 = FloatVector.fromArray(S, c, o + L).fma(FloatVector.broadcast(S, beta), v1);
+                }
+                v0.intoArray(c, o);
+                v1.intoArray(c, o + L);
+            }
+        } else {
+            for (int r = 0; r < mr; r++) {
+                int o = cOff + r * ldc, s = r * NR;
+                if (beta == 0f) {
+                    for (int j = 0; j < nr; j++) c[o + j] = alpha * acc[s + j];
+                } else {
+                    for (int j = 0; j < nr; j++) c[o + j] = Math.fma(beta, c[o + j], alpha * acc[s + j]);
+                }
+            }
+        }
+    }
+
+    /** {@code acc (MR, NR) = Σ_p ap[p, :]ᵀ · bp[p, :]}: the register-resident outer-product loop. */
+    static void accumulate(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -45,8 +74,8 @@ final class GemmMicroKernel {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        int ia = aOff, ib = bOff;
-        for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+        for (int p = 0; p < kc; p++) {
+            int ia = aOff + p * MR, ib = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, ib);
             FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
             FloatVector a;
@@ -59,47 +88,17 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[ia + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
             a = FloatVector.broadcast(S, ap[ia + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        store(c00, c01, alpha, beta, c, cOff, ldc, 0);
-        store(c10, c11, alpha, beta, c, cOff, ldc, 1);
-        store(c20, c21, alpha, beta, c, cOff, ldc, 2);
-        store(c30, c31, alpha, beta, c, cOff, ldc, 3);
-        store(c40, c41, alpha, beta, c, cOff, ldc, 4);
-        store(c50, c51, alpha, beta, c, cOff, ldc, 5);
-        store(c60, c61, alpha, beta, c, cOff, ldc, 6);
-        store(c70, c71, alpha, beta, c, cOff, ldc, 7);
+        c00.intoArray(acc, 0);          c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);         c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);     c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);     c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);     c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);     c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR);     c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR);     c71.intoArray(acc, 7 * NR + L);
     }
 
-    /** Writes one accumulator row: {@code C[r, 0:NR] = alpha · acc + beta · C[r, 0:NR]}. */
-    private static void store(FloatVector v0, FloatVector v1, float alpha, float beta,
-                              float[] c, int cOff, int ldc, int r) {
-        int o = cOff + r * ldc;
-        if (beta == 0f) {
-            v0.mul(alpha).intoArray(c, o);
-            v1.mul(alpha).intoArray(c, o + L);
-        } else {
-            FloatVector.fromArray(S, c, o).mul(beta).add(v0.mul(alpha)).intoArray(c, o);
-            FloatVector.fromArray(S, c, o + L).mul(beta).add(v1.mul(alpha)).intoArray(c, o + L);
-        }
-    }
-
-    /**
-     * An edge tile of {@code mr ≤ MR} rows and {@code nr ≤ NR} columns: the full tile is computed into
-     * {@code scratch} (MR, NR) and only the valid part is merged into C.
-     */
-    static void edge(int kc, float[] ap, int aOff, float[] bp, int bOff, float alpha, float beta,
-                     float[] c, int cOff, int ldc, int mr, int nr, float[] scratch) {
-        tile(kc, ap, aOff, bp, bOff, 1f, 0f, scratch, 0, NR);
-        for (int r = 0; r < mr; r++) {
-            int o = cOff + r * ldc, s = r * NR;
-            if (beta == 0f) {
-                for (int j = 0; j < nr; j++) c[o + j] = alpha * scratch[s + j];
-            } else {
-                for (int j = 0; j < nr; j++) c[o + j] = alpha * scratch[s + j] + beta * c[o + j];
-            }
-        }
-    }
-
-    /** The scalar twin of {@link #tile}: same packed inputs, same arithmetic order per element. */
+    /** The scalar twin of {@link #tile}: same packed inputs, same accumulation order per element. */
     static void tileScalar(int kc, float[] ap, int aOff, float[] bp, int bOff,
                            float alpha, float beta, float[] c, int cOff, int ldc, int mr, int nr) {
         for (int r = 0; r < mr; r++) {

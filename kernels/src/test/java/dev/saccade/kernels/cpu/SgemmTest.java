@@ -107,7 +107,7 @@ class SgemmTest {
         SplittableRandom rnd = new SplittableRandom(3);
         float[] ap = random(rnd, kc * mr), bp = random(rnd, kc * nr), c0 = random(rnd, mr * ldc);
         float[] got = c0.clone(), want = c0.clone();
-        GemmMicroKernel.tile(kc, ap, 0, bp, 0, 0.75f, -1.25f, got, 0, ldc);
+        GemmMicroKernel.tile(kc, ap, 0, bp, 0, 0.75f, -1.25f, got, 0, ldc, mr, nr, new float[mr * nr]);
         GemmMicroKernel.tileScalar(kc, ap, 0, bp, 0, 0.75f, -1.25f, want, 0, ldc, mr, nr);
         for (int i = 0; i < got.length; i++) {
             assertEquals(want[i], got[i], 1e-4f * kc, "tile element " + i);
