@@ -6,7 +6,8 @@ import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
 /**
  * The cache-blocked, packed, multi-threaded GEMM driver behind {@link Sgemm#gemm}: the five loops around the
  * micro-kernel (NC columns of B, KC of the shared dimension, MC rows of A, then NR and MR register tiles), with one
- * contiguous slice of C per thread and thread-local pack buffers reused from call to call.
+ * packed B block shared by all threads, row blocks of C handed out dynamically, and thread-local pack buffers
+ * reused from call to call.
  *
  * <p>Reference: Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality",
  * ACM TOMS 41(3), 2015, Fig. 2 (loop order and which block lives in which cache).
@@ -45,14 +46,48 @@ final class GemmBlocked {
         int threads = CpuThreads.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_WORK) {
             block(transA, transB, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, 0, m, 0, n);
-        } else if (m >= n) {
-            int panels = (m + MR - 1) / MR;
-            CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> block(transA, transB, k, alpha, a, offA, lda,
-                    b, offB, ldb, beta, c, offC, ldc, lo * MR, Math.min(m, hi * MR), 0, n));
+        } else if (m >= 2 * MR * threads) {
+            sharedB(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, threads);
         } else {
+            // Few rows: each thread takes a contiguous range of NR column panels and packs its own B.
             int panels = (n + NR - 1) / NR;
             CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> block(transA, transB, k, alpha, a, offA, lda,
                     b, offB, ldb, beta, c, offC, ldc, 0, m, lo * NR, Math.min(n, hi * NR)));
+        }
+    }
+
+    /**
+     * The many-rows parallel path: for each (KC, NC) block of B, all threads pack it together into one shared
+     * buffer, then take MR-aligned row blocks of A from a shared counter (dynamic, so a thread slowed by another
+     * process on its core does not hold the others back), each packing its own A block.
+     */
+    private static void sharedB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                                float beta, float[] c, int offC, int ldc, int threads) {
+        Buffers own = BUFFERS.get();
+        int kb = even(k, KC, 1), nb = even(n, NC, NR);
+        // Row blocks: at most MC rows, and at least 4 per thread so the counter can even out the load.
+        int mb = Math.min(even(m, MC, MR), Math.max(MR, (m / (4 * threads)) / MR * MR));
+        int rowBlocks = (m + mb - 1) / mb;
+        for (int jc = 0; jc < n; jc += nb) {
+            int nc = Math.min(nb, n - jc), panels = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc), jc0 = jc, pc0 = pc;
+                float[] bp = own.b(panels * NR * kc);                          // (panels, kc, NR), shared
+                CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> GemmPacking.packB(transB, b, offB, ldb, pc0, kc,
+                        jc0 + lo * NR, Math.min(nc, hi * NR) - lo * NR, bp, lo * NR * kc));
+                float betaEff = pc == 0 ? beta : 1f;
+                java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+                CpuThreads.parallelFor(0, threads, 1, (lo, hi) -> {
+                    Buffers mine = BUFFERS.get();
+                    for (int blk; (blk = next.getAndIncrement()) < rowBlocks; ) {
+                        int ic = blk * mb, mc = Math.min(mb, m - ic);
+                        float[] ap = mine.a((mc + MR - 1) / MR * MR * kc);      // (ceil(mc/MR), kc, MR)
+                        GemmPacking.packA(transA, a, offA, lda, ic, mc, pc0, kc, ap);
+                        macro(kc, mc, nc, ap, bp, alpha, betaEff, c, offC + ic * ldc + jc0, ldc, mine.scratch);
+                    }
+                });
+            }
         }
     }
 
@@ -74,7 +109,7 @@ final class GemmBlocked {
             for (int pc = 0; pc < k; pc += kb) {
                 int kc = Math.min(kb, k - pc);
                 float[] bp = buf.b((nc + NR - 1) / NR * NR * kc);             // (ceil(nc/NR), kc, NR)
-                GemmPacking.packB(transB, b, offB, ldb, pc, kc, jc, nc, bp);
+                GemmPacking.packB(transB, b, offB, ldb, pc, kc, jc, nc, bp, 0);
                 float betaEff = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += mb) {
                     int mc = Math.min(mb, i1 - ic);

@@ -17,6 +17,8 @@ import jdk.incubator.vector.FloatVector;
  * <pre>{@code
  * // op(A)[i0:i0+mc, p0:p0+kc] -> ceil(mc/MR) panels of (kc, MR)
  * GemmPacking.packA(false, a, offA, lda, i0, mc, p0, kc, dst);
+ * // op(B)[p0:p0+kc, j0:j0+nc] -> ceil(nc/NR) panels of (kc, NR)
+ * GemmPacking.packB(false, b, offB, ldb, p0, kc, j0, nc, dst, 0);
  * }</pre>
  */
 final class GemmPacking {
@@ -64,10 +66,11 @@ final class GemmPacking {
 
     /**
      * Packs op(B)[p0:p0+kc, j0:j0+nc] as panels of NR columns: {@code dst[q·NR·kc + p·NR + j] = op(B)[p0+p, j0+q·NR+j]},
-     * zero where {@code q·NR+j ≥ nc}.
+     * zero where {@code q·NR+j ≥ nc}, written from {@code dst[dOff]} on.
      */
-    static void packB(boolean transB, float[] b, int offB, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        int d = 0;
+    static void packB(boolean transB, float[] b, int offB, int ldb, int p0, int kc, int j0, int nc,
+                      float[] dst, int dOff) {
+        int d = dOff;
         for (int q = 0; q < nc; q += NR) {
             int nr = Math.min(NR, nc - q);
             if (!transB) {
