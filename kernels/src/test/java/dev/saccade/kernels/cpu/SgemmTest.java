@@ -1,0 +1,136 @@
+package dev.saccade.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Conformance of {@link Sgemm#gemm} against its scalar twin {@link Sgemm#gemmScalar}. */
+class SgemmTest {
+    /** Unit roundoff of float. */
+    private static final double U = Math.ulp(1f) / 2;
+
+    static Stream<Arguments> cases() {
+        int[][] sizes = {
+            {1, 1, 1}, {3, 5, 7}, {1, 300, 513}, {2, 65, 40}, {17, 17, 17}, {8, 32, 256}, {63, 65, 33},
+            {129, 130, 257}, {200, 70, 600}, {400, 35, 20}, {8, 2100, 16},   // > MC rows, > NC columns, > KC depth
+            {256, 200, 100}, {40, 600, 100}, {16, 2000, 80}, {40, 2100, 300}  // threaded: shared B, over N, rounds
+        };
+        float[][] alphaBeta = {{1f, 0f}, {-0.5f, 1.5f}, {2f, 1f}};
+        List<Arguments> out = new ArrayList<>();
+        int s = 0;
+        for (int[] mnk : sizes) {
+            for (int t = 0; t < 4; t++) {
+                float[] ab = alphaBeta[(s + t) % alphaBeta.length];
+                boolean padded = (s + t) % 2 == 0;
+                out.add(Arguments.of(mnk[0], mnk[1], mnk[2], (t & 1) != 0, (t & 2) != 0, ab[0], ab[1], padded));
+            }
+            s++;
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2} tA={3} tB={4} alpha={5} beta={6} padded={7}")
+    @MethodSource("cases")
+    void matchesScalarTwin(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta,
+                           boolean padded) {
+        SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        int pad = padded ? 3 : 0;
+        int lda = aCols + pad, ldb = bCols + 2 * pad, ldc = n + pad;
+        int offA = padded ? 5 : 0, offB = padded ? 7 : 0, offC = padded ? 11 : 0;
+        float[] a = random(rnd, offA + aRows * lda + 4);            // (aRows, lda) window at offA
+        float[] b = random(rnd, offB + bRows * ldb + 4);            // (bRows, ldb) window at offB
+        float[] c0 = random(rnd, offC + m * ldc + 4);               // (M, ldc) window at offC
+        if (beta == 0f) {
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c0[offC + i * ldc + j] = Float.NaN;
+        }
+        float[] got = c0.clone(), want = c0.clone();
+        Sgemm.gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, got, offC, ldc);
+        Sgemm.gemmScalar(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, want, offC, ldc);
+
+        double maxDiff = 0;
+        for (int idx = 0; idx < c0.length; idx++) {
+            int rel = idx - offC, i = Math.floorDiv(rel, ldc), j = Math.floorMod(rel, ldc);
+            boolean inside = rel >= 0 && i < m && j < n;
+            if (!inside) {
+                assertEquals(Float.floatToRawIntBits(c0[idx]), Float.floatToRawIntBits(got[idx]),
+                        "element " + idx + " outside the C window was written");
+                continue;
+            }
+            // Error bound of a length-k float dot product: gamma_k · Σ|a·b|, plus the beta term's rounding.
+            double mag = 0;
+            for (int p = 0; p < k; p++) {
+                float av = transA ? a[offA + p * lda + i] : a[offA + i * lda + p];
+                float bv = transB ? b[offB + j * ldb + p] : b[offB + p * ldb + j];
+                mag += Math.abs((double) av * bv);
+            }
+            mag = Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * c0[idx]));
+            double tol = 2 * (k + 4) * U * mag + 1e-30;
+            double diff = Math.abs((double) got[idx] - want[idx]);
+            assertTrue(Float.isFinite(got[idx]), "C[" + i + "," + j + "] is " + got[idx]);
+            assertTrue(diff <= tol, "C[" + i + "," + j + "] = " + got[idx] + " want " + want[idx]
+                    + " diff " + diff + " tol " + tol);
+            maxDiff = Math.max(maxDiff, diff);
+        }
+        System.out.printf("sgemm m=%d n=%d k=%d tA=%b tB=%b max |diff| = %.3g%n", m, n, k, transA, transB, maxDiff);
+    }
+
+    @Test
+    void alphaZeroScalesCWithoutReadingAOrB() {
+        float[] a = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};   // (2, 2)
+        float[] b = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};   // (2, 2)
+        float[] c = {1f, 2f, 3f, 4f};                               // (2, 2)
+        Sgemm.gemm(false, false, 2, 2, 2, 0f, a, 0, 2, b, 0, 2, 0.5f, c, 0, 2);
+        assertEquals(List.of(0.5f, 1f, 1.5f, 2f), List.of(c[0], c[1], c[2], c[3]));
+    }
+
+    @Test
+    void zeroDepthWithBetaZeroClearsNaN() {
+        float[] c = {Float.NaN, Float.NaN, Float.NaN};              // (1, 3)
+        Sgemm.gemm(false, false, 1, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 0f, c, 0, 3);
+        assertEquals(List.of(0f, 0f, 0f), List.of(c[0], c[1], c[2]));
+    }
+
+    @Test
+    void microKernelMatchesItsScalarTwin() {
+        int kc = 37, mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR, ldc = nr + 5;
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] ap = random(rnd, kc * mr), bp = random(rnd, kc * nr), c0 = random(rnd, mr * ldc);
+        float[] got = c0.clone(), want = c0.clone();
+        GemmMicroKernel.tile(kc, ap, 0, bp, 0, 0.75f, -1.25f, got, 0, ldc, mr, nr, new float[mr * nr]);
+        GemmMicroKernel.tileScalar(kc, ap, 0, bp, 0, 0.75f, -1.25f, want, 0, ldc, mr, nr);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(want[i], got[i], 1e-4f * kc, "tile element " + i);
+        }
+    }
+
+    @Test
+    void badShapesNameTheArgument() {
+        float[] x = new float[12], y = new float[16];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.gemm(false, false, 3, 4, 4, 1f, x, 0, 3, x, 0, 4, 0f, x, 0, 4));
+        assertTrue(e.getMessage().contains("lda=3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.gemm(false, true, 3, 4, 4, 1f, x, 0, 4, y, 0, 4, 0f, x, 2, 4));
+        assertTrue(e.getMessage().contains("C stored (M, N) = (3, 4)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.gemm(false, false, -1, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, x, 0, 4));
+        assertTrue(e.getMessage().contains("m=-1"), e.getMessage());
+    }
+
+    private static float[] random(SplittableRandom rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        return x;
+    }
+}
