@@ -68,13 +68,34 @@ final class Goldens {
         m.loadStateDict(load(caseName + ".weights.pth"), true);
     }
 
-    /** Compares every parameter's gradient with {@code grad.<name>} of the golden. */
+    private static double maxAbs(Tensor t) {
+        double m = 0;
+        for (double v : t.toDoubleArray()) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+
+    /**
+     * Compares every parameter's gradient with {@code grad.<name>} of the golden. A gradient that is zero in exact
+     * arithmetic (e.g. the Non-local phi/g biases: a per-row constant added before a softmax, or before train-mode
+     * BN, changes nothing) is float noise in both, so when its reference is below 1e-5 of the largest gradient of
+     * the case both must stay below that bound instead of agreeing relatively.
+     */
     static void assertParamGrads(String caseName, Module m, Map<String, Tensor> io) {
+        double scale = 0;
+        for (var e : io.entrySet()) if (e.getKey().startsWith("grad.")) scale = Math.max(scale, maxAbs(e.getValue()));
+        double zeroBound = 1e-5 * scale;
         int checked = 0;
         for (var e : m.namedParameters().entrySet()) {
             Tensor ref = io.get("grad." + e.getKey());
             if (ref == null) continue;
-            assertClose(caseName + " grad " + e.getKey(), ref, e.getValue().grad());
+            Tensor mine = e.getValue().grad();
+            if (maxAbs(ref) < zeroBound) {
+                assertNotNull(mine, caseName + " grad " + e.getKey() + ": not computed");
+                System.out.printf("%-48s ≈0: max|mine| %.3g  max|ref| %.3g  bound %.3g%n", caseName + " grad " + e.getKey(), maxAbs(mine), maxAbs(ref), zeroBound);
+                assertTrue(maxAbs(mine) < zeroBound, caseName + " grad " + e.getKey() + " should be ≈0, is " + maxAbs(mine));
+            } else {
+                assertClose(caseName + " grad " + e.getKey(), ref, mine);
+            }
             checked++;
         }
         long expected = io.keySet().stream().filter(k -> k.startsWith("grad.") && !k.equals("grad.input") && !k.startsWith("grad.mask")).count();
