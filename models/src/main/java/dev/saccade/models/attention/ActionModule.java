@@ -1,0 +1,125 @@
+package dev.saccade.models.attention;
+
+import dev.saccade.nn.Init;
+import dev.saccade.nn.Module;
+import dev.saccade.nn.layers.BatchNorm;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.Functional;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * ACTION, the multi-path excitation of ACTION-Net (Wang, She, Smolic, CVPR 2021, §3; V-Sense/ACTION-Net
+ * {@code models/action.py}, class {@code Action}), wrapping a block's first conv as child {@code net}. On {@code x}
+ * (N·T, C, H, W), r = C / 16, fold = C / 8:
+ * <pre>
+ * xs  = action_shift(x)       depthwise Conv1d k3 over T on the (N·H·W, C, T) view, initialised to TSM's shift
+ * STE : p  = σ(action_p1_conv1(mean_C(xs)))                    Conv3d 1→1, 3×3×3 over (T,H,W)      (N·T, 1, H, W)
+ * CE  : q  = σ(expand(relu(Conv1d_T(squeeze(avgpool(xs))))))   C→r→C, Conv1d r→r k3 over T        (N·T, C, 1, 1)
+ * ME  : m  = bn(squeeze(xs)),  d[t] = dw3×3(m)[t+1] − m[t],  d[T−1] = 0
+ *       s  = σ(expand(avgpool(d)))                                                               (N·T, C, 1, 1)
+ * out = net(xs·p + xs  +  xs·q + xs  +  xs·s + xs)
+ * </pre>
+ * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
+ * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
+ * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
+ * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}).
+ *
+ * <pre>{@code
+ * Module conv1 = new ActionModule(Conv.conv2d(256, 64, 1, 1, 0, 1, false, rng), 8, 8, rng);
+ * }</pre>
+ */
+public final class ActionModule extends Module {
+    /** Channel reduction of the CE and ME paths (hard-coded 16 in the official code). */
+    public static final int REDUCTION = 16;
+
+    private final Conv net;
+    private final BatchNorm meNorm;
+    private final int channels, frames, shiftDiv;
+
+    /** @param net the wrapped first conv; {@code shiftDiv} is the official {@code shift_div} (8) */
+    public ActionModule(Conv net, int frames, int shiftDiv, SplittableRandom rng) {
+        Clips.checkFrames("ACTION", frames);
+        int c = net.inChannels();
+        if (c < REDUCTION) throw new IllegalArgumentException("ACTION: channels " + c + " must be ≥ " + REDUCTION);
+        this.channels = c;
+        this.frames = frames;
+        this.shiftDiv = shiftDiv;
+        int r = c / REDUCTION;
+        this.net = register("net", net);
+        Conv shift = register("action_shift", Conv.conv1d(c, c, 3, 1, 1, c, false, rng));
+        Init.assign(shift.weight(), tsmShiftKernel(c, shiftDiv));
+        register("action_p1_conv1", Conv.conv3d(1, 1, 3, 1, 1, 1, false, rng));
+        register("action_p2_squeeze", Conv.conv2d(c, r, 1, 1, 0, 1, false, rng));
+        register("action_p2_conv1", Conv.conv1d(r, r, 3, 1, 1, 1, false, rng));
+        register("action_p2_expand", Conv.conv2d(r, c, 1, 1, 0, 1, false, rng));
+        register("action_p3_squeeze", Conv.conv2d(c, r, 1, 1, 0, 1, false, rng));
+        this.meNorm = register("action_p3_bn1", new BatchNorm(r));
+        register("action_p3_conv1", Conv.conv2d(r, r, 3, 1, 1, r, false, rng));
+        register("action_p3_expand", Conv.conv2d(r, c, 1, 1, 0, 1, false, rng));
+    }
+
+    /**
+     * The depthwise kernel (C, 1, 3) that makes {@code action_shift} TSM's shift: channels [0, fold) take t+1
+     * (tap 2), [fold, 2·fold) take t−1 (tap 0), the rest themselves (tap 1); fold = C / shiftDiv.
+     */
+    public static Tensor tsmShiftKernel(int channels, int shiftDiv) {
+        int fold = channels / shiftDiv;
+        float[] k = new float[channels * 3];                         // (C, 1, 3)
+        for (int c = 0; c < channels; c++) {
+            int tap = c < fold ? 2 : c < 2 * fold ? 0 : 1;
+            k[c * 3 + tap] = 1;
+        }
+        return Tensor.of(k, channels, 1, 3);
+    }
+
+    public Conv net() { return net; }
+    public int channels() { return channels; }
+    public int frames() { return frames; }
+    public int shiftDiv() { return shiftDiv; }
+
+    @Override public Tensor forward(Tensor x) { return net.forward(excite(x, frames, Weights.of(this), meNorm::forward)); }
+
+    /**
+     * The input of {@code net}: the sum of the three excited copies of the shifted {@code x}, with weights {@code w}
+     * (official names) and {@code meNorm} the ME path's BatchNorm (the module's own, or a functional stand-in).
+     */
+    public static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meNorm) {
+        int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
+        int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        Tensor xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                  // (N·T, C, H, W)
+
+        // STE: channel mean → Conv3d over (T, H, W) → σ
+        Tensor p = xs.reshape(n, frames, c, h, wd).mean(true, 2).permute(0, 2, 1, 3, 4).contiguous(); // (N, 1, T, H, W)
+        p = Functional.conv3d(p, w.get("action_p1_conv1.weight"), null, 1, 1, 1, 1);             // (N, 1, T, H, W)
+        p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
+
+        // CE: avgpool → squeeze → Conv1d over T → relu → expand → σ
+        Tensor q = Functional.conv2d(Functional.adaptiveAvgPool(xs, 1, 1), w.get("action_p2_squeeze.weight"), null, 1, 0, 1, 1); // (N·T, r, 1, 1)
+        int r = q.dim(1);
+        q = q.reshape(n, frames, r).transpose(1, 2).contiguous();                                 // (N, r, T)
+        q = Functional.conv1d(q, w.get("action_p2_conv1.weight"), null, 1, 1, 1, 1).relu();      // (N, r, T)
+        q = q.transpose(1, 2).contiguous().reshape(n * frames, r, 1, 1);                          // (N·T, r, 1, 1)
+        q = Functional.conv2d(q, w.get("action_p2_expand.weight"), null, 1, 0, 1, 1).sigmoid();  // (N·T, C, 1, 1)
+
+        // ME: squeeze + BN → depthwise 3×3 → dw(m)[t+1] − m[t] (zero last frame) → avgpool → expand → σ
+        Tensor m = meNorm.apply(Functional.conv2d(xs, w.get("action_p3_squeeze.weight"), null, 1, 0, 1, 1)); // (N·T, r, H, W)
+        Tensor md = Functional.conv2d(m, w.get("action_p3_conv1.weight"), null, 1, 1, 1, r);     // (N·T, r, H, W)
+        Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
+        Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
+
+        Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
+        return x1.add(x2).add(x3);
+    }
+
+    /** action_shift: depthwise Conv1d k3, pad 1, over T on the (N·H·W, C, T) permuted copy of x. */
+    static Tensor learnableShift(Tensor x, int n, int frames, Tensor kernel) {
+        int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        Tensor seq = x.reshape(n, frames, c, h, wd).permute(0, 3, 4, 2, 1).contiguous().reshape(n * h * wd, c, frames); // (N·H·W, C, T)
+        Tensor shifted = Functional.conv1d(seq, kernel, null, 1, 1, 1, c);                      // (N·H·W, C, T)
+        return shifted.reshape(n, h, wd, c, frames).permute(0, 4, 3, 1, 2).contiguous().reshape(n * frames, c, h, wd); // (N·T, C, H, W)
+    }
+
+    @Override public String describe() { return "Action(" + channels + ", r=" + channels / REDUCTION + ", T=" + frames + ", shift_div=" + shiftDiv + ")"; }
+}

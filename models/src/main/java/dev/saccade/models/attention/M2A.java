@@ -1,0 +1,76 @@
+package dev.saccade.models.attention;
+
+import dev.saccade.nn.Module;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.Functional;
+import java.util.SplittableRandom;
+
+/**
+ * M2A, motion-aware attention (Gebotys, Wong, Clausi, arXiv 2111.09976, §3; gebob19/M2A {@code ops/temporal_shift.py},
+ * classes {@code M2A} + {@code CustomMotionAttention} + {@code Motion}, built with {@code --temporal_module motion+attn}).
+ * On {@code x} (N·T, C, H, W), with r = C / 8 and E = r·H·W:
+ * <pre>
+ * y   = conv_down(x)                          1×1, C → r, bias          (N·T, r, H, W)
+ * ŷ   = layer_norm(y) per frame over (r,H,W), no affine, ε = 1e-5
+ * m   = ŷ[t+1] − ŷ[t],  m[T−1] = −ŷ[T−1]      motion
+ * A   = softmax(m mᵀ / √E) over frames        (N, T, T), no projections, one head
+ * y'  = A m + y                               residual onto the un-normalised y
+ * out = x·σ(conv_up(y')) + x                  1×1, r → C, bias
+ * </pre>
+ * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
+ * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
+ *
+ * <pre>{@code
+ * M2A m2a = new M2A(64, 8, new SplittableRandom(0));
+ * Tensor y = m2a.forward(x);                          // x, y: (N·8, 64, H, W)
+ * }</pre>
+ */
+public final class M2A extends Module {
+    /** Channel reduction of conv_down, {@code n_div} in the official code ({@code --shift_div 8}). */
+    public static final int REDUCTION = 8;
+    private static final double LAYER_NORM_EPS = 1e-5;
+
+    private final int channels, frames;
+
+    public M2A(int channels, int frames, SplittableRandom rng) {
+        Clips.checkFrames("M2A", frames);
+        if (channels < REDUCTION) throw new IllegalArgumentException("M2A: channels " + channels + " must be ≥ " + REDUCTION);
+        this.channels = channels;
+        this.frames = frames;
+        int r = channels / REDUCTION;
+        register("conv_down", Conv.conv2d(channels, r, 1, 1, 0, 1, true, rng));
+        register("conv_up", Conv.conv2d(r, channels, 1, 1, 0, 1, true, rng));
+    }
+
+    public int channels() { return channels; }
+    public int frames() { return frames; }
+
+    @Override public Tensor forward(Tensor x) { return excite(x, frames, Weights.of(this)); }
+
+    /** The M2A output {@code x·σ(z) + x} with the weights {@code w} (official names). */
+    public static Tensor excite(Tensor x, int frames, Weights w) {
+        Clips.clips("M2A", x, frames, w.get("conv_down.weight").dim(1));
+        Tensor y = Functional.conv2d(x, w.get("conv_down.weight"), w.get("conv_down.bias"), 1, 0, 1, 1); // (N·T, r, H, W)
+        Tensor attended = motionAttention(y, frames);                                                    // (N·T, r, H, W)
+        Tensor z = Functional.conv2d(attended.add(y), w.get("conv_up.weight"), w.get("conv_up.bias"), 1, 0, 1, 1); // (N·T, C, H, W)
+        return x.mul(z.sigmoid()).add(x);
+    }
+
+    /**
+     * {@code CustomMotionAttention} without its residual: softmax(m mᵀ/√E) m for the motion m of the per-frame
+     * layer-normalised {@code y} (N·T, r, H, W). Reference: scaled dot-product attention, Vaswani et al. 2017 Eq. 1.
+     */
+    static Tensor motionAttention(Tensor y, int frames) {
+        int nt = y.dim(0), r = y.dim(1), h = y.dim(2), wd = y.dim(3);
+        int n = nt / frames, e = r * h * wd;
+        Tensor normed = Functional.layerNorm(y, 3, null, null, LAYER_NORM_EPS);    // (N·T, r, H, W), per frame over (r, H, W)
+        Tensor motion = Functional.frameDifferenceM2a(normed, frames);              // (N·T, r, H, W)
+        Tensor tokens = motion.reshape(n, frames, e);                               // (N, T, E)
+        Tensor scores = tokens.matmul(tokens.transpose(1, 2)).mul(1.0 / Math.sqrt(e)); // (N, T, T)
+        Tensor attended = scores.softmax(-1).matmul(tokens);                        // (N, T, E)
+        return attended.reshape(nt, r, h, wd);
+    }
+
+    @Override public String describe() { return "M2A(" + channels + ", r=" + channels / REDUCTION + ", T=" + frames + ")"; }
+}

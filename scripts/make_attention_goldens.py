@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Golden files for saccade's attention modules (models/src/test/resources/goldens/attention/).
+
+ACTION and M2A (and TSM's Non-local block, which gebob19/M2A carries as ops/non_local.py) are imported from
+checkouts of the official repositories, made outside the saccade repository:
+
+    python3 scripts/make_attention_goldens.py --action-repo /work/ext/action-net --m2a-repo /work/ext/m2a
+
+W3, CBAM and the attention-guided refinement have no public code: this script holds saccade's own PyTorch
+re-statement of their equations (clearly marked below), which the Java modules are matched against.
+
+The official M2A file imports `einops.rearrange`; when einops is not installed, a small stand-in written for this
+script (`_EinopsShim`, below) is registered as the module `einops`. It implements only the axis patterns M2A uses
+('(b t) c h w -> b t (c h w)', 'b t (c h w) -> (b t) c h w', '(b t) c h w -> b t c h w', 'b t c h w -> (b t) c h w',
+'b c t h w -> (b t) c h w', '(b t) c h w -> b c t h w'): split/merge of named axes and a permutation.
+
+For every case it writes <case>.weights.pth (the module's state dict, torch.save zip format) and <case>.io.pth
+(input, upstream gradient, output, intermediates, input gradient and parameter gradients as grad.<name>).
+"""
+import argparse
+import importlib.util
+import math
+import os
+import sys
+import types
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', 'src', 'test', 'resources', 'goldens', 'attention')
+
+
+# ---------------------------------------------------------------- einops stand-in (only if einops is missing)
+def _parse_side(side):
+    groups, cur, inside = [], None, False
+    for tok in side.replace('(', ' ( ').replace(')', ' ) ').split():
+        if tok == '(':
+            cur, inside = [], True
+        elif tok == ')':
+            groups.append(cur)
+            inside = False
+        elif inside:
+            cur.append(tok)
+        else:
+            groups.append([tok])
+    return groups
+
+
+def _shim_rearrange(x, pattern, **sizes):
+    left, right = [s.strip() for s in pattern.split('->')]
+    lg, rg = _parse_side(left), _parse_side(right)
+    if len(lg) != x.dim():
+        raise ValueError(f'einops shim: pattern {pattern!r} does not fit shape {tuple(x.shape)}')
+    known = dict(sizes)
+    for group, n in zip(lg, x.shape):
+        unknown = [a for a in group if a not in known]
+        prod = math.prod(known[a] for a in group if a in known)
+        if len(unknown) > 1:
+            raise ValueError(f'einops shim: cannot infer {unknown} in {pattern!r}')
+        if unknown:
+            known[unknown[0]] = n // prod
+    axes = [a for g in lg for a in g]
+    x = x.reshape([known[a] for a in axes])
+    x = x.permute([axes.index(a) for g in rg for a in g])
+    return x.reshape([math.prod(known[a] for a in g) for g in rg])
+
+
+def install_einops_shim():
+    try:
+        import einops  # noqa: F401
+        return False
+    except ImportError:
+        shim = types.ModuleType('einops')
+        shim.rearrange = _shim_rearrange
+        sys.modules['einops'] = shim
+        return True
+
+
+def load_module(path, name, extra_path):
+    sys.path.insert(0, extra_path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# ---------------------------------------------------------------- helpers
+def randomise(module, gen, scale=0.5):
+    """Every parameter uniform in [-scale, scale); BN running stats non-trivial."""
+    with torch.no_grad():
+        for _, p in module.named_parameters():
+            p.copy_((torch.rand(p.shape, generator=gen) * 2 - 1) * scale)
+        for name, b in module.named_buffers():
+            if name.endswith('running_mean'):
+                b.copy_(torch.rand(b.shape, generator=gen) - 0.5)
+            elif name.endswith('running_var'):
+                b.copy_(torch.rand(b.shape, generator=gen) + 0.5)
+
+
+def write_case(case, module, x, gen, extra=None, forward=None):
+    """Runs module (or forward(x)) on x, backpropagates a fixed random upstream gradient, writes both files."""
+    module.zero_grad()
+    x = x.clone().requires_grad_(True)
+    state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+    out = forward(x) if forward else module(x)
+    if isinstance(out, tuple):
+        out, inter = out
+    else:
+        inter = {}
+    upstream = torch.rand(out.shape, generator=gen) * 2 - 1
+    out.backward(upstream)
+    io = {'input': x.detach(), 'upstream': upstream, 'output': out.detach()}
+    for k, v in inter.items():
+        io[k] = v.detach().contiguous()
+    io['grad.input'] = x.grad.detach()
+    for name, p in module.named_parameters():
+        if p.grad is not None:
+            io['grad.' + name] = p.grad.detach()
+    if extra:
+        io.update(extra() if callable(extra) else extra)   # a callable is evaluated after the forward pass
+    torch.save(state, os.path.join(OUT, case + '.weights.pth'))
+    torch.save(io, os.path.join(OUT, case + '.io.pth'))
+    print(f'{case}: output {tuple(out.shape)}, {len(state)} weights')
+
+
+# ================================================================ saccade's re-statement (no official code exists)
+# W3 (Perez-Rua et al., ECCV 2020, Eq. 3-6) with the choices documented in saccade's W3Attention:
+# shared MLP C -> C/16 -> C with biases (CBAM), depthwise Conv1d k3 over T twice with ReLU between (no bias),
+# Conv2d(2, 1, 7, pad 3) on [avg, max] (no bias), Conv3d(1, 1, 3, pad 1) twice with ReLU between (no bias).
+class SaccadeW3Restatement(nn.Module):
+    def __init__(self, c, t, spatial=True, temporal=True):
+        super().__init__()
+        self.t, self.spatial_on, self.temporal_on = t, spatial, temporal
+        self.channel = nn.Module()
+        self.channel.mlp = nn.Sequential(nn.Linear(c, c // 16), nn.ReLU(), nn.Linear(c // 16, c))
+        if temporal:
+            self.channel.temporal = nn.Sequential(nn.Conv1d(c, c, 3, padding=1, groups=c, bias=False), nn.ReLU(),
+                                                  nn.Conv1d(c, c, 3, padding=1, groups=c, bias=False))
+        if spatial:
+            self.spatial = nn.Module()
+            self.spatial.conv = nn.Conv2d(2, 1, 7, padding=3, bias=False)
+            if temporal:
+                self.spatial.temporal = nn.Sequential(nn.Conv3d(1, 1, 3, padding=1, bias=False), nn.ReLU(),
+                                                      nn.Conv3d(1, 1, 3, padding=1, bias=False))
+        self.mask = None
+
+    def forward(self, x):
+        nt, c, h, w = x.shape
+        n = nt // self.t
+        mlp = self.channel.mlp
+        m = torch.sigmoid(mlp(x.mean((2, 3))) + mlp(x.amax((2, 3))))            # (NT, C)
+        if self.temporal_on:
+            m = m.view(n, self.t, c).transpose(1, 2)                                # (N, C, T)
+            m = torch.sigmoid(self.channel.temporal(m)).transpose(1, 2).reshape(nt, c)
+        fc = x * m.view(nt, c, 1, 1)
+        if not self.spatial_on:
+            return fc
+        pooled = torch.cat([fc.mean(1, keepdim=True), fc.amax(1, keepdim=True)], 1)  # (NT, 2, H, W)
+        s = torch.sigmoid(self.spatial.conv(pooled))                                  # (NT, 1, H, W)
+        if self.temporal_on:
+            s = s.view(n, self.t, 1, h, w).transpose(1, 2)                            # (N, 1, T, H, W)
+            s = torch.sigmoid(self.spatial.temporal(s)).transpose(1, 2).reshape(nt, 1, h, w)
+        self.mask = s
+        return fc * s
+
+
+# AFR (W3 Eq. 7-8): adaptive-avg-pool each stage mask to the last map's h x w, concat, Conv2d(S, C_l, 1) + ReLU, add.
+class SaccadeAfrRestatement(nn.Module):
+    def __init__(self, stages, c):
+        super().__init__()
+        self.conv = nn.Conv2d(stages, c, 1)
+
+    def forward(self, x, masks):
+        h, w = x.shape[-2:]
+        m = torch.cat([F.adaptive_avg_pool2d(s, (h, w)) for s in masks], 1)
+        return x + F.relu(self.conv(m))
+
+
+# CBAM (Woo et al., ECCV 2018, Eq. 2-3) as saccade states it: shared MLP with biases on spatial avg and max,
+# Conv2d(2, 1, 7, pad 3, no bias) on [channel avg, channel max]; multiplicative, channel then spatial.
+class SaccadeCbamRestatement(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(c, c // 16), nn.ReLU(), nn.Linear(c // 16, c))
+        self.spatial = nn.Conv2d(2, 1, 7, padding=3, bias=False)
+
+    def forward(self, x):
+        nt, c, _, _ = x.shape
+        fc = x * torch.sigmoid(self.mlp(x.mean((2, 3))) + self.mlp(x.amax((2, 3)))).view(nt, c, 1, 1)
+        s = torch.sigmoid(self.spatial(torch.cat([fc.mean(1, keepdim=True), fc.amax(1, keepdim=True)], 1)))
+        return fc * s
+
+
+# ================================================================ cases
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--action-repo', required=True, help='checkout of V-Sense/ACTION-Net')
+    ap.add_argument('--m2a-repo', required=True, help='checkout of gebob19/M2A')
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_grad_enabled(True)
+    gen = torch.Generator().manual_seed(20240611)
+    shim = install_einops_shim()
+    print('einops:', 'stand-in from this script' if shim else 'installed package')
+
+    action_py = load_module(os.path.join(args.action_repo, 'models', 'action.py'), 'official_action', os.path.join(args.action_repo, 'models'))
+    m2a_ts = load_module(os.path.join(args.m2a_repo, 'ops', 'temporal_shift.py'), 'official_m2a', os.path.join(args.m2a_repo, 'ops'))
+    non_local = load_module(os.path.join(args.m2a_repo, 'ops', 'non_local.py'), 'official_non_local', os.path.join(args.m2a_repo, 'ops'))
+
+    t, n = 4, 2
+
+    # --- M2A, TSM + M2A composition as make_temporal_shift builds it with --use_tsm: Sequential(M2A, shift, conv1)
+    c = 16
+    m2a = m2a_ts.M2A(None, c, t, 8, [('motion+attn', 'b t (c h w)')])
+    conv1 = nn.Conv2d(c, 8, 1, bias=False)
+    seq = nn.Sequential(m2a, m2a_ts.TemporalShift(nn.Sequential(), t, 8), conv1)
+    randomise(seq, gen)
+    x = torch.rand(n * t, c, 6, 6, generator=gen) * 2 - 1
+
+    def m2a_forward(inp):
+        mid = seq[0](inp)
+        return seq[2](seq[1](mid)), {'m2a_output': mid, 'attention': seq[0].modules_list[0].attn_activations}
+    write_case('m2a_tsm', seq, x, gen, forward=m2a_forward)
+
+    # --- ACTION wrapping a 1x1 conv1, eval-mode BN with random running stats, random (non-TSM) shift weights
+    c = 32
+    init = action_py.Action(nn.Conv2d(c, 8, 1, bias=False), n_segment=t, shift_div=8)
+    shift_init = init.action_shift.weight.detach().clone()
+    act = action_py.Action(nn.Conv2d(c, 8, 1, bias=False), n_segment=t, shift_div=8)
+    randomise(act, gen)
+    act.eval()
+    x = torch.rand(n * t, c, 5, 5, generator=gen) * 2 - 1
+    write_case('action_eval', act, x, gen, extra={'init.action_shift.weight': shift_init})
+    # training-mode BN (batch statistics) from the same weights, and the running statistics it leaves
+    act.train()
+    write_case('action_train', act, x, gen,
+               extra=lambda: {'after.action_p3_bn1.running_mean': act.action_p3_bn1.running_mean.clone(),
+                              'after.action_p3_bn1.running_var': act.action_p3_bn1.running_var.clone()})
+
+    # --- Non-local (TSM's NL3D, embedded Gaussian, sub-sampled phi/g) on (N, C, T, H, W) as NL3DWrapper calls it
+    c = 16
+    nl = non_local.NONLocalBlock3D(c)
+    randomise(nl, gen)   # non-zero W.1 so every path carries gradient
+    nl.eval()
+    x = torch.rand(n * t, c, 6, 6, generator=gen) * 2 - 1
+
+    def nl_forward(inp):
+        nt, cc, h, w = inp.shape
+        z = nl(inp.view(nt // t, t, cc, h, w).transpose(1, 2))
+        return z.transpose(1, 2).contiguous().view(nt, cc, h, w)
+    write_case('nonlocal_eval', nl, x, gen, forward=nl_forward)
+    nl.train()
+    write_case('nonlocal_train', nl, x, gen, forward=nl_forward)
+
+    # --- W3 (saccade's re-statement): full, no temporal, no spatial
+    c = 32
+    for case, sp, tp in [('w3_full', True, True), ('w3_no_temporal', True, False), ('w3_no_spatial', False, True)]:
+        w3 = SaccadeW3Restatement(c, t, spatial=sp, temporal=tp)
+        randomise(w3, gen)
+        x = torch.rand(n * t, c, 5, 5, generator=gen) * 2 - 1
+        write_case(case, w3, x, gen, forward=(lambda inp, w3=w3: (w3(inp), {'mask': w3.mask} if w3.mask is not None else {})))
+
+    # --- AFR (saccade's re-statement) over 4 stage masks of decreasing size, last map (N·T, 16, 3, 3)
+    afr = SaccadeAfrRestatement(4, 16)
+    randomise(afr, gen)
+    masks = [torch.rand(n * t, 1, s, s, generator=gen).requires_grad_(True) for s in (12, 6, 5, 3)]
+    x = torch.rand(n * t, 16, 3, 3, generator=gen) * 2 - 1
+
+    def afr_forward(inp):
+        return afr(inp, masks), {('mask%d' % i): m for i, m in enumerate(masks)}
+    upstream_extra = {}
+    write_case('afr', afr, x, gen, forward=afr_forward, extra=upstream_extra)
+    io = torch.load(os.path.join(OUT, 'afr.io.pth'))
+    for i, m in enumerate(masks):
+        io['grad.mask%d' % i] = m.grad.detach()
+    torch.save(io, os.path.join(OUT, 'afr.io.pth'))
+
+    # --- CBAM (saccade's re-statement)
+    cb = SaccadeCbamRestatement(c)
+    randomise(cb, gen)
+    x = torch.rand(n * t, c, 5, 5, generator=gen) * 2 - 1
+    write_case('cbam', cb, x, gen)
+
+    total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
+    print(f'total {total / 1024:.0f} KiB in {OUT}')
+
+
+if __name__ == '__main__':
+    main()
