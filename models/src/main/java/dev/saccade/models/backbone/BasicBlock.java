@@ -35,6 +35,7 @@ final class BasicBlock extends ResidualBlock {
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {
         Shape h = c.trace(FlopCounter.join(name, "conv1"), conv1, in);
         h = c.trace(FlopCounter.join(name, "bn1"), bn1, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
         h = c.trace(FlopCounter.join(name, "conv2"), conv2, h);
         return c.trace(FlopCounter.join(name, "bn2"), bn2, h);
     }

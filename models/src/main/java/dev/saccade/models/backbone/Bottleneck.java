@@ -38,8 +38,10 @@ final class Bottleneck extends ResidualBlock {
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {
         Shape h = c.trace(FlopCounter.join(name, "conv1"), conv1, in);
         h = c.trace(FlopCounter.join(name, "bn1"), bn1, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
         h = c.trace(FlopCounter.join(name, "conv2"), conv2, h);
         h = c.trace(FlopCounter.join(name, "bn2"), bn2, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
         h = c.trace(FlopCounter.join(name, "conv3"), conv3, h);
         return c.trace(FlopCounter.join(name, "bn3"), bn3, h);
     }

@@ -112,6 +112,7 @@ public final class ResNet extends Backbone {
     @Override public Shape traceFeatures(FlopCounter c, String name, Shape in) {
         Shape h = c.trace(FlopCounter.join(name, "conv1"), conv1, in);
         h = c.trace(FlopCounter.join(name, "bn1"), bn1, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
         h = c.trace(FlopCounter.join(name, "maxpool"), maxpool, h);
         for (int i = 0; i < 4; i++) h = c.trace(FlopCounter.join(name, "layer" + (i + 1)), layers[i], h);
         return h;

@@ -43,6 +43,7 @@ abstract class ResidualBlock extends Module implements FlopTraceable {
         Shape out = traceBranch(c, name, in);
         if (afterBranch != null) out = c.trace(FlopCounter.join(name, "after_branch"), afterBranch, out);
         if (downsample != null) c.trace(FlopCounter.join(name, "downsample"), downsample, in);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", out, 1);
         if (afterBlock != null) out = c.trace(FlopCounter.join(name, "after_block"), afterBlock, out);
         return out;
     }

@@ -31,6 +31,9 @@ import java.util.Map;
  * <li>Linear: {@code rows · in · out};</li>
  * <li>BatchNorm, activations, pooling, dropout, the temporal shift, additions: 0.</li>
  * </ul>
+ * mmcv's {@code get_model_complexity_info} (used for mmaction2's model tables) also counts BatchNorm (2 per input
+ * element), activation modules (1 per output element), pooling (1 per input element) and biases; the rows carry
+ * those counts separately and {@link Report#mmcvFlops()} adds them, so both conventions can be compared.
  *
  * <p>The count is a <b>shape-only dry run</b>: modules that implement {@link FlopTraceable} (the backbones, their
  * blocks, the TSN head, TSM) propagate shapes analytically, and the nn layers above are handled here, so a full
@@ -45,12 +48,23 @@ import java.util.Map;
  * }</pre>
  */
 public final class FlopCounter {
-    /** One counted layer: dotted name, type, output shape, its own parameters and its MACs. */
-    public record Row(String name, String type, Shape output, long params, long macs) {}
+    /**
+     * One counted layer: dotted name, type, output shape, its own parameters, its MACs, and its elementwise
+     * operations under mmcv's convention (BatchNorm 2 per input element, activations 1 per output element, pooling
+     * 1 per input element, bias 1 per output element).
+     */
+    public record Row(String name, String type, Shape output, long params, long macs, long elementwise) {}
 
     /** All rows plus the totals (parameters counted once over the whole model). */
     public record Report(List<Row> rows, long macs, long params, Shape input, Shape output) {
         public Report { rows = List.copyOf(rows); }
+
+        /** MACs plus the elementwise operations mmcv's {@code get_model_complexity_info} also counts. */
+        public long mmcvFlops() {
+            long e = 0;
+            for (Row r : rows) e += r.elementwise();
+            return macs + e;
+        }
 
         /** A fixed-width table, one row per layer, then the totals. */
         public String table() {
@@ -59,7 +73,8 @@ public final class FlopCounter {
             for (Row r : rows) {
                 sb.append(String.format(Locale.ROOT, "%-48s %-14s %-22s %,12d %,16d%n", r.name(), r.type(), r.output(), r.params(), r.macs()));
             }
-            sb.append(String.format(Locale.ROOT, "total: %.4f G MACs, %.4f M params, input %s → output %s%n", macs / 1e9, params / 1e6, input, output));
+            sb.append(String.format(Locale.ROOT, "total: %.4f G MACs (%.4f G with mmcv's elementwise ops), %.4f M params, input %s → output %s%n",
+                    macs / 1e9, mmcvFlops() / 1e9, params / 1e6, input, output));
             return sb.toString();
         }
     }
@@ -82,7 +97,12 @@ public final class FlopCounter {
 
     /** Records one row directly (for modules that compute something the counter does not know). */
     public void record(String name, String type, Shape output, long params, long macs) {
-        rows.add(new Row(name, type, output, params, macs));
+        rows.add(new Row(name, type, output, params, macs, 0));
+    }
+
+    /** Records a parameter-free elementwise step (an inline ReLU, for example) of {@code perElement} ops per element. */
+    public void elementwise(String name, String type, Shape shape, int perElement) {
+        rows.add(new Row(name, type, shape, 0, 0, (long) perElement * shape.numel()));
     }
 
     /** Traces {@code m} under {@code name} for an input of shape {@code in}; returns its output shape. */
@@ -91,10 +111,14 @@ public final class FlopCounter {
         if (m instanceof Conv conv) return conv(name, conv, in);
         if (m instanceof Linear lin) return linear(name, lin, in);
         if (m instanceof BatchNorm bn) {
-            record(name, "BatchNorm", in, ownParams(bn), 0);
+            rows.add(new Row(name, "BatchNorm", in, ownParams(bn), 0, 2L * in.numel()));
             return in;
         }
-        if (m instanceof Activation || m instanceof Dropout || m instanceof Identity) return in;
+        if (m instanceof Activation a) {
+            elementwise(name, a.describe(), in, 1);
+            return in;
+        }
+        if (m instanceof Dropout || m instanceof Identity) return in;
         if (m instanceof Pooling p) return pooling(name, p, in);
         if (m instanceof Sequential seq) {
             Shape s = in;
@@ -122,7 +146,7 @@ public final class FlopCounter {
             positions *= out[a + 2];
         }
         Shape s = Shape.of(out);
-        record(name, "Conv" + rank + "d", s, ownParams(conv), positions * perPosition);
+        rows.add(new Row(name, "Conv" + rank + "d", s, ownParams(conv), positions * perPosition, conv.bias() == null ? 0 : s.numel()));
         return s;
     }
 
@@ -132,7 +156,7 @@ public final class FlopCounter {
         out[out.length - 1] = lin.outFeatures();
         long rowsCount = in.numel() / lin.inFeatures();
         Shape s = Shape.of(out);
-        record(name, "Linear", s, ownParams(lin), rowsCount * lin.inFeatures() * lin.outFeatures());
+        rows.add(new Row(name, "Linear", s, ownParams(lin), rowsCount * lin.inFeatures() * lin.outFeatures(), 0));
         return s;
     }
 
@@ -146,7 +170,7 @@ public final class FlopCounter {
             out[axis] = adaptive != null ? adaptive[a] : pp.outputSize(a, in.dim(axis));
         }
         Shape s = Shape.of(out);
-        record(name, p.isMax() ? "MaxPool" : "AvgPool", s, 0, 0);
+        rows.add(new Row(name, p.isMax() ? "MaxPool" : "AvgPool", s, 0, 0, in.numel()));
         return s;
     }
 

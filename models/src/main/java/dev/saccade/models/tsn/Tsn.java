@@ -124,7 +124,8 @@ public final class Tsn extends Module implements FlopTraceable {
         Shape frameBatch = Shape.of((int) (in.numel() / (3L * in.dim(r - 2) * in.dim(r - 1))), 3, in.dim(r - 2), in.dim(r - 1));
         Shape f = baseModel.traceFeatures(c, FlopCounter.join(name, "base_model"), frameBatch);
         if (featureRefinement != null) f = c.trace(FlopCounter.join(name, "feature_refinement"), featureRefinement, f);
-        Shape pooled = Shape.of(f.dim(0), f.dim(1));
+        Shape pooled = c.trace(FlopCounter.join(name, "avgpool"), avgpool, f);
+        pooled = Shape.of(pooled.dim(0), pooled.dim(1));
         c.trace(FlopCounter.join(name, "new_fc"), newFc, pooled);
         return Shape.of(f.dim(0) / frames, classes);
     }
