@@ -43,8 +43,7 @@ public final class BatchNorm extends Module {
     @Override public Tensor forward(Tensor x) {
         boolean useBatch = isTraining() && !frozen;
         if (useBatch) {
-            Tensor next = batchesTracked.add(1);
-            batchesTracked.backend().copy(next, batchesTracked);
+            batchesTracked.backend().fill(batchesTracked, batchesTracked.item() + 1);
         }
         return Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
     }
