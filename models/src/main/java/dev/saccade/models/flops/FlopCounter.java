@@ -177,7 +177,10 @@ public final class FlopCounter {
     /** Runs an unknown module once on zeros and records the Conv/Linear calls it makes. */
     private Shape runOnce(String name, Module m, Shape in) {
         Map<Module, String> names = new IdentityHashMap<>();
-        for (var e : m.namedModules().entrySet()) names.put(e.getValue(), join(name, e.getKey()));
+        for (var e : m.namedModules().entrySet()) {
+            String k = e.getKey().endsWith(".") ? e.getKey().substring(0, e.getKey().length() - 1) : e.getKey();
+            names.put(e.getValue(), join(name, k));
+        }
         Tensor out;
         try (var noGrad = GradMode.disable();
              var listen = Profiler.listen((layer, x, y) -> {
