@@ -122,6 +122,7 @@ def make(TSN, arch, clip, labels, seed):
 
 
 def main():
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tsm-repo", required=True, help="checkout of mit-han-lab/temporal-shift-module")
     ap.add_argument("--resnet18", action="store_true", help="also write ResNet-18 goldens (45 MB, not committed)")
@@ -129,7 +130,6 @@ def main():
     args = ap.parse_args()
     if not os.path.isfile(os.path.join(args.tsm_repo, "ops", "models.py")):
         sys.exit("--tsm-repo %s has no ops/models.py; clone mit-han-lab/temporal-shift-module there" % args.tsm_repo)
-    global OUT
     OUT = args.out
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
