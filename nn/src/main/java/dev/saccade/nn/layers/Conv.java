@@ -2,6 +2,7 @@ package dev.saccade.nn.layers;
 
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.Profiler;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.Functional;
@@ -57,7 +58,11 @@ public final class Conv extends Module {
     public int[] kernel() { return kernel.clone(); }
     public ConvParams params() { return params; }
 
-    @Override public Tensor forward(Tensor x) { return Functional.conv(x, weight, bias, params); }
+    @Override public Tensor forward(Tensor x) {
+        Tensor y = Functional.conv(x, weight, bias, params);
+        Profiler.report(this, x, y);
+        return y;
+    }
 
     @Override public String describe() {
         return "Conv" + kernel.length + "d(" + in + ", " + out + ", k=" + Arrays.toString(kernel) + ", s=" + Arrays.toString(params.stride())

@@ -2,6 +2,7 @@ package dev.saccade.nn.layers;
 
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.Profiler;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
 import java.util.SplittableRandom;
@@ -23,7 +24,11 @@ public final class Linear extends Module {
     public int inFeatures() { return in; }
     public int outFeatures() { return out; }
 
-    @Override public Tensor forward(Tensor x) { return Functional.linear(x, weight, bias); }
+    @Override public Tensor forward(Tensor x) {
+        Tensor y = Functional.linear(x, weight, bias);
+        Profiler.report(this, x, y);
+        return y;
+    }
 
     @Override public String describe() { return "Linear(" + in + ", " + out + (bias == null ? ", bias=False" : "") + ")"; }
 }

@@ -1,0 +1,65 @@
+package dev.saccade.cli;
+
+import dev.saccade.models.registry.ModelConfig;
+import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.models.tsn.TsnCheckpoint;
+import dev.saccade.nn.io.ArrayDType;
+import dev.saccade.nn.io.Npy;
+import dev.saccade.nn.io.RawArray;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code saccade predict}: loads an official or saccade checkpoint, runs a preprocessed clip batch (float32 .npy,
+ * (N, T, 3, H, W), ImageNet-normalised) in evaluation mode and prints the top classes; optionally writes the logits.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify preprocessed clips with a trained model.")
+public final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model id, e.g. tsm-resnet50") String model;
+    @Option(names = "--frames", defaultValue = "8", description = "frames T (default ${DEFAULT-VALUE})") int frames;
+    @Option(names = "--classes", required = true, description = "classes K of the checkpoint's new_fc") int classes;
+    @Option(names = "--weights", required = true, description = "checkpoint (.pth, .pth.tar or .safetensors)") Path weights;
+    @Option(names = "--input", required = true, description = "float32 .npy of shape (N, T, 3, H, W)") Path input;
+    @Option(names = "--top", defaultValue = "5", description = "classes to print per clip (default ${DEFAULT-VALUE})") int top;
+    @Option(names = "--dump-logits", description = "write the logits (N, K) as float32 .npy") Path dumpLogits;
+
+    @Override public Integer call() throws Exception {
+        RawArray clip = Npy.read(input);
+        int[] s = clip.shape();
+        if (s.length != 5 || s[1] != frames || s[2] != 3 || clip.dtype() != ArrayDType.F32) {
+            throw new IllegalArgumentException(input + ": expected a float32 array of shape (N, " + frames + ", 3, H, W), got "
+                    + clip.dtype() + " " + Arrays.toString(s) + " (use --frames to match T)");
+        }
+        Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
+        TsnCheckpoint.load(net, weights);
+        net.eval();
+        float[] logits;
+        try (var g = GradMode.disable()) {
+            logits = net.forward(Tensor.of(clip.toFloats(), s)).toFloatArray();   // (N, K)
+        }
+        int n = s[0];
+        for (int i = 0; i < n; i++) {
+            float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (float v : row) max = Math.max(max, v);
+            for (float v : row) sum += Math.exp(v - max);
+            Integer[] order = new Integer[classes];
+            for (int k = 0; k < classes; k++) order[k] = k;
+            Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
+            StringBuilder sb = new StringBuilder("clip " + i + ":");
+            for (int k = 0; k < Math.min(top, classes); k++) {
+                sb.append(String.format(Locale.ROOT, "  %d (%.3f)", order[k], Math.exp(row[order[k]] - max) / sum));
+            }
+            System.out.println(sb);
+        }
+        if (dumpLogits != null) Npy.write(dumpLogits, RawArray.ofFloats(logits, n, classes));
+        return 0;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.saccade.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code saccade} command line: {@code models}, {@code flops}, {@code predict}.
+ *
+ * <pre>{@code
+ * saccade flops --model tsm-resnet50 --frames 8 --classes 174 --size 224
+ * }</pre>
+ */
+@Command(name = "saccade", mixinStandardHelpOptions = true, version = "saccade 0.1",
+         description = "Video action recognition models (TSN, TSM and temporal attention) in Java.",
+         subcommands = {ModelsCommand.class, FlopsCommand.class, PredictCommand.class})
+public final class Saccade implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(System.out); }
+
+    public static void main(String[] args) { System.exit(new CommandLine(new Saccade()).execute(args)); }
+}

@@ -1,0 +1,50 @@
+package dev.saccade.models.backbone;
+
+import dev.saccade.models.flops.FlopCounter;
+import dev.saccade.nn.Module;
+import dev.saccade.nn.layers.BatchNorm;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Shape;
+import dev.saccade.tensor.Tensor;
+
+/**
+ * ResNet-50/101 block (v1.5): {@code conv1 1×1 → bn1 → relu → conv2 3×3 stride s → bn2 → relu → conv3 1×1 (×4) →
+ * bn3}. The stride sits in {@code conv2}, so {@code conv1} (where TSM shifts) runs at the input resolution.
+ * Reference: torchvision {@code Bottleneck}.
+ */
+final class Bottleneck extends ResidualBlock {
+    static final int EXPANSION = 4;
+    private final Module conv1;
+    private final Conv conv2, conv3;
+    private final BatchNorm bn1, bn2, bn3;
+
+    Bottleneck(int inPlanes, int planes, int stride, Module downsample, BlockHooks hooks, BlockContext ctx) {
+        Conv c1 = ResNet.conv(inPlanes, planes, 1, 1, ctx.rng());
+        conv1 = register("conv1", hooks.wrapFirstConv(ctx, c1));
+        bn1 = register("bn1", new BatchNorm(planes));
+        conv2 = register("conv2", ResNet.conv(planes, planes, 3, stride, ctx.rng()));
+        bn2 = register("bn2", new BatchNorm(planes));
+        conv3 = register("conv3", ResNet.conv(planes, planes * EXPANSION, 1, 1, ctx.rng()));
+        bn3 = register("bn3", new BatchNorm(planes * EXPANSION));
+        finish(downsample, hooks, ctx);
+    }
+
+    @Override protected Tensor branch(Tensor x) {
+        Tensor h = bn1.forward(conv1.forward(x)).relu();   // (N·T, planes, H, W)
+        h = bn2.forward(conv2.forward(h)).relu();          // (N·T, planes, H/s, W/s)
+        return bn3.forward(conv3.forward(h));               // (N·T, 4·planes, H/s, W/s)
+    }
+
+    @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {
+        Shape h = c.trace(FlopCounter.join(name, "conv1"), conv1, in);
+        h = c.trace(FlopCounter.join(name, "bn1"), bn1, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
+        h = c.trace(FlopCounter.join(name, "conv2"), conv2, h);
+        h = c.trace(FlopCounter.join(name, "bn2"), bn2, h);
+        c.elementwise(FlopCounter.join(name, "relu"), "ReLU", h, 1);
+        h = c.trace(FlopCounter.join(name, "conv3"), conv3, h);
+        return c.trace(FlopCounter.join(name, "bn3"), bn3, h);
+    }
+
+    @Override public String describe() { return "Bottleneck"; }
+}

@@ -1,0 +1,83 @@
+package dev.saccade.models.flops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.saccade.models.registry.ModelConfig;
+import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.nn.Module;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.nn.layers.Sequential;
+import dev.saccade.tensor.Shape;
+import dev.saccade.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** MACs and parameter counts against the published figures (models.md §3.5, §8; mmaction2's metafile). */
+class FlopCounterTest {
+    private static FlopCounter.Report count(String id, int frames, int classes, int size) {
+        Tsn model = ModelRegistry.standard().create(ModelConfig.of(id, frames, classes, size));
+        FlopCounter.Report r = FlopCounter.count(model, Shape.of(1, frames, 3, size, size));
+        System.out.printf("%s T=%d K=%d %d²: %.4f G MACs, %.4f G mmcv, %d params%n", id, frames, classes, size, r.macs() / 1e9, r.mmcvFlops() / 1e9, r.params());
+        return r;
+    }
+
+    /**
+     * torchvision documents resnet50 at 25,557,032 parameters with its 1000-way fc (2048·1000 + 1000); swapping in a
+     * 174-way new_fc gives the exact count. mmaction2 lists TSM-R50 1×1×8 at 32.88 G FLOPs and 23.87 M params.
+     */
+    @Test void tsmResNet50MatchesPublishedCost() {
+        FlopCounter.Report r = count("tsm-resnet50", 8, 174, 224);
+        assertEquals(25_557_032L - (2048L * 1000 + 1000) + (2048L * 174 + 174), r.params(), "TSM-R50 params, 174-way head");
+        assertEquals(23.87e6, r.params(), 0.01e6);
+        assertEquals(32.88e9, r.macs(), 0.01 * 32.88e9, "TSM-R50 8×224² MACs");
+        assertEquals(32.88e9, r.mmcvFlops(), 0.01 * 32.88e9, "TSM-R50 8×224² with mmcv's elementwise ops");
+        assertEquals(Shape.of(1, 174), r.output());
+    }
+
+    @Test void tsnAndTsmCostTheSame() {
+        assertEquals(count("tsn-resnet18", 8, 174, 224).macs(), count("tsm-resnet18", 8, 174, 224).macs());
+    }
+
+    /**
+     * torchvision documents mobilenet_v2 at 3,504,872 parameters (1280·1000 + 1000 in the classifier) and 0.30 G
+     * MACs at 224². mmaction2's 3.34 G for TSM-MobileNetV2 8 frames is mmcv's count (elementwise ops included)
+     * at 256², the size of its dense-sampling test crops.
+     */
+    @Test void tsmMobileNetV2MatchesPublishedCost() {
+        FlopCounter.Report r = count("tsm-mobilenetv2", 8, 400, 224);
+        assertEquals(3_504_872L - (1280L * 1000 + 1000) + (1280L * 400 + 400), r.params(), "TSM-MobileNetV2 params, 400-way head");
+        assertEquals(2.74e6, r.params(), 0.005e6);
+        assertEquals(8 * 0.30e9, r.macs(), 0.01 * 8 * 0.30e9, "8 × MobileNetV2's 0.30 G MACs at 224²");
+        FlopCounter.Report r256 = count("tsm-mobilenetv2", 8, 400, 256);
+        assertEquals(3.34e9, r256.mmcvFlops(), 0.01 * 3.34e9, "mmaction2's TSM-MobileNetV2 figure (mmcv convention, 256²)");
+    }
+
+    @Test void macsScaleWithFrames() {
+        long t8 = count("tsm-resnet18", 8, 10, 112).macs();
+        long t16 = count("tsm-resnet18", 16, 10, 112).macs();
+        assertEquals(2 * t8, t16);
+    }
+
+    @Test void convFormulaOnOneLayer() {
+        Conv conv = Conv.conv2d(8, 16, 3, 2, 1, 2, false, new SplittableRandom(1));
+        FlopCounter.Report r = FlopCounter.count(conv, Shape.of(2, 8, 9, 9));
+        // out 5×5; N·C_out·h'·w'·(C_in/groups)·k·k = 2·16·25·4·9
+        assertEquals(2L * 16 * 25 * 4 * 9, r.macs());
+        assertEquals(Shape.of(2, 16, 5, 5), r.output());
+    }
+
+    /** A module the counter does not know is run once; its Conv calls are reported through the Profiler. */
+    @Test void unknownModulesAreCountedByRunningThem() {
+        Conv inner = Conv.conv2d(4, 6, 1, 1, 0, 1, true, new SplittableRandom(2));
+        Module opaque = new Module() {
+            private final Conv c = register("c", inner);
+            @Override public Tensor forward(Tensor x) { return c.forward(x.relu()).mul(2); }
+        };
+        FlopCounter.Report r = FlopCounter.count(new Sequential(opaque), Shape.of(3, 4, 5, 5));
+        assertEquals(3L * 6 * 25 * 4, r.macs());
+        assertEquals(Shape.of(3, 6, 5, 5), r.output());
+        assertTrue(r.table().contains("0.c "), r.table());
+    }
+}
