@@ -90,9 +90,9 @@ public abstract class Module {
         return out;
     }
 
-    private void collectModules(String prefix, Map<String, Module> out) {
-        out.put(prefix, this);
-        for (var e : children.entrySet()) e.getValue().collectModules(prefix + e.getKey() + ".", out);
+    private void collectModules(String name, Map<String, Module> out) {
+        out.put(name, this);
+        for (var e : children.entrySet()) e.getValue().collectModules(name.isEmpty() ? e.getKey() : name + "." + e.getKey(), out);
     }
 
     private void collect(String prefix, Map<String, Tensor> out, boolean params, boolean bufs) {

@@ -366,11 +366,11 @@ public final class Tensor {
     /** A row-major copy, or this tensor when already contiguous. */
     public Tensor contiguous() { return isContiguous() ? this : new Contiguous().apply(this); }
     /**
-     * A contiguous tensor whose elements start at storage index 0 (this one, or a copy): what kernels that take
-     * raw buffers need.
+     * A contiguous tensor whose storage holds exactly its elements from index 0 (this one, or a copy): what kernels
+     * that take raw buffers need.
      */
     public Tensor contiguousFromZero() {
-        if (isContiguous() && layout.offset() == 0) return this;
+        if (isContiguous() && layout.offset() == 0 && storage.length() == numel()) return this;
         return dev.saccade.tensor.ops.Contiguous.copy(this);
     }
 

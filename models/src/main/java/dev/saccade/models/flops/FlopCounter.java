@@ -178,8 +178,7 @@ public final class FlopCounter {
     private Shape runOnce(String name, Module m, Shape in) {
         Map<Module, String> names = new IdentityHashMap<>();
         for (var e : m.namedModules().entrySet()) {
-            String k = e.getKey().endsWith(".") ? e.getKey().substring(0, e.getKey().length() - 1) : e.getKey();
-            names.put(e.getValue(), join(name, k));
+            names.put(e.getValue(), join(name, e.getKey()));
         }
         Tensor out;
         try (var noGrad = GradMode.disable();

@@ -1,5 +1,8 @@
 package dev.saccade.models.registry;
 
+import dev.saccade.models.attention.AttentionProviders;
+import dev.saccade.models.attention.W3Hooks;
+
 import dev.saccade.models.backbone.Backbone;
 import dev.saccade.models.backbone.BlockHooks;
 import dev.saccade.models.backbone.MobileNetV2;
@@ -34,10 +37,20 @@ public final class ModelRegistry {
 
     private final Map<String, HookProvider> providers = new LinkedHashMap<>();
 
-    /** A registry with {@code tsn} and {@code tsm}. */
+    /** A registry with {@code tsn}, {@code tsm} and the attention modules {@code m2a}, {@code w3}, {@code action}, {@code cbam}, {@code nl}. */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
         r.registerProvider("tsm", cfg -> new TsmHooks(cfg.frames(), foldDiv(cfg), false));
+        r.registerProvider("m2a", AttentionProviders::m2a);
+        r.registerProvider("w3", new HookProvider() {
+            @Override public BlockHooks create(ModelConfig cfg) { return AttentionProviders.w3(cfg); }
+            @Override public Module featureRefinement(ModelConfig cfg, BlockHooks hooks, int channels) {
+                return AttentionProviders.w3FeatureRefinement((W3Hooks) hooks, channels, cfg);
+            }
+        });
+        r.registerProvider("action", AttentionProviders::action);
+        r.registerProvider("cbam", AttentionProviders::cbam);
+        r.registerProvider("nl", AttentionProviders::nl);
         return r;
     }
 
@@ -72,7 +85,8 @@ public final class ModelRegistry {
         List<String> ids = new ArrayList<>();
         List<String> combos = new ArrayList<>(moduleNames());
         if (providers.containsKey("tsm")) {
-            for (String p : providers.keySet()) if (!p.equals("tsm")) combos.add("tsm+" + p);
+            // ACTION-Net brings its own (learnable) shift, so it is not combined with TSM.
+            for (String p : providers.keySet()) if (!p.equals("tsm") && !p.equals("action")) combos.add("tsm+" + p);
         }
         for (String m : combos) for (String b : BACKBONES) ids.add(m + "-" + b);
         return ids;
@@ -89,8 +103,11 @@ public final class ModelRegistry {
         }
         if (!BACKBONES.contains(backbone)) throw unknown(cfg.id(), "unknown backbone '" + backbone + "'");
         List<HookProvider> used = new ArrayList<>();
-        for (String m : modules.split("\\+", -1)) {
+        List<String> parts = List.of(modules.split("\\+", -1));
+        for (String m : parts) {
             if (m.equals("tsn")) continue;
+            // M2A carries the shift itself when combined with TSM (M2A's --use_tsm: Sequential(M2A, shift, conv1)).
+            if (m.equals("tsm") && parts.contains("m2a")) continue;
             HookProvider p = providers.get(m);
             if (p == null) throw unknown(cfg.id(), "unknown module '" + m + "'");
             used.add(p);

@@ -83,9 +83,8 @@ class BackboneNamesTest {
         assertEquals(1280, new MobileNetV2(BlockHooks.NONE, 1, 0, rng).features(x).dim(1));
     }
 
-    /** A submodule by dotted name (namedModules() keys may carry a trailing '.'). */
+    /** A submodule by dotted name. */
     private static Module module(Module root, String name) {
-        Module m = root.namedModules().get(name);
-        return m != null ? m : root.namedModules().get(name + ".");
+        return root.namedModules().get(name);
     }
 }

@@ -18,9 +18,25 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
-    @Test void listsTsnAndTsmOnEveryBackbone() {
-        assertEquals(List.of("tsn-resnet18", "tsn-resnet50", "tsn-mobilenetv2", "tsm-resnet18", "tsm-resnet50", "tsm-mobilenetv2"),
-                     ModelRegistry.standard().list());
+    @Test void listsThePublishedModelsOnEveryBackbone() {
+        List<String> ids = ModelRegistry.standard().list();
+        for (String m : List.of("tsn", "tsm", "m2a", "tsm+m2a", "w3", "tsm+w3", "action", "tsm+cbam", "tsm+nl")) {
+            for (String b : ModelRegistry.BACKBONES) assertTrue(ids.contains(m + "-" + b), "missing " + m + "-" + b + " in " + ids);
+        }
+        assertTrue(!ids.contains("tsm+action-resnet50"), "ACTION-Net has its own shift and is not combined with TSM");
+    }
+
+    @Test void tsmPlusM2aPutsTheShiftInsideTheM2aWrapper() {
+        Map<String, Tensor> keys = ModelRegistry.standard().create(ModelConfig.of("tsm+m2a-resnet18", 4, 10, 64)).stateDict();
+        assertTrue(keys.containsKey("base_model.layer1.0.conv1.0.conv_down.weight"), keys.keySet().toString());
+        assertTrue(keys.containsKey("base_model.layer1.0.conv1.2.weight"), "conv1 follows M2A and the shift (M2A's --use_tsm)");
+    }
+
+    @Test void w3ModelsCarryTheRefinementModule() {
+        Tsn w3 = ModelRegistry.standard().create(ModelConfig.of("tsm+w3-resnet18", 4, 10, 64));
+        assertTrue(w3.stateDict().keySet().stream().anyMatch(k -> k.contains("refine")), w3.stateDict().keySet().toString());
+        Tsn noAfr = ModelRegistry.standard().create(new ModelConfig("tsm+w3-resnet18", 4, 10, 64, 0.5, 0, Map.of("w3.afr", "false")));
+        assertTrue(noAfr.stateDict().keySet().stream().noneMatch(k -> k.contains("refine")));
     }
 
     @Test void unknownIdListsTheKnownOnes() {
@@ -78,9 +94,8 @@ class ModelRegistryTest {
         for (float b : m.newFc().bias().toFloatArray()) assertEquals(0f, b);
     }
 
-    /** A submodule by dotted name (namedModules() keys may carry a trailing '.'). */
+    /** A submodule by dotted name. */
     private static Module module(Module root, String name) {
-        Module m = root.namedModules().get(name);
-        return m != null ? m : root.namedModules().get(name + ".");
+        return root.namedModules().get(name);
     }
 }

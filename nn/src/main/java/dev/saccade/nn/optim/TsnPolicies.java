@@ -81,9 +81,9 @@ public final class TsnPolicies {
         Map<Tensor, String> placed = new IdentityHashMap<>();            // parameter → its full name
         boolean firstConvSeen = false;
         for (var entry : model.namedModules().entrySet()) {
-            String moduleName = entry.getKey().isEmpty() ? "" : entry.getKey().substring(0, entry.getKey().length() - 1);
+            String moduleName = entry.getKey();
             Module m = entry.getValue();
-            String prefix = entry.getKey();
+            String prefix = moduleName.isEmpty() ? "" : moduleName + ".";
             boolean isConv = m instanceof Conv;
             boolean hasOwnNonCustom = false;
             for (var p : m.namedParameters().entrySet()) {
