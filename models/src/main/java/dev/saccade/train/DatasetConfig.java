@@ -42,5 +42,6 @@ public record DatasetConfig(String kind, String root, int trainClips, int valCli
         return new DatasetConfig(kind, root, 0, 0, 0, 0, 0);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isSynthetic() { return SYNTHETIC.equals(kind); }
 }
