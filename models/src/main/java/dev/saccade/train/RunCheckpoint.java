@@ -42,7 +42,8 @@ public final class RunCheckpoint {
     public static void save(Path file, Module model, Optimizer optimizer, Meta meta) throws IOException {
         Map<String, RawArray> arrays = new LinkedHashMap<>();
         for (var e : model.stateDict().entrySet()) arrays.put(MODEL_PREFIX + e.getKey(), TensorArrays.toRaw(e.getValue()));
-        if (optimizer instanceof OptimizerState s) {
+        OptimizerState s = OptimizerStates.of(optimizer);
+        if (s != null) {
             for (var e : s.optimizerState().entrySet()) arrays.put(OPTIM_PREFIX + e.getKey(), TensorArrays.toRaw(e.getValue()));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -63,7 +64,8 @@ public final class RunCheckpoint {
             throw new IllegalArgumentException(file + ": not a training checkpoint (metadata format is " + md.get("format") + ", expected " + FORMAT + ")");
         }
         model.loadStateDict(weights(c), true);
-        if (optimizer instanceof OptimizerState s) {
+        OptimizerState s = OptimizerStates.of(optimizer);
+        if (s != null) {
             Map<String, Tensor> state = new LinkedHashMap<>();
             for (var e : c.tensors().entrySet()) {
                 if (e.getKey().startsWith(OPTIM_PREFIX)) state.put(e.getKey().substring(OPTIM_PREFIX.length()), TensorArrays.toTensor(e.getValue()));

@@ -53,6 +53,11 @@ final class TestSgd implements Optimizer, OptimizerState {
         return out;
     }
 
+    /** The same state under the name the nn optimiser contract uses. */
+    public Map<String, Tensor> state() { return optimizerState(); }
+
+    public void loadState(Map<String, Tensor> state) { loadOptimizerState(state); }
+
     @Override public void loadOptimizerState(Map<String, Tensor> state) {
         buffers.clear();
         state.forEach((k, v) -> {
