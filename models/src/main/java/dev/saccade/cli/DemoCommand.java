@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final ModelFactories factories;
 
-    public DemoCommand() { this(new ModelFactories(null, null, null)); }
+    public DemoCommand() { this(StandardFactories.create()); }
 
     public DemoCommand(ModelFactories factories) { this.factories = factories; }
 

@@ -54,7 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private final ModelFactories factories;
 
-    public EvalCommand() { this(new ModelFactories(null, null, null)); }
+    public EvalCommand() { this(StandardFactories.create()); }
 
     public EvalCommand(ModelFactories factories) { this.factories = factories; }
 

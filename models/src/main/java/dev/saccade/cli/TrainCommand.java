@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     private final ModelFactories factories;
 
     /** Without factories (the command then reports that none is wired). */
-    public TrainCommand() { this(new ModelFactories(null, null, null)); }
+    public TrainCommand() { this(StandardFactories.create()); }
 
     public TrainCommand(ModelFactories factories) { this.factories = factories; }
 
