@@ -46,6 +46,13 @@ public final class ConfigOverrides {
     }
 
     private static void set(ObjectNode root, String key, String value) {
+        if (key.startsWith("modelOptions.")) {
+            // Free-form model switches: everything after the prefix is the option name (it may contain dots).
+            JsonNode opts = root.get("modelOptions");
+            ObjectNode o = opts instanceof ObjectNode obj ? obj : root.putObject("modelOptions");
+            o.put(key.substring("modelOptions.".length()), value);
+            return;
+        }
         String[] path = key.split("\\.");
         ObjectNode node = root;
         for (int i = 0; i < path.length - 1; i++) {

@@ -44,7 +44,7 @@ public final class Presets {
         // --gd 20, wd default 5e-4, momentum 0.9, fc_lr5 (training from ImageNet); "accurate" test = 3 crops × 2 clips.
         m.put("tsm-something", new TrainConfig("tsm-something", "tsm-resnet50", 8, 174, 224,
                 DatasetConfig.onDisk("something-v2", null), 64, 50, 0.01, List.of(20, 40), "step",
-                5e-4, 0.9, 0.5, 20, 1, true, 0, 8, "3x2", "auto", 0, null, 1.0));
+                5e-4, 0.9, 0.5, 20, 1, true, 0, 8, "3x2", "auto", 0, null, 1.0, Map.of()));
         // ACTION-Net train_*_8f.sh: batch 64, lr 0.01, wd 5e-4, dropout 0.5, clip 20, fc_lr5, seed 1;
         // adjust_learning_rate runs after each epoch (decays land one epoch late); test 10 clips × 3 crops.
         m.put("action-something", action("action-something", "something-v2", 174, 50, List.of(30, 40, 45), "10x3"));
@@ -54,17 +54,17 @@ public final class Presets {
         // batch 32 × n_batch_multiplier 4, one plain SGD group (no fc_lr5); evaluation 1 clip × centre crop.
         m.put("m2a-something", new TrainConfig("m2a-something", "m2a-resnet18", 8, 174, 224,
                 DatasetConfig.onDisk("something-v1", null), 32, 30, 0.02, List.of(20), "step",
-                5e-4, 0.9, 0.5, 20, 4, false, 0, 8, "1x1", "auto", 0, null, 1.0));
+                5e-4, 0.9, 0.5, 20, 4, false, 0, 8, "1x1", "auto", 0, null, 1.0, Map.of()));
         // The built-in dataset: 14 classes of 8 frames at 32×32; sized so that `saccade demo` trains five
         // ResNet-18 models within 15 minutes on 2 cores (see DemoCommand for the arithmetic).
         m.put("synthetic-demo", new TrainConfig("synthetic-demo", "tsm-resnet18", 8, 14, 32,
                 DatasetConfig.synthetic(336, 112), 12, 3, 0.02, List.of(2), "step",
-                1e-4, 0.9, 0.2, 20, 1, false, 0, 1, "1x1", "cpu", 0, null, 1.0));
+                1e-4, 0.9, 0.2, 20, 1, false, 0, 1, "1x1", "cpu", 0, null, 1.0, Map.of()));
         return java.util.Collections.unmodifiableMap(m);
     }
 
     private static TrainConfig action(String name, String dataset, int classes, int epochs, List<Integer> steps, String protocol) {
         return new TrainConfig(name, "action-resnet50", 8, classes, 224, DatasetConfig.onDisk(dataset, null),
-                64, epochs, 0.01, steps, "step-late", 5e-4, 0.9, 0.5, 20, 1, true, 1, 8, protocol, "auto", 0, null, 1.0);
+                64, epochs, 0.01, steps, "step-late", 5e-4, 0.9, 0.5, 20, 1, true, 1, 8, protocol, "auto", 0, null, 1.0, Map.of());
     }
 }

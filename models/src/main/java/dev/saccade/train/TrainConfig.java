@@ -46,12 +46,14 @@ import java.util.Map;
  * @param mfrStage          W3 MFR stage: 0 (off), 1 (train the teacher) or 2 (distil from {@code mfrTeacher})
  * @param mfrTeacher        stage 2: the teacher's weights (a run folder or a safetensors checkpoint)
  * @param mfrLambda         stage 2: λ of the feature regulariser
+ * @param modelOptions      model switches handed to the registry (e.g. {@code resnet.width}, {@code w3.afr});
+ *                          set one with {@code modelOptions.resnet.width=16}
  */
 public record TrainConfig(String preset, String model, int frames, int classes, int inputSize, DatasetConfig dataset,
                           int batchSize, int epochs, double lr, List<Integer> lrSteps, String lrSchedule,
                           double weightDecay, double momentum, double dropout, double clipNorm, int gradAccumulation,
                           boolean fcLr5, long seed, int workers, String evalProtocol, String device,
-                          int mfrStage, String mfrTeacher, double mfrLambda) {
+                          int mfrStage, String mfrTeacher, double mfrLambda, Map<String, String> modelOptions) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -89,7 +91,7 @@ public record TrainConfig(String preset, String model, int frames, int classes, 
 
     /** The model part of the config, for {@code ModelRegistry.create}. */
     public ModelConfig modelConfig() {
-        return new ModelConfig(model, frames, classes, inputSize, dropout, seed, Map.of());
+        return new ModelConfig(model, frames, classes, inputSize, dropout, seed, modelOptions == null ? Map.of() : modelOptions);
     }
 
     /** Pretty-printed JSON. */

@@ -4,6 +4,7 @@ import dev.saccade.data.ClipDataset;
 import dev.saccade.data.synthetic.Split;
 import dev.saccade.data.synthetic.SyntheticMotion;
 import java.util.List;
+import java.util.Map;
 
 /** A tiny synthetic dataset and config shared by the training tests: 4 frames of 16×16, 14 classes. */
 final class TrainFixtures {
@@ -22,6 +23,6 @@ final class TrainFixtures {
 
     static TrainConfig config(int epochs) {
         return new TrainConfig("test", "tiny-test", FRAMES, 14, 32, DatasetConfig.synthetic(56, 28), 8, epochs,
-                0.05, List.of(), "step", 1e-4, 0.9, 0.2, 5, 1, false, 11, 1, "1x1", "cpu", 0, null, 1.0);
+                0.05, List.of(), "step", 1e-4, 0.9, 0.2, 5, 1, false, 11, 1, "1x1", "cpu", 0, null, 1.0, Map.of());
     }
 }

@@ -41,15 +41,24 @@ public final class ResNet extends Backbone {
      * @param classes    size of {@code fc}, or 0 for no classifier
      */
     public ResNet(boolean bottleneck, int[] blocks, BlockHooks hooks, int frames, int classes, SplittableRandom rng) {
+        this(bottleneck, blocks, 64, hooks, frames, classes, rng);
+    }
+
+    /**
+     * A ResNet whose stages have {@code width · 2^stage} planes (torchvision: width 64). Narrower widths give the
+     * small backbones of the CPU demo; their state dicts keep torchvision's names but not its shapes.
+     */
+    public ResNet(boolean bottleneck, int[] blocks, int width, BlockHooks hooks, int frames, int classes, SplittableRandom rng) {
         if (blocks.length != 4) throw new IllegalArgumentException("ResNet needs 4 stages, got " + blocks.length);
         int expansion = bottleneck ? Bottleneck.EXPANSION : BasicBlock.EXPANSION;
-        conv1 = register("conv1", Conv.conv2d(3, 64, 7, 2, 3, 1, false, rng));
+        if (width < 1) throw new IllegalArgumentException("ResNet width must be ≥ 1, got " + width);
+        conv1 = register("conv1", Conv.conv2d(3, width, 7, 2, 3, 1, false, rng));
         Init.assign(conv1.weight(), Init.kaimingNormalFanOut(rng, conv1.weight().shape().toArray()));
-        bn1 = register("bn1", new BatchNorm(64));
+        bn1 = register("bn1", new BatchNorm(width));
         maxpool = register("maxpool", Pooling.max2d(3, 2, 1));
-        int inPlanes = 64;
+        int inPlanes = width;
         for (int stage = 0; stage < 4; stage++) {
-            int planes = 64 << stage;
+            int planes = width << stage;
             int stride = stage == 0 ? 1 : 2;
             Sequential layer = new Sequential();
             for (int i = 0; i < blocks[stage]; i++) {
@@ -76,6 +85,11 @@ public final class ResNet extends Backbone {
         return new ResNet(false, new int[] {2, 2, 2, 2}, hooks, frames, classes, rng);
     }
 
+    /** ResNet-18 with {@code width} planes in the first stage (64 is the standard one). */
+    public static ResNet resnet18(int width, BlockHooks hooks, int frames, int classes, SplittableRandom rng) {
+        return new ResNet(false, new int[] {2, 2, 2, 2}, width, hooks, frames, classes, rng);
+    }
+
     /** ResNet-50: Bottleneck, {3, 4, 6, 3}, 2048 feature channels. */
     public static ResNet resnet50(BlockHooks hooks, int frames, int classes, SplittableRandom rng) {
         return new ResNet(true, new int[] {3, 4, 6, 3}, hooks, frames, classes, rng);
@@ -89,7 +103,7 @@ public final class ResNet extends Backbone {
     }
 
     @Override public Tensor features(Tensor x) {
-        Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());   // (N·T, 64, H/4, W/4)
+        Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());   // (N·T, width, H/4, W/4)
         for (Sequential layer : layers) h = layer.forward(h);               // … → (N·T, C_f, H/32, W/32)
         return h;
     }

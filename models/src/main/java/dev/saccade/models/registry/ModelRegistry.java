@@ -54,6 +54,16 @@ public final class ModelRegistry {
         return r;
     }
 
+    /** Option {@code resnet.width}: planes of the first stage (64 = torchvision; the CPU demo uses narrower ones). */
+    private static int resnetWidth(ModelConfig cfg) {
+        String v = cfg.options().get("resnet.width");
+        try {
+            return v == null ? 64 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option resnet.width must be an integer, got '" + v + "'");
+        }
+    }
+
     private static int foldDiv(ModelConfig cfg) {
         String v = cfg.options().get("tsm.fold_div");
         try {
@@ -121,8 +131,8 @@ public final class ModelRegistry {
         }
         SplittableRandom rng = new SplittableRandom(cfg.seed());
         Backbone base = switch (backbone) {
-            case "resnet18" -> ResNet.resnet18(hooks, cfg.frames(), 0, rng);
-            case "resnet50" -> ResNet.resnet50(hooks, cfg.frames(), 0, rng);
+            case "resnet18" -> ResNet.resnet18(resnetWidth(cfg), hooks, cfg.frames(), 0, rng);
+            case "resnet50" -> new ResNet(true, new int[] {3, 4, 6, 3}, resnetWidth(cfg), hooks, cfg.frames(), 0, rng);
             default -> new MobileNetV2(hooks, cfg.frames(), 0, rng);
         };
         Tsn model = new Tsn(base, cfg.frames(), cfg.classes(), cfg.dropout(), rng);
