@@ -18,14 +18,14 @@ echo "== building the jars"
 mvn -q -B -DskipTests install
 
 echo "== jlink runtime"
-# java.desktop: ImageIO and charts; java.management / java.logging / java.xml: JUnit and Maven-built jars' needs.
-"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.management,java.logging,java.xml,java.desktop \
+# java.desktop: ImageIO and charts; java.management, java.logging, java.xml: JUnit and libraries; jdk.zipfs: JUnit scans jars.
+"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.management,java.logging,java.xml,java.desktop,jdk.zipfs \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jdk"
 
 echo "== class path"
 modules=(tensor native kernels nn models)
 for m in "${modules[@]}"; do
-    jar="$(ls "$m"/target/saccade-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n1 || true)"
+    jar="$(ls "$m"/target/saccade-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' -e '-cli' | head -n1 || true)"
     [ -n "$jar" ] || { echo "gpu-bundle.sh: no jar built for module $m" >&2; exit 1; }
     cp "$jar" "$stage/lib/"
     if [ -d "$m/target/test-classes" ]; then

@@ -38,13 +38,14 @@ fi
 
 section "CUDA tests (JUnit console)"
 "$java" "${jflags[@]}" -jar "$console" execute --class-path "$cp_all" --select-package dev.saccade.kernels.cuda \
-    --details=tree --details-theme=ascii --reports-dir "$out/junit" --fail-if-no-tests > "$out/junit.txt" 2>&1
+    --details=tree --details-theme=ascii --disable-ansi-colors --reports-dir "$out/junit" --fail-if-no-tests > "$out/junit.txt" 2>&1
 junit_rc=$?
 cat "$out/junit.txt"
-skipped=$(sed -n 's/.*\[ *\([0-9]*\) tests skipped *\].*/\1/p' "$out/junit.txt" | head -n1)
+# Tests that fail an assumption (assumeTrue(Cuda.available())) are reported as "aborted", @Disabled ones as "skipped".
+skipped=$(sed -n 's/.*\[ *\([0-9]*\) tests aborted *\].*/\1/p' "$out/junit.txt" | head -n1)
 failed=$(sed -n 's/.*\[ *\([0-9]*\) tests failed *\].*/\1/p' "$out/junit.txt" | head -n1)
 succeeded=$(sed -n 's/.*\[ *\([0-9]*\) tests successful *\].*/\1/p' "$out/junit.txt" | head -n1)
-summary+=("junit: ${succeeded:-?} passed, ${failed:-?} failed, ${skipped:-?} skipped (rc $junit_rc)")
+summary+=("junit: ${succeeded:-?} passed, ${failed:-?} failed, ${skipped:-?} aborted/skipped for lack of CUDA (rc $junit_rc)")
 # One test (CudaUnavailableTest's no-GPU case) is expected to skip when a GPU is present.
 if [ "$junit_rc" -ne 0 ]; then echo "gpu-check.sh: FAIL: CUDA tests failed"; status=1; fi
 if [ -z "$skipped" ] || [ "$skipped" -gt 1 ]; then echo "gpu-check.sh: FAIL: GPU tests were skipped (${skipped:-unknown}): CUDA not found?"; status=1; fi
