@@ -1,0 +1,74 @@
+package dev.saccade.kernels.cuda;
+
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.Device;
+import dev.saccade.tensor.Storage;
+import java.lang.ref.Cleaner;
+
+/**
+ * A tensor storage in device memory: {@code length} elements of {@code dtype} in a {@link DeviceBuffer} from the
+ * caching {@link CudaAllocator}. The block goes back to the allocator's cache when the storage becomes unreachable
+ * (a {@link Cleaner}); all work is queued on the legacy default stream, so a block reused later is only touched
+ * after the kernels that used it before, as in PyTorch's single-stream caching allocator.
+ *
+ * <pre>{@code
+ * CudaStorage s = CudaStorage.allocate(DType.F32, 1024);   // (1024) f32, zero-filled
+ * long p = s.address();                                     // CUdeviceptr of element 0
+ * }</pre>
+ */
+public final class CudaStorage implements Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final DType dtype;
+    private final int length;
+    private final DeviceBuffer buffer;
+
+    private CudaStorage(DType dtype, int length, DeviceBuffer buffer) {
+        this.dtype = dtype;
+        this.length = length;
+        this.buffer = buffer;
+        CLEANER.register(this, buffer::close);
+    }
+
+    /** An uninitialised buffer of {@code length} elements (at least one element is allocated). */
+    static CudaStorage uninitialised(DType dtype, int length) {
+        if (length < 0) throw new IllegalArgumentException("CUDA storage length must be ≥ 0, got " + length);
+        long bytes = (long) Math.max(1, length) * dtype.bytes();
+        return new CudaStorage(dtype, length, allocateWithRetry(bytes));
+    }
+
+    /** A zero-filled buffer of {@code length} elements. */
+    public static CudaStorage allocate(DType dtype, int length) {
+        CudaStorage s = uninitialised(dtype, length);
+        s.buffer.zero();
+        return s;
+    }
+
+    /**
+     * Allocates from the shared cache; on failure collects garbage (so that unreachable storages return their
+     * blocks), empties the cache and tries once more. The JVM's collector does not see device memory pressure.
+     */
+    private static DeviceBuffer allocateWithRetry(long bytes) {
+        CudaAllocator pool = CudaAllocator.shared();
+        try {
+            return pool.allocate(bytes);
+        } catch (CudaException e) {
+            System.gc();
+            try { Thread.sleep(100); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
+            pool.trim();
+            return pool.allocate(bytes);
+        }
+    }
+
+    @Override public DType dtype() { return dtype; }
+    @Override public Device device() { return Device.cuda(0); }
+    @Override public int length() { return length; }
+
+    /** The device address of element 0. */
+    public long address() { return buffer.address(); }
+
+    /** The underlying device buffer. */
+    public DeviceBuffer buffer() { return buffer; }
+
+    @Override public String toString() { return "CudaStorage[" + dtype + " × " + length + ", " + buffer + "]"; }
+}
