@@ -25,6 +25,8 @@ final class GemmBlocked {
     static final int MC = Integer.getInteger("saccade.gemm.mc", 192);
     /** Column block: a (KC, NC) packed B block stays in L2/L3. */
     static final int NC = Integer.getInteger("saccade.gemm.nc", 2048);
+    /** Rows per thread from which each thread packs its own B rather than sharing one packed B. */
+    static final int PRIVATE_B_ROWS = Integer.getInteger("saccade.gemm.privateBRows", 384);
     /** Below this many multiply-adds a call runs on the calling thread only. */
     static final long PARALLEL_WORK = 1L << 21;
 
@@ -50,6 +52,12 @@ final class GemmBlocked {
         int threads = CpuThreads.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_WORK) {
             block(transA, transB, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, 0, m, 0, n);
+        } else if (m >= PRIVATE_B_ROWS * threads) {
+            // Many rows: each thread takes a contiguous range of MR row panels and packs its own copy of B (its
+            // B block stays in its own L2; the copy costs about 2·threads/m of the multiply-adds).
+            int panels = (m + MR - 1) / MR;
+            CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> block(transA, transB, k, alpha, a, offA, lda,
+                    b, offB, ldb, beta, c, offC, ldc, lo * MR, Math.min(m, hi * MR), 0, n));
         } else if (m >= 2 * MR * threads) {
             sharedB(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, threads);
         } else {
