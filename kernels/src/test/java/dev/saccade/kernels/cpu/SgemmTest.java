@@ -22,7 +22,8 @@ class SgemmTest {
         int[][] sizes = {
             {1, 1, 1}, {3, 5, 7}, {1, 300, 513}, {2, 65, 40}, {17, 17, 17}, {8, 32, 256}, {63, 65, 33},
             {129, 130, 257}, {200, 70, 600}, {400, 35, 20}, {8, 2100, 16},   // > MC rows, > NC columns, > KC depth
-            {256, 200, 100}, {40, 600, 100}, {16, 2000, 80}, {40, 2100, 300}  // threaded: shared B, over N, rounds
+            {256, 200, 100}, {800, 40, 70}, {40, 600, 100}, {16, 2000, 80},    // threaded: rows split, columns split
+            {40, 2100, 300}, {100, 300, 600}                                  // threaded, several KC blocks
         };
         float[][] alphaBeta = {{1f, 0f}, {-0.5f, 1.5f}, {2f, 1f}};
         List<Arguments> out = new ArrayList<>();
