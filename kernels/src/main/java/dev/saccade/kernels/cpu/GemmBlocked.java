@@ -66,7 +66,10 @@ final class GemmBlocked {
      * panels from a counter), wait until it is complete, then take MR-aligned row blocks of A from a second counter
      * (dynamic, so a thread slowed by another process on its core does not hold the others back), each packing its
      * own A block. Ordering: a buffer is refilled only once every row block of the round two back is done, and a
-     * row block accumulates round r into C only once its round r-1 is done.
+     * row block accumulates round r into C only once its round r-1 is done. The per-block round counter only moves
+     * forward: a round starting a new column block may finish a row block before the previous column block's last
+     * round does (they write disjoint columns), and letting that late round write its smaller number back would make
+     * the next round wait forever.
      */
     private static void sharedB(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                 float[] a, int offA, int lda, float[] b, int offB, int ldb,
@@ -105,7 +108,7 @@ final class GemmBlocked {
                     float[] ap = mine.a((mc + MR - 1) / MR * MR * kc);          // (ceil(mc/MR), kc, MR)
                     GemmPacking.packA(transA, a, offA, lda, ic, mc, pc, kc, ap);
                     macro(kc, mc, nc, ap, bp, alpha, betaEff, c, offC + ic * ldc + jc, ldc, mine.scratch);
-                    rowRound.set(blk, r);
+                    rowRound.accumulateAndGet(blk, r, Math::max);                // never moves back (see below)
                     rowDone.incrementAndGet(r);
                 }
             }
