@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Convolution as matrix products, per image and per group (Chellapilla et al. 2006, "High Performance Convolutional
@@ -14,7 +13,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * </pre>
  * A 1×1 stride-1 unpadded convolution needs no unfolding: {@code col(X_g) = X_g}. Work is split over the batch when
  * there are at least as many images as threads; otherwise images run in turn and {@link Sgemm} may split each
- * product. Column buffers are per thread and reused across calls.
+ * product. Column buffers are per thread and reused across calls. The filter gradient's per-thread partial sums
+ * are added in image order, never in the order threads finish, so the result depends only on the inputs and the
+ * thread count.
  */
 final class ConvGemm {
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -73,8 +74,8 @@ final class ConvGemm {
     static void backwardFilter(ConvGeometry g, float[] x, float[] gy, float[] gw) {
         int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * g.kernelVolume(), P = g.outPlane();
         boolean pointwise = g.isPointwise();
-        ConcurrentLinkedQueue<float[]> partials = new ConcurrentLinkedQueue<>();
         boolean split = splitOverBatch(g);
+        float[][] partials = new float[split ? g.n() : 0][];                      // partial of the chunk starting at n
         Arrays.fill(gw, 0f);
         CpuThreads.RangeTask task = (lo, hi) -> {
             float[] acc = split ? new float[gw.length] : gw;                       // (C_out, K) partial over [lo, hi)
@@ -92,11 +93,11 @@ final class ConvGemm {
                     }
                     Sgemm.gemm(false, true, coutG, K, P, 1f, gy, gyOff, P, b, bOff, P, 1f, acc, gr * coutG * K, K);
                 }
-            if (split) partials.add(acc);
+            if (split) partials[lo] = acc;
         };
         if (split) CpuThreads.parallelFor(0, g.n(), 1, task);
         else task.run(0, g.n());
-        for (float[] p : partials) VectorMath.axpy(1f, p, 0, gw, 0, gw.length);
+        for (float[] p : partials) if (p != null) VectorMath.axpy(1f, p, 0, gw, 0, gw.length); // chunk order
     }
 
     /** Splits over images when every thread gets one; otherwise runs them in turn (the GEMM may split). */

@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -54,7 +53,7 @@ final class GemmSmall {
                         for (int end = S.loopBound(k); p < end; p += L) {
                             acc = FloatVector.fromArray(S, a, as + p).fma(FloatVector.fromArray(S, b, bs + p), acc);
                         }
-                        dot = acc.reduceLanes(VectorOperators.ADD);
+                        dot = Simd.sumLanes(acc);                       // fixed order: deterministic
                         for (; p < k; p++) dot = Math.fma(a[as + p], b[bs + p], dot);
                     } else {
                         dot = 0f;
@@ -65,5 +64,20 @@ final class GemmSmall {
                 }
             }
         }
+    }
+
+    /**
+     * Scalar twin of the {@code transB}, {@code !transA} dot product above, in the same order: lane l accumulates
+     * the products at p ≡ l (mod L) below {@code loopBound(k)} with fma, the lanes are summed as
+     * {@link Simd#sumLanesScalar}, then the tail is added with fma. Bit-identical to the SIMD path by construction.
+     */
+    static float dotScalar(float[] a, int as, float[] b, int bs, int k) {
+        float[] lanes = new float[L];
+        int p = 0;
+        for (int end = S.loopBound(k); p < end; p += L)
+            for (int l = 0; l < L; l++) lanes[l] = Math.fma(a[as + p + l], b[bs + p + l], lanes[l]);
+        float dot = Simd.sumLanesScalar(lanes);
+        for (; p < k; p++) dot = Math.fma(a[as + p], b[bs + p], dot);
+        return dot;
     }
 }

@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,7 +21,7 @@ final class VectorMath {
         int i = 0, bound = F.loopBound(len);
         FloatVector acc = FloatVector.zero(F);
         for (; i < bound; i += F.length()) acc = acc.add(FloatVector.fromArray(F, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(acc);
         for (; i < len; i++) s += a[off + i];
         return s;
     }
