@@ -5,7 +5,11 @@ import dev.saccade.data.ClipDataset;
 import dev.saccade.data.loader.ClipLoader;
 import dev.saccade.eval.TopK;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.optim.GradientClipping;
 import dev.saccade.nn.optim.Optimizer;
+import dev.saccade.nn.schedule.CosineSchedule;
+import dev.saccade.nn.schedule.LrSchedule;
+import dev.saccade.nn.schedule.StepSchedule;
 import dev.saccade.tensor.Device;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
@@ -19,12 +23,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.IntToDoubleFunction;
 
 /**
  * The training loop: epochs × batches from a {@link ClipLoader}, forward, cross-entropy (plus an optional
  * {@link ExtraLoss}), backward, gradient accumulation, global-norm clipping, optimiser step; the learning rate is set
- * from the schedule at the start of each epoch.
+ * from the {@link LrSchedule} before every optimiser step (the per-epoch schedules of the presets change it only when
+ * the epoch changes).
  *
  * <p>After each epoch: validation top-1/top-5, a row appended to {@code metrics.csv}, the curves redrawn
  * ({@code loss.png}, {@code accuracy.png}), and the {@code last.safetensors} checkpoint (plus {@code best.safetensors}
@@ -54,7 +58,7 @@ public final class Trainer {
     private final ClipDataset train;
     private final ClipDataset validation;
     private final Path runDir;
-    private final IntToDoubleFunction schedule;
+    private final LrSchedule schedule;
     private final ExtraLoss extraLoss;
     private final TrainingProgress progress;
     private final List<StepSeeded> seeded = new ArrayList<>();
@@ -66,7 +70,7 @@ public final class Trainer {
         this.train = b.train;
         this.validation = b.validation;
         this.runDir = b.runDir;
-        this.schedule = b.schedule != null ? b.schedule : EpochSchedule.of(b.config);
+        this.schedule = b.schedule != null ? b.schedule : lrSchedule(b.config);
         this.extraLoss = b.extraLoss;
         this.progress = b.progress;
         for (Module m : model.namedModules().values()) if (m instanceof StepSeeded s) seeded.add(s);
@@ -74,6 +78,21 @@ public final class Trainer {
 
     public static Builder builder(Module model, Optimizer optimizer, TrainConfig config, ClipDataset train, Path runDir) {
         return new Builder(model, optimizer, config, train, runDir);
+    }
+
+    /**
+     * The learning-rate schedule a config names: {@code step} ({@link StepSchedule#tsm}), {@code step-late}
+     * ({@link StepSchedule#actionNet}, each decay one epoch later) or {@code cosine} (per-epoch
+     * {@link CosineSchedule} down to 0 at {@code epochs}).
+     */
+    public static LrSchedule lrSchedule(TrainConfig c) {
+        int[] steps = c.lrSteps().stream().mapToInt(Integer::intValue).toArray();
+        return switch (c.lrSchedule()) {
+            case "step" -> StepSchedule.tsm(c.lr(), steps);
+            case "step-late" -> StepSchedule.actionNet(c.lr(), steps);
+            case "cosine" -> new CosineSchedule(c.lr(), 0, c.epochs(), false);
+            default -> throw new IllegalArgumentException("config field 'lrSchedule': unknown schedule '" + c.lrSchedule() + "' (use step, step-late or cosine)");
+        };
     }
 
     public Path lastCheckpoint() { return runDir.resolve(LAST); }
@@ -109,8 +128,7 @@ public final class Trainer {
                      .workers(config.workers()).shuffle(false).seed(config.seed()).build()) {
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
-                double lr = schedule.applyAsDouble(epoch);
-                optimizer.setLearningRate(lr);
+                double lr = schedule.lrAt(epoch, 0, Math.max(1, trainLoader.batchesPerEpoch()));
                 double[] trainStats = trainEpoch(trainLoader, epoch); // {loss, top1, clips, seconds}
                 double[] val = valLoader == null ? new double[] {Double.NaN, Double.NaN} : validate(valLoader);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -145,6 +163,7 @@ public final class Trainer {
         try (TrainingProgress.Bar bar = progress.start(task, steps)) {
             int step = 0;
             for (ClipBatch batch : loader.epoch(epoch)) {
+                if (step % accumulation == 0) optimizer.setLearningRate(schedule.lrAt(epoch, step, steps));
                 int n = batch.size();
                 if (n == 0) { step++; continue; }
                 reseed(epoch, step);
@@ -161,7 +180,7 @@ public final class Trainer {
                 (accumulation == 1 ? loss : loss.div(accumulation)).backward();
                 boolean lastOfEpoch = step == steps - 1;
                 if ((step + 1) % accumulation == 0 || lastOfEpoch) {
-                    if (config.clipNorm() > 0) GradientNorm.clip(model.parameters(), config.clipNorm());
+                    if (config.clipNorm() > 0) GradientClipping.clipGlobalNorm(model.parameters(), config.clipNorm());
                     optimizer.step();
                     optimizer.zeroGrad();
                 }
@@ -224,7 +243,7 @@ public final class Trainer {
         private final ClipDataset train;
         private final Path runDir;
         private ClipDataset validation;
-        private IntToDoubleFunction schedule;
+        private LrSchedule schedule;
         private ExtraLoss extraLoss;
         private TrainingProgress progress = TrainingProgress.NONE;
 
@@ -238,8 +257,8 @@ public final class Trainer {
 
         /** Validation set, evaluated after every epoch (1 clip, no grad). */
         public Builder validation(ClipDataset v) { this.validation = v; return this; }
-        /** Learning rate per epoch; default {@link EpochSchedule#of(TrainConfig)}. */
-        public Builder schedule(IntToDoubleFunction s) { this.schedule = s; return this; }
+        /** Learning rate per step; default {@link Trainer#lrSchedule(TrainConfig)}. */
+        public Builder schedule(LrSchedule s) { this.schedule = s; return this; }
         /** A term added to the loss (W3 MFR stage 2). */
         public Builder extraLoss(ExtraLoss e) { this.extraLoss = e; return this; }
         /** Progress display; default none. */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.saccade.nn.schedule.LrSchedule;
 import java.util.List;
-import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 class TrainConfigTest {
@@ -83,13 +83,14 @@ class TrainConfigTest {
 
     @Test
     void schedules() {
-        IntToDoubleFunction tsm = EpochSchedule.of(Presets.get("tsm-something"));
-        assertEquals(0.01, tsm.applyAsDouble(19), 1e-15);
-        assertEquals(0.001, tsm.applyAsDouble(20), 1e-15);
-        assertEquals(0.0001, tsm.applyAsDouble(40), 1e-15);
-        IntToDoubleFunction action = EpochSchedule.of(Presets.get("action-jester"));
-        assertEquals(0.01, action.applyAsDouble(5), 1e-15);
-        assertEquals(0.001, action.applyAsDouble(6), 1e-15);
-        assertEquals(0.5 * 0.02, EpochSchedule.cosine(0.02, 10).applyAsDouble(5), 1e-15);
+        LrSchedule tsm = Trainer.lrSchedule(Presets.get("tsm-something"));
+        assertEquals(0.01, tsm.lrAt(19, 0, 1), 1e-15);
+        assertEquals(0.001, tsm.lrAt(20, 0, 1), 1e-15);
+        assertEquals(0.0001, tsm.lrAt(40, 0, 1), 1e-15);
+        LrSchedule action = Trainer.lrSchedule(Presets.get("action-jester"));
+        assertEquals(0.01, action.lrAt(5, 0, 1), 1e-15);
+        assertEquals(0.001, action.lrAt(6, 0, 1), 1e-15);
+        TrainConfig cosine = ConfigOverrides.apply(Presets.get("tsm-something"), List.of("lrSchedule=cosine", "lr=0.02", "epochs=10"));
+        assertEquals(0.5 * 0.02, Trainer.lrSchedule(cosine).lrAt(5, 0, 1), 1e-15);
     }
 }
