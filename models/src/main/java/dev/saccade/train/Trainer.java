@@ -5,6 +5,7 @@ import dev.saccade.data.ClipDataset;
 import dev.saccade.data.loader.ClipLoader;
 import dev.saccade.eval.TopK;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.StepSeeded;
 import dev.saccade.nn.optim.GradientClipping;
 import dev.saccade.nn.optim.Optimizer;
 import dev.saccade.nn.schedule.CosineSchedule;
@@ -36,10 +37,11 @@ import java.util.Objects;
  * naming the epoch and step; no checkpoint is touched then.
  *
  * <p><b>Exact resume.</b> Every random choice is a function of (seed, epoch, step): the data order and augmentation
- * come from {@link ClipLoader} (seeded per epoch and per sample) and modules implementing {@link StepSeeded} are
- * re-seeded before every micro-batch with {@code Seeds.mix(seed, epoch, step, moduleIndex)}. The checkpoint holds
- * weights, buffers and the optimiser state ({@link OptimizerState}), so a run resumed after epoch k continues exactly
- * as the uninterrupted run would, bit for bit.
+ * come from {@link ClipLoader} (seeded per epoch and per sample) and modules implementing {@link StepSeeded} (such
+ * as {@code nn.layers.Dropout}) are re-seeded before every micro-batch with
+ * {@code Seeds.mix(seed, epoch, step, moduleIndex)}. The checkpoint ({@link RunCheckpoint}) holds weights, buffers and
+ * the optimiser state ({@link Optimizer#state()}), so a run resumed after epoch k continues exactly as the
+ * uninterrupted run would, bit for bit.
  *
  * <pre>{@code
  * Trainer t = Trainer.builder(model, optimizer, config, train, runDir).validation(val).build();

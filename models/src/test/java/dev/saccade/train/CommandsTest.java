@@ -8,6 +8,7 @@ import dev.saccade.cli.EvalCommand;
 import dev.saccade.cli.ModelFactories;
 import dev.saccade.cli.TrainCommand;
 import dev.saccade.eval.ConfusionMatrixReport;
+import dev.saccade.nn.optim.Sgd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import picocli.CommandLine;
 class CommandsTest {
     private static final ModelFactories TINY = new ModelFactories(
             mc -> new TinyVideoNet(mc.frames(), mc.classes(), mc.seed(), mc.dropout()),
-            (model, c) -> new TestSgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay()),
+            (model, c) -> new Sgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay()),
             (model, mc) -> 1234L);
     private static final String[] SMALL = {"--set", "frames=4", "--set", "dataset.trainClips=28", "--set", "dataset.valClips=14",
             "--set", "batchSize=7", "--no-progress"};

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.optim.Sgd;
 import dev.saccade.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -27,7 +28,7 @@ class MfrTrainingTest {
         var data = TrainFixtures.data();
         TrainConfig c = TrainFixtures.config(1);
         Module teacherTrained = new TinyVideoNet(TrainFixtures.FRAMES, 14, 1);
-        Trainer.builder(teacherTrained, new TestSgd(teacherTrained.parameters(), 0.05, 0.9, 0), c, TrainFixtures.train(data), dir.resolve("stage1"))
+        Trainer.builder(teacherTrained, new Sgd(teacherTrained.parameters(), 0.05, 0.9, 0), c, TrainFixtures.train(data), dir.resolve("stage1"))
                 .build().fit();
 
         Module teacher = MfrTraining.loadTeacher(new TinyVideoNet(TrainFixtures.FRAMES, 14, 42), dir.resolve("stage1"));
@@ -48,7 +49,7 @@ class MfrTrainingTest {
         assertTrue(java.util.Arrays.equals(before, teacher.stateDict().get("conv.weight").toFloatArray()), "teacher unchanged");
 
         // a full stage-2 run trains with the extra term
-        Trainer.builder(student, new TestSgd(student.parameters(), 0.05, 0.9, 0), c, TrainFixtures.train(data), dir.resolve("stage2"))
+        Trainer.builder(student, new Sgd(student.parameters(), 0.05, 0.9, 0), c, TrainFixtures.train(data), dir.resolve("stage2"))
                 .extraLoss(mfr).build().fit();
     }
 

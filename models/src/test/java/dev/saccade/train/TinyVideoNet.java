@@ -2,6 +2,7 @@ package dev.saccade.train;
 
 import dev.saccade.nn.Module;
 import dev.saccade.nn.layers.Conv;
+import dev.saccade.nn.layers.Dropout;
 import dev.saccade.nn.layers.Linear;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
@@ -9,14 +10,14 @@ import java.util.SplittableRandom;
 
 /**
  * Test-only video classifier: a per-frame 3×3 stride-2 conv + ReLU + global average pool, the T frame features
- * concatenated (so frame order matters), step-seeded dropout, and a linear head. Exposes the conv map as its
- * "refined features" for MFR tests.
+ * concatenated (so frame order matters), dropout (re-seeded by the trainer every step) and a linear head. Exposes
+ * the conv map as its "refined features" for MFR tests.
  */
 final class TinyVideoNet extends Module implements FeatureProvider {
     private final int frames;
     private final Conv conv;
     private final Linear fc;
-    private final SeededDropout dropout;
+    private final Dropout dropout;
     private Tensor features;
 
     TinyVideoNet(int frames, int classes, long seed) { this(frames, classes, seed, 0.2); }
@@ -25,7 +26,7 @@ final class TinyVideoNet extends Module implements FeatureProvider {
         SplittableRandom rng = new SplittableRandom(seed);
         this.frames = frames;
         this.conv = register("conv", Conv.conv2d(3, 6, 3, 2, 1, 1, true, rng));
-        this.dropout = register("dropout", new SeededDropout(dropoutP));
+        this.dropout = register("dropout", new Dropout(dropoutP, new SplittableRandom(0)));   // re-seeded by the trainer every step
         this.fc = register("fc", new Linear(6 * frames, classes, true, rng));
     }
 
@@ -39,16 +40,4 @@ final class TinyVideoNet extends Module implements FeatureProvider {
     }
 
     @Override public Tensor lastFeatures() { return features; }
-
-    /** Dropout re-seeded by the trainer at every step. */
-    static final class SeededDropout extends Module implements StepSeeded {
-        private final double p;
-        private SplittableRandom rng = new SplittableRandom(0);
-
-        SeededDropout(double p) { this.p = p; }
-
-        @Override public void reseed(long seed) { rng = new SplittableRandom(seed); }
-
-        @Override public Tensor forward(Tensor x) { return Functional.dropout(x, p, isTraining(), rng); }
-    }
 }

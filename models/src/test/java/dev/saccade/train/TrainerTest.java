@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.data.synthetic.SyntheticMotion;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.optim.Sgd;
 import dev.saccade.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class TrainerTest {
     private static final SyntheticMotion DATA = TrainFixtures.data();
 
     private static TrainResult train(Module model, TrainConfig c, Path dir, boolean resume) throws Exception {
-        TestSgd sgd = new TestSgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay());
+        Sgd sgd = new Sgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay());
         Trainer t = Trainer.builder(model, sgd, c, TrainFixtures.train(DATA), dir).validation(TrainFixtures.val(DATA)).build();
         return resume ? t.resume() : t.fit();
     }
@@ -31,7 +32,7 @@ class TrainerTest {
     void lossDecreases(@TempDir Path dir) throws Exception {
         TrainConfig c = ConfigOverrides.apply(TrainFixtures.config(4), List.of("lr=0.1", "classes=6"));
         Module model = new TinyVideoNet(TrainFixtures.FRAMES, 6, 1);
-        TestSgd sgd = new TestSgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay());
+        Sgd sgd = new Sgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay());
         TrainResult r = Trainer.builder(model, sgd, c, new ColourClips(48, 6, TrainFixtures.FRAMES, 8), dir)
                 .validation(new ColourClips(24, 6, TrainFixtures.FRAMES, 8)).build().fit();
         List<EpochMetrics> m = r.metrics();
