@@ -4,6 +4,7 @@ import dev.saccade.models.registry.ModelConfig;
 import dev.saccade.models.registry.ModelRegistry;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.models.tsn.TsnCheckpoint;
+import dev.saccade.nn.checkpoint.Checkpoints;
 import dev.saccade.nn.io.ArrayDType;
 import dev.saccade.nn.io.Npy;
 import dev.saccade.nn.io.RawArray;
@@ -40,10 +41,11 @@ public final class PredictCommand implements Callable<Integer> {
         Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
         TsnCheckpoint.load(net, weights);
         net.eval();
-        float[] logits;
+        Tensor out;
         try (var g = GradMode.disable()) {
-            logits = net.forward(Tensor.of(clip.toFloats(), s)).toFloatArray();   // (N, K)
+            out = net.forward(Checkpoints.toTensor(clip));                         // (N, K)
         }
+        float[] logits = out.toFloatArray();
         int n = s[0];
         for (int i = 0; i < n; i++) {
             float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
@@ -59,7 +61,7 @@ public final class PredictCommand implements Callable<Integer> {
             }
             System.out.println(sb);
         }
-        if (dumpLogits != null) Npy.write(dumpLogits, RawArray.ofFloats(logits, n, classes));
+        if (dumpLogits != null) Npy.write(dumpLogits, Checkpoints.toRaw(out));
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.saccade.train;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.loss.FeatureL2Loss;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * same architecture from the same initialisation with
  * {@code loss = CE + λ · mean over the N·T frames of ‖y_Q − y_P‖₂}, where {@code y} is the AFR-refined last feature
  * map (Eq. 8) exposed by {@link FeatureProvider#lastFeatures()} and {@code ‖·‖₂} the L2 norm of a flattened
- * per-frame map. The teacher is loaded from its checkpoint, put in eval mode and run without gradient.
+ * per-frame map ({@link FeatureL2Loss}, whose gradient is 0 for a frame where the two maps agree exactly). The
+ * teacher is loaded from its checkpoint, put in eval mode and run without gradient.
  *
  * <pre>{@code
  * Module teacher = factory.apply(cfg.modelConfig());
@@ -24,9 +26,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MfrTraining {
-    /** Added under the square root so the gradient stays finite when student and teacher agree exactly. */
-    static final double EPS = 1e-12;
-
     private MfrTraining() {}
 
     /** Loads the stage-1 weights into {@code teacher} (a run folder means its {@code best}, else {@code last} checkpoint), eval mode, frozen. */
@@ -54,17 +53,8 @@ public final class MfrTraining {
                 teacher.forward(input);
                 yP = t.lastFeatures().detach();                              // (N·T, C, H, W), constant
             }
-            return featureDistance(yQ, yP).mul(lambda);
+            return FeatureL2Loss.apply(yQ, yP).mul(lambda);
         };
-    }
-
-    /** {@code mean_i ‖a_i − b_i‖₂} over the first axis (frames) of two maps of one shape. */
-    public static Tensor featureDistance(Tensor a, Tensor b) {
-        if (!a.shape().equals(b.shape())) {
-            throw new IllegalArgumentException("MFR: student features " + a.shape() + " and teacher features " + b.shape() + " differ in shape");
-        }
-        Tensor diff = a.sub(b).reshape(a.dim(0), -1);                       // (N·T, C·H·W)
-        return diff.square().sum(1).add(EPS).sqrt().mean();                 // ()
     }
 
     private static FeatureProvider provider(Module m, String role) {

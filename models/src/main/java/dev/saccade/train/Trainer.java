@@ -6,6 +6,7 @@ import dev.saccade.data.loader.ClipLoader;
 import dev.saccade.eval.TopK;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.StepSeeded;
+import dev.saccade.nn.loss.CrossEntropyLoss;
 import dev.saccade.nn.optim.GradientClipping;
 import dev.saccade.nn.optim.Optimizer;
 import dev.saccade.nn.schedule.CosineSchedule;
@@ -14,7 +15,6 @@ import dev.saccade.nn.schedule.StepSchedule;
 import dev.saccade.tensor.Device;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
-import dev.saccade.tensor.ops.Functional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +64,8 @@ public final class Trainer {
     private final ExtraLoss extraLoss;
     private final TrainingProgress progress;
     private final List<StepSeeded> seeded = new ArrayList<>();
+    /** Unchecked: the trainer checks the total loss (with the extra term) itself and names epoch and step. */
+    private final CrossEntropyLoss criterion = new CrossEntropyLoss(false);
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -172,7 +174,7 @@ public final class Trainer {
                 Tensor x = input(batch);                                   // (N, T, 3, H, W)
                 Tensor y = labels(batch);                                  // (N)
                 Tensor logits = model.forward(x);                          // (N, K)
-                Tensor loss = Functional.crossEntropy(logits, y);          // ()
+                Tensor loss = criterion.apply(logits, y);                  // ()
                 if (extraLoss != null) loss = loss.add(extraLoss.compute(x, logits));
                 double value = loss.item();
                 if (!Double.isFinite(value)) {

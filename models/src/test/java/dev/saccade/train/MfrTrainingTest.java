@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.loss.FeatureL2Loss;
 import dev.saccade.nn.optim.Sgd;
 import dev.saccade.tensor.Tensor;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ class MfrTrainingTest {
         Tensor a = Tensor.of(new float[] {3, 4, 0, 0, 1, 1, 1, 1}, 2, 1, 2, 2);
         Tensor b = Tensor.zeros(2, 1, 2, 2);
         // frame 0: ‖(3, 4, 0, 0)‖ = 5; frame 1: ‖(1, 1, 1, 1)‖ = 2 → mean 3.5
-        assertEquals(3.5, MfrTraining.featureDistance(a, b).item(), 1e-5);
-        assertThrows(IllegalArgumentException.class, () -> MfrTraining.featureDistance(a, Tensor.zeros(1, 2, 2, 2)));
+        assertEquals(3.5, FeatureL2Loss.apply(a, b).item(), 1e-5);
+        assertThrows(IllegalArgumentException.class, () -> FeatureL2Loss.apply(a, Tensor.zeros(1, 2, 2, 2)));
     }
 
     @Test

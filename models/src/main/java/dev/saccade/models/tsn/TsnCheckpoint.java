@@ -1,17 +1,18 @@
 package dev.saccade.models.tsn;
 
-import dev.saccade.nn.io.PthReader;
-import dev.saccade.nn.io.RawArray;
-import dev.saccade.nn.io.SafeTensors;
+import dev.saccade.nn.checkpoint.Checkpoints;
 import dev.saccade.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Loads an official TSN/TSM checkpoint ({@code .pth}, {@code .pth.tar}) or a {@code .safetensors} file into a
- * {@link Tsn}, renaming keys with {@link OfficialKeys}. Strict: a model entry the file lacks, or a file entry that
+ * {@link Tsn}, renaming keys with {@link OfficialKeys}. Files are read by {@link Checkpoints#loadPth} (which unwraps
+ * {@code state_dict} and strips DataParallel's {@code module.}) and {@link Checkpoints#loadSafetensors}; tensors are
+ * converted to the model's element types when copied in. Strict: a model entry the file lacks, or a file entry that
  * maps to nothing, is an error naming them.
  *
  * <pre>{@code
@@ -24,11 +25,10 @@ public final class TsnCheckpoint {
     /** Reads {@code file} and copies its tensors into {@code model}; returns the number of entries loaded. */
     public static int load(Tsn model, Path file) throws IOException {
         String name = file.getFileName().toString();
-        Map<String, RawArray> raw = name.endsWith(".safetensors") ? SafeTensors.read(file) : PthReader.readStateDict(file);
-        OfficialKeys.Result<RawArray> r = OfficialKeys.map(raw, model.stateDict().keySet());
-        Map<String, Tensor> values = new LinkedHashMap<>();
-        for (var e : r.mapped().entrySet()) values.put(e.getKey(), toTensor(e.getValue()));
-        var missing = new java.util.ArrayList<String>();
+        Map<String, Tensor> tensors = name.endsWith(".safetensors") ? Checkpoints.loadSafetensors(file) : Checkpoints.loadPth(file);
+        OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
+        Map<String, Tensor> values = r.mapped();
+        List<String> missing = new ArrayList<>();
         for (String k : model.stateDict().keySet()) if (!values.containsKey(k)) missing.add(k);
         if (!r.unmatched().isEmpty() || !missing.isEmpty()) {
             throw new IllegalArgumentException(file + " does not match the model " + model.describe() + ": file entries with no model entry "
@@ -41,12 +41,5 @@ public final class TsnCheckpoint {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         return values.size();
-    }
-
-    /** A host tensor with the array's shape: floating types as F32, integer types as I64. */
-    static Tensor toTensor(RawArray a) {
-        return a.dtype().isFloatingPoint()
-                ? Tensor.of(a.toFloats(), a.shape())
-                : Tensor.of(a.toLongs(), a.shape());
     }
 }

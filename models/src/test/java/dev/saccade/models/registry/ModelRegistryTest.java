@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.models.backbone.BlockContext;
 import dev.saccade.models.backbone.BlockHooks;
-import dev.saccade.models.tsn.OptimizerPolicy;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.layers.Identity;
 import dev.saccade.nn.optim.ParamGroup;
+import dev.saccade.nn.optim.TsnPolicies;
 import dev.saccade.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +74,13 @@ class ModelRegistryTest {
         m.train(true);
         assertTrue(m.namedParameters().get("base_model.bn1.weight").requiresGrad());
         assertTrue(!m.namedParameters().get("base_model.layer1.0.bn1.weight").requiresGrad());
-        List<ParamGroup> groups = OptimizerPolicy.groups(m, true);
-        assertEquals(List.of("first_conv_weight", "first_conv_bias", "normal_weight", "normal_bias", "BN scale/shift", "custom_ops", "lr5_weight", "lr10_bias"),
+        List<ParamGroup> groups = TsnPolicies.tsm(m, "new_fc", true);
+        assertEquals(List.of("first_conv_weight", "first_conv_bias", "normal_weight", "normal_bias", "bn", "lr5_weight", "lr10_bias"),
                      groups.stream().map(ParamGroup::name).toList());
         assertEquals(2, groups.get(4).params().size(), "partial BN: only the first BN's γ and β");
         assertEquals(1, groups.get(0).params().size());
-        assertEquals(m.newFc().weight(), groups.get(6).params().get(0));
-        assertEquals(1, groups.get(7).params().size());
+        assertEquals(m.newFc().weight(), groups.get(5).params().get(0));
+        assertEquals(1, groups.get(6).params().size());
         m.setPartialBn(false);
         assertTrue(m.namedParameters().get("base_model.layer1.0.bn1.weight").requiresGrad());
     }

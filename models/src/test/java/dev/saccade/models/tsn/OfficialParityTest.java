@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.models.registry.ModelConfig;
 import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.nn.checkpoint.Checkpoints;
 import dev.saccade.nn.io.Npy;
 import dev.saccade.nn.io.RawArray;
 import dev.saccade.tensor.Tensor;
@@ -51,7 +52,7 @@ class OfficialParityTest {
         return out.stream().sorted();
     }
 
-    private static Tensor npy(String name) throws Exception { return TsnCheckpoint.toTensor(Npy.read(dir().resolve(name))); }
+    private static Tensor npy(String name) throws Exception { return Checkpoints.toTensor(Npy.read(dir().resolve(name))); }
 
     private static Tsn load(String modules, String backbone, double dropout) throws Exception {
         Tsn model = ModelRegistry.standard().create(new ModelConfig(modules + "-" + backbone, FRAMES, CLASSES, 64, dropout, 3, Map.of()));
