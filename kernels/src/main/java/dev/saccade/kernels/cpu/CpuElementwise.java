@@ -36,29 +36,41 @@ final class CpuElementwise {
         });
     }
 
+    /**
+     * Transcendental functions run lane by lane through {@code java.lang.Math}: the Vector API's EXP/LOG/TANH/POW
+     * give different bits before and after the JIT compiles them (an intrinsic vs a Java fallback), which would make
+     * training results depend on JIT timing. Everything else is exact in both forms and stays vectorised.
+     */
+    private static boolean transcendental(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG, SIGMOID, TANH, POW_SCALAR -> true;
+            default -> false;
+        };
+    }
+
     /** The Vector API kernel for one contiguous run; scalar tail uses the reference function. */
     static void unaryF32(UnaryOp op, float a, float[] x, int xo, float[] y, int yo, int n) {
+        if (transcendental(op)) {
+            for (int i = 0; i < n; i++) y[yo + i] = (float) op.apply(x[xo + i], a);
+            return;
+        }
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             FloatVector r = switch (op) {
                 case NEG -> v.neg();
-                case EXP -> v.lanewise(VectorOperators.EXP);
-                case LOG -> v.lanewise(VectorOperators.LOG);
+                case EXP, LOG, SIGMOID, TANH, POW_SCALAR -> throw new IllegalStateException(op + " runs through Math");
                 case SQRT -> v.sqrt();
                 case RSQRT -> v.broadcast(1f).div(v.sqrt());
                 case ABS -> v.abs();
                 case RELU -> v.max(0f);
                 case RELU6 -> v.max(0f).min(6f);
-                case SIGMOID -> v.broadcast(1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-                case TANH -> v.lanewise(VectorOperators.TANH);
                 case SQUARE -> v.mul(v);
                 case RECIPROCAL -> v.broadcast(1f).div(v);
                 case ADD_SCALAR -> v.add(a);
                 case MUL_SCALAR -> v.mul(a);
                 case RSUB_SCALAR -> v.broadcast(a).sub(v);
-                case POW_SCALAR -> v.lanewise(VectorOperators.POW, a);
             };
             r.intoArray(y, yo + i);
         }
