@@ -1,7 +1,7 @@
 package dev.saccade.models.flops;
 
 import dev.saccade.nn.Module;
-import dev.saccade.nn.Profiler;
+import dev.saccade.tensor.ops.MacCounter;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
@@ -38,7 +38,7 @@ import java.util.Map;
  * <p>The count is a <b>shape-only dry run</b>: modules that implement {@link FlopTraceable} (the backbones, their
  * blocks, the TSN head, TSM) propagate shapes analytically, and the nn layers above are handled here, so a full
  * ResNet-50 at 8×224² is counted in milliseconds. Any other module (for example an attention module plugged in
- * through block hooks) is run once on a zero tensor of its input shape with a {@link Profiler} listener that
+ * through block hooks) is run once on a zero tensor of its input shape with a {@link MacCounter} listener that
  * records every Conv and Linear it calls.
  *
  * <pre>{@code
@@ -174,21 +174,19 @@ public final class FlopCounter {
         return s;
     }
 
-    /** Runs an unknown module once on zeros and records the Conv/Linear calls it makes. */
+    /**
+     * Runs an unknown module once on zeros and records the multiply-accumulates of every convolution and matrix
+     * product it performs (reported by the ops themselves, so modules written in functional form count too).
+     */
     private Shape runOnce(String name, Module m, Shape in) {
-        Map<Module, String> names = new IdentityHashMap<>();
-        for (var e : m.namedModules().entrySet()) {
-            names.put(e.getValue(), join(name, e.getKey()));
-        }
+        int[] index = {0};
         Tensor out;
         try (var noGrad = GradMode.disable();
-             var listen = Profiler.listen((layer, x, y) -> {
-                 String n = names.getOrDefault(layer, join(name, "?"));
-                 if (layer instanceof Conv conv) conv(n, conv, x.shape());
-                 else if (layer instanceof Linear lin) linear(n, lin, x.shape());
-             })) {
+             var listen = MacCounter.listen((op, output, macs) ->
+                     rows.add(new Row(join(name, op + "#" + index[0]++), op, output, 0, macs, 0)))) {
             out = m.forward(Tensor.zeros(in.toArray()));
         }
+        rows.add(new Row(name, m.getClass().getSimpleName(), out.shape(), ownParams(m), 0, 0));
         return out.shape();
     }
 

@@ -68,7 +68,7 @@ class FlopCounterTest {
         assertEquals(Shape.of(2, 16, 5, 5), r.output());
     }
 
-    /** A module the counter does not know is run once; its Conv calls are reported through the Profiler. */
+    /** A module the counter does not know is run once; its convolutions are reported by the conv op itself. */
     @Test void unknownModulesAreCountedByRunningThem() {
         Conv inner = Conv.conv2d(4, 6, 1, 1, 0, 1, true, new SplittableRandom(2));
         Module opaque = new Module() {
@@ -78,6 +78,32 @@ class FlopCounterTest {
         FlopCounter.Report r = FlopCounter.count(new Sequential(opaque), Shape.of(3, 4, 5, 5));
         assertEquals(3L * 6 * 25 * 4, r.macs());
         assertEquals(Shape.of(3, 6, 5, 5), r.output());
-        assertTrue(r.table().contains("0.c "), r.table());
+        assertTrue(r.table().contains("0.conv2d#0"), r.table());
+    }
+
+    /** Modules written in functional form (no Conv/Linear layers) are counted through the ops they call. */
+    @Test void functionalFormModulesAreCounted() {
+        Tensor w = Tensor.zeros(6, 4, 3, 3);
+        Module functional = new Module() {
+            @Override public Tensor forward(Tensor x) {
+                Tensor y = dev.saccade.tensor.ops.Functional.conv2d(x, w, null, 1, 1, 1, 1);   // (2, 6, 5, 5)
+                Tensor flat = y.reshape(2, 6, 25);
+                return flat.matmul(flat.transpose(1, 2));                                     // (2, 6, 6)
+            }
+        };
+        FlopCounter.Report r = FlopCounter.count(functional, Shape.of(2, 4, 5, 5));
+        assertEquals(2L * 6 * 25 * 4 * 9 + 2L * 6 * 6 * 25, r.macs());
+    }
+
+    /** The attention modules' cost lands where models.md §8 puts it (ResNet-50, 8 frames, 224², 174 classes). */
+    @Test void attentionModelsAddTheirPublishedCost() {
+        var registry = dev.saccade.models.registry.ModelRegistry.standard();
+        Shape clip = Shape.of(1, 8, 3, 224, 224);
+        long tsm = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of("tsm-resnet50", 8, 174, 224)), clip).macs();
+        long action = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of("action-resnet50", 8, 174, 224)), clip).macs();
+        long m2a = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of("m2a-resnet50", 8, 174, 224)), clip).macs();
+        System.out.printf("tsm %.2f G, action %.2f G (+%.2f), m2a %.2f G (+%.2f)%n", tsm / 1e9, action / 1e9, (action - tsm) / 1e9, m2a / 1e9, (m2a - tsm) / 1e9);
+        assertEquals(1.74e9, action - tsm, 0.05 * 1.74e9, "ACTION-Net adds ≈1.74 G MACs (models.md §4.2)");
+        assertEquals(6.3e9, m2a - tsm, 0.05 * 6.3e9, "M2A adds ≈6.3 G MACs on ResNet-50 (models.md §5.2)");
     }
 }

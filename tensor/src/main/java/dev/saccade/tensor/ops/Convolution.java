@@ -42,7 +42,10 @@ public final class Convolution extends Function {
                 throw new ShapeException(name() + ": input " + x.shape() + " is too small for weight " + w.shape() + " with " + params);
             }
         }
-        return x.backend().conv(x, w, b, params);
+        Tensor y = x.backend().conv(x, w, b, params);
+        long perOutput = (long) w.numel() / w.dim(0);                 // C_in/groups · Πk
+        MacCounter.report(name(), y.shape(), perOutput * y.numel());
+        return y;
     }
 
     @Override protected Tensor[] backward(Tensor g) {

@@ -25,6 +25,7 @@ public final class MatMul extends Function {
         Tensor a3 = flattenBatch(a, batch, m, k, batchCount);
         Tensor b3 = flattenBatch(b, batch, k, n, batchCount);
         Tensor out = a.backend().matmul(a3, b3);               // (B, M, N)
+        MacCounter.report("matmul", out.shape(), (long) batchCount * m * n * k);
         int[] d = new int[batch.rank() + 2];
         System.arraycopy(batch.toArray(), 0, d, 0, batch.rank());
         d[d.length - 2] = m;
