@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.util.Arrays;
 
@@ -117,7 +116,7 @@ final class ConvDepthwise {
                                     }
                                 }
                             }
-                            gw[c * kVol + (kd * g.kH() + kh) * kW + kw] = acc.reduceLanes(VectorOperators.ADD) + tail;
+                            gw[c * kVol + (kd * g.kH() + kh) * kW + kw] = VectorMath.sumLanes(acc) + tail;
                         }
         });
     }

@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -54,7 +53,7 @@ final class GemmSmall {
                         for (int end = S.loopBound(k); p < end; p += L) {
                             acc = FloatVector.fromArray(S, a, as + p).fma(FloatVector.fromArray(S, b, bs + p), acc);
                         }
-                        dot = acc.reduceLanes(VectorOperators.ADD);
+                        dot = VectorMath.sumLanes(acc);   // a fixed lane order: same bits before and after JIT
                         for (; p < k; p++) dot = Math.fma(a[as + p], b[bs + p], dot);
                     } else {
                         dot = 0f;

@@ -24,30 +24,41 @@ final class Im2col {
      * @param col output {@code (channels·kD·kH·kW, oD·oH·oW)}, overwritten
      */
     static void im2col(ConvGeometry g, float[] x, int xOff, int channels, float[] col) {
+        im2col(g, x, xOff, channels, col, 0, g.outPlane());
+    }
+
+    /**
+     * Unfolds one image into columns {@code [colOff, colOff + oD·oH·oW)} of a wider column matrix with leading
+     * dimension {@code ldCol} (several images side by side: image i of a chunk at {@code colOff = i·P}).
+     *
+     * @param col output {@code (channels·kD·kH·kW, ldCol)}; only this image's columns are written
+     */
+    static void im2col(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ldCol) {
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
+        int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
         int inPlane = g.inPlane();
         int r = 0;
         for (int c = 0; c < channels; c++)
             for (int kd = 0; kd < g.kD(); kd++)
                 for (int kh = 0; kh < g.kH(); kh++)
                     for (int kw = 0; kw < kW; kw++, r++) {
-                        int rowBase = r * oD * oH * oW;                 // start of column row r
+                        int rowBase = colOff + r * ldCol;               // start of this image in column row r
                         int owLo = validLo(pW - kw * dW, sW), owHi = validHi(inW - 1 + pW - kw * dW, sW, oW);
                         for (int od = 0; od < oD; od++) {
-                            int id = od * g.strideD() - g.padD() + kd * g.dilD();
+                            int id = od * sD - pD + kd * dD;
                             for (int oh = 0; oh < oH; oh++) {
-                                int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
+                                int ih = oh * sH - pH + kh * dH;
                                 int dst = rowBase + (od * oH + oh) * oW;
                                 if (id < 0 || id >= inD || ih < 0 || ih >= inH || owLo >= owHi) {
-                                    Arrays.fill(col, dst, dst + oW, 0f);
+                                    zero(col, dst, oW);
                                     continue;
                                 }
                                 int src = xOff + c * inPlane + (id * inH + ih) * inW - pW + kw * dW; // + ow·sW
-                                if (owLo > 0) Arrays.fill(col, dst, dst + owLo, 0f);
-                                if (sW == 1) System.arraycopy(x, src + owLo, col, dst + owLo, owHi - owLo);
+                                zero(col, dst, owLo);
+                                if (sW == 1) copy(x, src + owLo, col, dst + owLo, owHi - owLo);
                                 else for (int ow = owLo; ow < owHi; ow++) col[dst + ow] = x[src + ow * sW];
-                                if (owHi < oW) Arrays.fill(col, dst + owHi, dst + oW, 0f);
+                                zero(col, dst + owHi, oW - owHi);
                             }
                         }
                     }
@@ -60,30 +71,60 @@ final class Im2col {
      * @param gx  gradient buffer; the {@code channels} planes start at {@code gxOff}; accumulated into
      */
     static void col2imAdd(ConvGeometry g, float[] col, float[] gx, int gxOff, int channels) {
+        col2imAdd(g, col, 0, g.outPlane(), gx, gxOff, channels);
+    }
+
+    /**
+     * {@link #col2imAdd(ConvGeometry, float[], float[], int, int)} reading one image's columns
+     * {@code [colOff, colOff + oD·oH·oW)} of a column matrix with leading dimension {@code ldCol}.
+     */
+    static void col2imAdd(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff, int channels) {
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
+        int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
         int inPlane = g.inPlane();
         int r = 0;
         for (int c = 0; c < channels; c++)
             for (int kd = 0; kd < g.kD(); kd++)
                 for (int kh = 0; kh < g.kH(); kh++)
                     for (int kw = 0; kw < kW; kw++, r++) {
-                        int rowBase = r * oD * oH * oW;
+                        int rowBase = colOff + r * ldCol;
                         int owLo = validLo(pW - kw * dW, sW), owHi = validHi(inW - 1 + pW - kw * dW, sW, oW);
                         if (owLo >= owHi) continue;
                         for (int od = 0; od < oD; od++) {
-                            int id = od * g.strideD() - g.padD() + kd * g.dilD();
+                            int id = od * sD - pD + kd * dD;
                             if (id < 0 || id >= inD) continue;
                             for (int oh = 0; oh < oH; oh++) {
-                                int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
+                                int ih = oh * sH - pH + kh * dH;
                                 if (ih < 0 || ih >= inH) continue;
                                 int src = rowBase + (od * oH + oh) * oW;
                                 int dst = gxOff + c * inPlane + (id * inH + ih) * inW - pW + kw * dW;
-                                if (sW == 1) VectorMath.axpy(1f, col, src + owLo, gx, dst + owLo, owHi - owLo);
+                                if (sW == 1) add(col, src + owLo, gx, dst + owLo, owHi - owLo);
                                 else for (int ow = owLo; ow < owHi; ow++) gx[dst + ow * sW] += col[src + ow];
                             }
                         }
                     }
+    }
+
+    /** Runs shorter than this are copied / added with a plain loop (a call costs more than the work). */
+    private static final int SHORT_RUN = 16;
+
+    /** {@code a[off, off + len) = 0}. */
+    private static void zero(float[] a, int off, int len) {
+        if (len >= SHORT_RUN) Arrays.fill(a, off, off + len, 0f);
+        else for (int i = off, end = off + len; i < end; i++) a[i] = 0f;
+    }
+
+    /** {@code dst[dOff + i] = src[sOff + i]} for {@code i < len}. */
+    private static void copy(float[] src, int sOff, float[] dst, int dOff, int len) {
+        if (len >= SHORT_RUN) System.arraycopy(src, sOff, dst, dOff, len);
+        else for (int i = 0; i < len; i++) dst[dOff + i] = src[sOff + i];
+    }
+
+    /** {@code dst[dOff + i] += src[sOff + i]} for {@code i < len}. */
+    private static void add(float[] src, int sOff, float[] dst, int dOff, int len) {
+        if (len >= SHORT_RUN) VectorMath.axpy(1f, src, sOff, dst, dOff, len);
+        else for (int i = 0; i < len; i++) dst[dOff + i] += src[sOff + i];
     }
 
     /** Smallest {@code o >= 0} with {@code o·s >= need}, i.e. {@code ceil(need / s)} clamped at 0. */

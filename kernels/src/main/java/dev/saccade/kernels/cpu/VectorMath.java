@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,8 +21,21 @@ final class VectorMath {
         int i = 0, bound = F.loopBound(len);
         FloatVector acc = FloatVector.zero(F);
         for (; i < bound; i += F.length()) acc = acc.add(FloatVector.fromArray(F, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < len; i++) s += a[off + i];
+        return s;
+    }
+
+    /**
+     * {@code Σ lanes of v} in one fixed order (lane 0 first). {@code reduceLanes(ADD)} leaves the order open, and
+     * the interpreted and the compiled forms of it do round differently, so the same call could give two results
+     * depending on when the JIT got to it; this one gives the same bits every time.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] lanes = new float[F.length()];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (float l : lanes) s += l;
         return s;
     }
 
