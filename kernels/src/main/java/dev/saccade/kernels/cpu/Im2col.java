@@ -34,6 +34,7 @@ final class Im2col {
      * @param col output {@code (channels·kD·kH·kW, ldCol)}; only this image's columns are written
      */
     static void im2col(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ldCol) {
+        if (g.outW() < SHORT_RUN) { im2colByTaps(g, x, xOff, channels, col, colOff, ldCol); return; }
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
         int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
@@ -79,6 +80,7 @@ final class Im2col {
      * {@code [colOff, colOff + oD·oH·oW)} of a column matrix with leading dimension {@code ldCol}.
      */
     static void col2imAdd(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff, int channels) {
+        if (g.outW() < SHORT_RUN) { col2imAddByTaps(g, col, colOff, ldCol, gx, gxOff, channels); return; }
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
         int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
@@ -104,6 +106,73 @@ final class Im2col {
                             }
                         }
                     }
+    }
+
+    // ---------------------------------------------------------------- narrow output rows: one gather per tap
+
+    /** The last geometry's tap offsets on this thread (a call computes them once, every image reuses them). */
+    private static final ThreadLocal<Object[]> TAPS = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /**
+     * For every kernel tap t = (kd·kH + kh)·kW + kw and output position p = (od·oH + oh)·oW + ow, the offset of the
+     * input element it reads within one channel plane, {@code (id·H + ih)·W + iw}, or −1 where it falls in the
+     * padding: {@code (kD·kH·kW, oD·oH·oW)}.
+     */
+    static int[] tapOffsets(ConvGeometry g) {
+        Object[] cache = TAPS.get();
+        if (cache[0] == g) return (int[]) cache[1];
+        int oD = g.outD(), oH = g.outH(), oW = g.outW(), P = g.outPlane();
+        int[] map = new int[g.kernelVolume() * P];
+        int t = 0;
+        for (int kd = 0; kd < g.kD(); kd++)
+            for (int kh = 0; kh < g.kH(); kh++)
+                for (int kw = 0; kw < g.kW(); kw++, t++)
+                    for (int od = 0, p = 0; od < oD; od++) {
+                        int id = od * g.strideD() - g.padD() + kd * g.dilD();
+                        for (int oh = 0; oh < oH; oh++) {
+                            int ih = oh * g.strideH() - g.padH() + kh * g.dilH();
+                            for (int ow = 0; ow < oW; ow++, p++) {
+                                int iw = ow * g.strideW() - g.padW() + kw * g.dilW();
+                                boolean inside = id >= 0 && id < g.inD() && ih >= 0 && ih < g.inH() && iw >= 0 && iw < g.inW();
+                                map[t * P + p] = inside ? (id * g.inH() + ih) * g.inW() + iw : -1;
+                            }
+                        }
+                    }
+        cache[0] = g;
+        cache[1] = map;
+        return map;
+    }
+
+    /** {@link #im2col} for narrow output rows: each column row is one gather through {@link #tapOffsets}. */
+    static void im2colByTaps(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ldCol) {
+        int[] map = tapOffsets(g);
+        int P = g.outPlane(), taps = g.kernelVolume(), inPlane = g.inPlane();
+        for (int c = 0, r = 0; c < channels; c++) {
+            int xc = xOff + c * inPlane;                                        // x[c] (D, H, W)
+            for (int t = 0; t < taps; t++, r++) {
+                int dst = colOff + r * ldCol, m = t * P;
+                for (int p = 0; p < P; p++) {
+                    int s = map[m + p];
+                    col[dst + p] = s < 0 ? 0f : x[xc + s];
+                }
+            }
+        }
+    }
+
+    /** {@link #col2imAdd} for narrow output rows: each column row is one scatter-add through {@link #tapOffsets}. */
+    static void col2imAddByTaps(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff, int channels) {
+        int[] map = tapOffsets(g);
+        int P = g.outPlane(), taps = g.kernelVolume(), inPlane = g.inPlane();
+        for (int c = 0, r = 0; c < channels; c++) {
+            int gc = gxOff + c * inPlane;                                       // gx[c] (D, H, W)
+            for (int t = 0; t < taps; t++, r++) {
+                int src = colOff + r * ldCol, m = t * P;
+                for (int p = 0; p < P; p++) {
+                    int s = map[m + p];
+                    if (s >= 0) gx[gc + s] += col[src + p];
+                }
+            }
+        }
     }
 
     /** Runs shorter than this are copied / added with a plain loop (a call costs more than the work). */
