@@ -15,7 +15,9 @@ import java.util.Arrays;
  * Small output planes (the deep layers of a network on small frames: P = 64, 16, 4, 1) thus run one GEMM of
  * {@code B·P ≈} {@value #COLUMN_TARGET} columns instead of B GEMMs of P columns, each of which would pack the whole
  * weight matrix for a handful of columns. With {@code B = 1} (large planes) the output GEMM writes straight into y,
- * and a 1×1 stride-1 unpadded convolution needs no unfolding: {@code col(X_g) = X_g}.
+ * and a 1×1 stride-1 unpadded convolution needs no unfolding: {@code col(X_g) = X_g}. Kernel taps that only ever
+ * read padding ({@link Im2col#liveTaps}: 8 of 9 for a 3×3 "same" convolution on a 1×1 plane) are left out of K,
+ * with the weights compacted to match and their filter gradient exactly zero.
  *
  * <p>Work is split over the chunks when every thread gets one; otherwise chunks run in turn and {@link Sgemm} may
  * split each product. Every output element is computed by one thread in a fixed order, and the per-thread filter
@@ -58,7 +60,7 @@ final class ConvGemm {
      */
     static int imagesPerGemm(ConvGeometry g) {
         int p = g.outPlane();
-        long k = (long) g.cInPerGroup() * g.kernelVolume();
+        long k = (long) g.cInPerGroup() * Im2col.liveTaps(g).length;
         if (p >= COLUMN_TARGET) return 1;
         int b = (int) Math.max(1, Math.min(COLUMN_TARGET / p, COLUMN_BUDGET / (k * p)));
         int threads = CpuThreads.threads();
@@ -70,16 +72,19 @@ final class ConvGemm {
 
     /** Forward with {@code images} images per GEMM (package-private so tests can force any chunking). */
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int images) {
+        int[] taps = Im2col.liveTaps(g);
+        float[] wk = compactWeights(g, w, taps);                               // (C_out, C_in/g·taps)
         forEachChunk(g, images, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int n0 = c * images;
-                forwardChunk(g, x, w, bias, y, n0, Math.min(images, g.n() - n0));
+                forwardChunk(g, taps, x, wk, bias, y, n0, Math.min(images, g.n() - n0));
             }
         });
     }
 
-    private static void forwardChunk(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, int n0, int nb) {
-        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * g.kernelVolume(), P = g.outPlane();
+    private static void forwardChunk(ConvGeometry g, int[] taps, float[] x, float[] w, float[] bias, float[] y,
+                                     int n0, int nb) {
+        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P;
         Buffers buf = BUFFERS.get();
         if (nb == 1) {
@@ -96,7 +101,7 @@ final class ConvGemm {
                 float[] b = x;
                 int bOff = xOff;
                 if (col != null) {
-                    Im2col.im2col(g, x, xOff, cinG, col);                      // (K, P)
+                    unfold(g, taps, x, xOff, col, 0, P);                       // (K, P)
                     b = col;
                     bOff = 0;
                 }
@@ -108,7 +113,7 @@ final class ConvGemm {
         float[] out = buf.rows(g.cOut() * cols);                                // (C_out, B·P)
         for (int gr = 0; gr < g.groups(); gr++) {
             for (int i = 0; i < nb; i++)
-                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG, col, i * P, cols);
+                unfold(g, taps, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), col, i * P, cols);
             Sgemm.gemm(false, false, coutG, cols, K, 1f, w, gr * coutG * K, K, col, 0, cols,
                     0f, out, gr * coutG * cols, cols);
         }
@@ -140,16 +145,18 @@ final class ConvGemm {
 
     /** Backward data with {@code images} images per GEMM. */
     static void backwardData(ConvGeometry g, float[] gy, float[] w, float[] gx, int images) {
+        int[] taps = Im2col.liveTaps(g);
+        float[] wk = compactWeights(g, w, taps);                               // (C_out, C_in/g·taps)
         forEachChunk(g, images, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int n0 = c * images;
-                backwardDataChunk(g, gy, w, gx, n0, Math.min(images, g.n() - n0));
+                backwardDataChunk(g, taps, gy, wk, gx, n0, Math.min(images, g.n() - n0));
             }
         });
     }
 
-    private static void backwardDataChunk(ConvGeometry g, float[] gy, float[] w, float[] gx, int n0, int nb) {
-        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * g.kernelVolume(), P = g.outPlane();
+    private static void backwardDataChunk(ConvGeometry g, int[] taps, float[] gy, float[] w, float[] gx, int n0, int nb) {
+        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P, imageLen = g.cIn() * g.inPlane();
         boolean direct = nb == 1 && g.isPointwise();                          // gX_g = W_gᵀ · gY_g, no folding
         if (!direct) Arrays.fill(gx, n0 * imageLen, (n0 + nb) * imageLen, 0f);
@@ -171,7 +178,7 @@ final class ConvGemm {
             }
             Sgemm.gemm(true, false, K, cols, coutG, 1f, w, gr * coutG * K, K, rows, gyOff, cols, 0f, col, 0, cols);
             for (int i = 0; i < nb; i++)
-                Im2col.col2imAdd(g, col, i * P, cols, gx, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG);
+                fold(g, taps, col, i * P, cols, gx, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane());
         }
     }
 
@@ -179,27 +186,30 @@ final class ConvGemm {
 
     /** Backward filter with {@code images} images per GEMM. */
     static void backwardFilter(ConvGeometry g, float[] x, float[] gy, float[] gw, int images) {
+        int[] taps = Im2col.liveTaps(g);
+        boolean pruned = taps.length < g.kernelVolume();
         int chunks = (g.n() + images - 1) / images;
         int parts = splitOverChunks(chunks) ? CpuThreads.threads() : 1;
+        float[] total = pruned ? new float[g.cOut() * g.cInPerGroup() * taps.length] : gw;   // (C_out, C_in/g·taps)
         float[][] partial = new float[parts][];                                // (C_out, K) per part
-        Arrays.fill(gw, 0f);
-        partial[0] = gw;
+        Arrays.fill(total, 0f);
         CpuThreads.parallelFor(0, parts, 1, (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
-                float[] acc = t == 0 ? gw : new float[gw.length];
+                float[] acc = t == 0 ? total : new float[total.length];
                 int c0 = (int) ((long) chunks * t / parts), c1 = (int) ((long) chunks * (t + 1) / parts);
                 for (int c = c0; c < c1; c++) {
                     int n0 = c * images;
-                    backwardFilterChunk(g, x, gy, acc, n0, Math.min(images, g.n() - n0));
+                    backwardFilterChunk(g, taps, x, gy, acc, n0, Math.min(images, g.n() - n0));
                 }
                 partial[t] = acc;
             }
         });
-        for (int t = 1; t < parts; t++) VectorMath.axpy(1f, partial[t], 0, gw, 0, gw.length);   // in part order
+        for (int t = 1; t < parts; t++) VectorMath.axpy(1f, partial[t], 0, total, 0, total.length);  // in part order
+        if (pruned) expandWeights(g, total, taps, gw);
     }
 
-    private static void backwardFilterChunk(ConvGeometry g, float[] x, float[] gy, float[] acc, int n0, int nb) {
-        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * g.kernelVolume(), P = g.outPlane();
+    private static void backwardFilterChunk(ConvGeometry g, int[] taps, float[] x, float[] gy, float[] acc, int n0, int nb) {
+        int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P;
         Buffers buf = BUFFERS.get();
         float[] rows = gy;                                                      // gY (C_out, B·P)
@@ -216,13 +226,45 @@ final class ConvGemm {
             int bOff = (n0 * g.cIn() + gr * cinG) * g.inPlane();
             if (!direct) {
                 for (int i = 0; i < nb; i++)
-                    Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG, col, i * P, cols);
+                    unfold(g, taps, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), col, i * P, cols);
                 b = col;
                 bOff = 0;
             }
             Sgemm.gemm(false, true, coutG, K, cols, 1f, rows, rowsOff + gr * coutG * cols, cols, b, bOff, cols,
                     1f, acc, gr * coutG * K, K);
         }
+    }
+
+    // ---------------------------------------------------------------- unfolding with live taps
+
+    /** One image's group into columns {@code [colOff, colOff + P)} of col (C_in/g·taps, ld), live taps only. */
+    private static void unfold(ConvGeometry g, int[] taps, float[] x, int xOff, float[] col, int colOff, int ld) {
+        if (taps.length == g.kernelVolume() && !Im2col.byTaps(g)) Im2col.im2col(g, x, xOff, g.cInPerGroup(), col, colOff, ld);
+        else Im2col.im2colByTaps(g, x, xOff, g.cInPerGroup(), taps, col, colOff, ld);
+    }
+
+    /** The adjoint of {@link #unfold}: adds the columns back onto one image's group of gx. */
+    private static void fold(ConvGeometry g, int[] taps, float[] col, int colOff, int ld, float[] gx, int gxOff) {
+        if (taps.length == g.kernelVolume() && !Im2col.byTaps(g)) Im2col.col2imAdd(g, col, colOff, ld, gx, gxOff, g.cInPerGroup());
+        else Im2col.col2imAddByTaps(g, col, colOff, ld, gx, gxOff, g.cInPerGroup(), taps);
+    }
+
+    /** w (C_out, C_in/g, kVol) restricted to the live taps: (C_out, C_in/g, taps); w itself when every tap is live. */
+    private static float[] compactWeights(ConvGeometry g, float[] w, int[] taps) {
+        int kVol = g.kernelVolume(), rows = g.cOut() * g.cInPerGroup();
+        if (taps.length == kVol) return w;
+        float[] wk = new float[rows * taps.length];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < taps.length; i++) wk[r * taps.length + i] = w[r * kVol + taps[i]];
+        return wk;
+    }
+
+    /** The inverse of {@link #compactWeights} for a gradient: dead taps get exactly zero. */
+    private static void expandWeights(ConvGeometry g, float[] gk, int[] taps, float[] gw) {
+        int kVol = g.kernelVolume(), rows = g.cOut() * g.cInPerGroup();
+        Arrays.fill(gw, 0f);
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < taps.length; i++) gw[r * kVol + taps[i]] = gk[r * taps.length + i];
     }
 
     // ---------------------------------------------------------------- scheduling

@@ -34,7 +34,10 @@ final class Im2col {
      * @param col output {@code (channels·kD·kH·kW, ldCol)}; only this image's columns are written
      */
     static void im2col(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ldCol) {
-        if (g.outW() < SHORT_RUN) { im2colByTaps(g, x, xOff, channels, col, colOff, ldCol); return; }
+        if (byTaps(g)) {
+            im2colByTaps(g, x, xOff, channels, allTaps(g), col, colOff, ldCol);
+            return;
+        }
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
         int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
@@ -80,7 +83,10 @@ final class Im2col {
      * {@code [colOff, colOff + oD·oH·oW)} of a column matrix with leading dimension {@code ldCol}.
      */
     static void col2imAdd(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff, int channels) {
-        if (g.outW() < SHORT_RUN) { col2imAddByTaps(g, col, colOff, ldCol, gx, gxOff, channels); return; }
+        if (byTaps(g)) {
+            col2imAddByTaps(g, col, colOff, ldCol, gx, gxOff, channels, allTaps(g));
+            return;
+        }
         int inD = g.inD(), inH = g.inH(), inW = g.inW(), oD = g.outD(), oH = g.outH(), oW = g.outW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
         int sD = g.strideD(), pD = g.padD(), dD = g.dilD(), sH = g.strideH(), pH = g.padH(), dH = g.dilH();
@@ -143,14 +149,60 @@ final class Im2col {
         return map;
     }
 
-    /** {@link #im2col} for narrow output rows: each column row is one gather through {@link #tapOffsets}. */
-    static void im2colByTaps(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ldCol) {
+    /**
+     * True when {@link #im2col} goes through {@link #im2colByTaps}: output rows too short to copy in runs, or a
+     * W-stride that makes the copy a gather anyway.
+     */
+    static boolean byTaps(ConvGeometry g) {
+        return g.outW() < SHORT_RUN || g.strideW() != 1;
+    }
+
+    /**
+     * Kernel taps {@code t = (kd·kH + kh)·kW + kw} that read at least one input element; the others only ever see
+     * padding (a 3×3 "same" convolution on a 1×1 plane has one live tap, the centre), so their column rows are zero
+     * and their weights never matter. Ascending.
+     */
+    static int[] liveTaps(ConvGeometry g) {
+        boolean[] d = liveAlong(g.kD(), g.outD(), g.strideD(), g.padD(), g.dilD(), g.inD());
+        boolean[] h = liveAlong(g.kH(), g.outH(), g.strideH(), g.padH(), g.dilH(), g.inH());
+        boolean[] w = liveAlong(g.kW(), g.outW(), g.strideW(), g.padW(), g.dilW(), g.inW());
+        int[] taps = new int[g.kernelVolume()];
+        int n = 0;
+        for (int kd = 0; kd < g.kD(); kd++)
+            for (int kh = 0; kh < g.kH(); kh++)
+                for (int kw = 0; kw < g.kW(); kw++)
+                    if (d[kd] && h[kh] && w[kw]) taps[n++] = (kd * g.kH() + kh) * g.kW() + kw;
+        return Arrays.copyOf(taps, n);
+    }
+
+    /** {@code live[k]}: some output position {@code o < out} reads input {@code o·s − p + k·dil} inside {@code [0, in)}. */
+    private static boolean[] liveAlong(int k, int out, int s, int p, int dil, int in) {
+        boolean[] live = new boolean[k];
+        for (int i = 0; i < k; i++) live[i] = validLo(p - i * dil, s) < validHi(in - 1 + p - i * dil, s, out);
+        return live;
+    }
+
+    /** Every tap, {@code 0 .. kD·kH·kW − 1}. */
+    static int[] allTaps(ConvGeometry g) {
+        int[] t = new int[g.kernelVolume()];
+        for (int i = 0; i < t.length; i++) t[i] = i;
+        return t;
+    }
+
+    /**
+     * {@link #im2col} through {@link #tapOffsets}, one gather per column row, for the given taps only: row
+     * {@code c·taps.length + i} holds tap {@code taps[i]} of channel c.
+     *
+     * @param col output {@code (channels·taps.length, ldCol)}; only this image's columns {@code [colOff, colOff + P)}
+     */
+    static void im2colByTaps(ConvGeometry g, float[] x, int xOff, int channels, int[] taps,
+                             float[] col, int colOff, int ldCol) {
         int[] map = tapOffsets(g);
-        int P = g.outPlane(), taps = g.kernelVolume(), inPlane = g.inPlane();
+        int P = g.outPlane(), inPlane = g.inPlane();
         for (int c = 0, r = 0; c < channels; c++) {
             int xc = xOff + c * inPlane;                                        // x[c] (D, H, W)
-            for (int t = 0; t < taps; t++, r++) {
-                int dst = colOff + r * ldCol, m = t * P;
+            for (int t : taps) {
+                int dst = colOff + r++ * ldCol, m = t * P;
                 for (int p = 0; p < P; p++) {
                     int s = map[m + p];
                     col[dst + p] = s < 0 ? 0f : x[xc + s];
@@ -159,14 +211,15 @@ final class Im2col {
         }
     }
 
-    /** {@link #col2imAdd} for narrow output rows: each column row is one scatter-add through {@link #tapOffsets}. */
-    static void col2imAddByTaps(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff, int channels) {
+    /** The adjoint of {@link #im2colByTaps}: each column row scatter-added through {@link #tapOffsets}. */
+    static void col2imAddByTaps(ConvGeometry g, float[] col, int colOff, int ldCol, float[] gx, int gxOff,
+                                int channels, int[] taps) {
         int[] map = tapOffsets(g);
-        int P = g.outPlane(), taps = g.kernelVolume(), inPlane = g.inPlane();
+        int P = g.outPlane(), inPlane = g.inPlane();
         for (int c = 0, r = 0; c < channels; c++) {
             int gc = gxOff + c * inPlane;                                       // gx[c] (D, H, W)
-            for (int t = 0; t < taps; t++, r++) {
-                int src = colOff + r * ldCol, m = t * P;
+            for (int t : taps) {
+                int src = colOff + r++ * ldCol, m = t * P;
                 for (int p = 0; p < P; p++) {
                     int s = map[m + p];
                     if (s >= 0) gx[gc + s] += col[src + p];

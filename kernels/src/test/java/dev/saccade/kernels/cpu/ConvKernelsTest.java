@@ -66,7 +66,26 @@ class ConvKernelsTest {
                 Arguments.of("1d k3 stride2", ConvGeometry.conv1d(7, 3, 4, 9, 3, 2, 1)),
                 Arguments.of("3d (3,1,1) stride (1,2,2)", ConvGeometry.of(5, 3, 4, 1, new int[]{3, 4, 5},
                         new int[]{3, 1, 1}, new int[]{1, 2, 2}, new int[]{1, 0, 0}, new int[]{1, 1, 1})),
-                Arguments.of("3d 3x3x3 pad1", ConvGeometry.conv3d(5, 2, 3, 3, 3, 4, 3, 1, 1)));
+                Arguments.of("3d 3x3x3 pad1", ConvGeometry.conv3d(5, 2, 3, 3, 3, 4, 3, 1, 1)),
+                Arguments.of("3x3 on a 1x1 plane (one live tap)", ConvGeometry.conv2d(5, 4, 6, 1, 1, 3, 1, 1)),
+                Arguments.of("3x3 stride2 2x2 -> 1x1 (four live taps)", ConvGeometry.conv2d(5, 4, 6, 2, 2, 3, 2, 1)),
+                Arguments.of("3d depth 1, k3 pad1 (dead depth taps)", ConvGeometry.of(5, 2, 3, 1, new int[]{1, 3, 2},
+                        new int[]{3, 3, 3}, new int[]{1, 1, 1}, new int[]{1, 1, 1}, new int[]{1, 1, 1})),
+                Arguments.of("1d k5 pad2 on length 1, groups 2", ConvGeometry.of(5, 4, 6, 2, new int[]{1},
+                        new int[]{5}, new int[]{1}, new int[]{2}, new int[]{1})));
+    }
+
+    @Test
+    void tapsThatOnlyReadPaddingAreDropped() {
+        assertArrayEquals(new int[]{4}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 1, 1, 3, 1, 1)));
+        assertArrayEquals(new int[]{4, 5, 7, 8}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 2, 2, 3, 2, 1)));
+        assertEquals(9, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 2, 2, 3, 1, 1)).length);
+        // the filter gradient of a dead tap is exactly zero, even over stale values in gw
+        ConvGeometry g = ConvGeometry.conv2d(3, 2, 2, 1, 1, 3, 1, 1);
+        Random r = new Random(9);
+        float[] gw = filled(g.weightLength(), 7f);
+        ConvKernels.backwardFilter(g, random(r, g.inputLength()), random(r, g.outputLength()), gw);
+        for (int i = 0; i < gw.length; i++) if (i % 9 != 4) assertEquals(0f, gw[i], "dead tap " + i);
     }
 
     /** The GEMM path with 1, 2, 3 and all N images per column matrix, each against the scalar twins. */
@@ -120,11 +139,11 @@ class ConvKernelsTest {
         int threads = CpuThreads.threads();
         ConvGeometry large = ConvGeometry.conv2d(128, 16, 16, 32, 32, 3, 1, 1);        // P = 1024
         ConvGeometry small = ConvGeometry.conv2d(128, 16, 16, 8, 8, 3, 1, 1);          // P = 64, K = 144
-        ConvGeometry tiny = ConvGeometry.conv2d(128, 128, 128, 1, 1, 3, 1, 1);         // P = 1, K = 1152
+        ConvGeometry tiny = ConvGeometry.conv2d(128, 128, 128, 1, 1, 3, 1, 1);         // P = 1, one live tap
         assertEquals(1, ConvGemm.imagesPerGemm(large));
         int perThread = threads > 1 ? (128 + threads - 1) / threads : 128;
         assertEquals(Math.min(ConvGemm.COLUMN_TARGET / 64, perThread), ConvGemm.imagesPerGemm(small));
-        int expected = Math.min(Math.min(ConvGemm.COLUMN_TARGET, ConvGemm.COLUMN_BUDGET / 1152), perThread);
+        int expected = Math.min(Math.min(ConvGemm.COLUMN_TARGET, ConvGemm.COLUMN_BUDGET / 128), perThread); // K = 128·1 live tap
         assertEquals(expected, ConvGemm.imagesPerGemm(tiny));
         assertEquals(1, ConvGemm.imagesPerGemm(small.withBatch(1)));
     }
