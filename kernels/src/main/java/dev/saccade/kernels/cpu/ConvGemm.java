@@ -77,13 +77,13 @@ final class ConvGemm {
         forEachChunk(g, images, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int n0 = c * images;
-                forwardChunk(g, taps, x, wk, bias, y, n0, Math.min(images, g.n() - n0));
+                forwardChunk(g, taps, images, x, wk, bias, y, n0, Math.min(images, g.n() - n0));
             }
         });
     }
 
-    private static void forwardChunk(ConvGeometry g, int[] taps, float[] x, float[] w, float[] bias, float[] y,
-                                     int n0, int nb) {
+    private static void forwardChunk(ConvGeometry g, int[] taps, int images, float[] x, float[] w, float[] bias,
+                                     float[] y, int n0, int nb) {
         int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P;
         Buffers buf = BUFFERS.get();
@@ -101,7 +101,7 @@ final class ConvGemm {
                 float[] b = x;
                 int bOff = xOff;
                 if (col != null) {
-                    unfold(g, taps, x, xOff, col, 0, P);                       // (K, P)
+                    unfoldChunk(g, taps, images, x, n0, 1, gr, col);           // (K, P)
                     b = col;
                     bOff = 0;
                 }
@@ -112,8 +112,7 @@ final class ConvGemm {
         float[] col = buf.col(K * cols);                                        // (K, B·P)
         float[] out = buf.rows(g.cOut() * cols);                                // (C_out, B·P)
         for (int gr = 0; gr < g.groups(); gr++) {
-            for (int i = 0; i < nb; i++)
-                unfold(g, taps, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), col, i * P, cols);
+            unfoldChunk(g, taps, images, x, n0, nb, gr, col);
             Sgemm.gemm(false, false, coutG, cols, K, 1f, w, gr * coutG * K, K, col, 0, cols,
                     0f, out, gr * coutG * cols, cols);
         }
@@ -150,12 +149,13 @@ final class ConvGemm {
         forEachChunk(g, images, (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int n0 = c * images;
-                backwardDataChunk(g, taps, gy, wk, gx, n0, Math.min(images, g.n() - n0));
+                backwardDataChunk(g, taps, images, gy, wk, gx, n0, Math.min(images, g.n() - n0));
             }
         });
     }
 
-    private static void backwardDataChunk(ConvGeometry g, int[] taps, float[] gy, float[] w, float[] gx, int n0, int nb) {
+    private static void backwardDataChunk(ConvGeometry g, int[] taps, int images, float[] gy, float[] w, float[] gx,
+                                          int n0, int nb) {
         int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P, imageLen = g.cIn() * g.inPlane();
         boolean direct = nb == 1 && g.isPointwise();                          // gX_g = W_gᵀ · gY_g, no folding
@@ -177,8 +177,7 @@ final class ConvGemm {
                 continue;
             }
             Sgemm.gemm(true, false, K, cols, coutG, 1f, w, gr * coutG * K, K, rows, gyOff, cols, 0f, col, 0, cols);
-            for (int i = 0; i < nb; i++)
-                fold(g, taps, col, i * P, cols, gx, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane());
+            foldChunk(g, taps, images, col, n0, nb, gr, gx);
         }
     }
 
@@ -199,7 +198,7 @@ final class ConvGemm {
                 int c0 = (int) ((long) chunks * t / parts), c1 = (int) ((long) chunks * (t + 1) / parts);
                 for (int c = c0; c < c1; c++) {
                     int n0 = c * images;
-                    backwardFilterChunk(g, taps, x, gy, acc, n0, Math.min(images, g.n() - n0));
+                    backwardFilterChunk(g, taps, images, x, gy, acc, n0, Math.min(images, g.n() - n0));
                 }
                 partial[t] = acc;
             }
@@ -208,7 +207,8 @@ final class ConvGemm {
         if (pruned) expandWeights(g, total, taps, gw);
     }
 
-    private static void backwardFilterChunk(ConvGeometry g, int[] taps, float[] x, float[] gy, float[] acc, int n0, int nb) {
+    private static void backwardFilterChunk(ConvGeometry g, int[] taps, int images, float[] x, float[] gy, float[] acc,
+                                            int n0, int nb) {
         int cinG = g.cInPerGroup(), coutG = g.cOutPerGroup(), K = cinG * taps.length, P = g.outPlane();
         int cols = nb * P;
         Buffers buf = BUFFERS.get();
@@ -225,8 +225,7 @@ final class ConvGemm {
             float[] b = x;
             int bOff = (n0 * g.cIn() + gr * cinG) * g.inPlane();
             if (!direct) {
-                for (int i = 0; i < nb; i++)
-                    unfold(g, taps, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), col, i * P, cols);
+                unfoldChunk(g, taps, images, x, n0, nb, gr, col);
                 b = col;
                 bOff = 0;
             }
@@ -237,16 +236,31 @@ final class ConvGemm {
 
     // ---------------------------------------------------------------- unfolding with live taps
 
-    /** One image's group into columns {@code [colOff, colOff + P)} of col (C_in/g·taps, ld), live taps only. */
-    private static void unfold(ConvGeometry g, int[] taps, float[] x, int xOff, float[] col, int colOff, int ld) {
-        if (taps.length == g.kernelVolume() && !Im2col.byTaps(g)) Im2col.im2col(g, x, xOff, g.cInPerGroup(), col, colOff, ld);
-        else Im2col.im2colByTaps(g, x, xOff, g.cInPerGroup(), taps, col, colOff, ld);
+    /** True when chunks are unfolded by {@link Im2col}'s row copies: every tap live and wide stride-1 rows. */
+    private static boolean rowCopies(ConvGeometry g, int[] taps) {
+        return taps.length == g.kernelVolume() && !Im2col.byTaps(g);
     }
 
-    /** The adjoint of {@link #unfold}: adds the columns back onto one image's group of gx. */
-    private static void fold(ConvGeometry g, int[] taps, float[] col, int colOff, int ld, float[] gx, int gxOff) {
-        if (taps.length == g.kernelVolume() && !Im2col.byTaps(g)) Im2col.col2imAdd(g, col, colOff, ld, gx, gxOff, g.cInPerGroup());
-        else Im2col.col2imAddByTaps(g, col, colOff, ld, gx, gxOff, g.cInPerGroup(), taps);
+    /** Group gr of images {@code [n0, n0 + nb)} into col (C_in/g·taps, nb·P), live taps only. */
+    private static void unfoldChunk(ConvGeometry g, int[] taps, int images, float[] x, int n0, int nb, int gr, float[] col) {
+        int cinG = g.cInPerGroup(), P = g.outPlane();
+        if (rowCopies(g, taps)) {
+            for (int i = 0; i < nb; i++)
+                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG, col, i * P, nb * P);
+        } else {
+            ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * g.inPlane(), nb, col);
+        }
+    }
+
+    /** The adjoint of {@link #unfoldChunk}: adds col (C_in/g·taps, nb·P) back onto group gr of the nb images. */
+    private static void foldChunk(ConvGeometry g, int[] taps, int images, float[] col, int n0, int nb, int gr, float[] gx) {
+        int cinG = g.cInPerGroup(), P = g.outPlane();
+        if (rowCopies(g, taps)) {
+            for (int i = 0; i < nb; i++)
+                Im2col.col2imAdd(g, col, i * P, nb * P, gx, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG);
+        } else {
+            ChunkUnfold.of(g, taps, images).foldAdd(col, nb, gx, (n0 * g.cIn() + gr * cinG) * g.inPlane());
+        }
     }
 
     /** w (C_out, C_in/g, kVol) restricted to the live taps: (C_out, C_in/g, taps); w itself when every tap is live. */

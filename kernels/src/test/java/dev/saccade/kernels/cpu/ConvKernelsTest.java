@@ -75,6 +75,26 @@ class ConvKernelsTest {
                         new int[]{5}, new int[]{1}, new int[]{2}, new int[]{1})));
     }
 
+    /** The gathered chunk unfolding and its scatter-add fold against their scalar twins, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunkedGeometries")
+    void chunkUnfoldMatchesScalarTwin(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 6);
+        float[] x = random(r, g.inputLength());
+        int[] taps = Im2col.liveTaps(g);
+        int images = Math.min(3, g.n()), rows = g.cInPerGroup() * taps.length, n0 = 1, nb = Math.min(images, g.n() - n0);
+        ChunkUnfold u = ChunkUnfold.of(g, taps, images);
+        int xBase = (n0 * g.cIn() + (g.groups() - 1) * g.cInPerGroup()) * g.inPlane();   // the last group
+        float[] col = filled(rows * nb * g.outPlane(), 7f), colRef = filled(col.length, -7f);
+        u.unfold(x, xBase, nb, col);
+        u.unfoldScalar(x, xBase, nb, colRef);
+        assertArrayEquals(colRef, col, name + " unfold");
+        float[] gx = random(r, g.inputLength()), gxRef = gx.clone();
+        u.foldAdd(col, nb, gx, xBase);
+        u.foldAddScalar(col, nb, gxRef, xBase);
+        assertArrayEquals(gxRef, gx, name + " foldAdd");
+    }
+
     @Test
     void tapsThatOnlyReadPaddingAreDropped() {
         assertArrayEquals(new int[]{4}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 1, 1, 3, 1, 1)));
