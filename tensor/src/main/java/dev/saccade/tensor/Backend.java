@@ -73,6 +73,33 @@ public interface Backend {
     Tensor adaptiveAvgPool(Tensor x, int[] outSize);
     Tensor adaptiveAvgPoolBackward(Tensor gy, Shape xShape);
 
+    // ---- normalisation on (N, C, *spatial)
+    /**
+     * Backward of training-mode batch normalisation over every axis but 1 (Ioffe &amp; Szegedy 2015, Alg. 1), given
+     * the upstream gradient g (N, C, *spatial), the forward's {@code x̂ = (x − μ)·invStd} and {@code invStd}
+     * (1, C, 1, …), with M = N·|spatial| values per channel: {@code gβ = Σ g}, {@code gγ = Σ g x̂},
+     * {@code gx = γ·invStd/M · (M g − gβ − x̂ gγ)}. Returns {@code {gx (null unless needInputGrad), gγ, gβ}}, the
+     * last two shaped (1, C, 1, …). The default composes the elementwise and reduction primitives; a backend may
+     * fuse them.
+     */
+    default Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gammaOrNull,
+                                               boolean needInputGrad) {
+        int[] axes = new int[g.rank() - 1], channel = new int[g.rank()];
+        for (int i = 1; i < axes.length; i++) axes[i] = i + 1;
+        java.util.Arrays.fill(channel, 1);
+        channel[1] = g.dim(1);
+        int count = g.numel() / g.dim(1);
+        Tensor gBeta = g.sum(true, axes);                       // (1, C, 1, …)
+        Tensor gGamma = g.mul(xhat).sum(true, axes);
+        Tensor gx = null;
+        if (needInputGrad) {
+            Tensor scale = invStd.div(count);
+            if (gammaOrNull != null) scale = scale.mul(gammaOrNull.reshape(channel));
+            gx = g.mul(count).sub(gBeta).sub(xhat.mul(gGamma)).mul(scale);
+        }
+        return new Tensor[] {gx, gGamma, gBeta};
+    }
+
     // ---- temporal ops on (N·T, C, H, W)
     /** TSM shift, or with {@code inverse} its backward. */
     Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse);

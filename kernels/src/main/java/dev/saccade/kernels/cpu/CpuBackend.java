@@ -107,6 +107,12 @@ public final class CpuBackend implements Backend {
         return out;
     }
 
+    // ---- normalisation
+    @Override public Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gamma, boolean needInputGrad) {
+        Tensor[] r = CpuNormalization.batchNormTrainingBackward(this, g, xhat, invStd, gamma, needInputGrad);
+        return r != null ? r : Backend.super.batchNormTrainingBackward(g, xhat, invStd, gamma, needInputGrad);
+    }
+
     // ---- convolution and pooling
     @Override public Tensor conv(Tensor x, Tensor w, Tensor bias, ConvParams p) { return CpuConvolution.conv(this, x, w, bias, p); }
     @Override public Tensor convBackwardData(Tensor gy, Tensor w, Shape xShape, ConvParams p) { return CpuConvolution.backwardData(this, gy, w, xShape, p); }

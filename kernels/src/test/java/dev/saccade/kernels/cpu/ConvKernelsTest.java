@@ -39,7 +39,133 @@ class ConvKernelsTest {
                 Arguments.of("3d (3,1,1) stride (1,2,2)", ConvGeometry.of(2, 3, 4, 1, new int[]{4, 7, 7},
                         new int[]{3, 1, 1}, new int[]{1, 2, 2}, new int[]{1, 0, 0}, new int[]{1, 1, 1})),
                 Arguments.of("3d depthwise", ConvGeometry.conv3d(2, 3, 3, 4, 5, 19, 3, 1, 1).withGroups(3)),
-                Arguments.of("3d pointwise", ConvGeometry.conv3d(2, 4, 3, 3, 5, 5, 1, 1, 0)));
+                Arguments.of("3d pointwise", ConvGeometry.conv3d(2, 4, 3, 3, 5, 5, 1, 1, 0)),
+                Arguments.of("small planes batch 13 (chunked)", ConvGeometry.conv2d(13, 5, 7, 4, 3, 3, 1, 1)),
+                Arguments.of("small planes stride2 batch 11", ConvGeometry.conv2d(11, 6, 9, 5, 4, 3, 2, 1)),
+                Arguments.of("1x1 stride2 plane 2x2 batch 9", ConvGeometry.conv2d(9, 6, 10, 3, 4, 1, 2, 0)),
+                Arguments.of("1x1 plane 1x1 batch 17", ConvGeometry.conv2d(17, 12, 7, 1, 1, 1, 1, 0)),
+                Arguments.of("3x3 plane 1x1 batch 10", ConvGeometry.conv2d(10, 5, 6, 1, 1, 3, 1, 1)),
+                Arguments.of("groups3 small planes batch 7", ConvGeometry.conv2d(7, 6, 9, 3, 5, 3, 1, 1).withGroups(3)),
+                Arguments.of("1d small batch 9", ConvGeometry.conv1d(9, 3, 4, 5, 3, 2, 1)),
+                Arguments.of("3d small planes batch 6", ConvGeometry.of(6, 3, 5, 1, new int[]{3, 3, 2},
+                        new int[]{3, 2, 1}, new int[]{1, 2, 1}, new int[]{1, 0, 0}, new int[]{1, 1, 1})));
+    }
+
+    /** Geometries for {@link #everyChunkingMatchesScalarTwin}: odd batches so the last chunk is partial. */
+    static Stream<Arguments> chunkedGeometries() {
+        return Stream.of(
+                Arguments.of("2d 3x3 pad1 odd plane", ConvGeometry.conv2d(7, 3, 5, 5, 3, 3, 1, 1)),
+                Arguments.of("2d 3x3 stride2 pad1", ConvGeometry.conv2d(7, 4, 6, 5, 7, 3, 2, 1)),
+                Arguments.of("2d 7x7 stride2 pad3 stem", ConvGeometry.conv2d(5, 3, 4, 9, 8, 7, 2, 3)),
+                Arguments.of("2d dilation2", ConvGeometry.conv2d(5, 2, 3, 6, 7, 3, 1, 2).withDilation(2)),
+                Arguments.of("2d 1x1 pointwise", ConvGeometry.conv2d(7, 6, 5, 3, 3, 1, 1, 0)),
+                Arguments.of("2d 1x1 stride2", ConvGeometry.conv2d(7, 4, 3, 5, 5, 1, 2, 0)),
+                Arguments.of("2d groups2 pointwise", ConvGeometry.conv2d(5, 6, 4, 3, 2, 1, 1, 0).withGroups(2)),
+                Arguments.of("2d groups3 3x3", ConvGeometry.conv2d(5, 6, 9, 4, 3, 3, 1, 1).withGroups(3)),
+                Arguments.of("depthwise through the GEMM path", ConvGeometry.conv2d(5, 4, 4, 4, 5, 3, 1, 1).withGroups(4)),
+                Arguments.of("1d k3 stride2", ConvGeometry.conv1d(7, 3, 4, 9, 3, 2, 1)),
+                Arguments.of("3d (3,1,1) stride (1,2,2)", ConvGeometry.of(5, 3, 4, 1, new int[]{3, 4, 5},
+                        new int[]{3, 1, 1}, new int[]{1, 2, 2}, new int[]{1, 0, 0}, new int[]{1, 1, 1})),
+                Arguments.of("3d 3x3x3 pad1", ConvGeometry.conv3d(5, 2, 3, 3, 3, 4, 3, 1, 1)),
+                Arguments.of("3x3 on a 1x1 plane (one live tap)", ConvGeometry.conv2d(5, 4, 6, 1, 1, 3, 1, 1)),
+                Arguments.of("3x3 stride2 2x2 -> 1x1 (four live taps)", ConvGeometry.conv2d(5, 4, 6, 2, 2, 3, 2, 1)),
+                Arguments.of("3d depth 1, k3 pad1 (dead depth taps)", ConvGeometry.of(5, 2, 3, 1, new int[]{1, 3, 2},
+                        new int[]{3, 3, 3}, new int[]{1, 1, 1}, new int[]{1, 1, 1}, new int[]{1, 1, 1})),
+                Arguments.of("1d k5 pad2 on length 1, groups 2", ConvGeometry.of(5, 4, 6, 2, new int[]{1},
+                        new int[]{5}, new int[]{1}, new int[]{2}, new int[]{1})));
+    }
+
+    /** The gathered chunk unfolding and its scatter-add fold against their scalar twins, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunkedGeometries")
+    void chunkUnfoldMatchesScalarTwin(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 6);
+        float[] x = random(r, g.inputLength());
+        int[] taps = Im2col.liveTaps(g);
+        int images = Math.min(3, g.n()), rows = g.cInPerGroup() * taps.length, n0 = 1, nb = Math.min(images, g.n() - n0);
+        ChunkUnfold u = ChunkUnfold.of(g, taps, images);
+        int xBase = (n0 * g.cIn() + (g.groups() - 1) * g.cInPerGroup()) * g.inPlane();   // the last group
+        float[] col = filled(rows * nb * g.outPlane(), 7f), colRef = filled(col.length, -7f);
+        u.unfold(x, xBase, nb, col);
+        u.unfoldScalar(x, xBase, nb, colRef);
+        assertArrayEquals(colRef, col, name + " unfold");
+        float[] gx = random(r, g.inputLength()), gxRef = gx.clone();
+        u.foldAdd(col, nb, gx, xBase);
+        u.foldAddScalar(col, nb, gxRef, xBase);
+        assertArrayEquals(gxRef, gx, name + " foldAdd");
+    }
+
+    @Test
+    void tapsThatOnlyReadPaddingAreDropped() {
+        assertArrayEquals(new int[]{4}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 1, 1, 3, 1, 1)));
+        assertArrayEquals(new int[]{4, 5, 7, 8}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 2, 2, 3, 2, 1)));
+        assertEquals(9, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 2, 2, 3, 1, 1)).length);
+        // the filter gradient of a dead tap is exactly zero, even over stale values in gw
+        ConvGeometry g = ConvGeometry.conv2d(3, 2, 2, 1, 1, 3, 1, 1);
+        Random r = new Random(9);
+        float[] gw = filled(g.weightLength(), 7f);
+        ConvKernels.backwardFilter(g, random(r, g.inputLength()), random(r, g.outputLength()), gw);
+        for (int i = 0; i < gw.length; i++) if (i % 9 != 4) assertEquals(0f, gw[i], "dead tap " + i);
+    }
+
+    /** The GEMM path with 1, 2, 3 and all N images per column matrix, each against the scalar twins. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunkedGeometries")
+    void everyChunkingMatchesScalarTwin(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 4);
+        float[] x = random(r, g.inputLength()), w = random(r, g.weightLength()), b = random(r, g.cOut());
+        float[] gy = random(r, g.outputLength());
+        float[] yRef = new float[g.outputLength()], gxRef = new float[g.inputLength()], gwRef = new float[g.weightLength()];
+        ConvKernels.forwardScalar(g, x, w, b, yRef);
+        ConvKernels.backwardDataScalar(g, gy, w, gxRef);
+        ConvKernels.backwardFilterScalar(g, x, gy, gwRef);
+        for (int images : new int[]{1, 2, 3, g.n()}) {
+            String what = name + ", " + images + " images per GEMM";
+            float[] y = filled(g.outputLength(), 7f), gx = filled(g.inputLength(), 7f), gw = filled(g.weightLength(), 7f);
+            ConvGemm.forward(g, x, w, b, y, images);
+            assertClose(yRef, y, 1e-4, what + " forward");
+            ConvGemm.backwardData(g, gy, w, gx, images);
+            assertClose(gxRef, gx, 1e-4, what + " backwardData");
+            ConvGemm.backwardFilter(g, x, gy, gw, images);
+            assertClose(gwRef, gw, 1e-4, what + " backwardFilter");
+        }
+    }
+
+    /** Same inputs give bit-identical outputs, call after call (no dependence on thread timing). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunkedGeometries")
+    void repeatedCallsAreBitIdentical(String name, ConvGeometry g) {
+        ConvGeometry big = g.withBatch(4 * g.n() + 1);
+        Random r = new Random(name.hashCode() + 5);
+        float[] x = random(r, big.inputLength()), w = random(r, big.weightLength()), gy = random(r, big.outputLength());
+        float[][] first = runAll(big, x, w, gy);
+        for (int rep = 0; rep < 3; rep++) {
+            float[][] again = runAll(big, x, w, gy);
+            for (int i = 0; i < first.length; i++)
+                assertArrayEquals(first[i], again[i], name + " output " + i + " differs on call " + (rep + 2));
+        }
+    }
+
+    private static float[][] runAll(ConvGeometry g, float[] x, float[] w, float[] gy) {
+        float[] y = new float[g.outputLength()], gx = new float[g.inputLength()], gw = new float[g.weightLength()];
+        ConvKernels.forward(g, x, w, null, y);
+        ConvKernels.backwardData(g, gy, w, gx);
+        ConvKernels.backwardFilter(g, x, gy, gw);
+        return new float[][]{y, gx, gw};
+    }
+
+    @Test
+    void imagesPerGemmGrowsAsThePlaneShrinks() {
+        int threads = CpuThreads.threads();
+        ConvGeometry large = ConvGeometry.conv2d(128, 16, 16, 32, 32, 3, 1, 1);        // P = 1024
+        ConvGeometry small = ConvGeometry.conv2d(128, 16, 16, 8, 8, 3, 1, 1);          // P = 64, K = 144
+        ConvGeometry tiny = ConvGeometry.conv2d(128, 128, 128, 1, 1, 3, 1, 1);         // P = 1, one live tap
+        assertEquals(1, ConvGemm.imagesPerGemm(large));
+        int perThread = threads > 1 ? (128 + threads - 1) / threads : 128;
+        assertEquals(Math.min(ConvGemm.COLUMN_TARGET / 64, perThread), ConvGemm.imagesPerGemm(small));
+        int expected = Math.min(Math.min(ConvGemm.COLUMN_TARGET, ConvGemm.COLUMN_BUDGET / 128), perThread); // K = 128·1 live tap
+        assertEquals(expected, ConvGemm.imagesPerGemm(tiny));
+        assertEquals(1, ConvGemm.imagesPerGemm(small.withBatch(1)));
     }
 
     @ParameterizedTest(name = "{0}")

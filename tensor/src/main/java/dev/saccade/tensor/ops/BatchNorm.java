@@ -47,19 +47,12 @@ public final class BatchNorm extends Function {
     }
 
     @Override protected Tensor[] backward(Tensor g) {
-        Tensor gBeta = g.sum(true, axes);                       // (1, C, 1, …)
-        Tensor gGamma = g.mul(xhat).sum(true, axes);
-        Tensor gx = null;
-        if (needsGrad(0)) {
-            Tensor scale = invStd.div(count);
-            if (gamma != null) scale = scale.mul(gamma.reshape(channelShape(g)));
-            gx = g.mul(count).sub(gBeta).sub(xhat.mul(gGamma)).mul(scale);
-        }
+        Tensor[] grads = g.backend().batchNormTrainingBackward(g, xhat, invStd, gamma, needsGrad(0));  // {gx, gγ, gβ}
         int c = g.dim(1);
         Tensor[] out = new Tensor[inputs().length];
-        out[0] = gx;
-        if (out.length > 1 && needsGrad(1)) out[1] = gGamma.reshape(c);
-        if (out.length > 2 && needsGrad(2)) out[2] = gBeta.reshape(c);
+        out[0] = grads[0];
+        if (out.length > 1 && needsGrad(1)) out[1] = grads[1].reshape(c);
+        if (out.length > 2 && needsGrad(2)) out[2] = grads[2].reshape(c);
         return out;
     }
 

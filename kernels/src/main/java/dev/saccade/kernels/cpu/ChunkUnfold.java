@@ -1,0 +1,124 @@
+package dev.saccade.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * im2col and col2im for a chunk of consecutive images at once, through a precomputed index map and Vector-API
+ * gathers / scatters: the unfolding {@link ConvGemm} uses for narrow or strided output rows (where {@link Im2col}'s
+ * row copies are too short to pay off) and for kernels with taps that only ever read padding.
+ *
+ * <p>For a group of {@code C = C_in/groups} channels, live taps {@code taps[0..T)} and images {@code n0 .. n0+B}, the
+ * column matrix is {@code (C·T, B·P)}: row {@code c·T + i}, column {@code b·P + p} holds
+ * {@code x[n0 + b, c, (od·sD − pD + kd·dD, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW)]} for tap {@code taps[i] =
+ * (kd·kH + kh)·kW + kw} and output position {@code p = (od·oH + oh)·oW + ow}, zero in the padding (as
+ * {@code torch.nn.functional.unfold}, images side by side). The map holds, per tap and column, the offset of that
+ * element from the chunk's first channel plane, and whether it is inside the input.
+ *
+ * <pre>{@code
+ * ChunkUnfold u = ChunkUnfold.of(g, Im2col.liveTaps(g), 8);
+ * u.unfold(x, xBase, 8, col);        // (C·T, 8·P)
+ * u.foldAdd(col, 8, gx, gxBase);     // gx += col2im(col)
+ * }</pre>
+ */
+final class ChunkUnfold {
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final int L = F.length();
+
+    private final ConvGeometry g;
+    private final int[] taps;
+    private final int images, cols;
+    private final int[] offset;        // (T, B·P): element offset from x[n0, c] (image stride C_in·D·H·W); 0 in padding
+    private final boolean[] inside;    // (T, B·P)
+
+    private static final ThreadLocal<ChunkUnfold> LAST = new ThreadLocal<>();
+
+    private ChunkUnfold(ConvGeometry g, int[] taps, int images) {
+        this.g = g;
+        this.taps = taps;
+        this.images = images;
+        int P = g.outPlane();
+        this.cols = images * P;
+        int[] map = Im2col.tapOffsets(g);                                       // (kVol, P), −1 in padding
+        offset = new int[taps.length * cols];
+        inside = new boolean[taps.length * cols];
+        int imageStride = g.cIn() * g.inPlane();
+        for (int i = 0; i < taps.length; i++)
+            for (int b = 0; b < images; b++)
+                for (int p = 0; p < P; p++) {
+                    int s = map[taps[i] * P + p], j = i * cols + b * P + p;
+                    inside[j] = s >= 0;
+                    offset[j] = s >= 0 ? b * imageStride + s : 0;
+                }
+    }
+
+    /** The map for this geometry, taps and chunk size; the last one built on this thread is reused. */
+    static ChunkUnfold of(ConvGeometry g, int[] taps, int images) {
+        ChunkUnfold u = LAST.get();
+        if (u != null && u.g == g && u.images == images && java.util.Arrays.equals(u.taps, taps)) return u;
+        u = new ChunkUnfold(g, taps, images);
+        LAST.set(u);
+        return u;
+    }
+
+    /**
+     * Unfolds {@code nb ≤ B} images whose first group channel plane starts at {@code xBase} into the first
+     * {@code nb·P} columns of col, leading dimension {@code nb·P}.
+     *
+     * @param col output {@code (C·T, nb·P)}, overwritten
+     */
+    void unfold(float[] x, int xBase, int nb, float[] col) {
+        int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length, bound = F.loopBound(n);
+        for (int c = 0, r = 0; c < g.cInPerGroup(); c++) {
+            int base = xBase + c * inPlane;                                     // x[n0, c]
+            for (int i = 0; i < T; i++, r++) {
+                int m = i * cols, dst = r * n, j = 0;
+                for (; j < bound; j += L) {
+                    VectorMask<Float> in = VectorMask.fromArray(F, inside, m + j);
+                    FloatVector.fromArray(F, x, base, offset, m + j, in).intoArray(col, dst + j);
+                }
+                for (; j < n; j++) col[dst + j] = inside[m + j] ? x[base + offset[m + j]] : 0f;
+            }
+        }
+    }
+
+    /**
+     * Adds the first {@code nb·P} columns of col back onto the input positions they were read from (the adjoint of
+     * {@link #unfold}). Within one column row every position is distinct, so the scatter has no conflicts; rows are
+     * added in order.
+     */
+    void foldAdd(float[] col, int nb, float[] gx, int gxBase) {
+        int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length, bound = F.loopBound(n);
+        for (int c = 0, r = 0; c < g.cInPerGroup(); c++) {
+            int base = gxBase + c * inPlane;
+            for (int i = 0; i < T; i++, r++) {
+                int m = i * cols, src = r * n, j = 0;
+                for (; j < bound; j += L) {
+                    VectorMask<Float> in = VectorMask.fromArray(F, inside, m + j);
+                    FloatVector.fromArray(F, gx, base, offset, m + j, in).add(FloatVector.fromArray(F, col, src + j))
+                            .intoArray(gx, base, offset, m + j, in);
+                }
+                for (; j < n; j++) if (inside[m + j]) gx[base + offset[m + j]] += col[src + j];
+            }
+        }
+    }
+
+    /** Scalar twin of {@link #unfold}: the same columns, one element at a time. */
+    void unfoldScalar(float[] x, int xBase, int nb, float[] col) {
+        int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length;
+        for (int c = 0, r = 0; c < g.cInPerGroup(); c++)
+            for (int i = 0; i < T; i++, r++)
+                for (int j = 0; j < n; j++)
+                    col[r * n + j] = inside[i * cols + j] ? x[xBase + c * inPlane + offset[i * cols + j]] : 0f;
+    }
+
+    /** Scalar twin of {@link #foldAdd}. */
+    void foldAddScalar(float[] col, int nb, float[] gx, int gxBase) {
+        int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length;
+        for (int c = 0, r = 0; c < g.cInPerGroup(); c++)
+            for (int i = 0; i < T; i++, r++)
+                for (int j = 0; j < n; j++)
+                    if (inside[i * cols + j]) gx[gxBase + c * inPlane + offset[i * cols + j]] += col[r * n + j];
+    }
+}

@@ -1,0 +1,53 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.HostStorage;
+import dev.saccade.tensor.Shape;
+import dev.saccade.tensor.Tensor;
+
+/**
+ * Adapts the tensor-level batch-norm backward ({@code Backend.batchNormTrainingBackward}) to the fused
+ * {@link CpuBatchNorm} kernel for F32 with SIMD on; returns null otherwise, and the backend then runs the composed
+ * default (F64 and {@code -Dsaccade.cpu.simd=false} keep the op-by-op reference).
+ */
+final class CpuNormalization {
+    /** {@code -Dsaccade.cpu.fusedBatchNorm=false} runs the composed default instead (for comparisons). */
+    static final boolean FUSED = !"false".equalsIgnoreCase(System.getProperty("saccade.cpu.fusedBatchNorm", "true"));
+
+    private CpuNormalization() {}
+
+    /** {@code {gx or null, gγ, gβ}} as {@code Backend.batchNormTrainingBackward}, or null when not handled here. */
+    static Tensor[] batchNormTrainingBackward(CpuBackend b, Tensor g, Tensor xhat, Tensor invStd, Tensor gamma,
+                                              boolean needInputGrad) {
+        if (!handles(g, gamma) || xhat.dtype() != DType.F32 || invStd.dtype() != DType.F32 || g.rank() < 2)
+            return null;
+        int n = g.dim(0), c = g.dim(1), s = g.numel() / (n * c);
+        Shape stat = channelShape(g);
+        Tensor gx = needInputGrad ? alloc(b, g.shape()) : null, gGamma = alloc(b, stat), gBeta = alloc(b, stat);
+        CpuBatchNorm.backward(floats(g), floats(xhat), n, c, s, floats(invStd), gamma == null ? null : floats(gamma),
+                gx == null ? null : floats(gx), floats(gGamma), floats(gBeta));
+        return new Tensor[] {gx, gGamma, gBeta};
+    }
+
+    private static boolean handles(Tensor x, Tensor gamma) {
+        return FUSED && Simd.enabled() && !ConvKernels.SCALAR && x.dtype() == DType.F32
+                && (gamma == null || gamma.dtype() == DType.F32);
+    }
+
+    /** (1, C, 1, …) for x (N, C, …). */
+    private static Shape channelShape(Tensor x) {
+        int[] d = new int[x.rank()];
+        java.util.Arrays.fill(d, 1);
+        d[1] = x.dim(1);
+        return Shape.of(d);
+    }
+
+    private static Tensor alloc(CpuBackend b, Shape shape) {
+        return Tensor.wrap(b.allocate(DType.F32, shape.numel()), shape, b);
+    }
+
+    /** The contiguous float data of t (copied when t is a view). */
+    private static float[] floats(Tensor t) {
+        return ((HostStorage) t.contiguousFromZero().storage()).floats();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+import static dev.saccade.kernels.cpu.ConvKernelsTest.assertClose;
+import static dev.saccade.kernels.cpu.ConvKernelsTest.random;
+import static org.junit.jupiter.api.Assertions.*;
+
+class BatchNormKernelsTest {
+
+    /** The fused kernel against its double-precision scalar twin; odd sizes cover the vector tails. */
+    @ParameterizedTest(name = "N={0} C={1} S={2} affine={3}")
+    @CsvSource({"3,5,7,true", "2,4,1,true", "4,3,37,false", "1,2,16,true", "5,6,49,true", "128,3,1,true"})
+    void fusedMatchesScalarTwin(int n, int c, int s, boolean affine) {
+        Random r = new Random(31L * n + 7L * c + s);
+        float[] g = random(r, n * c * s), xhat = random(r, n * c * s), invStd = random(r, c);
+        for (int i = 0; i < c; i++) invStd[i] = 1.5f + invStd[i];          // positive, as 1/sqrt(σ² + ε)
+        float[] gamma = affine ? random(r, c) : null;
+        float[] gx = new float[g.length], gg = new float[c], gb = new float[c];
+        float[] gxR = new float[g.length], ggR = new float[c], gbR = new float[c];
+        CpuBatchNorm.backward(g, xhat, n, c, s, invStd, gamma, gx, gg, gb);
+        CpuBatchNorm.backwardScalar(g, xhat, n, c, s, invStd, gamma, gxR, ggR, gbR);
+        assertClose(gbR, gb, 1e-5, "gBeta");
+        assertClose(ggR, gg, 1e-5, "gGamma");
+        assertClose(gxR, gx, 1e-4, "gx");
+        float[] gg2 = new float[c], gb2 = new float[c];
+        CpuBatchNorm.backward(g, xhat, n, c, s, invStd, gamma, null, gg2, gb2);  // no input gradient asked for
+        assertArrayEquals(gg, gg2);
+        assertArrayEquals(gb, gb2);
+    }
+
+    /** The CPU backend's fused backward against the composed default of the Backend SPI, and bit-identical on repeat. */
+    @ParameterizedTest(name = "shape {0}x{1}x{2}x{3}")
+    @CsvSource({"6,4,5,3", "16,8,2,2", "9,3,1,1"})
+    void backendMatchesComposedDefault(int n, int c, int h, int w) {
+        CpuBackend cpu = new CpuBackend();
+        // The SPI's composed default for the batch-norm backward, every other method forwarded to the CPU backend.
+        Backend composed = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
+                (proxy, m, args) -> m.isDefault() ? InvocationHandler.invokeDefault(proxy, m, args) : m.invoke(cpu, args));
+        SplittableRandom rng = new SplittableRandom(n * 1000L + c);
+        Tensor x = Tensor.uniform(rng, -2, 3, n, c, h, w), g = Tensor.uniform(rng, -1, 1, n, c, h, w);
+        Tensor gamma = Tensor.uniform(rng, 0.5, 1.5, c);
+        // x̂ and invStd of a real forward (composed ops), then both backward paths
+        Tensor mean = x.mean(true, 0, 2, 3), centered = x.sub(mean);
+        Tensor invStd = centered.square().mean(true, 0, 2, 3).add(1e-5).rsqrt(), xhat = centered.mul(invStd);
+        Tensor[] gf = cpu.batchNormTrainingBackward(g, xhat, invStd, gamma, true);
+        Tensor[] gr = composed.batchNormTrainingBackward(g, xhat, invStd, gamma, true);
+        assertClose(gr[0].toFloatArray(), gf[0].toFloatArray(), 1e-4, "gx");
+        assertClose(gr[1].toFloatArray(), gf[1].toFloatArray(), 1e-4, "gGamma");
+        assertClose(gr[2].toFloatArray(), gf[2].toFloatArray(), 1e-4, "gBeta");
+        assertArrayEquals(x.shape().toArray(), gf[0].shape().toArray(), "gx shape");
+        assertArrayEquals(new int[]{1, c, 1, 1}, gf[1].shape().toArray(), "gGamma shape");
+        assertNull(cpu.batchNormTrainingBackward(g, xhat, invStd, gamma, false)[0], "gx when not needed");
+        for (int rep = 0; rep < 3; rep++) {
+            Tensor[] again = cpu.batchNormTrainingBackward(g, xhat, invStd, gamma, true);
+            for (int i = 0; i < 3; i++) assertArrayEquals(gf[i].toFloatArray(), again[i].toFloatArray(), "repeat, output " + i);
+        }
+    }
+}
