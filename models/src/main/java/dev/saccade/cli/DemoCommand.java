@@ -62,9 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder", defaultValue = "runs/demo") Path out;
     @Option(names = "--backbone", description = "backbone", defaultValue = "resnet18") String backbone;
     @Option(names = "--models", split = ",", description = "subset of tsn,tsm,tsm+m2a,tsm+w3,action") List<String> models = new ArrayList<>(MODELS);
-    @Option(names = "--epochs", description = "epochs per model", defaultValue = "3") int epochs;
-    @Option(names = "--train-clips", description = "training clips (multiple of 14 keeps classes balanced)", defaultValue = "336") int trainClips;
-    @Option(names = "--val-clips", description = "validation clips", defaultValue = "112") int valClips;
+    @Option(names = "--epochs", description = "epochs per model", defaultValue = "10") int epochs;
+    @Option(names = "--train-clips", description = "training clips (multiple of 14 keeps classes balanced)", defaultValue = "2800") int trainClips;
+    @Option(names = "--val-clips", description = "validation clips", defaultValue = "280") int valClips;
     @Option(names = "--size", description = "input size", defaultValue = "32") int size;
     @Option(names = "--set", description = "further config overrides key=value") List<String> sets = new ArrayList<>();
     @Option(names = "--no-progress", description = "no progress bars") boolean noProgress;
@@ -86,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (String m : models) {
             if (!MODELS.contains(m)) throw new IllegalArgumentException("--models: unknown '" + m + "', use " + MODELS);
             String id = m + "-" + backbone;
-            List<String> overrides = new ArrayList<>(List.of("model=" + id, "epochs=" + epochs, "inputSize=" + size,
+            List<String> overrides = new ArrayList<>(List.of("model=" + id, "epochs=" + epochs, "lrSteps=" + Math.max(1, epochs * 4 / 5), "inputSize=" + size,
                     "dataset.trainClips=" + trainClips, "dataset.valClips=" + valClips, "device=cpu"));
             overrides.addAll(sets);
             TrainConfig c = ConfigOverrides.apply(Presets.get("synthetic-demo"), overrides);

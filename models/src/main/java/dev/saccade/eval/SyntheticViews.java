@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A split of {@link SyntheticMotion} as evaluation videos: each rendered clip is a T-frame video, sampled and cropped
- * by the protocol like a real one (its T frames give T segments of one frame, so every temporal sampling keeps the
- * frame order), normalised with ImageNet statistics. Carries the dataset's reversal pairs.
+ * A split of {@link SyntheticMotion} as evaluation videos: each rendered clip is a T-frame video, sampled in time by
+ * the protocol like a real one (its T frames give T segments of one frame, so every temporal sampling keeps the
+ * frame order), normalised with ImageNet statistics. Spatially every view is the whole frame: the clips are rendered
+ * at the network's input size and trained without crops, so the protocol's rescale-and-crop (made for 256-pixel
+ * videos) would only change their statistics; each crop position therefore repeats the full frame, which keeps the
+ * protocol's view count. Carries the dataset's reversal pairs.
  *
  * <pre>{@code
  * VideoViews v = new SyntheticViews(data, Split.VAL, 0);
@@ -47,7 +50,8 @@ public final class SyntheticViews implements VideoViews {
         for (int[] positions : clips) {
             RgbFrame[] frames = new RgbFrame[positions.length];
             for (int t = 0; t < positions.length; t++) frames[t] = video[Math.min(positions[t], video.length - 1)];
-            for (RgbFrame[] view : protocol.crops().views(frames)) out.add(ImageNetNormalize.IMAGENET.toClip(view, label, id));
+            Clip whole = ImageNetNormalize.IMAGENET.toClip(frames, label, id);
+            for (int c = 0; c < protocol.crops().count(); c++) out.add(whole);
         }
         return out;
     }

@@ -55,11 +55,11 @@ public final class Presets {
         m.put("m2a-something", new TrainConfig("m2a-something", "m2a-resnet18", 8, 174, 224,
                 DatasetConfig.onDisk("something-v1", null), 32, 30, 0.02, List.of(20), "step",
                 5e-4, 0.9, 0.5, 20, 4, false, 0, 8, "1x1", "auto", 0, null, 1.0, Map.of()));
-        // The built-in dataset: 14 classes of 8 frames at 32×32; sized so that `saccade demo` trains five
-        // ResNet-18 models within 15 minutes on 2 cores (see DemoCommand for the arithmetic).
-        m.put("synthetic-demo", new TrainConfig("synthetic-demo", "tsm-resnet18", 8, 14, 32,
-                DatasetConfig.synthetic(336, 112), 12, 3, 0.02, List.of(2), "step",
-                1e-4, 0.9, 0.2, 20, 1, false, 0, 1, "1x1", "cpu", 0, null, 1.0, Map.of()));
+        // The built-in dataset: 14 classes of 4 frames at 32×32, light clutter; sized so that `saccade demo` trains
+        // five narrow ResNet-18 models (16/32/64/128 planes) within 15 minutes on 2 cores (see DemoCommand).
+        m.put("synthetic-demo", new TrainConfig("synthetic-demo", "tsm-resnet18", 4, 14, 32,
+                new DatasetConfig(DatasetConfig.SYNTHETIC, null, 2800, 280, 0.03, 0.2, 2), 16, 10, 0.05, List.of(8), "step",
+                1e-4, 0.9, 0.2, 20, 1, false, 0, 2, "1x1", "cpu", 0, null, 1.0, Map.of("resnet.width", "16")));
         return java.util.Collections.unmodifiableMap(m);
     }
 
