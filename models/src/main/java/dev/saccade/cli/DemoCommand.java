@@ -62,8 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder", defaultValue = "runs/demo") Path out;
     @Option(names = "--backbone", description = "backbone", defaultValue = "resnet18") String backbone;
     @Option(names = "--models", split = ",", description = "subset of tsn,tsm,tsm+m2a,tsm+w3,action") List<String> models = new ArrayList<>(MODELS);
-    @Option(names = "--epochs", description = "epochs per model", defaultValue = "14") int epochs;
-    @Option(names = "--train-clips", description = "training clips (multiple of 14 keeps classes balanced)", defaultValue = "3360") int trainClips;
+    @Option(names = "--epochs", description = "epochs per model", defaultValue = "8") int epochs;
+    @Option(names = "--train-clips", description = "training clips (multiple of 14 keeps classes balanced)", defaultValue = "6720") int trainClips;
     @Option(names = "--val-clips", description = "validation clips", defaultValue = "280") int valClips;
     @Option(names = "--size", description = "input size", defaultValue = "32") int size;
     @Option(names = "--set", description = "further config overrides key=value") List<String> sets = new ArrayList<>();

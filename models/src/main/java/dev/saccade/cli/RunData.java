@@ -46,7 +46,7 @@ public record RunData(ClipDataset train, ClipDataset validation, VideoViews eval
                 throw new IllegalArgumentException("config 'classes' is " + c.classes() + " but the synthetic dataset with "
                         + d.controlClasses() + " control classes has " + data.numClasses());
             }
-            return new RunData(data.split(Split.TRAIN), data.split(Split.VAL), new SyntheticViews(data, Split.VAL, c.seed()));
+            return new RunData(data.split(Split.TRAIN), data.split(Split.VAL), new SyntheticViews(data, Split.VAL));
         }
         if (d.root() == null || d.root().isBlank()) {
             throw new IllegalArgumentException("dataset '" + d.kind() + "' needs its folder: --set dataset.root=/path/to/" + d.kind());

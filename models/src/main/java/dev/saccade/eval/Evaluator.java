@@ -17,7 +17,7 @@ import java.util.List;
  * of a paired class counts as pair-correct when its class scores above its twin.
  *
  * <pre>{@code
- * EvalResult r = new Evaluator(model).evaluate(new SyntheticViews(data, Split.TEST, 0), EvalProtocol.parse("1x1").protocol(32));
+ * EvalResult r = new Evaluator(model).evaluate(new SyntheticViews(data, Split.TEST), EvalProtocol.parse("1x1").protocol(32));
  * ConfusionMatrixReport.write(runDir, r);
  * }</pre>
  */

@@ -41,7 +41,7 @@ class EvaluatorTest {
 
     @Test
     void protocolsGiveTheirViewCounts() {
-        SyntheticViews views = new SyntheticViews(DATA, Split.TEST, 0);
+        SyntheticViews views = new SyntheticViews(DATA, Split.TEST);
         int[][] expected = {{1, 1}, {3, 2}, {3, 10}, {1, 10}};
         String[] keys = {"1x1", "3x2", "10x3", "10x1"};
         for (int i = 0; i < keys.length; i++) {
@@ -119,7 +119,7 @@ class EvaluatorTest {
 
     @Test
     void confusionCsvAndPngAreWritten(@TempDir Path dir) throws Exception {
-        EvalResult r = new Evaluator(new FirstPixelModel(DATA.numClasses())).evaluate(new SyntheticViews(DATA, Split.TEST, 0),
+        EvalResult r = new Evaluator(new FirstPixelModel(DATA.numClasses())).evaluate(new SyntheticViews(DATA, Split.TEST),
                 EvalProtocol.parse("1x1").protocol(32));
         ConfusionMatrixReport.write(dir, r);
         List<String> csv = Files.readAllLines(dir.resolve(ConfusionMatrixReport.CSV));
