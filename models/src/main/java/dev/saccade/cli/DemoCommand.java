@@ -29,16 +29,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * and prints the comparison table a paper would (model, top-1, top-5, reversal-pair accuracy, parameters, MACs,
  * training clips/s), also written to {@code <out>/results.md}; each model's run folder sits next to it.
  *
- * <p><b>Budget: at most 15 minutes on 2 cores.</b> Settings: {@code synthetic-demo} preset, ResNet-18, T = 8 frames
- * of 32×32, 14 classes, 336 training clips (24 a class), 112 validation clips, 3 epochs, batch 12, lr 0.02 (×0.1 at
- * epoch 2), SGD momentum 0.9, wd 1e-4, clip 20. The arithmetic:
+ * <p><b>Budget: at most 15 minutes on 2 cores.</b> Settings ({@code synthetic-demo} preset): ResNet-18 at width 16
+ * (16/32/64/128 planes, 0.70 M parameters), T = 4 frames of 32×32, 14 classes, light clutter (difficulty 0.2), 6,720
+ * training clips, 280 validation clips, 8 epochs, batch 16, SGD lr 0.05 (×0.1 at 80 % of the epochs), momentum 0.9,
+ * wd 1e-4, clip 20. The arithmetic:
  * <ul>
- *   <li>ResNet-18 costs 1.82 GMAC per 224² frame; at 32² it is (32/224)² = 1/49 of that, about 37 MMAC per frame, so
- *       0.30 GMAC (0.6 GFLOP) per 8-frame clip forward; the temporal modules add under 5 %.</li>
- *   <li>Training (forward + backward ≈ 3 × forward) costs ≈ 1.8 GFLOP a clip: 336 × 3 epochs = 1,008 clips ≈
- *       1.8 TFLOP. Validation: 112 clips × 3 epochs × 0.6 GFLOP ≈ 0.2 TFLOP. About 2.0 TFLOP per model.</li>
- *   <li>At ≈ 15 GFLOP/s sustained on 2 cores for these small convolutions that is ≈ 135 s per model, ≈ 11 min for
- *       the five, plus data generation (cached after the first epoch) and start-up: within 15 minutes.</li>
+ *   <li>11.1 M multiply-adds per 4-frame clip forward (the temporal modules add under 2 %); training ≈ 3 × forward.</li>
+ *   <li>Measured on the 2-core dev machine (2026-11-21): TSN and TSM train at ≈ 650 clips/s, TSM+M2A ≈ 450,
+ *       TSM+W3 and ACTION-Net ≈ 300 (their sigmoid gates run through {@code Math.exp}); 6,720 × 8 = 53,760 clips a
+ *       model, plus validation: 85, 84, 123, 181 and 186 s, 11 minutes for the five.</li>
  * </ul>
  * On a faster machine raise {@code --train-clips} / {@code --epochs}; on a slower one lower them. W3 is trained as a
  * single stage here (MFR's second stage would double its cost); {@code saccade train --set mfrStage=2} runs it.
@@ -48,7 +47,7 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <pre>{@code
  * saccade demo --out runs/demo
- * saccade demo --epochs 1 --train-clips 140 --models tsn,tsm     # a one-minute smoke run
+ * saccade demo --epochs 1 --train-clips 700 --models tsn,tsm     # a short smoke run
  * }</pre>
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
