@@ -4,7 +4,7 @@
 ACTION and M2A (and TSM's Non-local block, which gebob19/M2A carries as ops/non_local.py) are imported from
 checkouts of the official repositories, made outside the saccade repository:
 
-    python3 scripts/make_attention_goldens.py --action-repo /work/ext/action-net --m2a-repo /work/ext/m2a
+    python3 scripts/make_attention_goldens.py --action-repo ../ext/ACTION-Net --m2a-repo ../ext/M2A
 
 W3, CBAM and the attention-guided refinement have no public code: this script holds saccade's own PyTorch
 re-statement of their equations (clearly marked below), which the Java modules are matched against.
