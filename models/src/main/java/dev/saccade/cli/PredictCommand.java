@@ -5,39 +5,49 @@ import dev.saccade.models.registry.ModelRegistry;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.models.tsn.TsnCheckpoint;
 import dev.saccade.nn.checkpoint.Checkpoints;
-import dev.saccade.nn.io.ArrayDType;
 import dev.saccade.nn.io.Npy;
 import dev.saccade.nn.io.RawArray;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code saccade predict}: loads an official or saccade checkpoint, runs a preprocessed clip batch (float32 .npy,
- * (N, T, 3, H, W), ImageNet-normalised) in evaluation mode and prints the top classes; optionally writes the logits.
+ * {@code saccade predict}: loads an official or saccade checkpoint, runs a clip batch in evaluation mode and prints
+ * the top classes (names with {@code --labels}); optionally writes the logits. The input is a preprocessed float32
+ * .npy (N, T, 3, H, W), ImageNet-normalised, or one clip from a folder of JPEG/PNG frames or a video file
+ * ({@link PredictInput}).
+ *
+ * <pre>{@code
+ * saccade predict --model tsm-resnet50 --classes 174 --weights tsm.pth --input clip.webm --labels category.txt
+ * }</pre>
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify preprocessed clips with a trained model.")
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify clips (preprocessed .npy, frame folders or videos) with a trained model.")
 public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model id, e.g. tsm-resnet50") String model;
     @Option(names = "--frames", defaultValue = "8", description = "frames T (default ${DEFAULT-VALUE})") int frames;
     @Option(names = "--classes", required = true, description = "classes K of the checkpoint's new_fc") int classes;
     @Option(names = "--weights", required = true, description = "checkpoint (.pth, .pth.tar or .safetensors)") Path weights;
-    @Option(names = "--input", required = true, description = "float32 .npy of shape (N, T, 3, H, W)") Path input;
+    @Option(names = "--input", required = true,
+            description = "float32 .npy of shape (N, T, 3, H, W), a folder of JPEG/PNG frames, or a video (needs ffmpeg)") Path input;
+    @Option(names = "--size", defaultValue = "224",
+            description = "crop size for frame folders and videos (default ${DEFAULT-VALUE})") int size;
+    @Option(names = "--labels", description = "class names, one per line") Path labels;
     @Option(names = "--top", defaultValue = "5", description = "classes to print per clip (default ${DEFAULT-VALUE})") int top;
     @Option(names = "--dump-logits", description = "write the logits (N, K) as float32 .npy") Path dumpLogits;
 
+    /** The ffmpeg program used for video inputs. */
+    String ffmpeg = "ffmpeg";
+
     @Override public Integer call() throws Exception {
-        RawArray clip = Npy.read(input);
+        List<String> names = labels == null ? null : ClassNames.read(labels, classes);
+        RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
         int[] s = clip.shape();
-        if (s.length != 5 || s[1] != frames || s[2] != 3 || clip.dtype() != ArrayDType.F32) {
-            throw new IllegalArgumentException(input + ": expected a float32 array of shape (N, " + frames + ", 3, H, W), got "
-                    + clip.dtype() + " " + Arrays.toString(s) + " (use --frames to match T)");
-        }
         Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
         TsnCheckpoint.load(net, weights);
         net.eval();
@@ -57,7 +67,8 @@ public final class PredictCommand implements Callable<Integer> {
             Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
             StringBuilder sb = new StringBuilder("clip " + i + ":");
             for (int k = 0; k < Math.min(top, classes); k++) {
-                sb.append(String.format(Locale.ROOT, "  %d (%.3f)", order[k], Math.exp(row[order[k]] - max) / sum));
+                String name = names == null ? String.valueOf(order[k]) : names.get(order[k]);
+                sb.append(String.format(Locale.ROOT, "  %s (%.3f)", name, Math.exp(row[order[k]] - max) / sum));
             }
             System.out.println(sb);
         }
