@@ -71,6 +71,13 @@ public class TemporalOpsBench {
         return dst;
     }
 
+    /** The fair baseline for an op that returns a new tensor: allocate (the JVM zeroes it) and copy. */
+    @Benchmark
+    public float[] arrayClone(Bytes b) {
+        b.bytes += 2 * elements * 4;
+        return src.clone();
+    }
+
     @Benchmark
     public Tensor temporalShift(Bytes b) {
         b.bytes += 2 * elements * 4;
