@@ -18,5 +18,24 @@ public final class Saccade implements Runnable {
 
     @Override public void run() { spec.commandLine().usage(System.out); }
 
-    public static void main(String[] args) { System.exit(new CommandLine(new Saccade()).execute(args)); }
+    public static void main(String[] args) { System.exit(commandLine().execute(args)); }
+
+    /**
+     * The command line with saccade's error handling: a user error (a bad file, field, shape or value; a non-finite
+     * loss) prints one line naming what is wrong and exits with 2; anything else prints its stack trace and exits
+     * with 1. {@code -Dsaccade.debug=true} prints the stack trace for user errors too.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Saccade());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
+            if (userError && !Boolean.getBoolean("saccade.debug")) {
+                cmd.getErr().println("saccade " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
+    }
 }
