@@ -14,7 +14,7 @@ mkdir -p "$out"
 log="$out/gpu-check.log"
 exec > >(tee "$log") 2>&1
 
-work="$(mktemp -d /tmp/saccade-gpu.XXXX)"
+work="$(mktemp -d -t saccade-gpu.XXXX)"
 [ -f "$bundle" ] || { echo "gpu-check.sh: FAIL: bundle $bundle not found (run scripts/gpu-bundle.sh first)"; exit 1; }
 tar -C "$work" -xJf "$bundle"
 java="$work/jdk/bin/java"
