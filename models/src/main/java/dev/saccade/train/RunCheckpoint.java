@@ -26,8 +26,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class RunCheckpoint {
-    public static final String MODEL_PREFIX = "model.";
-    public static final String OPTIM_PREFIX = "optim.";
+    public static final String MODEL_PREFIX = dev.saccade.models.tsn.TsnCheckpoint.RUN_MODEL_PREFIX;
+    public static final String OPTIM_PREFIX = dev.saccade.models.tsn.TsnCheckpoint.RUN_OPTIM_PREFIX;
     public static final String FORMAT = "saccade-train-checkpoint/1";
 
     private RunCheckpoint() {}

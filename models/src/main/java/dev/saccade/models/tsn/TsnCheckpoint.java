@@ -5,6 +5,7 @@ import dev.saccade.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +13,10 @@ import java.util.Map;
  * Loads an official TSN/TSM checkpoint ({@code .pth}, {@code .pth.tar}) or a {@code .safetensors} file into a
  * {@link Tsn}, renaming keys with {@link OfficialKeys}. Files are read by {@link Checkpoints#loadPth} (which unwraps
  * {@code state_dict} and strips DataParallel's {@code module.}) and {@link Checkpoints#loadSafetensors}; tensors are
- * converted to the model's element types when copied in. Strict: a model entry the file lacks, or a file entry that
- * maps to nothing, is an error naming them.
+ * converted to the model's element types when copied in. A saccade run checkpoint ({@code last}/{@code best}
+ * .safetensors of {@code saccade train}: weights under {@code model.}, optimizer state under {@code optim.}) loads
+ * its {@code model.} entries. Strict: a model entry the file lacks, or a file entry that maps to nothing, is an error
+ * naming the first of them and how many there are.
  *
  * <pre>{@code
  * TsnCheckpoint.load(model, Path.of("TSM_somethingv2_RGB_resnet50_shift8_blockres_avg_segment8_e45.pth"));
@@ -26,14 +29,15 @@ public final class TsnCheckpoint {
     public static int load(Tsn model, Path file) throws IOException {
         String name = file.getFileName().toString();
         Map<String, Tensor> tensors = name.endsWith(".safetensors") ? Checkpoints.loadSafetensors(file) : Checkpoints.loadPth(file);
+        tensors = runCheckpointWeights(tensors);
         OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
         Map<String, Tensor> values = r.mapped();
         List<String> missing = new ArrayList<>();
         for (String k : model.stateDict().keySet()) if (!values.containsKey(k)) missing.add(k);
         if (!r.unmatched().isEmpty() || !missing.isEmpty()) {
             throw new IllegalArgumentException(file + " does not match the model " + model.describe() + ": file entries with no model entry "
-                    + r.unmatched() + ", model entries missing from the file " + missing
-                    + " (check the model id, frames and classes)");
+                    + firstFew(r.unmatched()) + ", model entries missing from the file " + firstFew(missing)
+                    + " (check the model id, its options and the classes)");
         }
         try {
             model.loadStateDict(values, true);
@@ -42,4 +46,26 @@ public final class TsnCheckpoint {
         }
         return values.size();
     }
+
+    /** The {@code model.} entries of a saccade run checkpoint, prefix removed; any other file unchanged. */
+    static Map<String, Tensor> runCheckpointWeights(Map<String, Tensor> tensors) {
+        boolean run = tensors.keySet().stream().anyMatch(k -> k.startsWith(RUN_MODEL_PREFIX))
+                && tensors.keySet().stream().allMatch(k -> k.startsWith(RUN_MODEL_PREFIX) || k.startsWith(RUN_OPTIM_PREFIX));
+        if (!run) return tensors;
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (var e : tensors.entrySet()) {
+            if (e.getKey().startsWith(RUN_MODEL_PREFIX)) out.put(e.getKey().substring(RUN_MODEL_PREFIX.length()), e.getValue());
+        }
+        return out;
+    }
+
+    /** Up to eight names and the count, so that a mismatch message stays readable. */
+    static String firstFew(java.util.Collection<String> names) {
+        List<String> list = new ArrayList<>(names);
+        if (list.size() <= 8) return list.toString();
+        return list.subList(0, 8) + " … (" + list.size() + " in all)";
+    }
+
+    /** Prefixes of a saccade run checkpoint ({@code dev.saccade.train.RunCheckpoint}). */
+    public static final String RUN_MODEL_PREFIX = "model.", RUN_OPTIM_PREFIX = "optim.";
 }

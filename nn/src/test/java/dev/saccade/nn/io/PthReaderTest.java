@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PthReaderTest {
-    /** Where the malicious fixture's payload would create a file if anything ran it. */
-    /** The file the malicious fixture's pickle would create (the path is baked into the committed payload). */
+    /** Where the malicious fixture's payload would create a file if anything ran it (fixed: baked into the committed pickle). */
     static final Path MARKER = Path.of("/tmp/saccade_io_malicious_marker");
 
     @TempDir Path dir;
