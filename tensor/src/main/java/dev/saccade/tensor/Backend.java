@@ -75,6 +75,30 @@ public interface Backend {
 
     // ---- normalisation on (N, C, *spatial)
     /**
+     * Forward of training-mode batch normalisation over every axis but 1 (Ioffe &amp; Szegedy 2015, Alg. 1;
+     * {@code torch.nn.functional.batch_norm(training=True)}): with M = N·|spatial| values per channel,
+     * {@code μ = Σx/M}, {@code σ² = Σ(x − μ)²/M} (biased, two passes), {@code invStd = 1/sqrt(σ² + ε)},
+     * {@code x̂ = (x − μ)·invStd}, {@code y = γ x̂ + β}. Returns {@code {y, x̂, μ, σ², invStd}}, the last three shaped
+     * (1, C, 1, …); γ and β may be null. The default composes the elementwise and reduction primitives; a backend may
+     * fuse them.
+     */
+    default Tensor[] batchNormTraining(Tensor x, Tensor gammaOrNull, Tensor betaOrNull, double eps) {
+        int[] axes = new int[x.rank() - 1], channel = new int[x.rank()];
+        for (int i = 1; i < axes.length; i++) axes[i] = i + 1;
+        java.util.Arrays.fill(channel, 1);
+        channel[1] = x.dim(1);
+        Tensor mean = x.mean(true, axes);                       // (1, C, 1, …)
+        Tensor centered = x.sub(mean);
+        Tensor var = centered.square().mean(true, axes);        // biased
+        Tensor invStd = var.add(eps).rsqrt();
+        Tensor xhat = centered.mul(invStd);
+        Tensor y = xhat;
+        if (gammaOrNull != null) y = y.mul(gammaOrNull.reshape(channel));
+        if (betaOrNull != null) y = y.add(betaOrNull.reshape(channel));
+        return new Tensor[] {y, xhat, mean, var, invStd};
+    }
+
+    /**
      * Backward of training-mode batch normalisation over every axis but 1 (Ioffe &amp; Szegedy 2015, Alg. 1), given
      * the upstream gradient g (N, C, *spatial), the forward's {@code x̂ = (x − μ)·invStd} and {@code invStd}
      * (1, C, 1, …), with M = N·|spatial| values per channel: {@code gβ = Σ g}, {@code gγ = Σ g x̂},

@@ -108,6 +108,11 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- normalisation
+    @Override public Tensor[] batchNormTraining(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        Tensor[] r = CpuNormalization.batchNormTraining(this, x, gamma, beta, eps);
+        return r != null ? r : Backend.super.batchNormTraining(x, gamma, beta, eps);
+    }
+
     @Override public Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gamma, boolean needInputGrad) {
         Tensor[] r = CpuNormalization.batchNormTrainingBackward(this, g, xhat, invStd, gamma, needInputGrad);
         return r != null ? r : Backend.super.batchNormTrainingBackward(g, xhat, invStd, gamma, needInputGrad);

@@ -4,19 +4,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused backward of training-mode batch normalisation on contiguous {@code (N, C, S)} float buffers ({@code S} = the
- * product of the spatial sizes): one read of (g, x̂) for the two sums and one pass that writes gx, instead of one pass
- * (and one new tensor) per elementwise op and reduction. Reference: Ioffe &amp; Szegedy 2015, Alg. 1 and its
+ * Fused forward and backward of training-mode batch normalisation on contiguous {@code (N, C, S)} float buffers
+ * ({@code S} = the product of the spatial sizes). Backward: one read of (g, x̂) for the two sums and one pass that
+ * writes gx, instead of one pass (and one new tensor) per elementwise op and reduction; forward: see
+ * {@link #forward}. Reference: Ioffe &amp; Szegedy 2015, Alg. 1 and its
  * backward; <a href="https://pytorch.org/docs/stable/generated/torch.nn.BatchNorm2d.html">torch.nn.BatchNorm2d</a>
  * (training mode). With {@code x̂ = (x − μ)·invStd}, {@code y = γ x̂ + β} and M = N·S:
  * <pre>
  *   gβ = Σ g,  gγ = Σ g x̂,  gx = γ·invStd/M · (M g − gβ − x̂ gγ)
  * </pre>
  * Channels are split over {@link CpuThreads}; each channel's sums run in one fixed order (float lanes within a
- * plane, double across planes), so results do not depend on timing. The scalar twin ({@code backwardScalar}, in
- * double) is the test oracle.
+ * plane, double across planes), so results do not depend on timing. The scalar twins ({@code forwardScalar},
+ * {@code backwardScalar}, in double) are the test oracles.
  *
  * <pre>{@code
+ * CpuBatchNorm.forward(x, n, c, s, gamma, beta, 1e-5, y, xhat, mean, var, invStd);
  * CpuBatchNorm.backward(g, xhat, n, c, s, invStd, gamma, gx, gGamma, gBeta);
  * }</pre>
  */
@@ -25,6 +27,78 @@ final class CpuBatchNorm {
     private static final int L = F.length();
 
     private CpuBatchNorm() {}
+
+    /**
+     * Forward in three reads of x per channel (Σx; Σ(x − μ)²; x̂ and y written together) instead of a pass and a new
+     * tensor per op: {@code μ = Σx/M}, {@code σ² = Σ(x − μ)²/M} (biased), {@code invStd = 1/sqrt(σ² + ε)},
+     * {@code x̂ = (x − μ)·invStd}, {@code y = γ x̂ + β}. Sums run in float lanes within a plane and in double across
+     * planes, in one fixed order.
+     *
+     * @param x    input (N, C, S); gamma, beta (C) or null
+     * @param y    (N, C, S) written (may be {@code xhat} itself when gamma and beta are both null)
+     * @param xhat (N, C, S) written; mean, var, invStd (C) written
+     */
+    static void forward(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps,
+                        float[] y, float[] xhat, float[] mean, float[] var, float[] invStd) {
+        int count = n * s;
+        CpuThreads.parallelFor(0, c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += sumOf(x, (i * c + ch) * s, s);
+                float mu = (float) (sum / count);
+                double squares = 0;
+                for (int i = 0; i < n; i++) squares += sumOfSquares(x, (i * c + ch) * s, s, mu);
+                float v = (float) (squares / count);
+                float inv = (float) (1.0 / Math.sqrt(v + eps));
+                mean[ch] = mu;
+                var[ch] = v;
+                invStd[ch] = inv;
+                float scale = gamma == null ? 1f : gamma[ch], shift = beta == null ? 0f : beta[ch];
+                for (int i = 0; i < n; i++) normalise(x, (i * c + ch) * s, s, mu, inv, scale, shift, y != xhat, y, xhat);
+            }
+        });
+    }
+
+    /** {@code Σ x[off, off + len)}: float lanes, then double. */
+    private static double sumOf(float[] x, int off, int len) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector acc = FloatVector.zero(F);
+        for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        double sum = Simd.sumLanes(acc);
+        for (; i < len; i++) sum += x[off + i];
+        return sum;
+    }
+
+    /** {@code Σ (x − centre)²} over {@code [off, off + len)}: float lanes, then double. */
+    private static double sumOfSquares(float[] x, int off, int len, float centre) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector acc = FloatVector.zero(F), m = FloatVector.broadcast(F, centre);
+        for (; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, off + i).sub(m);
+            acc = acc.add(d.mul(d));
+        }
+        double sum = Simd.sumLanes(acc);
+        for (; i < len; i++) { float d = x[off + i] - centre; sum += d * d; }
+        return sum;
+    }
+
+    /** {@code xhat = (x − μ)·invStd}, and {@code y = γ·xhat + β} when y is a separate buffer. */
+    private static void normalise(float[] x, int off, int len, float mu, float inv, float gamma, float beta,
+                                  boolean writeY, float[] y, float[] xhat) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector vm = FloatVector.broadcast(F, mu), vi = FloatVector.broadcast(F, inv);
+        FloatVector vg = FloatVector.broadcast(F, gamma), vb = FloatVector.broadcast(F, beta);
+        for (; i < bound; i += L) {
+            FloatVector h = FloatVector.fromArray(F, x, off + i).sub(vm).mul(vi);
+            h.intoArray(xhat, off + i);
+            if (writeY) h.mul(vg).add(vb).intoArray(y, off + i);
+        }
+        for (; i < len; i++) {
+            float h = (x[off + i] - mu) * inv;
+            xhat[off + i] = h;
+            if (writeY) y[off + i] = h * gamma + beta;
+        }
+    }
 
     /**
      * @param g      upstream gradient (N, C, S)
@@ -73,6 +147,29 @@ final class CpuBatchNorm {
     }
 
     // ---------------------------------------------------------------- scalar twins (double)
+
+    /** Scalar twin of {@link #forward}, in double. */
+    static void forwardScalar(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps,
+                              float[] y, float[] xhat, float[] mean, float[] var, float[] invStd) {
+        int m = n * s;
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0, squares = 0;
+            for (int i = 0; i < n; i++) for (int j = 0; j < s; j++) sum += x[(i * c + ch) * s + j];
+            double mu = sum / m;
+            for (int i = 0; i < n; i++) for (int j = 0; j < s; j++) { double d = x[(i * c + ch) * s + j] - mu; squares += d * d; }
+            double v = squares / m, inv = 1 / Math.sqrt(v + eps);
+            mean[ch] = (float) mu;
+            var[ch] = (float) v;
+            invStd[ch] = (float) inv;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    double h = (x[k] - mu) * inv;
+                    xhat[k] = (float) h;
+                    y[k] = (float) (h * (gamma == null ? 1 : gamma[ch]) + (beta == null ? 0 : beta[ch]));
+                }
+        }
+    }
 
     /** Scalar twin of {@link #backward}, in double. */
     static void backwardScalar(float[] g, float[] xhat, int n, int c, int s, float[] invStd, float[] gamma,

@@ -6,8 +6,8 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 
 /**
- * Adapts the tensor-level batch-norm backward ({@code Backend.batchNormTrainingBackward}) to the fused
- * {@link CpuBatchNorm} kernel for F32 with SIMD on; returns null otherwise, and the backend then runs the composed
+ * Adapts the tensor-level batch-norm primitives ({@code Backend.batchNormTraining} and its backward) to the fused
+ * {@link CpuBatchNorm} kernels for F32 with SIMD on; returns null otherwise, and the backend then runs the composed
  * default (F64 and {@code -Dsaccade.cpu.simd=false} keep the op-by-op reference).
  */
 final class CpuNormalization {
@@ -15,6 +15,18 @@ final class CpuNormalization {
     static final boolean FUSED = !"false".equalsIgnoreCase(System.getProperty("saccade.cpu.fusedBatchNorm", "true"));
 
     private CpuNormalization() {}
+
+    /** {@code {y, x̂, μ, σ², invStd}} as {@code Backend.batchNormTraining}, or null when not handled here. */
+    static Tensor[] batchNormTraining(CpuBackend b, Tensor x, Tensor gamma, Tensor beta, double eps) {
+        if (!handles(x, gamma) || (beta != null && beta.dtype() != DType.F32) || x.rank() < 2) return null;
+        int n = x.dim(0), c = x.dim(1), s = x.numel() / (n * c);
+        Shape stat = channelShape(x);
+        Tensor xhat = alloc(b, x.shape()), mean = alloc(b, stat), var = alloc(b, stat), invStd = alloc(b, stat);
+        Tensor y = gamma == null && beta == null ? xhat : alloc(b, x.shape());
+        CpuBatchNorm.forward(floats(x), n, c, s, gamma == null ? null : floats(gamma), beta == null ? null : floats(beta),
+                eps, floats(y), floats(xhat), floats(mean), floats(var), floats(invStd));
+        return new Tensor[] {y, xhat, mean, var, invStd};
+    }
 
     /** {@code {gx or null, gγ, gβ}} as {@code Backend.batchNormTrainingBackward}, or null when not handled here. */
     static Tensor[] batchNormTrainingBackward(CpuBackend b, Tensor g, Tensor xhat, Tensor invStd, Tensor gamma,

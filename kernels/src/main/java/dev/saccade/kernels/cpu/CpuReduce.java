@@ -35,16 +35,56 @@ final class CpuReduce {
         int redCount = 1;
         for (int d : redDims) redCount *= d;
         boolean simd = Simd.enabled() && x.dtype() == DType.F32;
+        if (simd && out.dtype() == DType.F32 && innermostKept(shape, st, reduced)) {
+            columns(op, xs.floats(), x.layout().offset(), shape, st, reduced, redDims, redStrides, os.floats(), out.layout().offset());
+            return;
+        }
+        boolean contiguousRegion = simd && isContiguous(redDims, redStrides);
         int grain = Math.max(1, (1 << 14) / Math.max(1, redCount));
+        int regionLength = redCount;
         CpuThreads.parallelFor(0, outCount, grain, (lo, hi) -> {
             int[] idx = new int[keptDims.length];
             for (int o = lo; o < hi; o++) {
                 int rem = o, base = x.layout().offset();
                 for (int a = keptDims.length - 1; a >= 0; a--) { idx[a] = rem % keptDims[a]; rem /= keptDims[a]; base += idx[a] * keptStrides[a]; }
-                double acc = reduceRegion(op, xs, base, redDims, redStrides, simd);
+                double acc = contiguousRegion ? runF32(op, xs.floats(), base, regionLength) : reduceRegion(op, xs, base, redDims, redStrides, simd);
                 os.setDouble(out.layout().offset() + o, acc);
             }
         });
+    }
+
+    /** True when x's innermost axis of extent > 1 is kept and has unit stride: the {@link ColumnReduce} case. */
+    private static boolean innermostKept(int[] shape, int[] strides, boolean[] reduced) {
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] == 1) continue;
+            return !reduced[i] && strides[i] == 1 && i > 0;
+        }
+        return false;
+    }
+
+    /** Hands the reduction to {@link ColumnReduce}: axes of extent 1 dropped, the innermost kept axis split off. */
+    private static void columns(ReduceOp op, float[] x, int xOffset, int[] shape, int[] strides, boolean[] reduced,
+                                int[] redDims, int[] redStrides, float[] out, int outOffset) {
+        int innerAxis = shape.length - 1;
+        while (shape[innerAxis] == 1) innerAxis--;
+        int outer = 0;
+        for (int i = 0; i < innerAxis; i++) if (!reduced[i] && shape[i] > 1) outer++;
+        int[] outerDims = new int[outer], outerStrides = new int[outer];
+        for (int i = 0, k = 0; i < innerAxis; i++) {
+            if (!reduced[i] && shape[i] > 1) { outerDims[k] = shape[i]; outerStrides[k++] = strides[i]; }
+        }
+        ColumnReduce.reduce(op, x, xOffset, outerDims, outerStrides, shape[innerAxis], redDims, redStrides, out, outOffset);
+    }
+
+    /** True when (dims, strides) walk one unit-stride run (axes of extent 1 ignored). */
+    private static boolean isContiguous(int[] dims, int[] strides) {
+        long expected = 1;
+        for (int a = dims.length - 1; a >= 0; a--) {
+            if (dims[a] == 1) continue;
+            if (strides[a] != expected) return false;
+            expected *= dims[a];
+        }
+        return true;
     }
 
     /** Reduces the sub-tensor at {@code base} spanned by dims/strides (a single element when there are none). */

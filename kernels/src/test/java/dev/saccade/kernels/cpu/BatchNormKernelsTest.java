@@ -37,14 +37,61 @@ class BatchNormKernelsTest {
         assertArrayEquals(gb, gb2);
     }
 
+    /** The fused forward against its double-precision scalar twin; odd sizes cover the vector tails. */
+    @ParameterizedTest(name = "forward N={0} C={1} S={2} affine={3}")
+    @CsvSource({"3,5,7,true", "2,4,1,true", "4,3,37,false", "1,2,16,true", "5,6,49,true", "128,3,1,true"})
+    void fusedForwardMatchesScalarTwin(int n, int c, int s, boolean affine) {
+        Random r = new Random(17L * n + 5L * c + s);
+        float[] x = random(r, n * c * s);
+        for (int i = 0; i < x.length; i++) x[i] = 3f + 2f * x[i];            // an offset mean, as activations have
+        float[] gamma = affine ? random(r, c) : null, beta = affine ? random(r, c) : null;
+        float[][] fast = forward(x, n, c, s, gamma, beta, false), ref = forward(x, n, c, s, gamma, beta, true);
+        String[] names = {"y", "xhat", "mean", "var", "invStd"};
+        for (int i = 0; i < names.length; i++) assertClose(ref[i], fast[i], 1e-4, names[i]);
+    }
+
+    private static float[][] forward(float[] x, int n, int c, int s, float[] gamma, float[] beta, boolean scalar) {
+        float[] y = new float[x.length], xhat = new float[x.length], mean = new float[c], var = new float[c], inv = new float[c];
+        if (scalar) CpuBatchNorm.forwardScalar(x, n, c, s, gamma, beta, 1e-5, y, xhat, mean, var, inv);
+        else CpuBatchNorm.forward(x, n, c, s, gamma, beta, 1e-5, y, xhat, mean, var, inv);
+        return new float[][] {y, xhat, mean, var, inv};
+    }
+
+    /** The CPU backend's fused forward against the composed default of the Backend SPI, and bit-identical on repeat. */
+    @ParameterizedTest(name = "forward shape {0}x{1}x{2}x{3}")
+    @CsvSource({"6,4,5,3", "16,8,2,2", "9,3,1,1"})
+    void backendForwardMatchesComposedDefault(int n, int c, int h, int w) {
+        CpuBackend cpu = new CpuBackend();
+        Backend composed = composedDefault(cpu);
+        SplittableRandom rng = new SplittableRandom(n * 1000L + c + 1);
+        Tensor x = Tensor.uniform(rng, -2, 3, n, c, h, w);
+        Tensor gamma = Tensor.uniform(rng, 0.5, 1.5, c), beta = Tensor.uniform(rng, -1, 1, c);
+        Tensor[] f = cpu.batchNormTraining(x, gamma, beta, 1e-5), ref = composed.batchNormTraining(x, gamma, beta, 1e-5);
+        String[] names = {"y", "xhat", "mean", "var", "invStd"};
+        for (int i = 0; i < names.length; i++) {
+            assertClose(ref[i].toFloatArray(), f[i].toFloatArray(), 1e-5, names[i]);
+            assertArrayEquals(ref[i].shape().toArray(), f[i].shape().toArray(), names[i] + " shape");
+        }
+        Tensor[] plain = cpu.batchNormTraining(x, null, null, 1e-5);
+        assertClose(f[1].toFloatArray(), plain[0].toFloatArray(), 0, "y without γ, β is x̂");
+        for (int rep = 0; rep < 3; rep++) {
+            Tensor[] again = cpu.batchNormTraining(x, gamma, beta, 1e-5);
+            for (int i = 0; i < names.length; i++) assertArrayEquals(f[i].toFloatArray(), again[i].toFloatArray(), "repeat, " + names[i]);
+        }
+    }
+
+    /** The SPI's composed defaults, every other method forwarded to the CPU backend. */
+    private static Backend composedDefault(CpuBackend cpu) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
+                (proxy, m, args) -> m.isDefault() ? InvocationHandler.invokeDefault(proxy, m, args) : m.invoke(cpu, args));
+    }
+
     /** The CPU backend's fused backward against the composed default of the Backend SPI, and bit-identical on repeat. */
     @ParameterizedTest(name = "shape {0}x{1}x{2}x{3}")
     @CsvSource({"6,4,5,3", "16,8,2,2", "9,3,1,1"})
     void backendMatchesComposedDefault(int n, int c, int h, int w) {
         CpuBackend cpu = new CpuBackend();
-        // The SPI's composed default for the batch-norm backward, every other method forwarded to the CPU backend.
-        Backend composed = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
-                (proxy, m, args) -> m.isDefault() ? InvocationHandler.invokeDefault(proxy, m, args) : m.invoke(cpu, args));
+        Backend composed = composedDefault(cpu);
         SplittableRandom rng = new SplittableRandom(n * 1000L + c);
         Tensor x = Tensor.uniform(rng, -2, 3, n, c, h, w), g = Tensor.uniform(rng, -1, 1, n, c, h, w);
         Tensor gamma = Tensor.uniform(rng, 0.5, 1.5, c);

@@ -68,6 +68,15 @@ class SimdConformanceTest {
         conform("sum(1) of view", () -> x.transpose(1, 2).sum(1), 1e-4, 1e-5);
         conform("amax(2)", () -> x.amax(false, 2), 0, 0);
         conform("amin(0,1)", () -> x.amin(false, 0, 1), 0, 0);
+        // innermost axis kept: whole rows accumulate (ColumnReduce)
+        conform("sum(1), rows of 33", () -> x.sum(1), 1e-4, 1e-5);
+        conform("sum(0,1), rows of 33", () -> x.sum(0, 1), 1e-4, 1e-5);
+        conform("amax(1), rows of 33", () -> x.amax(true, 1), 0, 0);
+        conform("amin(0), rows of 33", () -> x.amin(false, 0), 0, 0);
+        conform("sum(0) of narrowed view", () -> x.narrow(2, 3, 29).sum(0), 1e-4, 1e-5);
+        Tensor wide = Tensor.uniform(rng, -3, 3, 3, 300, 1, 2100);    // rows split into chunks over threads
+        conform("sum(1) of wide rows", () -> wide.sum(1), 1e-3, 1e-5);
+        conform("amax(0,1) of wide rows", () -> wide.amax(false, 0, 1), 0, 0);
         conform("softmax", () -> x.softmax(-1), 1e-6, 1e-5);
         conform("log_softmax(1)", () -> x.logSoftmax(1), 1e-5, 1e-5);
     }

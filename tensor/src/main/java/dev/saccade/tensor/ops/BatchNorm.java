@@ -18,7 +18,6 @@ public final class BatchNorm extends Function {
     private final double eps, momentum;
     private final Tensor runningMean, runningVar;
     private Tensor xhat, invStd, gamma;
-    private int[] axes;
     private int count;
 
     /** Running statistics may be null (then nothing is tracked). */
@@ -37,13 +36,6 @@ public final class BatchNorm extends Function {
         java.util.Arrays.fill(s, 1);
         s[1] = x.dim(1);
         return s;
-    }
-
-    static int[] nonChannelAxes(Tensor x) {
-        int[] axes = new int[x.rank() - 1];
-        axes[0] = 0;
-        for (int i = 2; i < x.rank(); i++) axes[i - 1] = i;
-        return axes;
     }
 
     @Override protected Tensor[] backward(Tensor g) {
@@ -67,17 +59,12 @@ public final class BatchNorm extends Function {
         for (Tensor p : new Tensor[] {gamma, beta, runningMean, runningVar}) {
             if (p != null && (p.rank() != 1 || p.dim(0) != c)) throw new ShapeException(name() + ": parameter " + p.shape() + " must be (" + c + ",) for input " + x.shape());
         }
-        axes = nonChannelAxes(x);
         count = x.numel() / c;
         if (count < 2) throw new ShapeException(name() + ": training needs more than one value per channel, input " + x.shape());
-        Tensor mean = x.mean(true, axes);                       // (1, C, 1, …)
-        Tensor centered = x.sub(mean);
-        Tensor var = centered.square().mean(true, axes);        // biased
-        invStd = var.add(eps).rsqrt();
-        xhat = centered.mul(invStd);
-        Tensor y = xhat;
-        if (gamma != null) y = y.mul(gamma.reshape(channelShape(x)));
-        if (beta != null) y = y.add(beta.reshape(channelShape(x)));
+        Tensor[] r = x.backend().batchNormTraining(x, gamma, beta, eps);   // {y, x̂, μ, σ², invStd}
+        Tensor y = r[0], mean = r[2], var = r[3];               // μ, σ² (1, C, 1, …), σ² biased
+        xhat = r[1];
+        invStd = r[4];
         if (runningMean != null) {
             scaleInPlace(runningMean, 1 - momentum);
             runningMean.backend().axpy(momentum, mean.reshape(c), runningMean);
