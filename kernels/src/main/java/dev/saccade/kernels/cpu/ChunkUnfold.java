@@ -32,7 +32,16 @@ final class ChunkUnfold {
     private final int[] offset;        // (T, B·P): element offset from x[n0, c] (image stride C_in·D·H·W); 0 in padding
     private final boolean[] inside;    // (T, B·P)
 
-    private static final ThreadLocal<ChunkUnfold> LAST = new ThreadLocal<>();
+    /** Maps kept per thread: a network's convolutions come round again every step. */
+    private static final int CACHED_MAPS = 32;
+    private static final ThreadLocal<java.util.LinkedHashMap<Key, ChunkUnfold>> CACHE = ThreadLocal.withInitial(
+            () -> new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<Key, ChunkUnfold> eldest) {
+                    return size() > CACHED_MAPS;
+                }
+            });
+
+    private record Key(ConvGeometry g, int images, java.util.List<Integer> taps) {}
 
     private ChunkUnfold(ConvGeometry g, int[] taps, int images) {
         this.g = g;
@@ -53,13 +62,10 @@ final class ChunkUnfold {
                 }
     }
 
-    /** The map for this geometry, taps and chunk size; the last one built on this thread is reused. */
+    /** The map for this geometry, taps and chunk size; the last {@value #CACHED_MAPS} built on this thread are reused. */
     static ChunkUnfold of(ConvGeometry g, int[] taps, int images) {
-        ChunkUnfold u = LAST.get();
-        if (u != null && u.g == g && u.images == images && java.util.Arrays.equals(u.taps, taps)) return u;
-        u = new ChunkUnfold(g, taps, images);
-        LAST.set(u);
-        return u;
+        Key key = new Key(g, images, java.util.Arrays.stream(taps).boxed().toList());
+        return CACHE.get().computeIfAbsent(key, k -> new ChunkUnfold(g, taps.clone(), images));
     }
 
     /**

@@ -77,8 +77,17 @@ final class ColumnReduce {
                 };
                 res.intoArray(out, o + i);
             }
-            for (; i < len; i++) out[o + i] = (float) op.combine(out[o + i], x[xo + i]);
+            for (; i < len; i++) out[o + i] = combine(op, out[o + i], x[xo + i]);
         }
+    }
+
+    /** One element of {@link #accumulateRow}'s tail, with the vector lanes' semantics (NaN wins max and min). */
+    private static float combine(ReduceOp op, float acc, float v) {
+        return switch (op) {
+            case SUM -> acc + v;
+            case MAX -> Math.max(acc, v);
+            case MIN -> Math.min(acc, v);
+        };
     }
 
     /** Offsets of every index of (dims, strides), row-major. */

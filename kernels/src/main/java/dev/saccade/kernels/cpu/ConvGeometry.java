@@ -196,6 +196,18 @@ public final class ConvGeometry {
                     + " entries (one per spatial axis), got " + (a == null ? "null" : Arrays.toString(a)));
     }
 
+    /** Same batch, channels, groups, sizes, kernel, stride, padding and dilation. */
+    @Override public boolean equals(Object o) {
+        return o instanceof ConvGeometry g && n == g.n && cIn == g.cIn && cOut == g.cOut && groups == g.groups
+                && rank == g.rank && Arrays.equals(in, g.in) && Arrays.equals(kernel, g.kernel)
+                && Arrays.equals(stride, g.stride) && Arrays.equals(padding, g.padding) && Arrays.equals(dilation, g.dilation);
+    }
+
+    @Override public int hashCode() {
+        return java.util.Objects.hash(n, cIn, cOut, groups, rank, Arrays.hashCode(in), Arrays.hashCode(kernel),
+                Arrays.hashCode(stride), Arrays.hashCode(padding), Arrays.hashCode(dilation));
+    }
+
     @Override public String toString() {
         return "ConvGeometry[N=" + n + ", C_in=" + cIn + ", C_out=" + cOut + ", groups=" + groups
                 + ", input=" + Arrays.toString(inputSize()) + ", kernel=" + Arrays.toString(kernelSize())

@@ -62,18 +62,24 @@ final class CpuReduce {
         return false;
     }
 
-    /** Hands the reduction to {@link ColumnReduce}: axes of extent 1 dropped, the innermost kept axis split off. */
+    /**
+     * Hands the reduction to {@link ColumnReduce}: axes of extent 1 dropped, the innermost kept axes that are
+     * contiguous in x (H and W of an (N, C, H, W) reduced over C) merged into one row.
+     */
     private static void columns(ReduceOp op, float[] x, int xOffset, int[] shape, int[] strides, boolean[] reduced,
                                 int[] redDims, int[] redStrides, float[] out, int outOffset) {
-        int innerAxis = shape.length - 1;
-        while (shape[innerAxis] == 1) innerAxis--;
+        int first = shape.length - 1, inner = 1;
+        while (first >= 0 && (shape[first] == 1 || (!reduced[first] && strides[first] == inner))) {
+            inner *= shape[first];
+            first--;
+        }
         int outer = 0;
-        for (int i = 0; i < innerAxis; i++) if (!reduced[i] && shape[i] > 1) outer++;
+        for (int i = 0; i <= first; i++) if (!reduced[i] && shape[i] > 1) outer++;
         int[] outerDims = new int[outer], outerStrides = new int[outer];
-        for (int i = 0, k = 0; i < innerAxis; i++) {
+        for (int i = 0, k = 0; i <= first; i++) {
             if (!reduced[i] && shape[i] > 1) { outerDims[k] = shape[i]; outerStrides[k++] = strides[i]; }
         }
-        ColumnReduce.reduce(op, x, xOffset, outerDims, outerStrides, shape[innerAxis], redDims, redStrides, out, outOffset);
+        ColumnReduce.reduce(op, x, xOffset, outerDims, outerStrides, inner, redDims, redStrides, out, outOffset);
     }
 
     /** True when (dims, strides) walk one unit-stride run (axes of extent 1 ignored). */

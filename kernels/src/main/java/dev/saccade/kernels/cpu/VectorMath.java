@@ -1,6 +1,7 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -41,7 +42,11 @@ final class VectorMath {
             FloatVector vy = FloatVector.fromArray(F, y, yOff + i);
             FloatVector.fromArray(F, x, xOff + i).fma(va, vy).intoArray(y, yOff + i);
         }
-        for (; i < len; i++) y[yOff + i] += alpha * x[xOff + i];
+        if (i < len) {                                           // the tail as one masked vector: rows of T or W are short
+            VectorMask<Float> m = F.indexInRange(i, len);
+            FloatVector vy = FloatVector.fromArray(F, y, yOff + i, m);
+            FloatVector.fromArray(F, x, xOff + i, m).fma(va, vy).intoArray(y, yOff + i, m);
+        }
     }
 
     /** Scalar twin of {@link #axpy}. */

@@ -74,6 +74,10 @@ class SimdConformanceTest {
         conform("amax(1), rows of 33", () -> x.amax(true, 1), 0, 0);
         conform("amin(0), rows of 33", () -> x.amin(false, 0), 0, 0);
         conform("sum(0) of narrowed view", () -> x.narrow(2, 3, 29).sum(0), 1e-4, 1e-5);
+        Tensor maps = Tensor.uniform(rng, -3, 3, 3, 4, 5, 6);           // (N, C, H, W): H and W merge into rows of 30
+        conform("amax(1) of maps", () -> maps.amax(true, 1), 0, 0);
+        conform("sum(0,1) of maps", () -> maps.sum(0, 1), 1e-4, 1e-5);
+        conform("sum(1) of maps narrowed in W", () -> maps.narrow(3, 1, 4).sum(1), 1e-4, 1e-5);
         Tensor wide = Tensor.uniform(rng, -3, 3, 3, 300, 1, 2100);    // rows split into chunks over threads
         conform("sum(1) of wide rows", () -> wide.sum(1), 1e-3, 1e-5);
         conform("amax(0,1) of wide rows", () -> wide.amax(false, 0, 1), 0, 0);
