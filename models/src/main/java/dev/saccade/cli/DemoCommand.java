@@ -31,13 +31,13 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <p><b>Budget: at most 15 minutes on 2 cores.</b> Settings ({@code synthetic-demo} preset): ResNet-18 at width 16
  * (16/32/64/128 planes, 0.70 M parameters), T = 4 frames of 32×32, 14 classes, light clutter (difficulty 0.2), 6,720
- * training clips, 280 validation clips, 8 epochs, batch 16, SGD lr 0.05 (×0.1 at 80 % of the epochs), momentum 0.9,
- * wd 1e-4, clip 20. The arithmetic:
+ * training clips, 280 validation clips, 8 epochs, batch 16, SGD lr 0.05 with a cosine schedule, momentum 0.9,
+ * wd 1e-4, dropout 0.2, clip 20. The arithmetic:
  * <ul>
  *   <li>11.1 M multiply-adds per 4-frame clip forward (the temporal modules add under 2 %); training ≈ 3 × forward.</li>
- *   <li>Measured on the 2-core dev machine (2026-11-21): TSN and TSM train at ≈ 650 clips/s, TSM+M2A ≈ 450,
- *       TSM+W3 and ACTION-Net ≈ 300 (their sigmoid gates run through {@code Math.exp}); 6,720 × 8 = 53,760 clips a
- *       model, plus validation: 85, 84, 123, 181 and 186 s, 11 minutes for the five.</li>
+ *   <li>Measured on the 2-core dev machine (2026-11-21): TSN and TSM train at ≈ 830 clips/s, TSM+M2A ≈ 540,
+ *       TSM+W3 ≈ 430 and ACTION-Net ≈ 350 (their attention runs many small ops on 8×8 … 1×1 maps); 6,720 × 8 =
+ *       53,760 clips a model, plus validation: 67, 66, 103, 127 and 157 s, under 9 minutes for the five.</li>
  * </ul>
  * On a faster machine raise {@code --train-clips} / {@code --epochs}; on a slower one lower them. W3 is trained as a
  * single stage here (MFR's second stage would double its cost); {@code saccade train --set mfrStage=2} runs it.
@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder", defaultValue = "runs/demo") Path out;
     @Option(names = "--backbone", description = "backbone", defaultValue = "resnet18") String backbone;
     @Option(names = "--models", split = ",", description = "subset of tsn,tsm,tsm+m2a,tsm+w3,action") List<String> models = new ArrayList<>(MODELS);
-    @Option(names = "--epochs", description = "epochs per model", defaultValue = "8") int epochs;
+    @Option(names = "--epochs", description = "epochs per model (default: the synthetic-demo preset's)") Integer epochs;
     @Option(names = "--train-clips", description = "training clips (multiple of 14 keeps classes balanced)", defaultValue = "6720") int trainClips;
     @Option(names = "--val-clips", description = "validation clips", defaultValue = "280") int valClips;
     @Option(names = "--size", description = "input size", defaultValue = "32") int size;
@@ -85,8 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
         for (String m : models) {
             if (!MODELS.contains(m)) throw new IllegalArgumentException("--models: unknown '" + m + "', use " + MODELS);
             String id = m + "-" + backbone;
-            List<String> overrides = new ArrayList<>(List.of("model=" + id, "epochs=" + epochs, "lrSteps=" + Math.max(1, epochs * 4 / 5), "inputSize=" + size,
+            List<String> overrides = new ArrayList<>(List.of("model=" + id, "inputSize=" + size,
                     "dataset.trainClips=" + trainClips, "dataset.valClips=" + valClips, "device=cpu"));
+            if (epochs != null) overrides.add("epochs=" + epochs);
             overrides.addAll(sets);
             TrainConfig c = ConfigOverrides.apply(Presets.get("synthetic-demo"), overrides);
             Path run = out.resolve(id.replace('+', '_'));
@@ -107,7 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         double total = (System.nanoTime() - start) / 1e9;
         String table = table(rows, String.format(Locale.ROOT, "Synthetic motion (14 classes, 6 reversal pairs), %s, T=%d, %dx%d, %d train / %d val clips, %d epochs, 1 clip x centre crop; total %.0f s",
-                backbone, Presets.get("synthetic-demo").frames(), size, size, trainClips, valClips, epochs, total));
+                backbone, Presets.get("synthetic-demo").frames(), size, size, trainClips, valClips,
+                epochs != null ? epochs : Presets.get("synthetic-demo").epochs(), total));
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         o.println();

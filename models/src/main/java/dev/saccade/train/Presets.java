@@ -58,7 +58,7 @@ public final class Presets {
         // The built-in dataset: 14 classes of 4 frames at 32×32, light clutter; sized so that `saccade demo` trains
         // five narrow ResNet-18 models (16/32/64/128 planes) within 15 minutes on 2 cores (see DemoCommand).
         m.put("synthetic-demo", new TrainConfig("synthetic-demo", "tsm-resnet18", 4, 14, 32,
-                new DatasetConfig(DatasetConfig.SYNTHETIC, null, 6720, 280, 0.03, 0.2, 2), 16, 8, 0.05, List.of(6), "step",
+                new DatasetConfig(DatasetConfig.SYNTHETIC, null, 6720, 280, 0.03, 0.2, 2), 16, 8, 0.05, List.of(), "cosine",
                 1e-4, 0.9, 0.2, 20, 1, false, 0, 2, "1x1", "cpu", 0, null, 1.0, Map.of("resnet.width", "16")));
         return java.util.Collections.unmodifiableMap(m);
     }

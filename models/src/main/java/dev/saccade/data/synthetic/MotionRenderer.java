@@ -8,6 +8,11 @@ import dev.saccade.data.synthetic.MotionClass.Motion;
  * random straight paths, the object(s) of the motion family, an occluder for covering, per-pixel noise; then
  * quantises to 8-bit RGB like a decoded video frame. Everything is a function of the seed.
  *
+ * <p>Sizes are fractions of min(H, W). Classes told apart by an object's own detail (its turning, or the shape of a
+ * control) draw it large, 0.3–0.36 in radius, so that the detail survives an ImageNet backbone's stride-4 stem: at
+ * 32×32 a smaller ring or cross, or the texture of a smaller turning disc, is one or two cells of the first stage's
+ * feature map, and narrow networks then confuse the controls with each other and the two rotations.
+ *
  * <pre>{@code
  * RgbFrame[] forward = new MotionRenderer(options).render(Motion.HORIZONTAL, seed);
  * }</pre>
@@ -221,10 +226,10 @@ final class MotionRenderer {
             }
             case ROTATE -> {
                 Scene s = new Scene(new Sprite[] {Sprite.random(rng, Shape.MOVING)});
-                double r = rng.uniform(0.2, 0.26) * size;
+                double r = rng.uniform(0.3, 0.36) * size;
                 double x = rng.uniform(r + 1, width - r - 1);
                 double y = rng.uniform(r + 1, height - r - 1);
-                double omega = Math.toRadians(rng.uniform(12, 35)); // < 45° per frame: unambiguous even for 90°-symmetric sprites
+                double omega = Math.toRadians(rng.uniform(20, 38)); // < 45° per frame: unambiguous even for 90°-symmetric sprites
                 double theta = rng.uniform(0, 2 * Math.PI);
                 for (int t = 0; t < frames; t++) {
                     s.cx[0][t] = x + jitter * rng.gaussian();
@@ -304,8 +309,9 @@ final class MotionRenderer {
             }
             case STATIC_RING, STATIC_CROSS -> {
                 Shape shape = motion == Motion.STATIC_RING ? Shape.RING : Shape.CROSS;
-                Scene s = new Scene(new Sprite[] {Sprite.random(rng, new Shape[] {shape})});
-                double r = rng.uniform(0.17, 0.23) * size;
+                // a smooth gradient fill: stripes or checks would cut the silhouette that identifies the control
+                Scene s = new Scene(new Sprite[] {Sprite.random(rng, new Shape[] {shape}, new Sprite.Pattern[] {Sprite.Pattern.GRADIENT})});
+                double r = rng.uniform(0.3, 0.36) * size;
                 double x = rng.uniform(r + 1, width - r - 1);
                 double y = rng.uniform(r + 1, height - r - 1);
                 double theta = rng.uniform(0, 2 * Math.PI);

@@ -31,14 +31,23 @@ final class Sprite {
         this.colourB = colourB;
     }
 
-    /** A random sprite with a shape from {@code shapes} and saturated colours. */
+    /** A random sprite with a shape from {@code shapes}, any pattern and saturated colours. */
     static Sprite random(SplitMix rng, Shape[] shapes) {
+        return random(rng, shapes, Pattern.values());
+    }
+
+    /**
+     * A random sprite with a shape from {@code shapes}, a pattern from {@code patterns} and saturated colours. The
+     * pattern's period is 0.55 to 1 object radius per stripe, a few pixels at 32×32, so it survives the frame's
+     * sampling and a turning object is seen to turn.
+     */
+    static Sprite random(SplitMix rng, Shape[] shapes, Pattern[] patterns) {
         Shape shape = shapes[rng.nextInt(shapes.length)];
-        Pattern pattern = Pattern.values()[rng.nextInt(Pattern.values().length)];
+        Pattern pattern = patterns[rng.nextInt(patterns.length)];
         double hue = rng.uniform();
         float[] a = Colours.hsv(hue, rng.uniform(0.55, 1.0), rng.uniform(0.6, 1.0));
         float[] b = Colours.hsv(hue + rng.uniform(0.25, 0.75), rng.uniform(0.4, 1.0), rng.uniform(0.15, 0.55));
-        return new Sprite(shape, pattern, rng.uniform(1.2, 2.0), rng.uniform(0, Math.PI), a, b);
+        return new Sprite(shape, pattern, rng.uniform(0.5, 0.9), rng.uniform(0, Math.PI), a, b);
     }
 
     /**
