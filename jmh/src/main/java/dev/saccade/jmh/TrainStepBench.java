@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One CPU training step of the demo model: TSM ResNet-18 at width 16 (channels 16/32/64/128), 8 frames of 32×32,
- * 14 classes, a batch of 16 clips (N·T = 128 frames): forward, softmax cross-entropy
+ * One CPU training step of a demo model, TSM, TSM+W3 or ACTION-Net on ResNet-18 at width 16 (channels 16/32/64/128),
+ * 8 frames of 32×32, 14 classes, a batch of 16 clips (N·T = 128 frames): forward, softmax cross-entropy
  * (<a href="https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html">torch.nn.CrossEntropyLoss</a>),
  * backward and an SGD step with momentum 0.9 and weight decay 1e-4.
  *
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * java --add-modules jdk.incubator.vector -jar jmh/target/benchmarks.jar TrainStepBench -f 1 -wi 5 -i 10
  * </pre>
  * {@code main} runs the step in a loop without JMH (handy under a profiler):
- * {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.saccade.jmh.TrainStepBench 50}.
+ * {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.saccade.jmh.TrainStepBench 50 tsm+w3-resnet18}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +39,10 @@ public class TrainStepBench {
 
     @Param({"16"})
     public int width;
+
+    /** The demo's temporal models: the attention ones add many small ops on 16×16 … 1×1 maps. */
+    @Param({"tsm-resnet18", "tsm+w3-resnet18", "action-resnet18"})
+    public String modelId;
 
     private Tsn model;
     private Sgd optimizer;
@@ -54,7 +58,7 @@ public class TrainStepBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        model = ModelRegistry.standard().create(new ModelConfig("tsm-resnet18", FRAMES, CLASSES, SIZE, 0.2, 0,
+        model = ModelRegistry.standard().create(new ModelConfig(modelId, FRAMES, CLASSES, SIZE, 0.2, 0,
                 Map.of("resnet.width", Integer.toString(width))));
         model.train(true);
         optimizer = new Sgd(model.parameters(), 0.02, 0.9, 1e-4);
@@ -84,6 +88,7 @@ public class TrainStepBench {
     public static void main(String[] args) {
         TrainStepBench b = new TrainStepBench();
         b.width = 16;
+        b.modelId = args.length > 1 ? args[1] : "tsm-resnet18";
         b.setUp();
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         for (int s = 0; s < steps; s++) {
