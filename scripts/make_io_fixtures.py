@@ -20,7 +20,8 @@ import numpy as np
 import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nn", "src", "test", "resources", "io")
-MALICIOUS_MARKER = "/tmp/saccade_io_malicious_marker"
+# relative: a payload that ran would create it in the working directory of the reader (nn/ under Maven)
+MALICIOUS_MARKER = "saccade_io_malicious_marker"
 
 TORCH_DTYPE_NAMES = {
     torch.float16: "F16", torch.bfloat16: "BF16", torch.float32: "F32", torch.float64: "F64",

@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PthReaderTest {
-    /** Where the malicious fixture's payload would create a file if anything ran it (fixed: baked into the committed pickle). */
-    static final Path MARKER = Path.of("/tmp/saccade_io_malicious_marker");
+    /**
+     * Where the malicious fixture's payload ({@code touch saccade_io_malicious_marker}, baked into the committed
+     * pickle) would create a file if anything ran it: the working directory, which is also where this relative path
+     * resolves.
+     */
+    static final Path MARKER = Path.of("saccade_io_malicious_marker");
 
     @TempDir Path dir;
 
