@@ -1,9 +1,11 @@
 package dev.saccade.tensor;
 
 import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.PoolParams;
 import dev.saccade.tensor.ops.ReduceOp;
+import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.UnaryOp;
 
 /**
@@ -134,6 +136,32 @@ public interface Backend {
     Tensor frameDifferenceAction(Tensor a, Tensor b, int frames);
     /** Returns {ga, gb}. */
     Tensor[] frameDifferenceActionBackward(Tensor gy, int frames);
+
+    // ---- fused temporal attention on (N·T, C, H, W); the defaults compose the primitives above, a backend fuses them
+    /**
+     * Depthwise temporal convolution, kernel 3, padding 1, of x (N·T, C, H, W) with w (C, 1, 3) over T, on this
+     * layout (no permute copies); see {@link TemporalConv}. New contiguous (N·T, C, H, W).
+     */
+    default Tensor temporalConv(Tensor x, Tensor w, int frames) { return TemporalConv.composed(this, x, w, frames); }
+
+    /** Gradients of {@link #temporalConv}: {gx (N·T, C, H, W) or null unless needX, gw (C, 1, 3) or null unless needW}. */
+    default Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
+        return TemporalConv.composedBackward(this, gy, x, w, frames, needX, needW);
+    }
+
+    /**
+     * x (M, C, H, W) gated by c (M, C, 1, 1) and s (M, 1, H, W), either null: {@code x·(α + c + s)} or {@code x·c·s};
+     * see {@link BroadcastGate}. New contiguous (M, C, H, W).
+     */
+    default Tensor broadcastGate(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset) {
+        return BroadcastGate.composed(x, c, s, combine, offset);
+    }
+
+    /** Gradients of {@link #broadcastGate}: {gx, gc, gs}, each null unless asked for (and gc, gs null for a null gate). */
+    default Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
+                                           boolean needX, boolean needC, boolean needS) {
+        return BroadcastGate.composedBackward(gy, x, c, s, combine, offset, needX, needC, needS);
+    }
 
     // ---- indexing
     /** {@code out = x.index_select(axis, indices)}; indices I64 or I32, 1-d. */

@@ -8,6 +8,7 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.PoolParams;
 import dev.saccade.tensor.ops.ReduceOp;
@@ -158,6 +159,43 @@ public final class CpuBackend implements Backend {
         Tensor ga = alloc(gy.dtype(), gy.shape()), gb = alloc(gy.dtype(), gy.shape());
         CpuTemporal.actionBackward(contiguous(gy), frames, ga, gb);
         return new Tensor[] {ga, gb};
+    }
+
+    // ---- fused temporal attention
+    @Override public Tensor temporalConv(Tensor x, Tensor w, int frames) {
+        Tensor y = alloc(x.dtype(), x.shape());
+        CpuTemporalConv.forward(contiguous(x), w, frames, false, y);
+        return y;
+    }
+
+    @Override public Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
+        Tensor g = contiguous(gy), gx = null, gw = null;
+        if (needX) {
+            gx = alloc(gy.dtype(), gy.shape());
+            CpuTemporalConv.forward(g, w, frames, true, gx);
+        }
+        if (needW) {
+            gw = alloc(w.dtype(), w.shape());
+            CpuTemporalConv.weightGradient(g, contiguous(x), frames, gw);
+        }
+        return new Tensor[] {gx, gw};
+    }
+
+    @Override public Tensor broadcastGate(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset) {
+        Tensor y = alloc(x.dtype(), x.shape());
+        CpuBroadcastGate.forward(contiguous(x), c, s, combine, offset, y);
+        return y;
+    }
+
+    @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,
+                                                    double offset, boolean needX, boolean needC, boolean needS) {
+        Tensor gx = needX ? alloc(gy.dtype(), gy.shape()) : null;
+        Tensor gc = needC && c != null ? alloc(c.dtype(), c.shape()) : null;
+        Tensor gs = needS && s != null ? alloc(s.dtype(), s.shape()) : null;
+        if (gx != null || gc != null || gs != null) {
+            CpuBroadcastGate.backward(contiguous(gy), contiguous(x), c, s, combine, offset, gx, gc, gs);
+        }
+        return new Tensor[] {gx, gc, gs};
     }
 
     // ---- indexing

@@ -4,8 +4,10 @@ import static dev.saccade.tensor.testing.GradCheck.check;
 import static dev.saccade.tensor.testing.GradCheck.randomF64;
 
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.util.List;
@@ -96,5 +98,16 @@ class GradientCheckTest {
         check("frame_difference_m2a", in -> new FrameDifferenceM2a(3).apply(in[0]), randomF64(rng, 6, 2, 2, 3));
         check("frame_difference_action", in -> new FrameDifferenceAction(3).apply(in[0], in[1]),
                 randomF64(rng, 6, 2, 2, 3), randomF64(rng, 6, 2, 2, 3));
+    }
+
+    @Test void fusedTemporalAttentionOps() {
+        // temporal_conv: (N·T, C, H, W) with T = 3, odd H·W, and a one-pixel plane (W3's channel maps)
+        check("temporal_conv", in -> new TemporalConv(3).apply(in[0], in[1]), randomF64(rng, 6, 2, 3, 1), randomF64(rng, 2, 1, 3));
+        check("temporal_conv 1×1", in -> new TemporalConv(2).apply(in[0], in[1]), randomF64(rng, 4, 3, 1, 1), randomF64(rng, 3, 1, 3));
+        Tensor x = randomF64(rng, 2, 3, 2, 3), c = randomF64(rng, 2, 3, 1, 1), s = randomF64(rng, 2, 1, 2, 3);
+        check("broadcast_gate sum", in -> new BroadcastGate(BroadcastGate.Combine.SUM, 3).apply(in[0], in[1], in[2]), x, c, s);
+        check("broadcast_gate product", in -> new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(in[0], in[1], in[2]), x, c, s);
+        check("broadcast_gate channel only", in -> new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(in[0], in[1], null), x, c);
+        check("broadcast_gate spatial only", in -> new BroadcastGate(BroadcastGate.Combine.SUM, 1).apply(in[0], null, in[1]), x, s);
     }
 }

@@ -4,9 +4,11 @@ import static dev.saccade.tensor.testing.Tolerance.assertClose;
 
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ElementwiseUnary;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.util.SplittableRandom;
@@ -97,6 +99,29 @@ class SimdConformanceTest {
         conform("temporal_shift", () -> new TemporalShift(3, 8).apply(x), 0, 0);
         conform("frame_difference_m2a", () -> new FrameDifferenceM2a(3).apply(x), 0, 0);
         conform("frame_difference_action", () -> new FrameDifferenceAction(2).apply(x, x.mul(0.5)), 0, 0);
+    }
+
+    @Test void fusedTemporalAttentionOps() {
+        Tensor x = Tensor.uniform(rng, -1, 1, 6, 5, 7, 3), k = Tensor.uniform(rng, -1, 1, 5, 1, 3);   // rows of 21: a tail
+        Tensor maps = Tensor.uniform(rng, -1, 1, 16, 37, 1, 1), mk = Tensor.uniform(rng, -1, 1, 37, 1, 3); // W3's 1×1 planes
+        Tensor view = Tensor.uniform(rng, -1, 1, 6, 3, 5, 7).transpose(1, 3);                          // (6, 7, 5, 3)
+        Tensor vk = Tensor.uniform(rng, -1, 1, 7, 1, 3);
+        conform("temporal_conv", () -> new TemporalConv(3).apply(x, k), 1e-6, 1e-5);
+        conform("temporal_conv 1×1 planes", () -> new TemporalConv(8).apply(maps, mk), 1e-6, 1e-5);
+        conform("temporal_conv of a view", () -> new TemporalConv(2).apply(view, vk), 1e-6, 1e-5);
+        conform("temporal_conv gx", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, true, false)[0], 1e-6, 1e-5);
+        conform("temporal_conv gw", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, false, true)[1], 1e-5, 1e-5);
+        Tensor c = Tensor.uniform(rng, 0, 1, 6, 5, 1, 1), s = Tensor.uniform(rng, 0, 1, 6, 1, 7, 3);
+        for (BroadcastGate.Combine combine : BroadcastGate.Combine.values()) {
+            conform("broadcast_gate " + combine, () -> new BroadcastGate(combine, 3).apply(x, c, s), 1e-6, 1e-6);
+            conform("broadcast_gate " + combine + " of a view", () -> new BroadcastGate(combine, 3).apply(view, null,
+                    Tensor.uniform(new SplittableRandom(3), 0, 1, 6, 1, 5, 3)), 1e-6, 1e-6);
+            for (int i = 0; i < 3; i++) {
+                int which = i;
+                conform("broadcast_gate " + combine + " gradient " + which,
+                        () -> x.backend().broadcastGateBackward(x.mul(0.5), x, c, s, combine, 3, true, true, true)[which], 1e-5, 1e-5);
+            }
+        }
     }
 
     @Test void axpyAndCopy() {

@@ -87,4 +87,17 @@ public final class Functional {
 
     /** ACTION-Net ME motion: a[t+1] − b[t], zero last frame. */
     public static Tensor frameDifferenceAction(Tensor a, Tensor b, int frames) { return new FrameDifferenceAction(frames).apply(a, b); }
+
+    /** Depthwise temporal convolution (kernel 3, padding 1) of x (N·T, C, H, W) with w (C, 1, 3); see {@link TemporalConv}. */
+    public static Tensor temporalConv(Tensor x, Tensor w, int frames) { return new TemporalConv(frames).apply(x, w); }
+
+    /** {@code x·(α + c + s)} for x (M, C, H, W), c (M, C, 1, 1), s (M, 1, H, W), either null; see {@link BroadcastGate}. */
+    public static Tensor gateSum(Tensor x, Tensor c, Tensor s, double offset) {
+        return new BroadcastGate(BroadcastGate.Combine.SUM, offset).apply(x, c, s);
+    }
+
+    /** {@code x·c·s} for x (M, C, H, W), c (M, C, 1, 1), s (M, 1, H, W), either null; see {@link BroadcastGate}. */
+    public static Tensor gateProduct(Tensor x, Tensor c, Tensor s) {
+        return new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(x, c, s);
+    }
 }
