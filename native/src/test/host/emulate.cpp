@@ -13,6 +13,8 @@
 #include "copy.cu"
 #include "gather.cu"
 #include "unary.cu"
+#include "temporal_conv.cu"
+#include "broadcast_gate.cu"
 int fails = 0;
 #define CHECK(c, ...) do { if (!(c)) { fails++; if (fails < 10) printf(__VA_ARGS__); } } while (0)
 int main() {
@@ -106,6 +108,61 @@ int main() {
         for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) CHECK(y[i * 2 + j] == std::max(0.f, x[j * 3 + i]), "relu view\n");
         LAUNCH(2, 2, abs_backward_f32(x, y, gy, gx, 6));
         for (int i = 0; i < 6; i++) CHECK(gx[i] == (x[i] > 0 ? 1 : -1), "abs backward %d\n", i);
+    }
+    // temporal_conv: S = 8 (vector path) and 5 (scalar path), T = 1 and 3; data and weight gradients
+    for (long long S : {8LL, 5LL}) for (long long T : {1LL, 3LL}) {
+        long long N = 2, C = 3, n = N * T * C * S, P = C * S;
+        float* x = (float*)aligned_alloc(16, n * 4); float* y = (float*)aligned_alloc(16, n * 4);
+        float* g = (float*)aligned_alloc(16, n * 4); float* part = (float*)aligned_alloc(16, N * T * C * 3 * 4);
+        float w[9];
+        for (long long i = 0; i < n; i++) { x[i] = rand() % 19 - 9; g[i] = rand() % 7 - 3; }
+        for (int i = 0; i < 9; i++) w[i] = rand() % 5 - 2;
+        for (int flip = 0; flip < 2; flip++) {
+            LAUNCH(3, 7, temporal_conv_f32(x, w, y, N, T, C, S, flip));
+            for (long long e = 0; e < n; e++) {
+                long long c = (e / S) % C, t = (e / P) % T;
+                float w0 = w[3 * c + (flip ? 2 : 0)], w2 = w[3 * c + (flip ? 0 : 2)];
+                float ex = w[3 * c + 1] * x[e] + (t > 0 ? w0 * x[e - P] : 0) + (t < T - 1 ? w2 * x[e + P] : 0);
+                CHECK(y[e] == ex, "temporal_conv S=%lld T=%lld flip=%d\n", S, T, flip);
+            }
+        }
+        LAUNCH(2, 5, temporal_conv_backward_weight_f32(g, x, part, N, T, C, S));
+        for (long long c = 0; c < C; c++) for (int k = 0; k < 3; k++) {
+            double sum = 0, ref = 0;
+            for (long long r = 0; r < N * T; r++) sum += part[(r * C + c) * 3 + k];
+            for (long long e = 0; e < n; e++) {
+                long long t = (e / P) % T, tt = t + k - 1;
+                if ((e / S) % C == c && tt >= 0 && tt < T) ref += (double)g[e] * x[e + (k - 1) * P];
+            }
+            CHECK(sum == ref, "temporal_conv weight grad c=%lld k=%d %f %f\n", c, k, sum, ref);
+        }
+    }
+    // broadcast_gate: both combines, each gate present or absent
+    {
+        const long long M = 2, C = 3, S = 5, n = M * C * S;
+        double x[n], g[n], c[M * C], s[M * S], y[n], gx[n], gc[M * C], gs[M * S];
+        for (long long i = 0; i < n; i++) { x[i] = rand() % 9 - 4; g[i] = rand() % 5 - 2; }
+        for (long long i = 0; i < M * C; i++) c[i] = rand() % 5;
+        for (long long i = 0; i < M * S; i++) s[i] = rand() % 5;
+        for (int sum = 0; sum < 2; sum++) for (int present = 0; present < 4; present++) {
+            const double* cp = present & 1 ? c : nullptr; const double* sp = present & 2 ? s : nullptr;
+            double absent = sum ? 0 : 1, alpha = 3;
+            LAUNCH(2, 8, broadcast_gate_f64(x, cp, sp, y, M, C, S, sum, alpha));
+            LAUNCH(3, 4, broadcast_gate_backward_f64(g, cp, sp, gx, M, C, S, sum, alpha));
+            LAUNCH(1, 5, broadcast_gate_backward_channel_f64(g, x, sp, gc, M, C, S, sum));
+            LAUNCH(2, 3, broadcast_gate_backward_spatial_f64(g, x, cp, gs, M, C, S, sum));
+            double rc[M * C] = {}, rs[M * S] = {};
+            for (long long e = 0; e < n; e++) {
+                long long p = e % S, ch = (e / S) % C, m = e / (S * C);
+                double cv = cp ? c[m * C + ch] : absent, sv = sp ? s[m * S + p] : absent;
+                double gate = sum ? alpha + cv + sv : cv * sv;
+                CHECK(y[e] == x[e] * gate && gx[e] == g[e] * gate, "broadcast_gate sum=%d present=%d\n", sum, present);
+                rc[m * C + ch] += g[e] * x[e] * (sum ? 1 : sv);
+                rs[m * S + p] += g[e] * x[e] * (sum ? 1 : cv);
+            }
+            for (long long i = 0; i < M * C; i++) CHECK(gc[i] == rc[i], "broadcast_gate gc sum=%d present=%d\n", sum, present);
+            for (long long i = 0; i < M * S; i++) CHECK(gs[i] == rs[i], "broadcast_gate gs sum=%d present=%d\n", sum, present);
+        }
     }
     printf(fails ? "FAILURES: %d\n" : "all host-emulated checks passed\n", fails);
     return fails != 0;

@@ -14,6 +14,7 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.PoolParams;
 import dev.saccade.tensor.ops.ReduceOp;
@@ -261,6 +262,28 @@ public final class CudaBackend implements Backend {
 
     @Override public Tensor[] frameDifferenceActionBackward(Tensor gy, int frames) {
         return CudaTemporal.actionBackward(this, onDevice(gy), frames);
+    }
+
+    // ------------------------------------------------------------------ fused temporal attention
+
+    @Override public Tensor temporalConv(Tensor x, Tensor w, int frames) {
+        return CudaFusedAttention.temporalConv(this, onDevice(x), onDevice(w), frames, false);
+    }
+
+    @Override public Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
+        Tensor gx = needX ? CudaFusedAttention.temporalConv(this, onDevice(gy), onDevice(w), frames, true) : null;
+        Tensor gw = needW ? CudaFusedAttention.temporalConvWeightGradient(this, onDevice(gy), onDevice(x), w.shape(), frames) : null;
+        return new Tensor[] {gx, gw};
+    }
+
+    @Override public Tensor broadcastGate(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset) {
+        return CudaFusedAttention.gate(this, onDevice(x), c == null ? null : onDevice(c), s == null ? null : onDevice(s), combine, offset);
+    }
+
+    @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,
+                                                    double offset, boolean needX, boolean needC, boolean needS) {
+        return CudaFusedAttention.gateBackward(this, onDevice(gy), onDevice(x), c == null ? null : onDevice(c),
+                s == null ? null : onDevice(s), combine, offset, needX, needC, needS);
     }
 
     // ------------------------------------------------------------------ indexing

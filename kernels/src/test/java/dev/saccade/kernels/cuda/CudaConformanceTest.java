@@ -12,6 +12,7 @@ import dev.saccade.tensor.Device;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.PoolParams;
@@ -283,6 +284,49 @@ class CudaConformanceTest {
         }
         Tensor strided = rand(49, 16, 8, 7, 5).transpose(2, 3);
         close("shift of a strided view", cpu.temporalShift(strided, 8, 4, false), cuda.temporalShift(sameView(strided), 8, 4, false), 0);
+    }
+
+    // ------------------------------------------------------------------ fused temporal attention
+
+    @Test
+    void temporalConvForwardAndBackward() {
+        // T ∈ {1, 3, 8, 16}; planes of 49 (scalar path), 12 (vector path) and one pixel (W3's channel maps)
+        for (int[] s : new int[][] {{16, 16, 7, 7}, {2 * 3, 10, 3, 4}, {2 * 16, 24, 1, 1}, {2, 5, 3, 3}}) {
+            int frames = s[0] == 16 ? 8 : s[0] == 6 ? 3 : s[0] == 32 ? 16 : 1;
+            Tensor x = rand(60, s), w = rand(61, s[1], 1, 3), g = rand(62, s);
+            close("temporal_conv " + x.shape(), cpu.temporalConv(x, w, frames), cuda.temporalConv(gpu(x), gpu(w), frames), 1e-6);
+            Tensor[] ref = cpu.temporalConvBackward(g, x, w, frames, true, true);
+            Tensor[] got = cuda.temporalConvBackward(gpu(g), gpu(x), gpu(w), frames, true, true);
+            close("temporal_conv gx " + x.shape(), ref[0], got[0], 1e-6);
+            close("temporal_conv gw " + x.shape(), ref[1], got[1], 1e-4);
+        }
+        Tensor view = rand(63, 6, 9, 8, 5).transpose(2, 3);                              // (6, 9, 5, 8) strided
+        Tensor w = rand(64, 9, 1, 3);
+        close("temporal_conv of a strided view", cpu.temporalConv(view, w, 3), cuda.temporalConv(sameView(view), gpu(w), 3), 1e-6);
+    }
+
+    @Test
+    void broadcastGateForwardAndBackward() {
+        for (int[] s : new int[][] {{8, 16, 7, 7}, {3, 5, 2, 3}}) {
+            Tensor x = rand(65, s), g = rand(66, s), c = rand(67, s[0], s[1], 1, 1), sp = rand(68, s[0], 1, s[2], s[3]);
+            for (BroadcastGate.Combine combine : BroadcastGate.Combine.values()) {
+                for (int present = 0; present < 4; present++) {
+                    Tensor cc = (present & 1) != 0 ? c : null, ss = (present & 2) != 0 ? sp : null;
+                    String what = "broadcast_gate " + combine + " c=" + (cc != null) + " s=" + (ss != null) + " " + x.shape();
+                    close(what, cpu.broadcastGate(x, cc, ss, combine, 3), cuda.broadcastGate(gpu(x), cc == null ? null : gpu(cc),
+                            ss == null ? null : gpu(ss), combine, 3), 1e-6);
+                    Tensor[] ref = cpu.broadcastGateBackward(g, x, cc, ss, combine, 3, true, true, true);
+                    Tensor[] got = cuda.broadcastGateBackward(gpu(g), gpu(x), cc == null ? null : gpu(cc), ss == null ? null : gpu(ss),
+                            combine, 3, true, true, true);
+                    close(what + " gx", ref[0], got[0], 1e-6);
+                    if (cc != null) close(what + " gc", ref[1], got[1], 1e-5);
+                    if (ss != null) close(what + " gs", ref[2], got[2], 1e-5);
+                }
+            }
+        }
+        Tensor view = rand(69, 4, 6, 5, 3).transpose(2, 3), cv = rand(70, 6, 4).transpose(0, 1).reshape(4, 6, 1, 1);
+        close("broadcast_gate of strided views", cpu.broadcastGate(view, cv, null, BroadcastGate.Combine.PRODUCT, 0),
+                cuda.broadcastGate(sameView(view), gpu(cv), null, BroadcastGate.Combine.PRODUCT, 0), 1e-6);
     }
 
     // ------------------------------------------------------------------ indexing

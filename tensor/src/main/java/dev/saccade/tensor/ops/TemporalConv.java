@@ -46,7 +46,9 @@ public final class TemporalConv extends Function {
         check(name(), in[0], in[1], frames);
         x = in[0];
         w = in[1];
-        return x.backend().temporalConv(x, w, frames);
+        Tensor y = x.backend().temporalConv(x, w, frames);
+        MacCounter.report(name(), y.shape(), 3L * y.numel());         // as the Conv1d it replaces: 3 taps per output
+        return y;
     }
 
     @Override protected Tensor[] backward(Tensor g) {

@@ -109,12 +109,17 @@ public final class ActionModule extends Module {
         Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
         Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
 
+        if (FusedAttention.enabled()) return Functional.gateSum(xs, q.add(s), p, 3);             // xs·(3 + p + q + s), one pass
         Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
         return x1.add(x2).add(x3);
     }
 
-    /** action_shift: depthwise Conv1d k3, pad 1, over T on the (N·H·W, C, T) permuted copy of x. */
+    /**
+     * action_shift: depthwise Conv1d k3, pad 1, over T. Fused: directly on (N·T, C, H, W); composed: on the
+     * (N·H·W, C, T) permuted copy of x, as the official code.
+     */
     static Tensor learnableShift(Tensor x, int n, int frames, Tensor kernel) {
+        if (FusedAttention.enabled()) return Functional.temporalConv(x, kernel, frames);
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor seq = x.reshape(n, frames, c, h, wd).permute(0, 3, 4, 2, 1).contiguous().reshape(n * h * wd, c, frames); // (N·H·W, C, T)
         Tensor shifted = Functional.conv1d(seq, kernel, null, 1, 1, 1, c);                      // (N·H·W, C, T)
