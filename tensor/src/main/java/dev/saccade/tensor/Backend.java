@@ -1,5 +1,6 @@
 package dev.saccade.tensor;
 
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
@@ -161,6 +162,17 @@ public interface Backend {
     default Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
                                            boolean needX, boolean needC, boolean needS) {
         return BroadcastGate.composedBackward(gy, x, c, s, combine, offset, needX, needC, needS);
+    }
+
+    /**
+     * Mean and max of v = x·c (c (M, C, 1, 1) or null) over H·W → (2, M, C), or over C → (M, 2, H, W), in one read;
+     * see {@link AvgMaxPool}. New contiguous output.
+     */
+    default Tensor avgMaxPool(Tensor x, Tensor c, AvgMaxPool.Axis axis) { return AvgMaxPool.composed(x, c, axis); }
+
+    /** Gradients of {@link #avgMaxPool} given its output {@code pooled}: {gx, gc}, each null unless asked for. */
+    default Tensor[] avgMaxPoolBackward(Tensor gy, Tensor x, Tensor c, Tensor pooled, AvgMaxPool.Axis axis, boolean needX, boolean needC) {
+        return AvgMaxPool.composedBackward(gy, x, c, pooled, axis, needX, needC);
     }
 
     // ---- indexing

@@ -7,6 +7,7 @@ import dev.saccade.tensor.HostStorage;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
@@ -196,6 +197,21 @@ public final class CpuBackend implements Backend {
             CpuBroadcastGate.backward(contiguous(gy), contiguous(x), c, s, combine, offset, gx, gc, gs);
         }
         return new Tensor[] {gx, gc, gs};
+    }
+
+    @Override public Tensor avgMaxPool(Tensor x, Tensor c, AvgMaxPool.Axis axis) {
+        int m = x.dim(0), ch = x.dim(1);
+        Tensor out = alloc(x.dtype(), axis == AvgMaxPool.Axis.SPATIAL ? Shape.of(2, m, ch) : Shape.of(m, 2, x.dim(2), x.dim(3)));
+        CpuAvgMaxPool.forward(contiguous(x), c, axis, out);
+        return out;
+    }
+
+    @Override public Tensor[] avgMaxPoolBackward(Tensor gy, Tensor x, Tensor c, Tensor pooled, AvgMaxPool.Axis axis,
+                                                 boolean needX, boolean needC) {
+        Tensor gx = needX ? alloc(x.dtype(), x.shape()) : null;
+        Tensor gc = needC && c != null ? alloc(c.dtype(), c.shape()) : null;
+        if (gx != null || gc != null) CpuAvgMaxPool.backward(contiguous(gy), contiguous(x), c, pooled, axis, gx, gc);
+        return new Tensor[] {gx, gc};
     }
 
     // ---- indexing

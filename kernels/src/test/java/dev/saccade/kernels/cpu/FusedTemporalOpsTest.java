@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.saccade.tensor.Backend;
 import dev.saccade.tensor.ShapeException;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.BroadcastGate.Combine;
 import dev.saccade.tensor.ops.TemporalConv;
@@ -123,6 +124,44 @@ class FusedTemporalOpsTest {
             close(what + " gx", ref[0], got[0], 1e-6);
             if (c != null) close(what + " gc", ref[1], got[1], 1e-5); else assertNull(got[1], what + ": no gate, no gradient");
             if (s != null) close(what + " gs", ref[2], got[2], 1e-5); else assertNull(got[2], what + ": no gate, no gradient");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8, 16})
+    void avgMaxPoolMatchesMeanAmaxAndCat(int frames) {
+        for (int[] p : PLANES) {
+            int m = 2 * frames, c = p[0], h = p[1], w = p[2];
+            Tensor x = Tensor.uniform(rng, -1, 1, m, c, h, w), cg = Tensor.uniform(rng, 0, 1, m, c, 1, 1);
+            for (AvgMaxPool.Axis axis : AvgMaxPool.Axis.values()) {
+                Tensor g = axis == AvgMaxPool.Axis.SPATIAL ? Tensor.uniform(rng, -1, 1, 2, m, c) : Tensor.uniform(rng, -1, 1, m, 2, h, w);
+                poolCase(axis + " " + x.shape(), x, null, g, axis);
+                poolCase(axis + " scaled " + x.shape(), x, cg, g, axis);
+            }
+        }
+    }
+
+    @Test void avgMaxPoolOnViewsAndTies() {
+        Tensor view = Tensor.uniform(rng, -1, 1, 6, 7, 5, 9).transpose(2, 3).narrow(1, 1, 5);   // (6, 5, 9, 5) strided
+        Tensor c = Tensor.uniform(rng, 0, 1, 5, 6).transpose(0, 1).reshape(6, 5, 1, 1);
+        poolCase("SPATIAL of views", view, c, Tensor.uniform(rng, -1, 1, 2, 6, 5), AvgMaxPool.Axis.SPATIAL);
+        poolCase("CHANNEL of views", view, c, Tensor.uniform(rng, -1, 1, 6, 2, 9, 5), AvgMaxPool.Axis.CHANNEL);
+        // ties: values on a coarse grid, so each max is shared by several elements (the gradient is split among them)
+        float[] grid = new float[4 * 6 * 3 * 5];
+        for (int i = 0; i < grid.length; i++) grid[i] = rng.nextInt(4) * 0.5f;
+        Tensor ties = Tensor.of(grid, 4, 6, 3, 5);
+        poolCase("SPATIAL with ties", ties, null, Tensor.uniform(rng, -1, 1, 2, 4, 6), AvgMaxPool.Axis.SPATIAL);
+        poolCase("CHANNEL with ties", ties, null, Tensor.uniform(rng, -1, 1, 4, 2, 3, 5), AvgMaxPool.Axis.CHANNEL);
+    }
+
+    private void poolCase(String what, Tensor x, Tensor c, Tensor g, AvgMaxPool.Axis axis) {
+        bothPaths(() -> {
+            Tensor ref = AvgMaxPool.composed(x, c, axis), got = cpu.avgMaxPool(x, c, axis);
+            close("avg_max_pool " + what, ref, got, 1e-6);
+            Tensor[] rg = AvgMaxPool.composedBackward(g, x, c, ref, axis, true, true);
+            Tensor[] gg = cpu.avgMaxPoolBackward(g, x, c, got, axis, true, true);
+            close("avg_max_pool gx " + what, rg[0], gg[0], 1e-6);
+            if (c != null) close("avg_max_pool gc " + what, rg[1], gg[1], 1e-5); else assertNull(gg[1], what + ": no scale, no gradient");
         });
     }
 

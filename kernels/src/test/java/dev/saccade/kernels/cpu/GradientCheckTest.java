@@ -4,6 +4,7 @@ import static dev.saccade.tensor.testing.GradCheck.check;
 import static dev.saccade.tensor.testing.GradCheck.randomF64;
 
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
@@ -108,6 +109,10 @@ class GradientCheckTest {
         check("broadcast_gate sum", in -> new BroadcastGate(BroadcastGate.Combine.SUM, 3).apply(in[0], in[1], in[2]), x, c, s);
         check("broadcast_gate product", in -> new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(in[0], in[1], in[2]), x, c, s);
         check("broadcast_gate channel only", in -> new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(in[0], in[1], null), x, c);
+        for (AvgMaxPool.Axis axis : AvgMaxPool.Axis.values()) {
+            check("avg_max_pool " + axis, in -> new AvgMaxPool(axis).apply(in[0]), x);
+            check("avg_max_pool " + axis + " scaled", in -> new AvgMaxPool(axis).apply(in[0], in[1]), x, c);
+        }
         check("broadcast_gate spatial only", in -> new BroadcastGate(BroadcastGate.Combine.SUM, 1).apply(in[0], null, in[1]), x, s);
     }
 }

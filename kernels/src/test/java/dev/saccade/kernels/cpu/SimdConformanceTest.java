@@ -3,6 +3,7 @@ package dev.saccade.kernels.cpu;
 import static dev.saccade.tensor.testing.Tolerance.assertClose;
 
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ElementwiseUnary;
@@ -112,6 +113,14 @@ class SimdConformanceTest {
         conform("temporal_conv gx", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, true, false)[0], 1e-6, 1e-5);
         conform("temporal_conv gw", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, false, true)[1], 1e-5, 1e-5);
         Tensor c = Tensor.uniform(rng, 0, 1, 6, 5, 1, 1), s = Tensor.uniform(rng, 0, 1, 6, 1, 7, 3);
+        for (AvgMaxPool.Axis axis : AvgMaxPool.Axis.values()) {
+            conform("avg_max_pool " + axis, () -> new AvgMaxPool(axis).apply(x), 1e-6, 1e-5);
+            conform("avg_max_pool " + axis + " scaled", () -> new AvgMaxPool(axis).apply(x, c), 1e-6, 1e-5);
+            conform("avg_max_pool " + axis + " of a view", () -> new AvgMaxPool(axis).apply(view), 1e-6, 1e-5);
+            Tensor pooled = new AvgMaxPool(axis).apply(x, c), gp = pooled.mul(0.5).add(0.25);
+            conform("avg_max_pool " + axis + " gx", () -> x.backend().avgMaxPoolBackward(gp, x, c, pooled, axis, true, true)[0], 1e-6, 1e-5);
+            conform("avg_max_pool " + axis + " gc", () -> x.backend().avgMaxPoolBackward(gp, x, c, pooled, axis, true, true)[1], 1e-5, 1e-5);
+        }
         for (BroadcastGate.Combine combine : BroadcastGate.Combine.values()) {
             conform("broadcast_gate " + combine, () -> new BroadcastGate(combine, 3).apply(x, c, s), 1e-6, 1e-6);
             conform("broadcast_gate " + combine + " of a view", () -> new BroadcastGate(combine, 3).apply(view, null,

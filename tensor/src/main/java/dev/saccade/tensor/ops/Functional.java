@@ -100,4 +100,16 @@ public final class Functional {
     public static Tensor gateProduct(Tensor x, Tensor c, Tensor s) {
         return new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(x, c, s);
     }
+
+    /** [mean, max] of x·c over H·W: x (M, C, H, W), c (M, C, 1, 1) or null → (2, M, C); see {@link AvgMaxPool}. */
+    public static Tensor spatialAvgMaxPool(Tensor x, Tensor c) {
+        AvgMaxPool op = new AvgMaxPool(AvgMaxPool.Axis.SPATIAL);
+        return c == null ? op.apply(x) : op.apply(x, c);
+    }
+
+    /** [mean, max] of x·c over C: x (M, C, H, W), c (M, C, 1, 1) or null → (M, 2, H, W); see {@link AvgMaxPool}. */
+    public static Tensor channelAvgMaxPool(Tensor x, Tensor c) {
+        AvgMaxPool op = new AvgMaxPool(AvgMaxPool.Axis.CHANNEL);
+        return c == null ? op.apply(x) : op.apply(x, c);
+    }
 }

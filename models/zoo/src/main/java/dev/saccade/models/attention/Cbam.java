@@ -41,9 +41,8 @@ public final class Cbam extends Module {
         Clips.clips("CBAM", x, 1, w.get("mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1);
         Tensor mc = AttentionMaps.channelLogits(x, w, "mlp").sigmoid();             // (N·T, C), Eq. 2
-        Tensor fc = x.mul(mc.reshape(nt, c, 1, 1));                                  // (N·T, C, H, W)
-        Tensor ms = AttentionMaps.spatialMask(fc, w.get("spatial.weight"));          // (N·T, 1, H, W), Eq. 3
-        return fc.mul(ms);
+        // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
+        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m)[0];
     }
 
     @Override public String describe() { return "CBAM(" + channels + ", r=" + REDUCTION + ")"; }

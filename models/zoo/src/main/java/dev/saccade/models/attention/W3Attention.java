@@ -96,23 +96,36 @@ public final class W3Attention extends Module {
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
 
         Tensor mc = AttentionMaps.channelLogits(x, w, "channel.mlp").sigmoid();                 // (N·T, C)  M_c-frm, Eq. 3
-        if (temporal) {
-            Tensor seq = mc.reshape(n, frames, c).transpose(1, 2).contiguous();                   // (N, C, T)
-            seq = Functional.conv1d(seq, w.get("channel.temporal.0.weight"), null, 1, 1, 1, c).relu();
-            seq = Functional.conv1d(seq, w.get("channel.temporal.2.weight"), null, 1, 1, 1, c).sigmoid(); // M_c, Eq. 4
-            mc = seq.transpose(1, 2).contiguous().reshape(nt, c);                                 // (N·T, C)
-        }
-        Tensor fc = x.mul(mc.reshape(nt, c, 1, 1));                                               // (N·T, C, H, W)
-        if (!spatial) return new Output(fc, null);
+        if (temporal) mc = channelTemporal(mc, n, frames, w);                                    // M_c, Eq. 4
+        Tensor mc4 = mc.reshape(nt, c, 1, 1);
+        if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4), null);                 // F_c = M_c ⊗ F
 
-        Tensor ms = AttentionMaps.spatialMask(fc, w.get("spatial.conv.weight"));                  // (N·T, 1, H, W)  M_s-frm, Eq. 5
-        if (temporal) {
-            Tensor vol = ms.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();     // (N, 1, T, H, W)
-            vol = Functional.conv3d(vol, w.get("spatial.temporal.0.weight"), null, 1, 1, 1, 1).relu();
-            vol = Functional.conv3d(vol, w.get("spatial.temporal.2.weight"), null, 1, 1, 1, 1).sigmoid(); // M_s, Eq. 6
-            ms = vol.permute(0, 2, 1, 3, 4).contiguous().reshape(nt, 1, h, wd);                  // (N·T, 1, H, W)
+        // M_s-frm = σ(conv([avg_C F_c, max_C F_c])) (Eq. 5), M_s (Eq. 6), out = M_s ⊗ F_c
+        Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"),
+                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms);
+        return new Output(gated[0], gated[1]);
+    }
+
+    /** σ(conv1d(relu(conv1d(M_c-frm)))) depthwise over T; mc (N·T, C) → (N·T, C). */
+    private static Tensor channelTemporal(Tensor mc, int n, int frames, Weights w) {
+        int nt = mc.dim(0), c = mc.dim(1);
+        Tensor k0 = w.get("channel.temporal.0.weight"), k2 = w.get("channel.temporal.2.weight");
+        if (FusedAttention.enabled()) {                                                           // on (N·T, C, 1, 1), no transposes
+            Tensor maps = mc.reshape(nt, c, 1, 1);
+            return Functional.temporalConv(Functional.temporalConv(maps, k0, frames).relu(), k2, frames).sigmoid().reshape(nt, c);
         }
-        return new Output(fc.mul(ms), ms);
+        Tensor seq = mc.reshape(n, frames, c).transpose(1, 2).contiguous();                       // (N, C, T)
+        seq = Functional.conv1d(seq, k0, null, 1, 1, 1, c).relu();
+        seq = Functional.conv1d(seq, k2, null, 1, 1, 1, c).sigmoid();
+        return seq.transpose(1, 2).contiguous().reshape(nt, c);                                   // (N·T, C)
+    }
+
+    /** σ(conv3d(relu(conv3d(M_s-frm)))) over (T, H, W); ms (N·T, 1, H, W) → (N·T, 1, H, W). */
+    private static Tensor spatialTemporal(Tensor ms, int n, int frames, int h, int wd, Weights w) {
+        Tensor vol = ms.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();         // (N, 1, T, H, W)
+        vol = Functional.conv3d(vol, w.get("spatial.temporal.0.weight"), null, 1, 1, 1, 1).relu();
+        vol = Functional.conv3d(vol, w.get("spatial.temporal.2.weight"), null, 1, 1, 1, 1).sigmoid();
+        return vol.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd);
     }
 
     @Override public String describe() {

@@ -1,0 +1,177 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.HostStorage;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool.Axis;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@link dev.saccade.tensor.ops.AvgMaxPool} op on a contiguous x (M, C, S), S = H·W, with an optional channel
+ * scale c (M, C): mean and max of v = x·c over S (out (2, M, C)) or over C (out (M, 2, S)), reading x once.
+ * Backward recomputes v (the same rounded product), finds the elements equal to the saved maximum, and writes
+ * {@code gx = (ga/K + gm·[v = max]/#ties)·c}, with {@code gc = Σ_s gv·x}. Spatial pooling splits work over (m, c)
+ * rows; channel pooling over the M frames, accumulating rows of S in vectors. The scalar twin computes sums in
+ * double from the same rounded v; F64 and disabled SIMD use it.
+ */
+final class CpuAvgMaxPool {
+    private static final VectorSpecies<Float> V = Simd.F;
+    private static final int GRAIN_ELEMENTS = 1 << 15;
+
+    private CpuAvgMaxPool() {}
+
+    /** v = x·c rounded to the storage's dtype, as the SIMD path computes it. */
+    private static double v(double x, double c, boolean f32) { return f32 ? (float) x * (float) c : x * c; }
+
+    static void forward(Tensor x, Tensor c, Axis axis, Tensor out) {
+        int m = x.dim(0), ch = x.dim(1), sp = x.dim(2) * x.dim(3);
+        HostStorage xs = CpuElementwise.host(x), os = CpuElementwise.host(out);
+        int xo = x.layout().offset();
+        double[] cv = c == null ? null : c.toDoubleArray();
+        boolean f32 = xs.dtype() == DType.F32, simd = f32 && Simd.enabled();
+        if (axis == Axis.SPATIAL) {
+            CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
+                for (int row = lo; row < hi; row++) {
+                    double scale = cv == null ? 1 : cv[row], sum, max;
+                    int in = xo + row * sp;
+                    if (simd) {
+                        float[] xf = xs.floats();
+                        float sc = (float) scale;
+                        FloatVector acc = FloatVector.zero(V), mx = FloatVector.broadcast(V, Float.NEGATIVE_INFINITY);
+                        int i = 0, bound = V.loopBound(sp);
+                        for (; i < bound; i += V.length()) {
+                            FloatVector val = FloatVector.fromArray(V, xf, in + i);
+                            if (cv != null) val = val.mul(sc);
+                            acc = acc.add(val);
+                            mx = mx.max(val);
+                        }
+                        sum = Simd.sumLanes(acc);
+                        float fm = mx.reduceLanes(VectorOperators.MAX);
+                        for (; i < sp; i++) {
+                            float val = cv != null ? xf[in + i] * sc : xf[in + i];
+                            sum += val;
+                            fm = Math.max(fm, val);
+                        }
+                        max = fm;
+                    } else {
+                        sum = 0;
+                        max = Double.NEGATIVE_INFINITY;
+                        for (int i = 0; i < sp; i++) {
+                            double val = v(xs.getDouble(in + i), scale, f32);
+                            sum += val;
+                            max = Math.max(max, val);
+                        }
+                    }
+                    os.setDouble(row, sum / sp);
+                    os.setDouble(m * ch + row, max);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(0, m, Math.max(1, GRAIN_ELEMENTS / Math.max(1, ch * sp)), (lo, hi) -> {
+            double[] sum = new double[sp], max = new double[sp];
+            float[] fsum = simd ? new float[sp] : null, fmax = simd ? new float[sp] : null;
+            for (int f = lo; f < hi; f++) {
+                int avgOut = f * 2 * sp, maxOut = avgOut + sp;
+                if (simd) {
+                    float[] xf = xs.floats(), of = os.floats();
+                    java.util.Arrays.fill(fsum, 0f);
+                    java.util.Arrays.fill(fmax, Float.NEGATIVE_INFINITY);
+                    for (int k = 0; k < ch; k++) {
+                        int in = xo + (f * ch + k) * sp;
+                        float sc = cv == null ? 1f : (float) cv[f * ch + k];
+                        int i = 0, bound = V.loopBound(sp);
+                        for (; i < bound; i += V.length()) {
+                            FloatVector val = FloatVector.fromArray(V, xf, in + i);
+                            if (cv != null) val = val.mul(sc);
+                            FloatVector.fromArray(V, fsum, i).add(val).intoArray(fsum, i);
+                            FloatVector.fromArray(V, fmax, i).max(val).intoArray(fmax, i);
+                        }
+                        for (; i < sp; i++) {
+                            float val = cv != null ? xf[in + i] * sc : xf[in + i];
+                            fsum[i] += val;
+                            fmax[i] = Math.max(fmax[i], val);
+                        }
+                    }
+                    for (int i = 0; i < sp; i++) {
+                        of[avgOut + i] = fsum[i] / ch;
+                        of[maxOut + i] = fmax[i];
+                    }
+                } else {
+                    java.util.Arrays.fill(sum, 0);
+                    java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+                    for (int k = 0; k < ch; k++) {
+                        int in = xo + (f * ch + k) * sp;
+                        double scale = cv == null ? 1 : cv[f * ch + k];
+                        for (int i = 0; i < sp; i++) {
+                            double val = v(xs.getDouble(in + i), scale, f32);
+                            sum[i] += val;
+                            max[i] = Math.max(max[i], val);
+                        }
+                    }
+                    for (int i = 0; i < sp; i++) {
+                        os.setDouble(avgOut + i, sum[i] / ch);
+                        os.setDouble(maxOut + i, max[i]);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * gx (M, C, S) and gc (M, C), each contiguous or null; g, x contiguous, pooled the forward's output. Scalar in
+     * structure (a compare per element decides the max's share), with the same rounded v as the forward.
+     */
+    static void backward(Tensor g, Tensor x, Tensor c, Tensor pooled, Axis axis, Tensor gx, Tensor gc) {
+        int m = x.dim(0), ch = x.dim(1), sp = x.dim(2) * x.dim(3);
+        HostStorage gs = CpuElementwise.host(g), xs = CpuElementwise.host(x);
+        HostStorage gxs = gx == null ? null : CpuElementwise.host(gx), gcs = gc == null ? null : CpuElementwise.host(gc);
+        int go = g.layout().offset(), xo = x.layout().offset();
+        double[] cv = c == null ? null : c.toDoubleArray(), pv = pooled.toDoubleArray();
+        boolean f32 = xs.dtype() == DType.F32;
+        if (axis == Axis.SPATIAL) {
+            CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
+                for (int row = lo; row < hi; row++) {
+                    double scale = cv == null ? 1 : cv[row], max = pv[m * ch + row];
+                    double ga = gs.getDouble(go + row) / sp, gm = gs.getDouble(go + m * ch + row);
+                    int in = xo + row * sp, ties = 0;
+                    for (int i = 0; i < sp; i++) if (v(xs.getDouble(in + i), scale, f32) == max) ties++;
+                    double share = gm / ties, gcSum = 0;
+                    for (int i = 0; i < sp; i++) {
+                        double xv = xs.getDouble(in + i);
+                        double gv = ga + (v(xv, scale, f32) == max ? share : 0);
+                        if (gxs != null) gxs.setDouble(row * sp + i, gv * scale);
+                        gcSum += gv * xv;
+                    }
+                    if (gcs != null) gcs.setDouble(row, gcSum);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(0, m, Math.max(1, GRAIN_ELEMENTS / Math.max(1, ch * sp)), (lo, hi) -> {
+            int[] ties = new int[sp];
+            for (int f = lo; f < hi; f++) {
+                int gAvg = go + f * 2 * sp, gMax = gAvg + sp, pMax = f * 2 * sp + sp;
+                java.util.Arrays.fill(ties, 0);
+                for (int k = 0; k < ch; k++) {
+                    int in = xo + (f * ch + k) * sp;
+                    double scale = cv == null ? 1 : cv[f * ch + k];
+                    for (int i = 0; i < sp; i++) if (v(xs.getDouble(in + i), scale, f32) == pv[pMax + i]) ties[i]++;
+                }
+                for (int k = 0; k < ch; k++) {
+                    int row = f * ch + k, in = xo + row * sp;
+                    double scale = cv == null ? 1 : cv[row], gcSum = 0;
+                    for (int i = 0; i < sp; i++) {
+                        double xv = xs.getDouble(in + i);
+                        double gv = gs.getDouble(gAvg + i) / ch + (v(xv, scale, f32) == pv[pMax + i] ? gs.getDouble(gMax + i) / ties[i] : 0);
+                        if (gxs != null) gxs.setDouble(row * sp + i, gv * scale);
+                        gcSum += gv * xv;
+                    }
+                    if (gcs != null) gcs.setDouble(row, gcSum);
+                }
+            }
+        });
+    }
+}
