@@ -34,12 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Shapes: {@code C×H} with H = W, T = 8, {@code clips} N (N·T frames). The {@code bytes} counter is the
  * activation's ideal traffic, one read of x and one write of the output ({@code 2·N·T·C·H·W·4} bytes; ×2 more for
  * {@code train}: reading the upstream gradient and writing the input gradient), so JMH's bytes per second is the
- * module's effective bandwidth, to hold against {@link #arrayClone} at the same size (allocate and copy).
+ * module's effective bandwidth, to hold against {@link #arrayClone} at the same size (allocate and copy). Scores
+ * are calls per second (time per call = 1 / score).
  * Run: {@code java -jar jmh/target/benchmarks.jar TemporalModuleBench -f 1 -wi 3 -i 5 -w 1 -r 1}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms6g", "-Xmx6g"})

@@ -6,6 +6,7 @@ import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.PoolParams;
 import dev.saccade.tensor.ops.ReduceOp;
+import dev.saccade.tensor.ops.SigmoidGate;
 import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.UnaryOp;
 
@@ -173,6 +174,14 @@ public interface Backend {
     /** Gradients of {@link #avgMaxPool} given its output {@code pooled}: {gx, gc}, each null unless asked for. */
     default Tensor[] avgMaxPoolBackward(Tensor gy, Tensor x, Tensor c, Tensor pooled, AvgMaxPool.Axis axis, boolean needX, boolean needC) {
         return AvgMaxPool.composedBackward(gy, x, c, pooled, axis, needX, needC);
+    }
+
+    /** {@code x·(α + σ(z))}, x and z of one shape; see {@link SigmoidGate}. New contiguous output. */
+    default Tensor sigmoidGate(Tensor x, Tensor z, double offset) { return SigmoidGate.composed(x, z, offset); }
+
+    /** Gradients of {@link #sigmoidGate}: {gx, gz}, each null unless asked for. */
+    default Tensor[] sigmoidGateBackward(Tensor gy, Tensor x, Tensor z, double offset, boolean needX, boolean needZ) {
+        return SigmoidGate.composedBackward(gy, x, z, offset, needX, needZ);
     }
 
     // ---- indexing

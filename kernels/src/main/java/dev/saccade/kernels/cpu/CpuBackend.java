@@ -214,6 +214,18 @@ public final class CpuBackend implements Backend {
         return new Tensor[] {gx, gc};
     }
 
+    @Override public Tensor sigmoidGate(Tensor x, Tensor z, double offset) {
+        Tensor y = alloc(x.dtype(), x.shape());
+        CpuSigmoidGate.forward(contiguous(x), contiguous(z), offset, y);
+        return y;
+    }
+
+    @Override public Tensor[] sigmoidGateBackward(Tensor gy, Tensor x, Tensor z, double offset, boolean needX, boolean needZ) {
+        Tensor gx = needX ? alloc(x.dtype(), x.shape()) : null, gz = needZ ? alloc(z.dtype(), z.shape()) : null;
+        if (gx != null || gz != null) CpuSigmoidGate.backward(contiguous(gy), contiguous(x), contiguous(z), offset, gx, gz);
+        return new Tensor[] {gx, gz};
+    }
+
     // ---- indexing
     @Override public Tensor indexSelect(Tensor x, int axis, Tensor indices) {
         int[] d = x.shape().toArray();

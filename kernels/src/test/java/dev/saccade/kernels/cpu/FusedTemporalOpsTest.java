@@ -10,6 +10,7 @@ import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.BroadcastGate.Combine;
+import dev.saccade.tensor.ops.SigmoidGate;
 import dev.saccade.tensor.ops.TemporalConv;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -162,6 +163,24 @@ class FusedTemporalOpsTest {
             Tensor[] gg = cpu.avgMaxPoolBackward(g, x, c, got, axis, true, true);
             close("avg_max_pool gx " + what, rg[0], gg[0], 1e-6);
             if (c != null) close("avg_max_pool gc " + what, rg[1], gg[1], 1e-5); else assertNull(gg[1], what + ": no scale, no gradient");
+        });
+    }
+
+    @Test void sigmoidGateMatchesSigmoidMulAdd() {
+        for (int[] shape : new int[][] {{6, 5, 7, 3}, {16, 3, 1, 1}, {2, 300, 1, 3}}) {
+            Tensor x = Tensor.uniform(rng, -2, 2, shape), z = Tensor.uniform(rng, -6, 6, shape), g = Tensor.uniform(rng, -1, 1, shape);
+            sigmoidCase("sigmoid_gate " + x.shape(), x, z, g);
+        }
+        Tensor view = Tensor.uniform(rng, -2, 2, 6, 7, 5, 3).transpose(1, 3), zv = Tensor.uniform(rng, -6, 6, 6, 3, 5, 7);
+        sigmoidCase("sigmoid_gate of a view", view, zv, Tensor.uniform(rng, -1, 1, 6, 3, 5, 7));
+    }
+
+    private void sigmoidCase(String what, Tensor x, Tensor z, Tensor g) {
+        bothPaths(() -> {
+            close(what, SigmoidGate.composed(x, z, 1), cpu.sigmoidGate(x, z, 1), 1e-6);
+            Tensor[] ref = SigmoidGate.composedBackward(g, x, z, 1, true, true), got = cpu.sigmoidGateBackward(g, x, z, 1, true, true);
+            close(what + " gx", ref[0], got[0], 1e-6);
+            close(what + " gz", ref[1], got[1], 1e-6);
         });
     }
 

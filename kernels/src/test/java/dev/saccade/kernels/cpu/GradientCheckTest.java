@@ -8,6 +8,7 @@ import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.SigmoidGate;
 import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
@@ -113,6 +114,7 @@ class GradientCheckTest {
             check("avg_max_pool " + axis, in -> new AvgMaxPool(axis).apply(in[0]), x);
             check("avg_max_pool " + axis + " scaled", in -> new AvgMaxPool(axis).apply(in[0], in[1]), x, c);
         }
+        check("sigmoid_gate", in -> new SigmoidGate(1).apply(in[0], in[1]), x, randomF64(rng, 2, 3, 2, 3));
         check("broadcast_gate spatial only", in -> new BroadcastGate(BroadcastGate.Combine.SUM, 1).apply(in[0], null, in[1]), x, s);
     }
 }

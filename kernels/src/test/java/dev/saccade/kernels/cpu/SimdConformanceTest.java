@@ -9,6 +9,7 @@ import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ElementwiseUnary;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.SigmoidGate;
 import dev.saccade.tensor.ops.TemporalConv;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
@@ -113,6 +114,12 @@ class SimdConformanceTest {
         conform("temporal_conv gx", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, true, false)[0], 1e-6, 1e-5);
         conform("temporal_conv gw", () -> x.backend().temporalConvBackward(x.mul(0.5), x, k, 3, false, true)[1], 1e-5, 1e-5);
         Tensor c = Tensor.uniform(rng, 0, 1, 6, 5, 1, 1), s = Tensor.uniform(rng, 0, 1, 6, 1, 7, 3);
+        Tensor z = Tensor.uniform(rng, -6, 6, 6, 5, 7, 3);
+        conform("sigmoid_gate", () -> new SigmoidGate(1).apply(x, z), 1e-6, 1e-5);
+        Tensor zView = Tensor.uniform(rng, -6, 6, 6, 3, 5, 7).transpose(1, 3);                      // (6, 7, 5, 3) strided
+        conform("sigmoid_gate of views", () -> new SigmoidGate(1).apply(view, zView), 1e-6, 1e-5);
+        conform("sigmoid_gate gx", () -> x.backend().sigmoidGateBackward(z.mul(0.1), x, z, 1, true, true)[0], 1e-6, 1e-5);
+        conform("sigmoid_gate gz", () -> x.backend().sigmoidGateBackward(z.mul(0.1), x, z, 1, true, true)[1], 1e-6, 1e-5);
         for (AvgMaxPool.Axis axis : AvgMaxPool.Axis.values()) {
             conform("avg_max_pool " + axis, () -> new AvgMaxPool(axis).apply(x), 1e-6, 1e-5);
             conform("avg_max_pool " + axis + " scaled", () -> new AvgMaxPool(axis).apply(x, c), 1e-6, 1e-5);

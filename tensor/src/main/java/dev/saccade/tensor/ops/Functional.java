@@ -101,6 +101,9 @@ public final class Functional {
         return new BroadcastGate(BroadcastGate.Combine.PRODUCT, 0).apply(x, c, s);
     }
 
+    /** {@code x·(α + σ(z))} for x, z of one shape, in one pass; see {@link SigmoidGate}. */
+    public static Tensor sigmoidGate(Tensor x, Tensor z, double offset) { return new SigmoidGate(offset).apply(x, z); }
+
     /** [mean, max] of x·c over H·W: x (M, C, H, W), c (M, C, 1, 1) or null → (2, M, C); see {@link AvgMaxPool}. */
     public static Tensor spatialAvgMaxPool(Tensor x, Tensor c) {
         AvgMaxPool op = new AvgMaxPool(AvgMaxPool.Axis.SPATIAL);

@@ -54,7 +54,7 @@ public final class M2A extends Module {
         Tensor y = Functional.conv2d(x, w.get("conv_down.weight"), w.get("conv_down.bias"), 1, 0, 1, 1); // (N·T, r, H, W)
         Tensor attended = motionAttention(y, frames);                                                    // (N·T, r, H, W)
         Tensor z = Functional.conv2d(attended.add(y), w.get("conv_up.weight"), w.get("conv_up.bias"), 1, 0, 1, 1); // (N·T, C, H, W)
-        return x.mul(z.sigmoid()).add(x);
+        return FusedAttention.enabled() ? Functional.sigmoidGate(x, z, 1) : x.mul(z.sigmoid()).add(x);
     }
 
     /**
