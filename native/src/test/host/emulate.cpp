@@ -15,6 +15,8 @@
 #include "unary.cu"
 #include "temporal_conv.cu"
 #include "broadcast_gate.cu"
+#include "avg_max_pool.cu"
+#include "sigmoid_gate.cu"
 int fails = 0;
 #define CHECK(c, ...) do { if (!(c)) { fails++; if (fails < 10) printf(__VA_ARGS__); } } while (0)
 int main() {
@@ -162,6 +164,64 @@ int main() {
             }
             for (long long i = 0; i < M * C; i++) CHECK(gc[i] == rc[i], "broadcast_gate gc sum=%d present=%d\n", sum, present);
             for (long long i = 0; i < M * S; i++) CHECK(gs[i] == rs[i], "broadcast_gate gs sum=%d present=%d\n", sum, present);
+        }
+    }
+    // avg_max_pool: both axes, with and without the channel scale, values on a grid (ties), forward and backward
+    {
+        const long long M = 2, C = 3, S = 4, n = M * C * S;
+        double x[n], c[M * C], g2[2 * M * C], gch[M * 2 * S], out[2 * M * C], outc[M * 2 * S], gx[n], gc[M * C], ties[M * S];
+        for (long long i = 0; i < n; i++) x[i] = rand() % 3;
+        for (long long i = 0; i < M * C; i++) c[i] = rand() % 3 + 1;
+        for (long long i = 0; i < 2 * M * C; i++) g2[i] = rand() % 5 - 2;
+        for (long long i = 0; i < M * 2 * S; i++) gch[i] = rand() % 5 - 2;
+        for (int scaled = 0; scaled < 2; scaled++) {
+            const double* cp = scaled ? c : nullptr;
+            auto v = [&](long long m, long long ch, long long p) { return x[(m * C + ch) * S + p] * (scaled ? c[m * C + ch] : 1); };
+            LAUNCH(2, 2, avg_max_pool_spatial_f64(x, cp, out, M, C, S));
+            LAUNCH(1, 3, avg_max_pool_channel_f64(x, cp, outc, M, C, S));
+            LAUNCH(2, 3, avg_max_pool_spatial_backward_f64(g2, x, cp, out, gx, gc, M, C, S));
+            for (long long m = 0; m < M; m++) for (long long ch = 0; ch < C; ch++) {
+                double sum = 0, mx = -1e300; long long t = 0;
+                for (long long p = 0; p < S; p++) { sum += v(m, ch, p); mx = std::max(mx, v(m, ch, p)); }
+                for (long long p = 0; p < S; p++) t += v(m, ch, p) == mx;
+                long long r = m * C + ch; double acc = 0;
+                CHECK(out[r] == sum / S && out[M * C + r] == mx, "avg_max_pool spatial scaled=%d\n", scaled);
+                for (long long p = 0; p < S; p++) {
+                    double gv = g2[r] / S + (v(m, ch, p) == mx ? g2[M * C + r] / t : 0);
+                    CHECK(gx[r * S + p] == gv * (scaled ? c[r] : 1), "avg_max_pool spatial gx scaled=%d\n", scaled);
+                    acc += gv * x[r * S + p];
+                }
+                CHECK(gc[r] == acc, "avg_max_pool spatial gc scaled=%d\n", scaled);
+            }
+            LAUNCH(2, 2, avg_max_pool_channel_backward_f64(gch, x, cp, outc, gx, ties, M, C, S));
+            LAUNCH(1, 4, avg_max_pool_channel_backward_scale_f64(gch, x, cp, outc, ties, gc, M, C, S));
+            for (long long m = 0; m < M; m++) {
+                double acc[C] = {};
+                for (long long p = 0; p < S; p++) {
+                    double sum = 0, mx = -1e300; long long t = 0;
+                    for (long long ch = 0; ch < C; ch++) { sum += v(m, ch, p); mx = std::max(mx, v(m, ch, p)); }
+                    for (long long ch = 0; ch < C; ch++) t += v(m, ch, p) == mx;
+                    CHECK(outc[2 * m * S + p] == sum / C && outc[(2 * m + 1) * S + p] == mx, "avg_max_pool channel scaled=%d\n", scaled);
+                    for (long long ch = 0; ch < C; ch++) {
+                        double gv = gch[2 * m * S + p] / C + (v(m, ch, p) == mx ? gch[(2 * m + 1) * S + p] / t : 0);
+                        CHECK(gx[(m * C + ch) * S + p] == gv * (scaled ? c[m * C + ch] : 1), "avg_max_pool channel gx scaled=%d\n", scaled);
+                        acc[ch] += gv * x[(m * C + ch) * S + p];
+                    }
+                }
+                for (long long ch = 0; ch < C; ch++) CHECK(gc[m * C + ch] == acc[ch], "avg_max_pool channel gc scaled=%d\n", scaled);
+            }
+        }
+    }
+    // sigmoid_gate forward and backward
+    {
+        const long long n = 11;
+        double x[n], z[n], g[n], y[n], gx[n], gz[n];
+        for (long long i = 0; i < n; i++) { x[i] = rand() % 9 - 4; z[i] = (rand() % 13 - 6) * 0.5; g[i] = rand() % 5 - 2; }
+        LAUNCH(2, 3, sigmoid_gate_f64(x, z, y, n, 1.0));
+        LAUNCH(3, 2, sigmoid_gate_backward_f64(g, x, z, gx, gz, n, 1.0));
+        for (long long i = 0; i < n; i++) {
+            double s = 1 / (1 + exp(-z[i]));
+            CHECK(y[i] == x[i] * (1 + s) && gx[i] == g[i] * (1 + s) && gz[i] == g[i] * x[i] * s * (1 - s), "sigmoid_gate %lld\n", i);
         }
     }
     printf(fails ? "FAILURES: %d\n" : "all host-emulated checks passed\n", fails);

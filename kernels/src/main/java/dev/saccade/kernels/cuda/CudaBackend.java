@@ -13,6 +13,7 @@ import dev.saccade.tensor.HostStorage;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
@@ -284,6 +285,24 @@ public final class CudaBackend implements Backend {
                                                     double offset, boolean needX, boolean needC, boolean needS) {
         return CudaFusedAttention.gateBackward(this, onDevice(gy), onDevice(x), c == null ? null : onDevice(c),
                 s == null ? null : onDevice(s), combine, offset, needX, needC, needS);
+    }
+
+    @Override public Tensor avgMaxPool(Tensor x, Tensor c, AvgMaxPool.Axis axis) {
+        return CudaFusedAttention.avgMaxPool(this, onDevice(x), c == null ? null : onDevice(c), axis);
+    }
+
+    @Override public Tensor[] avgMaxPoolBackward(Tensor gy, Tensor x, Tensor c, Tensor pooled, AvgMaxPool.Axis axis,
+                                                 boolean needX, boolean needC) {
+        return CudaFusedAttention.avgMaxPoolBackward(this, onDevice(gy), onDevice(x), c == null ? null : onDevice(c), onDevice(pooled),
+                axis, needX, needC);
+    }
+
+    @Override public Tensor sigmoidGate(Tensor x, Tensor z, double offset) {
+        return CudaFusedAttention.sigmoidGate(this, onDevice(x), onDevice(z), offset);
+    }
+
+    @Override public Tensor[] sigmoidGateBackward(Tensor gy, Tensor x, Tensor z, double offset, boolean needX, boolean needZ) {
+        return CudaFusedAttention.sigmoidGateBackward(this, onDevice(gy), onDevice(x), onDevice(z), offset, needX, needZ);
     }
 
     // ------------------------------------------------------------------ indexing

@@ -2,13 +2,15 @@ package dev.saccade.kernels.cuda;
 
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ReduceOp;
 
 /**
  * The fused temporal-attention primitives of {@link CudaBackend} through {@link FusedAttentionKernels}: the
  * depthwise temporal convolution on (N·T, C, H, W) ({@link dev.saccade.tensor.ops.TemporalConv}) and the broadcast
- * gate ({@link BroadcastGate}). Inputs are made contiguous first; shapes are checked by the ops.
+ * gate ({@link BroadcastGate}), avg+max pooling ({@link AvgMaxPool}) and the sigmoid gate
+ * ({@link dev.saccade.tensor.ops.SigmoidGate}). Inputs are made contiguous first; shapes are checked by the ops.
  */
 final class CudaFusedAttention {
     private CudaFusedAttention() {}
@@ -66,5 +68,56 @@ final class CudaFusedAttention {
         if (gs != null) FusedAttentionKernels.gateBackwardSpatial(dt, CudaTensors.buffer(gd), CudaTensors.buffer(xd), bufferOrNull(cd),
                 CudaTensors.buffer(gs), m, ch, sp, sum);
         return new Tensor[] {gx, gc, gs};
+    }
+
+    static Tensor avgMaxPool(CudaBackend b, Tensor x, Tensor c, AvgMaxPool.Axis axis) {
+        KernelDType dt = CudaTensors.kernelType(x, "avg max pool");
+        boolean spatial = axis == AvgMaxPool.Axis.SPATIAL;
+        int m = x.dim(0), ch = x.dim(1);
+        Tensor xd = CudaTensors.dense(b, x), cd = c == null ? null : CudaTensors.dense(b, c);
+        Tensor out = CudaTensors.empty(b, x.dtype(), spatial ? Shape.of(2, m, ch) : Shape.of(m, 2, x.dim(2), x.dim(3)));
+        FusedAttentionKernels.avgMaxPool(dt, CudaTensors.buffer(xd), bufferOrNull(cd), CudaTensors.buffer(out), m, ch, plane(x), spatial);
+        return out;
+    }
+
+    static Tensor[] avgMaxPoolBackward(CudaBackend b, Tensor g, Tensor x, Tensor c, Tensor pooled, AvgMaxPool.Axis axis,
+                                       boolean needX, boolean needC) {
+        KernelDType dt = CudaTensors.kernelType(x, "avg max pool backward");
+        int m = x.dim(0), ch = x.dim(1);
+        long sp = plane(x);
+        Tensor gd = CudaTensors.dense(b, g), xd = CudaTensors.dense(b, x), pd = CudaTensors.dense(b, pooled);
+        Tensor cd = c == null ? null : CudaTensors.dense(b, c);
+        Tensor gx = needX ? CudaTensors.empty(b, x.dtype(), x.shape()) : null;
+        Tensor gc = needC && c != null ? CudaTensors.empty(b, c.dtype(), c.shape()) : null;
+        if (gx == null && gc == null) return new Tensor[] {null, null};
+        if (axis == AvgMaxPool.Axis.SPATIAL) {
+            FusedAttentionKernels.avgMaxPoolSpatialBackward(dt, CudaTensors.buffer(gd), CudaTensors.buffer(xd), bufferOrNull(cd),
+                    CudaTensors.buffer(pd), bufferOrNull(gx), bufferOrNull(gc), m, ch, sp);
+        } else {
+            Tensor ties = CudaTensors.empty(b, x.dtype(), Shape.of(m, (int) sp));                      // (M, S)
+            FusedAttentionKernels.avgMaxPoolChannelBackward(dt, CudaTensors.buffer(gd), CudaTensors.buffer(xd), bufferOrNull(cd),
+                    CudaTensors.buffer(pd), bufferOrNull(gx), CudaTensors.buffer(ties), m, ch, sp);
+            if (gc != null) FusedAttentionKernels.avgMaxPoolChannelScale(dt, CudaTensors.buffer(gd), CudaTensors.buffer(xd),
+                    bufferOrNull(cd), CudaTensors.buffer(pd), CudaTensors.buffer(ties), CudaTensors.buffer(gc), m, ch, sp);
+        }
+        return new Tensor[] {gx, gc};
+    }
+
+    static Tensor sigmoidGate(CudaBackend b, Tensor x, Tensor z, double offset) {
+        KernelDType dt = CudaTensors.kernelType(x, "sigmoid gate");
+        Tensor xd = CudaTensors.dense(b, x), zd = CudaTensors.dense(b, z), y = CudaTensors.empty(b, x.dtype(), x.shape());
+        if (x.numel() == 0) return y;
+        FusedAttentionKernels.sigmoidGate(dt, CudaTensors.buffer(xd), CudaTensors.buffer(zd), CudaTensors.buffer(y), x.numel(), offset);
+        return y;
+    }
+
+    static Tensor[] sigmoidGateBackward(CudaBackend b, Tensor g, Tensor x, Tensor z, double offset, boolean needX, boolean needZ) {
+        KernelDType dt = CudaTensors.kernelType(x, "sigmoid gate backward");
+        Tensor gx = needX ? CudaTensors.empty(b, x.dtype(), x.shape()) : null, gz = needZ ? CudaTensors.empty(b, z.dtype(), z.shape()) : null;
+        if (x.numel() == 0 || (gx == null && gz == null)) return new Tensor[] {gx, gz};
+        Tensor gd = CudaTensors.dense(b, g), xd = CudaTensors.dense(b, x), zd = CudaTensors.dense(b, z);
+        FusedAttentionKernels.sigmoidGateBackward(dt, CudaTensors.buffer(gd), CudaTensors.buffer(xd), CudaTensors.buffer(zd),
+                bufferOrNull(gx), bufferOrNull(gz), x.numel(), offset);
+        return new Tensor[] {gx, gz};
     }
 }

@@ -1,7 +1,8 @@
 package dev.saccade.kernels.cuda;
 
 /**
- * Launchers for the fused temporal-attention kernels (native/src/main/cuda/temporal_conv.cu, broadcast_gate.cu),
+ * Launchers for the fused temporal-attention kernels (native/src/main/cuda/temporal_conv.cu, broadcast_gate.cu,
+ * avg_max_pool.cu, sigmoid_gate.cu),
  * with argument checks. Buffers are contiguous: activations (N, T, C, S) = the backbone's (N·T, C, H, W) with
  * S = H·W; outputs are fully overwritten. An absent gate is passed as a null buffer (a null device pointer).
  *
@@ -85,6 +86,72 @@ public final class FusedAttentionKernels {
         dt.requireElements(x, m * ch * sp, op + " x");
         dt.requireElements(gs, m * sp, op + " gs (M, S)");
         CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(m * sp), g, x, pointer(c), gs, m, ch, sp, sum ? 1 : 0);
+    }
+
+    /** [mean, max] of x·c over S → out (2, M, C), or over C → out (M, 2, S); c (M, C) or null. */
+    public static void avgMaxPool(KernelDType dt, DeviceBuffer x, DeviceBuffer c, DeviceBuffer out, long m, long ch, long sp,
+                                  boolean spatial) {
+        String op = spatial ? "avg_max_pool_spatial" : "avg_max_pool_channel";
+        checkGate(op, dt, x, c, null, m, ch, sp);
+        dt.requireElements(out, 2 * m * (spatial ? ch : sp), op + " output");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(spatial ? m * ch : m * sp), x, pointer(c), out, m, ch, sp);
+    }
+
+    /** Spatial pooling backward: gx (M, C, S) and gc (M, C), either null; g and out (2, M, C). */
+    public static void avgMaxPoolSpatialBackward(KernelDType dt, DeviceBuffer g, DeviceBuffer x, DeviceBuffer c, DeviceBuffer out,
+                                                 DeviceBuffer gx, DeviceBuffer gc, long m, long ch, long sp) {
+        String op = "avg_max_pool_spatial_backward";
+        checkGate(op, dt, x, c, null, m, ch, sp);
+        dt.requireElements(g, 2 * m * ch, op + " g (2, M, C)");
+        dt.requireElements(out, 2 * m * ch, op + " pooled (2, M, C)");
+        if (gx != null) dt.requireElements(gx, m * ch * sp, op + " gx");
+        if (gc != null) dt.requireElements(gc, m * ch, op + " gc (M, C)");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(m * ch), g, x, pointer(c), out, pointer(gx), pointer(gc), m, ch, sp);
+    }
+
+    /**
+     * Channel pooling backward: gx (M, C, S) or null, and the tie counts (M, S) that {@link #avgMaxPoolChannelScale}
+     * reads; g and out (M, 2, S).
+     */
+    public static void avgMaxPoolChannelBackward(KernelDType dt, DeviceBuffer g, DeviceBuffer x, DeviceBuffer c, DeviceBuffer out,
+                                                 DeviceBuffer gx, DeviceBuffer ties, long m, long ch, long sp) {
+        String op = "avg_max_pool_channel_backward";
+        checkGate(op, dt, x, c, null, m, ch, sp);
+        dt.requireElements(g, 2 * m * sp, op + " g (M, 2, S)");
+        dt.requireElements(out, 2 * m * sp, op + " pooled (M, 2, S)");
+        if (gx != null) dt.requireElements(gx, m * ch * sp, op + " gx");
+        dt.requireElements(ties, m * sp, op + " ties (M, S)");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(m * sp), g, x, pointer(c), out, pointer(gx), ties, m, ch, sp);
+    }
+
+    /** Channel pooling: gc[m, c] = Σ_s gv·x, with the tie counts of {@link #avgMaxPoolChannelBackward}. */
+    public static void avgMaxPoolChannelScale(KernelDType dt, DeviceBuffer g, DeviceBuffer x, DeviceBuffer c, DeviceBuffer out,
+                                              DeviceBuffer ties, DeviceBuffer gc, long m, long ch, long sp) {
+        String op = "avg_max_pool_channel_backward_scale";
+        checkGate(op, dt, x, c, null, m, ch, sp);
+        dt.requireElements(g, 2 * m * sp, op + " g (M, 2, S)");
+        dt.requireElements(ties, m * sp, op + " ties (M, S)");
+        dt.requireElements(gc, m * ch, op + " gc (M, C)");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(m * ch), g, x, pointer(c), out, ties, gc, m, ch, sp);
+    }
+
+    /** y = x·(α + σ(z)) over n elements. */
+    public static void sigmoidGate(KernelDType dt, DeviceBuffer x, DeviceBuffer z, DeviceBuffer y, long n, double alpha) {
+        String op = "sigmoid_gate";
+        checkDims(op, n);
+        dt.requireElements(x, n, op + " x");
+        dt.requireElements(z, n, op + " z");
+        dt.requireElements(y, n, op + " y");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(n), x, z, y, n, alpha);
+    }
+
+    /** gx = g·(α + σ(z)), gz = g·x·σ(1 − σ), either null. */
+    public static void sigmoidGateBackward(KernelDType dt, DeviceBuffer g, DeviceBuffer x, DeviceBuffer z, DeviceBuffer gx,
+                                           DeviceBuffer gz, long n, double alpha) {
+        String op = "sigmoid_gate_backward";
+        checkDims(op, n);
+        for (DeviceBuffer b : new DeviceBuffer[] {g, x, z, gx, gz}) if (b != null) dt.requireElements(b, n, op + " operand");
+        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(n), g, x, z, pointer(gx), pointer(gz), n, alpha);
     }
 
     private static void checkGate(String op, KernelDType dt, DeviceBuffer x, DeviceBuffer c, DeviceBuffer s, long m, long ch, long sp) {

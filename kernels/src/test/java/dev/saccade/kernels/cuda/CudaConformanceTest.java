@@ -11,6 +11,7 @@ import dev.saccade.tensor.DType;
 import dev.saccade.tensor.Device;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvParams;
@@ -327,6 +328,30 @@ class CudaConformanceTest {
         Tensor view = rand(69, 4, 6, 5, 3).transpose(2, 3), cv = rand(70, 6, 4).transpose(0, 1).reshape(4, 6, 1, 1);
         close("broadcast_gate of strided views", cpu.broadcastGate(view, cv, null, BroadcastGate.Combine.PRODUCT, 0),
                 cuda.broadcastGate(sameView(view), gpu(cv), null, BroadcastGate.Combine.PRODUCT, 0), 1e-6);
+    }
+
+    @Test
+    void avgMaxPoolAndSigmoidGateForwardAndBackward() {
+        for (int[] s : new int[][] {{8, 16, 7, 7}, {3, 5, 2, 3}}) {
+            Tensor x = rand(71, s), c = positive(72, s[0], s[1], 1, 1);
+            for (AvgMaxPool.Axis axis : AvgMaxPool.Axis.values()) {
+                for (Tensor cc : new Tensor[] {null, c}) {
+                    String what = "avg_max_pool " + axis + " scaled=" + (cc != null) + " " + x.shape();
+                    Tensor ref = cpu.avgMaxPool(x, cc, axis), got = cuda.avgMaxPool(gpu(x), cc == null ? null : gpu(cc), axis);
+                    close(what, ref, got, 1e-6);
+                    Tensor g = rand(73, ref.shape().toArray());
+                    Tensor[] rg = cpu.avgMaxPoolBackward(g, x, cc, ref, axis, true, true);
+                    Tensor[] gg = cuda.avgMaxPoolBackward(gpu(g), gpu(x), cc == null ? null : gpu(cc), got, axis, true, true);
+                    close(what + " gx", rg[0], gg[0], 1e-6);
+                    if (cc != null) close(what + " gc", rg[1], gg[1], 1e-5);
+                }
+            }
+            Tensor z = rand(74, s), g = rand(75, s);
+            close("sigmoid_gate " + x.shape(), cpu.sigmoidGate(x, z, 1), cuda.sigmoidGate(gpu(x), gpu(z), 1), 1e-6);
+            Tensor[] rg = cpu.sigmoidGateBackward(g, x, z, 1, true, true), gg = cuda.sigmoidGateBackward(gpu(g), gpu(x), gpu(z), 1, true, true);
+            close("sigmoid_gate gx", rg[0], gg[0], 1e-6);
+            close("sigmoid_gate gz", rg[1], gg[1], 1e-6);
+        }
     }
 
     // ------------------------------------------------------------------ indexing
