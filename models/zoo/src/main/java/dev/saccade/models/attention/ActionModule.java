@@ -21,6 +21,8 @@ import java.util.function.UnaryOperator;
  *       s  = σ(expand(avgpool(d)))                                                               (N·T, C, 1, 1)
  * out = net(xs·p + xs  +  xs·q + xs  +  xs·s + xs)
  * </pre>
+ * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W) and
+ * the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters

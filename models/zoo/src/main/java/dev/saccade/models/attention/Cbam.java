@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
  * M_c = σ(MLP(avg_HW F) + MLP(max_HW F))        shared MLP C → C/16 → C, with biases      F' = M_c ⊗ F
  * M_s = σ(conv7×7([avg_C F', max_C F']))        2 → 1, pad 3, no bias                     out = M_s ⊗ F'
  * </pre>
+ * With {@link FusedAttention} on (the default), F' is never written: the pooling reads F once per axis (the channel
+ * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass.
  * This follows the paper's equations; the authors' code additionally puts a BatchNorm after the 7×7 conv and
  * concatenates [max, avg]. Keys: {@code mlp.{0,2}.{weight,bias}}, {@code spatial.weight}.
  *

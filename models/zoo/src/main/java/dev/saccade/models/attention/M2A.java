@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  * y'  = A m + y                               residual onto the un-normalised y
  * out = x·σ(conv_up(y')) + x                  1×1, r → C, bias
  * </pre>
+ * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass.
  * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
  * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
  *

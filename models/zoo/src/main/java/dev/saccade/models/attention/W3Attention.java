@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  *                   M_s     = σ(conv3d(relu(conv3d(M_s-frm))))           3×3×3 over (T, H, W), 1 → 1, no bias
  *                   out     = M_s ⊗ F_c                                  (multiplicative, Eq. 1)
  * </pre>
+ * With {@link FusedAttention} on (the default), avg+max pooling reads F once per axis, F_c is never written (the
+ * channel pooling scales F by M_c on the way, the output applies M_c and M_s in one pass) and the depthwise temporal
+ * convolutions run on (N·T, C, 1, 1) without transposes.
  * Where the paper is silent saccade chooses (and the golden re-statement in {@code scripts/make_attention_goldens.py}
  * follows): reduction 16 and MLP biases as in CBAM, which W3 extends; depthwise temporal convs (the paper's "each
  * channel dimension", and a dense C→C pair would add 6C² parameters); ReLU between the two temporal convs; no bias
