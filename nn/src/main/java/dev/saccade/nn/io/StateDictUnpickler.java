@@ -327,7 +327,7 @@ final class StateDictUnpickler {
     private long memoIndex(String text) throws ArrayFileException {
         String t = text.strip();
         if (!DECIMAL.matcher(t).matches() || t.length() > 12) {
-            throw error("malformed memo index '" + PickleText.describe(text) + "'");
+            throw error("malformed memo index " + PickleText.describe(text));
         }
         return Long.parseLong(t);
     }
@@ -378,7 +378,7 @@ final class StateDictUnpickler {
             t = t.substring(0, t.length() - 1);
         }
         if (!DECIMAL.matcher(t).matches()) {
-            throw error("malformed " + what + " '" + PickleText.describe(line) + "' (not a decimal integer)");
+            throw error("malformed " + what + " " + PickleText.describe(line) + " (not a decimal integer)");
         }
         if (t.length() > limits.maxIntegerDigits() + 1) {
             throw overLimit("maxIntegerDigits", limits.maxIntegerDigits(), what + " with " + t.length() + " digits");
@@ -418,7 +418,7 @@ final class StateDictUnpickler {
             }
             default -> {
                 if (!FLOAT.matcher(line).matches()) {
-                    throw error("malformed FLOAT '" + PickleText.describe(line) + "' (not a decimal number)");
+                    throw error("malformed FLOAT " + PickleText.describe(line) + " (not a decimal number)");
                 }
                 return Double.parseDouble(line);
             }
