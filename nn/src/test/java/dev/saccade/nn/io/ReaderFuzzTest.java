@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * flipped .npz member name reads under the new name; .pth names come from the checksummed pickle.)
  */
 class ReaderFuzzTest {
-    private static final int FLIPS = 150;
-    private static final int RUNS = 60;
-    private static final int CUTS = 40;
+    private static final int FLIPS = 80;
+    private static final int RUNS = 30;
+    private static final int CUTS = 20;
 
     @TempDir Path dir;
 
