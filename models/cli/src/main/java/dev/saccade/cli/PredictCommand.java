@@ -47,6 +47,12 @@ public final class PredictCommand implements Callable<Integer> {
     String ffmpeg = "ffmpeg";
 
     @Override public Integer call() throws Exception {
+        if (size < 32 || size > ModelConfig.MAX_INPUT_SIZE) {
+            throw new IllegalArgumentException("--size must be in [32, " + ModelConfig.MAX_INPUT_SIZE + "], got " + size);
+        }
+        if (frames < 1 || frames > ModelConfig.MAX_FRAMES) {
+            throw new IllegalArgumentException("--frames must be in [1, " + ModelConfig.MAX_FRAMES + "], got " + frames);
+        }
         List<String> names = labels == null ? null : ClassNames.read(labels, classes);
         RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
         int[] s = clip.shape();
@@ -58,6 +64,9 @@ public final class PredictCommand implements Callable<Integer> {
             out = net.forward(Checkpoints.toTensor(clip));                         // (N, K)
         }
         float[] logits = out.toFloatArray();
+        for (float v : logits) {
+            if (!Float.isFinite(v)) throw new IllegalStateException(weights + ": the model produced non-finite logits (check the weights)");
+        }
         int n = s[0];
         for (int i = 0; i < n; i++) {
             float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);

@@ -1,6 +1,8 @@
 package dev.saccade.cli;
 
+import dev.saccade.data.io.DataFileException;
 import dev.saccade.inference.InferenceException;
+import dev.saccade.nn.io.SafeText;
 import dev.saccade.kernels.cpu.VectorModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,15 +34,17 @@ public final class Saccade implements Runnable {
     /**
      * The command line with saccade's error handling: a user error (a bad file, field, shape or value; a non-finite
      * loss) prints one line naming what is wrong and exits with 2; anything else prints its stack trace and exits
-     * with 1. {@code -Dsaccade.debug=true} prints the stack trace for user errors too.
+     * with 1. {@code -Dsaccade.debug=true} prints the stack trace for user errors too. The line is escaped
+     * ({@link SafeText}): text that came from a file cannot send escape sequences to the terminal.
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Saccade());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof InferenceException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
+                    || e instanceof InferenceException || e instanceof DataFileException || e instanceof java.io.IOException
+                    || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
             if (userError && !Boolean.getBoolean("saccade.debug")) {
-                cmd.getErr().println("saccade " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(SafeText.escape("saccade " + cmd.getCommandName() + ": " + e.getMessage()));
                 return 2;
             }
             throw e;
