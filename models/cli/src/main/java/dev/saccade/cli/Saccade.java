@@ -3,6 +3,7 @@ package dev.saccade.cli;
 import dev.saccade.data.io.DataFileException;
 import dev.saccade.inference.InferenceException;
 import dev.saccade.nn.io.SafeText;
+import dev.saccade.train.NonFiniteLossException;
 import dev.saccade.kernels.cpu.VectorModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,15 +41,24 @@ public final class Saccade implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Saccade());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof InferenceException || e instanceof DataFileException || e instanceof java.io.IOException
-                    || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
-            if (userError && !Boolean.getBoolean("saccade.debug")) {
+            if (isUserError(e) && !Boolean.getBoolean("saccade.debug")) {
                 cmd.getErr().println(SafeText.escape("saccade " + cmd.getCommandName() + ": " + e.getMessage()));
                 return 2;
             }
             throw e;
         });
         return cl;
+    }
+
+    /**
+     * Whether {@code e} is the user's to fix (printed as one line, exit code 2): a bad argument or state, a file that
+     * cannot be read ({@link java.io.IOException}, {@code ArrayFileException} among them; {@link DataFileException}
+     * from the dataset readers), an inference input error, a non-finite loss.
+     */
+    static boolean isUserError(Exception e) {
+        return e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof InferenceException || e instanceof DataFileException || e instanceof NonFiniteLossException
+                || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                || e instanceof ArithmeticException;
     }
 }

@@ -83,6 +83,15 @@ class HostileCliInputTest {
         assertTrue(line.contains(weights.toString()) && line.contains("'posix.system', which is not allowed"), line);
     }
 
+    @Test
+    void everyTypedInputErrorIsAUserError() {
+        assertTrue(Saccade.isUserError(new dev.saccade.train.NonFiniteLossException(Double.NaN, 2, 17, null)));
+        assertTrue(Saccade.isUserError(new dev.saccade.data.io.FrameReadException(dir, "corrupt", null)));
+        assertTrue(Saccade.isUserError(new dev.saccade.data.io.AnnotationException(dir, 3, "unknown label")));
+        assertTrue(Saccade.isUserError(new dev.saccade.nn.io.ArrayFileException(dir, "CRC-32 mismatch")));
+        assertTrue(!Saccade.isUserError(new NullPointerException()), "a bug keeps its stack trace");
+    }
+
     private String[] predict(Path input) {
         return new String[] {"predict", "--model", "tsn-mobilenetv2", "--frames", "2", "--classes", "4", "--weights",
                 dir.resolve("never-read.safetensors").toString(), "--input", input.toString(), "--size", "32"};
