@@ -9,6 +9,7 @@ import dev.saccade.data.io.ClassNames;
 import dev.saccade.data.io.DataFileException;
 import dev.saccade.data.io.FrameReadException;
 import dev.saccade.data.io.FrameReader;
+import dev.saccade.data.io.SomethingV2Json;
 import dev.saccade.data.io.TsnListFile;
 import dev.saccade.data.io.VideoRecord;
 import dev.saccade.data.transform.GroupScale;
@@ -46,6 +47,16 @@ class HostileDataInputTest {
         assertEquals(List.of("pushing", "pulling"), ClassNames.read(labels, 2));
         DataFileException e = assertThrows(DataFileException.class, () -> ClassNames.read(labels, 3));
         assertTrue(e.getMessage().startsWith(labels + ": labels file has 2 class names"), e.getMessage());
+    }
+
+    @Test
+    void jsonAnnotationsWithAByteOrderMarkAndCrlfParse() throws IOException {
+        Files.write(dir.resolve("something-something-v2-labels.json"),
+                "\uFEFF{\"Holding something\": \"0\",\r\n \"Pushing something\": \"1\"}\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("Holding something", "Pushing something"), SomethingV2Json.classNames(dir));
+        Files.writeString(dir.resolve("something-something-v2-labels.json"), "{\"Holding something\": \"0\",\r\n");
+        DataFileException e = assertThrows(DataFileException.class, () -> SomethingV2Json.classNames(dir));
+        assertTrue(e.getMessage().contains("labels.json") && e.getMessage().contains("invalid JSON"), e.getMessage());
     }
 
     @Test
