@@ -27,9 +27,23 @@ public final class TsnCheckpoint {
 
     /** Reads {@code file} and copies its tensors into {@code model}; returns the number of entries loaded. */
     public static int load(Tsn model, Path file) throws IOException {
+        return load(model, file, read(file));
+    }
+
+    /**
+     * The model weights held by {@code file}: a {@code .pth}/{@code .pth.tar} state dict ({@code state_dict}
+     * unwrapped, {@code module.} stripped), a {@code .safetensors} file, or the {@code model.} entries of a saccade
+     * run checkpoint. Keys are still the file's (see {@link OfficialKeys}); read once, then
+     * {@link #load(Tsn, Path, Map)}.
+     */
+    public static Map<String, Tensor> read(Path file) throws IOException {
         String name = file.getFileName().toString();
         Map<String, Tensor> tensors = name.endsWith(".safetensors") ? Checkpoints.loadSafetensors(file) : Checkpoints.loadPth(file);
-        tensors = runCheckpointWeights(tensors);
+        return runCheckpointWeights(tensors);
+    }
+
+    /** Copies {@code tensors} (read from {@code file} by {@link #read}) into {@code model}; returns the number loaded. */
+    public static int load(Tsn model, Path file, Map<String, Tensor> tensors) {
         OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
         Map<String, Tensor> values = r.mapped();
         List<String> missing = new ArrayList<>();
