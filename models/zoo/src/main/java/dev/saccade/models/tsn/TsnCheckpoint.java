@@ -33,13 +33,32 @@ public final class TsnCheckpoint {
     /**
      * The model weights held by {@code file}: a {@code .pth}/{@code .pth.tar} state dict ({@code state_dict}
      * unwrapped, {@code module.} stripped), a {@code .safetensors} file, or the {@code model.} entries of a saccade
-     * run checkpoint. Keys are still the file's (see {@link OfficialKeys}); read once, then
+     * run checkpoint. Keys are still the file's (see {@link OfficialKeys}); read once, then {@link #classes} and
      * {@link #load(Tsn, Path, Map)}.
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
         String name = file.getFileName().toString();
         Map<String, Tensor> tensors = name.endsWith(".safetensors") ? Checkpoints.loadSafetensors(file) : Checkpoints.loadPth(file);
         return runCheckpointWeights(tensors);
+    }
+
+    /**
+     * The number of classes K of the checkpoint's classifier: rows of {@code new_fc.weight} (K, C), the layer the
+     * official TSN/TSM/ACTION-Net code and saccade put after pooling. {@code tensors} come from {@link #read}
+     * ({@code file} only names it in errors). A file without that entry (backbone-only ImageNet weights, or
+     * weights of another model family) is an error naming the file and its first entries.
+     */
+    public static int classes(Map<String, Tensor> tensors, Path file) {
+        Tensor w = tensors.get(CLASSIFIER_WEIGHT);
+        if (w == null) {
+            throw new IllegalArgumentException(file + " has no " + CLASSIFIER_WEIGHT + " entry to read the number of classes from"
+                    + " (its entries: " + firstFew(tensors.keySet()) + ")");
+        }
+        if (w.shape().rank() != 2 || w.shape().dim(0) < 1) {
+            throw new IllegalArgumentException(file + ": " + CLASSIFIER_WEIGHT + " has shape " + w.shape()
+                    + ", expected (classes, channels)");
+        }
+        return w.shape().dim(0);
     }
 
     /** Copies {@code tensors} (read from {@code file} by {@link #read}) into {@code model}; returns the number loaded. */
@@ -79,6 +98,9 @@ public final class TsnCheckpoint {
         if (list.size() <= 8) return list.toString();
         return list.subList(0, 8) + " … (" + list.size() + " in all)";
     }
+
+    /** The classifier's weight (K, C) in a TSN-family state dict. */
+    public static final String CLASSIFIER_WEIGHT = "new_fc.weight";
 
     /** Prefixes of a saccade run checkpoint ({@code dev.saccade.train.RunCheckpoint}). */
     public static final String RUN_MODEL_PREFIX = "model.", RUN_OPTIM_PREFIX = "optim.";

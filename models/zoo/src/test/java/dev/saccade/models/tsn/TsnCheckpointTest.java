@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading saccade's own run checkpoints, and mismatch messages that stay readable. */
+/** Loading saccade's own run checkpoints, mismatch messages that stay readable, and the classes a file states. */
 class TsnCheckpointTest {
     private static Tsn model(long seed) {
         return ModelRegistry.standard().create(new ModelConfig("tsm-mobilenetv2", 2, 5, 64, 0.5, seed, Map.of()));
@@ -42,5 +42,34 @@ class TsnCheckpointTest {
         var e = assertThrows(IllegalArgumentException.class, () -> TsnCheckpoint.load(model(3), ckpt));
         assertTrue(e.getMessage().contains("in all)"), e.getMessage());
         assertTrue(e.getMessage().length() < 3000, "message length " + e.getMessage().length());
+    }
+
+    @Test void classesComeFromTheOfficialClassifier() throws Exception {
+        Path pth = Path.of(TsnCheckpointTest.class.getResource("/goldens/models/tsm_mobilenetv2.pth").toURI());
+        Map<String, Tensor> tensors = TsnCheckpoint.read(pth);
+        assertEquals(10, TsnCheckpoint.classes(tensors, pth));
+        Tsn net = ModelRegistry.standard().create(ModelConfig.of("tsm-mobilenetv2", 4, 10, 64));
+        assertEquals(net.stateDict().size(), TsnCheckpoint.load(net, pth, tensors));
+    }
+
+    @Test void classesComeFromARunCheckpoint(@TempDir Path dir) throws Exception {
+        Map<String, Tensor> file = new LinkedHashMap<>();
+        model(1).stateDict().forEach((k, v) -> file.put(TsnCheckpoint.RUN_MODEL_PREFIX + k, v));
+        Path ckpt = dir.resolve("last.safetensors");
+        Checkpoints.saveSafetensors(file, ckpt, Map.of());
+        assertEquals(5, TsnCheckpoint.classes(TsnCheckpoint.read(ckpt), ckpt));
+    }
+
+    @Test void classesOfAFileWithoutClassifierIsAClearError(@TempDir Path dir) throws Exception {
+        Path backbone = dir.resolve("resnet18_imagenet.safetensors");
+        Checkpoints.saveSafetensors(Map.of("conv1.weight", Tensor.zeros(4, 3, 3, 3), "fc.weight", Tensor.zeros(1000, 4)), backbone, Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> TsnCheckpoint.classes(TsnCheckpoint.read(backbone), backbone));
+        assertTrue(e.getMessage().contains(backbone.toString()) && e.getMessage().contains("new_fc.weight")
+                && e.getMessage().contains("conv1.weight"), e.getMessage());
+
+        Path flat = dir.resolve("flat.safetensors");
+        Checkpoints.saveSafetensors(Map.of("new_fc.weight", Tensor.zeros(7)), flat, Map.of());
+        e = assertThrows(IllegalArgumentException.class, () -> TsnCheckpoint.classes(TsnCheckpoint.read(flat), flat));
+        assertTrue(e.getMessage().contains("has shape (7,)"), e.getMessage());
     }
 }
