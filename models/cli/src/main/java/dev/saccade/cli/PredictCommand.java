@@ -14,8 +14,8 @@ import dev.saccade.tensor.autograd.GradMode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +55,7 @@ public final class PredictCommand implements Callable<Integer> {
         RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
         int[] s = clip.shape();
         Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
-        TsnCheckpoint.load(net, weights, state);
+        TsnCheckpoint.load(net, state, weights);
         net.eval();
         Tensor out;
         try (var g = GradMode.disable()) {
@@ -82,12 +82,9 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The classes the checkpoint's classifier states; without one, an error asking for {@code --classes}. */
+    /** The classes the checkpoint's classifier states; without one, an error naming the file and asking for {@code --classes}. */
     private int classesOf(Map<String, Tensor> state) {
-        try {
-            return TsnCheckpoint.classes(state, weights);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot tell the number of classes: " + e.getMessage() + "; give it with --classes", e);
-        }
+        return TsnCheckpoint.classes(state).orElseThrow(() -> new IllegalArgumentException(weights
+                + " holds no new_fc.weight or fc.weight to read the number of classes from; give it with --classes"));
     }
 }

@@ -27,14 +27,12 @@ public final class TsnCheckpoint {
 
     /** Reads {@code file} and copies its tensors into {@code model}; returns the number of entries loaded. */
     public static int load(Tsn model, Path file) throws IOException {
-        return load(model, file, read(file));
+        return load(model, read(file), file);
     }
 
     /**
-     * The model weights held by {@code file}: a {@code .pth}/{@code .pth.tar} state dict ({@code state_dict}
-     * unwrapped, {@code module.} stripped), a {@code .safetensors} file, or the {@code model.} entries of a saccade
-     * run checkpoint. Keys are still the file's (see {@link OfficialKeys}); read once, then {@link #classes} and
-     * {@link #load(Tsn, Path, Map)}.
+     * The weights of {@code file} by their names in the file: a {@code .safetensors} file or an official
+     * {@code .pth}/{@code .pth.tar}; of a saccade run checkpoint only its {@code model.} entries, prefix removed.
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
         String name = file.getFileName().toString();
@@ -43,26 +41,25 @@ public final class TsnCheckpoint {
     }
 
     /**
-     * The number of classes K of the checkpoint's classifier: rows of {@code new_fc.weight} (K, C), the layer the
-     * official TSN/TSM/ACTION-Net code and saccade put after pooling. {@code tensors} come from {@link #read}
-     * ({@code file} only names it in errors). A file without that entry (backbone-only ImageNet weights, or
-     * weights of another model family) is an error naming the file and its first entries.
+     * The number of classes K of the weights read by {@link #read}: the rows of the classifier's weight, the
+     * {@code new_fc.weight} of TSN/TSM/ACTION-Net/M2A checkpoints (after any DataParallel or {@code base_model.}
+     * prefix) or, failing that, a lone {@code fc.weight}. Empty when the file holds neither.
      */
-    public static int classes(Map<String, Tensor> tensors, Path file) {
-        Tensor w = tensors.get(CLASSIFIER_WEIGHT);
-        if (w == null) {
-            throw new IllegalArgumentException(file + " has no " + CLASSIFIER_WEIGHT + " entry to read the number of classes from"
-                    + " (its entries: " + firstFew(tensors.keySet()) + ")");
+    public static java.util.OptionalInt classes(Map<String, Tensor> weights) {
+        for (String suffix : new String[] {"new_fc.weight", "fc.weight"}) {
+            List<Tensor> found = new ArrayList<>();
+            for (var e : weights.entrySet()) {
+                String k = e.getKey();
+                if ((k.equals(suffix) || k.endsWith("." + suffix)) && e.getValue().rank() == 2) found.add(e.getValue());
+            }
+            if (found.size() == 1) return java.util.OptionalInt.of(found.get(0).dim(0));
         }
-        if (w.shape().rank() != 2 || w.shape().dim(0) < 1) {
-            throw new IllegalArgumentException(file + ": " + CLASSIFIER_WEIGHT + " has shape " + w.shape()
-                    + ", expected (classes, channels)");
-        }
-        return w.shape().dim(0);
+        return java.util.OptionalInt.empty();
     }
 
-    /** Copies {@code tensors} (read from {@code file} by {@link #read}) into {@code model}; returns the number loaded. */
-    public static int load(Tsn model, Path file, Map<String, Tensor> tensors) {
+    /** Copies {@code weights} (as {@link #read} gives them) into {@code model}; {@code file} names them in errors. */
+    public static int load(Tsn model, Map<String, Tensor> weights, Path file) {
+        Map<String, Tensor> tensors = weights;
         OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
         Map<String, Tensor> values = r.mapped();
         List<String> missing = new ArrayList<>();
@@ -98,9 +95,6 @@ public final class TsnCheckpoint {
         if (list.size() <= 8) return list.toString();
         return list.subList(0, 8) + " … (" + list.size() + " in all)";
     }
-
-    /** The classifier's weight (K, C) in a TSN-family state dict. */
-    public static final String CLASSIFIER_WEIGHT = "new_fc.weight";
 
     /** Prefixes of a saccade run checkpoint ({@code dev.saccade.train.RunCheckpoint}). */
     public static final String RUN_MODEL_PREFIX = "model.", RUN_OPTIM_PREFIX = "optim.";
