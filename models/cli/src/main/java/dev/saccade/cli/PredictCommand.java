@@ -49,10 +49,12 @@ public final class PredictCommand implements Callable<Integer> {
     String ffmpeg = "ffmpeg";
 
     @Override public Integer call() throws Exception {
+        // Cheap checks of the labels and the input come before the checkpoint is read.
+        List<String> names = labels != null && this.classes != null ? ClassNames.read(labels, this.classes) : null;
+        RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
         Map<String, Tensor> state = TsnCheckpoint.read(weights);
         int classes = this.classes != null ? this.classes : classesOf(state);
-        List<String> names = labels == null ? null : ClassNames.read(labels, classes);
-        RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
+        if (labels != null && names == null) names = ClassNames.read(labels, classes);
         int[] s = clip.shape();
         Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
         TsnCheckpoint.load(net, state, weights);
