@@ -106,6 +106,33 @@ class HostileDataInputTest {
                 new GroupScale(256).outputSize(480, 640)[1]));
     }
 
+    @Test
+    void aVideoLongerThanTheFrameLimitIsRefusedAndLeavesNothingBehind() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh");
+        // a stand-in for ffmpeg: writes as many copies of one JPEG as -frames:v allows, at most 40
+        Path frame = Files.write(dir.resolve("frame.jpg"), jpeg(48, 32));
+        Path fake = dir.resolve("fake-ffmpeg");
+        Files.writeString(fake, "#!/bin/sh\nn=40; prev=; for a in \"$@\"; do [ \"$prev\" = -frames:v ] && n=$a; "
+                + "prev=$a; out=$a; done\n[ $n -gt 40 ] && n=40\ni=1; while [ $i -le $n ]; do cp '" + frame
+                + "' \"$(printf \"$out\" $i)\"; i=$((i+1)); done\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        Path video = Files.write(dir.resolve("film.mp4"), new byte[16]);
+        Path[] seen = new Path[1];
+        var e = assertThrows(IllegalArgumentException.class, () -> new dev.saccade.data.io.FfmpegFrames(fake.toString(), 10)
+                .withFrames(video, folder -> seen[0] = folder));
+        assertTrue(e.getMessage().startsWith("video " + video + " has more than 10 frames"), e.getMessage());
+        int frames = new dev.saccade.data.io.FfmpegFrames(fake.toString(), 100).withFrames(video, folder -> {
+            seen[0] = folder;
+            try (var files = Files.list(folder)) {
+                return (int) files.count();
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
+        assertEquals(40, frames);
+        assertTrue(!Files.exists(seen[0]), "the temporary frame folder is deleted");
+    }
+
     private static void assertFrameError(Path file, String fragment) {
         FrameReadException e = assertThrows(FrameReadException.class, () -> FrameReader.read(file));
         assertInstanceOf(DataFileException.class, e);
