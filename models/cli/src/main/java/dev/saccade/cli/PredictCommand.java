@@ -9,6 +9,7 @@ import dev.saccade.models.tsn.TsnCheckpoint;
 import dev.saccade.nn.checkpoint.Checkpoints;
 import dev.saccade.nn.io.Npy;
 import dev.saccade.nn.io.RawArray;
+import dev.saccade.nn.io.SafeText;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class PredictCommand implements Callable<Integer> {
             Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
             StringBuilder sb = new StringBuilder("clip " + i + ":");
             for (int k = 0; k < Math.min(top, classes); k++) {
-                String name = names == null ? String.valueOf(order[k]) : names.get(order[k]);
+                String name = names == null ? String.valueOf(order[k]) : SafeText.escape(names.get(order[k])); // file text
                 sb.append(String.format(Locale.ROOT, "  %s (%.3f)", name, Math.exp(row[order[k]] - max) / sum));
             }
             System.out.println(sb);
