@@ -66,7 +66,7 @@ public class TemporalModuleBench {
     private Tensor x, upstream;
     private float[] src;
     private long elements;
-    private UnaryOperator<Tensor> forward;
+    private UnaryOperator<Tensor> forward, step;
 
     /** Bytes of ideal activation traffic, reported per second by JMH. */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -104,6 +104,15 @@ public class TemporalModuleBench {
         elements = x.numel();
         src = x.toFloatArray();
         forward = build(module, c, rng);
+        step = switch (pass) {
+            case "infer" -> forward;
+            case "train" -> t -> {
+                Tensor in = t.detach().setRequiresGrad(true);
+                forward.apply(in).backward(upstream);
+                return in.grad();
+            };
+            default -> throw new IllegalArgumentException("pass must be infer or train, got " + pass);
+        };
     }
 
     /** The module's functional form with its own weights, eval-mode batch norm. */
@@ -152,6 +161,41 @@ public class TemporalModuleBench {
         forward.apply(in).backward(upstream);
         cpu.end();
         return in.grad();
+    }
+
+    /**
+     * Composed and fused back to back in every call, the order alternating, each timed on its own: the two totals
+     * ({@code composedMs}, {@code fusedMs}, over {@code pairs} calls) are measured under the same load, so their
+     * ratio holds on a machine shared with other jobs where separate runs do not. {@code train} picks forward +
+     * backward.
+     */
+    @Benchmark
+    public Tensor alternating(Pairs p) {
+        boolean composedFirst = (p.pairs & 1) == 0;
+        Tensor last = null;
+        for (int k = 0; k < 2; k++) {
+            boolean useFused = composedFirst == (k == 1);
+            FusedAttention.setEnabled(useFused);
+            long t0 = System.nanoTime();
+            last = step.apply(x);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (useFused) p.fusedMs += ms; else p.composedMs += ms;
+        }
+        p.pairs++;
+        return last;
+    }
+
+    /** Forward only ({@code infer}) or forward + backward ({@code train}) for {@link #alternating}. */
+    @Param({"infer"})
+    public String pass;
+
+    /** Per-variant time totals of {@link #alternating}. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Pairs {
+        public double composedMs, fusedMs;
+        public long pairs;
+        @Setup(Level.Iteration) public void reset() { composedMs = 0; fusedMs = 0; pairs = 0; }
     }
 
     /** The copy baseline at the same size: allocate (the JVM zeroes it) and copy. */
