@@ -1,0 +1,178 @@
+package dev.saccade.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saccade.data.io.ClassNames;
+import dev.saccade.models.registry.ModelConfig;
+import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.models.tsn.TsnCheckpoint;
+import dev.saccade.nn.checkpoint.Checkpoints;
+import dev.saccade.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link StreamingClassifier}. Required: the weights ({@link #weights} for a checkpoint file, {@link #run}
+ * for a {@code saccade train} run folder) or, for tests and benchmarks, {@link #randomWeights}; the model id unless
+ * a run folder states it. The classes K come from the run's config or the checkpoint's classifier when not given.
+ * The model is built with one frame per forward and the uni-directional shift ({@code tsm.online=true}).
+ *
+ * <pre>{@code
+ * StreamingClassifier clf = StreamingClassifier.builder().run(Path.of("runs/jester-online")).top(3).build();
+ * }</pre>
+ */
+public final class StreamingClassifierBuilder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String model;
+    private Path weights, run, labelsFile;
+    private List<String> labelNames;
+    private Integer classes, inputSize;
+    private Long randomSeed;
+    private int top = 5;
+    private final Map<String, String> options = new LinkedHashMap<>();
+
+    StreamingClassifierBuilder() {}
+
+    /** The model id: one of {@link StreamingClassifier#MODELS}. */
+    public StreamingClassifierBuilder model(String id) { this.model = id; return this; }
+
+    /**
+     * A checkpoint: {@code .safetensors} (a saccade run's {@code best}/{@code last} or a saved model), an official
+     * TSM {@code .pth}/{@code .pth.tar}, or the TSM online demo's {@code mobilenetv2_jester_online.pth.tar}.
+     */
+    public StreamingClassifierBuilder weights(Path file) { this.weights = file; return this; }
+
+    /**
+     * A {@code saccade train} run folder: model id, classes, input size and model options from its
+     * {@code config.json} (trained with {@code modelOptions.tsm.online=true}), weights from {@code best.safetensors}
+     * (or {@code last.safetensors}).
+     */
+    public StreamingClassifierBuilder run(Path folder) { this.run = folder; return this; }
+
+    /** No checkpoint: weights initialised from {@code seed} (benchmarks and tests; the predictions mean nothing). */
+    public StreamingClassifierBuilder randomWeights(long seed) { this.randomSeed = seed; return this; }
+
+    /** The classes K of the checkpoint's classifier (read from the run or the checkpoint when not given). */
+    public StreamingClassifierBuilder classes(int k) { this.classes = k; return this; }
+
+    /** Class names, one per line (line k names class k). */
+    public StreamingClassifierBuilder labels(Path file) { this.labelsFile = file; return this; }
+
+    /** Class names, index k naming class k. */
+    public StreamingClassifierBuilder labels(List<String> names) { this.labelNames = List.copyOf(names); return this; }
+
+    /** The square crop fed to the network (default 224, or the run's). */
+    public StreamingClassifierBuilder inputSize(int size) { this.inputSize = size; return this; }
+
+    /** How many classes each push returns (default 5). */
+    public StreamingClassifierBuilder top(int k) {
+        if (k < 1) throw new IllegalArgumentException("top must be ≥ 1, got " + k);
+        this.top = k;
+        return this;
+    }
+
+    /** A model option of the registry (e.g. {@code resnet.width}); {@code tsm.online} is always true here. */
+    public StreamingClassifierBuilder option(String key, String value) { options.put(key, value); return this; }
+
+    /** Builds the model and loads the weights; bad input is an {@link IllegalArgumentException} naming the file. */
+    public StreamingClassifier build() {
+        Map<String, String> opts = new LinkedHashMap<>();
+        Path checkpoint = weights;
+        String id = model;
+        Integer k = classes, size = inputSize;
+        if (run != null) {
+            JsonNode config = runConfig(run);
+            if (id == null) id = text(config, "model");
+            if (k == null && config.hasNonNull("classes")) k = config.get("classes").asInt();
+            if (size == null && config.hasNonNull("inputSize")) size = config.get("inputSize").asInt();
+            JsonNode mo = config.get("modelOptions");
+            if (mo != null) mo.properties().forEach(e -> opts.put(e.getKey(), e.getValue().asText()));
+            if (!"true".equals(opts.get(ModelRegistry.ONLINE))) {
+                throw new IllegalArgumentException(run.resolve("config.json") + ": the run trained " + id + " with the bi-directional shift,"
+                        + " which reads future frames; stream a model trained with --set modelOptions." + ModelRegistry.ONLINE + "=true");
+            }
+            if (checkpoint == null) checkpoint = runWeights(run);
+        }
+        if (id == null) throw new IllegalArgumentException("StreamingClassifier: no model id; call model(...) with one of " + StreamingClassifier.MODELS);
+        if (!StreamingClassifier.MODELS.contains(id)) {
+            throw new IllegalArgumentException("StreamingClassifier streams " + StreamingClassifier.MODELS + "; '" + id
+                    + "' is not one of them (other temporal modules read the whole clip)");
+        }
+        if (checkpoint == null && randomSeed == null) {
+            throw new IllegalArgumentException("StreamingClassifier: no weights; call weights(file), run(folder) or randomWeights(seed)");
+        }
+        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException(checkpoint + ": no such checkpoint file (.safetensors, .pth or .pth.tar)");
+        }
+        if (k == null && checkpoint != null) k = classesOf(checkpoint);
+        if (k == null) throw new IllegalArgumentException("StreamingClassifier: classes(...) is needed with random weights");
+        opts.putAll(options);
+        opts.put(ModelRegistry.ONLINE, "true");
+        int s = size == null ? 224 : size;
+        Tsn net = ModelRegistry.standard().create(new ModelConfig(id, 1, k, s, 0.5, randomSeed == null ? 0 : randomSeed, opts));
+        if (checkpoint != null) {
+            try {
+                TsnCheckpoint.load(net, checkpoint);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+            }
+        }
+        List<String> names = labelNames;
+        if (labelsFile != null) names = ClassNames.read(labelsFile, k);
+        if (names != null && names.size() != k) {
+            throw new IllegalArgumentException("labels: " + names.size() + " names for " + k + " classes");
+        }
+        return new StreamingClassifier(id, net, names, s, top);
+    }
+
+    private static JsonNode runConfig(Path folder) {
+        Path file = folder.resolve("config.json");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(folder + ": not a saccade run folder (no config.json)");
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not readable JSON (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String text(JsonNode config, String field) {
+        JsonNode v = config.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Path runWeights(Path folder) {
+        for (String name : new String[] {"best.safetensors", "last.safetensors"}) {
+            Path p = folder.resolve(name);
+            if (Files.isRegularFile(p)) return p;
+        }
+        throw new IllegalArgumentException(folder + ": the run has no best.safetensors or last.safetensors");
+    }
+
+    /**
+     * K from the checkpoint's classifier weight (K, C): {@code new_fc.weight} (any prefix) or, in a bare backbone
+     * file such as the TSM online demo's, {@code classifier.weight} / {@code fc.weight}.
+     */
+    static int classesOf(Path checkpoint) {
+        Map<String, Tensor> t;
+        try {
+            t = checkpoint.getFileName().toString().endsWith(".safetensors") ? Checkpoints.loadSafetensors(checkpoint) : Checkpoints.loadPth(checkpoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+        }
+        for (var e : t.entrySet()) {
+            if ((e.getKey().equals("new_fc.weight") || e.getKey().endsWith(".new_fc.weight")) && e.getValue().rank() == 2) return e.getValue().dim(0);
+        }
+        for (String head : new String[] {"classifier.weight", "fc.weight"}) {
+            Tensor w = t.get(head);
+            if (w != null && w.rank() == 2) return w.dim(0);
+        }
+        throw new IllegalArgumentException(checkpoint + ": no classifier weight (new_fc.weight, classifier.weight or fc.weight) to read the classes from; call classes(...)");
+    }
+}
