@@ -26,7 +26,8 @@ import java.util.Random;
  *
  * <p>Built by {@link #builder()} from a model id ({@code tsm-mobilenetv2}, {@code tsm-resnet18}, {@code tsm-resnet50})
  * and weights: a {@code saccade train} run folder or checkpoint, an official TSM {@code .pth}, or the TSM online
- * demo's {@code mobilenetv2_jester_online.pth.tar}. Evaluation mode and no-grad inside; runs on the CPU.
+ * demo's {@code mobilenetv2_jester_online.pth.tar}. Evaluation mode and no-grad inside; runs on the CPU. Bad input
+ * (a file, a model id, a frame of the wrong size) is an {@link InferenceException} naming it.
  *
  * <p>Frames: {@link #push(BufferedImage)} and {@link #push(RgbFrame)} take a picture of any size and preprocess it as
  * the TSM test pipeline does (shorter side to {@code inputSize·256/224}, centre crop {@code inputSize}, /255,
@@ -95,7 +96,7 @@ public final class StreamingClassifier implements AutoCloseable {
         if (closed) throw new IllegalStateException("StreamingClassifier (" + modelId + ") is closed");
         int n = 3 * inputSize * inputSize;
         if (chw.length != n) {
-            throw new IllegalArgumentException("a preprocessed frame must be (3, " + inputSize + ", " + inputSize + ") = " + n
+            throw new InferenceException("a preprocessed frame must be (3, " + inputSize + ", " + inputSize + ") = " + n
                     + " floats, got " + chw.length);
         }
         Tensor x = Tensor.of(chw, 1, 3, inputSize, inputSize);                       // (1, 3, S, S)

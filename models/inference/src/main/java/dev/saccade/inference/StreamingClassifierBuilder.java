@@ -7,15 +7,15 @@ import dev.saccade.models.registry.ModelConfig;
 import dev.saccade.models.registry.ModelRegistry;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.models.tsn.TsnCheckpoint;
-import dev.saccade.nn.checkpoint.Checkpoints;
+import dev.saccade.kernels.cpu.VectorModule;
 import dev.saccade.tensor.Tensor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Builds a {@link StreamingClassifier}. Required: the weights ({@link #weights} for a checkpoint file, {@link #run}
@@ -60,7 +60,11 @@ public final class StreamingClassifierBuilder {
     public StreamingClassifierBuilder randomWeights(long seed) { this.randomSeed = seed; return this; }
 
     /** The classes K of the checkpoint's classifier (read from the run or the checkpoint when not given). */
-    public StreamingClassifierBuilder classes(int k) { this.classes = k; return this; }
+    public StreamingClassifierBuilder classes(int k) {
+        if (k < 1) throw new InferenceException("classes must be ≥ 1, got " + k);
+        this.classes = k;
+        return this;
+    }
 
     /** Class names, one per line (line k names class k). */
     public StreamingClassifierBuilder labels(Path file) { this.labelsFile = file; return this; }
@@ -68,12 +72,16 @@ public final class StreamingClassifierBuilder {
     /** Class names, index k naming class k. */
     public StreamingClassifierBuilder labels(List<String> names) { this.labelNames = List.copyOf(names); return this; }
 
-    /** The square crop fed to the network (default 224, or the run's). */
-    public StreamingClassifierBuilder inputSize(int size) { this.inputSize = size; return this; }
+    /** The square crop fed to the network (default 224, or the run's); at least 32. */
+    public StreamingClassifierBuilder inputSize(int size) {
+        if (size < 32) throw new InferenceException("input size must be ≥ 32, got " + size);
+        this.inputSize = size;
+        return this;
+    }
 
     /** How many classes each push returns (default 5). */
     public StreamingClassifierBuilder top(int k) {
-        if (k < 1) throw new IllegalArgumentException("top must be ≥ 1, got " + k);
+        if (k < 1) throw new InferenceException("top must be ≥ 1, got " + k);
         this.top = k;
         return this;
     }
@@ -81,64 +89,87 @@ public final class StreamingClassifierBuilder {
     /** A model option of the registry (e.g. {@code resnet.width}); {@code tsm.online} is always true here. */
     public StreamingClassifierBuilder option(String key, String value) { options.put(key, value); return this; }
 
-    /** Builds the model and loads the weights; bad input is an {@link IllegalArgumentException} naming the file. */
+    /** Builds the model and loads the weights; bad settings or files throw {@link InferenceException} naming them. */
     public StreamingClassifier build() {
+        VectorModule.require("StreamingClassifier");
         Map<String, String> opts = new LinkedHashMap<>();
         Path checkpoint = weights;
         String id = model;
         Integer k = classes, size = inputSize;
         if (run != null) {
-            JsonNode config = runConfig(run);
+            Path file = run.resolve(CONFIG_JSON);
+            JsonNode config = runConfig(run, file);
             if (id == null) id = text(config, "model");
             if (k == null && config.hasNonNull("classes")) k = config.get("classes").asInt();
             if (size == null && config.hasNonNull("inputSize")) size = config.get("inputSize").asInt();
             JsonNode mo = config.get("modelOptions");
-            if (mo != null) mo.properties().forEach(e -> opts.put(e.getKey(), e.getValue().asText()));
+            if (mo != null && mo.isObject()) mo.properties().forEach(e -> opts.put(e.getKey(), e.getValue().asText()));
             if (!"true".equals(opts.get(ModelRegistry.ONLINE))) {
-                throw new IllegalArgumentException(run.resolve("config.json") + ": the run trained " + id + " with the bi-directional shift,"
-                        + " which reads future frames; stream a model trained with --set modelOptions." + ModelRegistry.ONLINE + "=true");
+                throw new InferenceException(file + ": the run trained " + id + " with the bi-directional shift, which reads future"
+                        + " frames; stream a model trained with --set modelOptions." + ModelRegistry.ONLINE + "=true");
             }
             if (checkpoint == null) checkpoint = runWeights(run);
         }
-        if (id == null) throw new IllegalArgumentException("StreamingClassifier: no model id; call model(...) with one of " + StreamingClassifier.MODELS);
+        if (id == null) throw new InferenceException("no model: call model(...) with one of " + StreamingClassifier.MODELS + " or run(folder)");
         if (!StreamingClassifier.MODELS.contains(id)) {
-            throw new IllegalArgumentException("StreamingClassifier streams " + StreamingClassifier.MODELS + "; '" + id
-                    + "' is not one of them (other temporal modules read the whole clip)");
+            throw new InferenceException("model " + id + ": StreamingClassifier streams " + StreamingClassifier.MODELS
+                    + " (other temporal modules read the whole clip)");
         }
-        if (checkpoint == null && randomSeed == null) {
-            throw new IllegalArgumentException("StreamingClassifier: no weights; call weights(file), run(folder) or randomWeights(seed)");
+        if (checkpoint == null && randomSeed == null) throw new InferenceException("no weights: call weights(file), run(folder) or randomWeights(seed)");
+        Map<String, Tensor> tensors = checkpoint == null ? null : read(checkpoint);
+        if (k == null && tensors != null) {
+            OptionalInt found = TsnCheckpoint.classes(tensors);
+            if (found.isEmpty()) {
+                throw new InferenceException(checkpoint + ": holds no new_fc.weight, fc.weight or classifier.weight to read the classes from; call classes(K)");
+            }
+            k = found.getAsInt();
         }
-        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
-            throw new IllegalArgumentException(checkpoint + ": no such checkpoint file (.safetensors, .pth or .pth.tar)");
-        }
-        if (k == null && checkpoint != null) k = classesOf(checkpoint);
-        if (k == null) throw new IllegalArgumentException("StreamingClassifier: classes(...) is needed with random weights");
+        if (k == null) throw new InferenceException("no classes: classes(K) is needed with random weights");
         opts.putAll(options);
         opts.put(ModelRegistry.ONLINE, "true");
         int s = size == null ? 224 : size;
-        Tsn net = ModelRegistry.standard().create(new ModelConfig(id, 1, k, s, 0.5, randomSeed == null ? 0 : randomSeed, opts));
-        if (checkpoint != null) {
+        Tsn net;
+        try {
+            net = ModelRegistry.standard().create(new ModelConfig(id, 1, k, s, 0.5, randomSeed == null ? 0 : randomSeed, opts));
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException("model " + id + ": " + e.getMessage(), e);
+        }
+        if (tensors != null) {
             try {
-                TsnCheckpoint.load(net, checkpoint);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+                TsnCheckpoint.load(net, tensors, checkpoint);
+            } catch (RuntimeException e) {
+                String m = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw new InferenceException(m.contains(checkpoint.toString()) ? m : checkpoint + ": " + m, e);
             }
         }
         List<String> names = labelNames;
-        if (labelsFile != null) names = ClassNames.read(labelsFile, k);
-        if (names != null && names.size() != k) {
-            throw new IllegalArgumentException("labels: " + names.size() + " names for " + k + " classes");
+        if (labelsFile != null) {
+            try {
+                names = ClassNames.read(labelsFile, k);
+            } catch (RuntimeException e) {
+                String m = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw new InferenceException(m.contains(labelsFile.toString()) ? m : labelsFile + ": " + m, e);
+            }
         }
+        if (names != null && names.size() != k) throw new InferenceException("labels: " + names.size() + " names for " + k + " classes");
         return new StreamingClassifier(id, net, names, s, top);
     }
 
-    private static JsonNode runConfig(Path folder) {
-        Path file = folder.resolve("config.json");
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(folder + ": not a saccade run folder (no config.json)");
+    private static Map<String, Tensor> read(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint)) throw new InferenceException(checkpoint + ": no such checkpoint file (.safetensors, .pth or .pth.tar)");
+        try {
+            return TsnCheckpoint.read(checkpoint);
+        } catch (IOException | RuntimeException e) {
+            throw new InferenceException(checkpoint + ": cannot read the checkpoint (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static JsonNode runConfig(Path folder, Path file) {
+        if (!Files.isRegularFile(file)) throw new InferenceException(folder + ": not a saccade run folder (no " + CONFIG_JSON + ")");
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": not readable JSON (" + e.getMessage() + ")", e);
+            throw new InferenceException(file + ": not valid JSON (" + e.getMessage() + ")", e);
         }
     }
 
@@ -152,27 +183,8 @@ public final class StreamingClassifierBuilder {
             Path p = folder.resolve(name);
             if (Files.isRegularFile(p)) return p;
         }
-        throw new IllegalArgumentException(folder + ": the run has no best.safetensors or last.safetensors");
+        throw new InferenceException(folder + ": the run folder has neither best.safetensors nor last.safetensors");
     }
 
-    /**
-     * K from the checkpoint's classifier weight (K, C): {@code new_fc.weight} (any prefix) or, in a bare backbone
-     * file such as the TSM online demo's, {@code classifier.weight} / {@code fc.weight}.
-     */
-    static int classesOf(Path checkpoint) {
-        Map<String, Tensor> t;
-        try {
-            t = checkpoint.getFileName().toString().endsWith(".safetensors") ? Checkpoints.loadSafetensors(checkpoint) : Checkpoints.loadPth(checkpoint);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
-        }
-        for (var e : t.entrySet()) {
-            if ((e.getKey().equals("new_fc.weight") || e.getKey().endsWith(".new_fc.weight")) && e.getValue().rank() == 2) return e.getValue().dim(0);
-        }
-        for (String head : new String[] {"classifier.weight", "fc.weight"}) {
-            Tensor w = t.get(head);
-            if (w != null && w.rank() == 2) return w.dim(0);
-        }
-        throw new IllegalArgumentException(checkpoint + ": no classifier weight (new_fc.weight, classifier.weight or fc.weight) to read the classes from; call classes(...)");
-    }
+    private static final String CONFIG_JSON = "config.json";
 }

@@ -197,29 +197,29 @@ class StreamingClassifierTest {
         }
         Files.writeString(dir.resolve("config.json"), """
                 {"model": "tsm-resnet18", "classes": 6, "inputSize": 32, "modelOptions": {"resnet.width": "8"}}""");
-        var e = assertThrows(IllegalArgumentException.class, () -> StreamingClassifier.builder().run(dir).build());
+        var e = assertThrows(InferenceException.class, () -> StreamingClassifier.builder().run(dir).build());
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("tsm.online=true"), e.getMessage());
     }
 
     @Test void badInputIsNamed(@TempDir Path dir) throws Exception {
         Path w = save(offline("tsm-resnet18", 1, 12), dir.resolve("w.safetensors"));
-        var unknown = assertThrows(IllegalArgumentException.class,
+        var unknown = assertThrows(InferenceException.class,
                 () -> StreamingClassifier.builder().model("tsm+w3-resnet18").weights(w).build());
         assertTrue(unknown.getMessage().contains("tsm+w3-resnet18") && unknown.getMessage().contains("tsm-mobilenetv2"), unknown.getMessage());
         Path missing = dir.resolve("nope.pth");
-        var absent = assertThrows(IllegalArgumentException.class, () -> StreamingClassifier.builder().model("tsm-resnet18").weights(missing).build());
+        var absent = assertThrows(InferenceException.class, () -> StreamingClassifier.builder().model("tsm-resnet18").weights(missing).build());
         assertTrue(absent.getMessage().contains(missing.toString()), absent.getMessage());
-        var other = assertThrows(IllegalArgumentException.class,
+        var other = assertThrows(InferenceException.class,
                 () -> StreamingClassifier.builder().model("tsm-resnet50").weights(w).option("resnet.width", "8").inputSize(SIZE).build());
         assertTrue(other.getMessage().contains(w.toString()), other.getMessage());
-        var noWeights = assertThrows(IllegalArgumentException.class, () -> StreamingClassifier.builder().model("tsm-resnet18").build());
+        var noWeights = assertThrows(InferenceException.class, () -> StreamingClassifier.builder().model("tsm-resnet18").build());
         assertTrue(noWeights.getMessage().contains("weights"), noWeights.getMessage());
-        var labels = assertThrows(IllegalArgumentException.class,
+        var labels = assertThrows(InferenceException.class,
                 () -> StreamingClassifier.builder().model("tsm-resnet18").weights(w).option("resnet.width", "8").labels(List.of("x")).build());
         assertTrue(labels.getMessage().contains("1 names for 6 classes"), labels.getMessage());
 
         StreamingClassifier clf = streaming(w);
-        var size = assertThrows(IllegalArgumentException.class, () -> clf.push(new float[3 * 31 * 31]));
+        var size = assertThrows(InferenceException.class, () -> clf.push(new float[3 * 31 * 31]));
         assertTrue(size.getMessage().contains("(3, 32, 32)"), size.getMessage());
         assertThrows(IllegalStateException.class, clf::logits);
         clf.close();
