@@ -87,6 +87,26 @@ class OnlineShiftTest {
         }
     }
 
+    /** tsm.online trains like the bi-directional model: gradients reach the shifted convs, and only flow backwards in time. */
+    @Test void onlineModelTrainsAndItsGradientsRespectCausality() {
+        Tsn m = model("tsm-resnet18", 3, true);
+        m.train(true);
+        Tensor clip = Tensor.uniform(new SplittableRandom(8), -2, 2, 2 * 3, 3, SIZE, SIZE);               // (N·T, 3, H, W)
+        dev.saccade.tensor.ops.Functional.crossEntropy(m.forward(clip), Tensor.of(new long[] {1, 4}, 2)).backward();
+        double[] g = m.namedParameters().get("base_model.layer1.0.conv1.net.weight").grad().toDoubleArray();
+        assertTrue(java.util.Arrays.stream(g).allMatch(Double::isFinite) && java.util.Arrays.stream(g).anyMatch(v -> v != 0), "shifted conv gets a gradient");
+
+        m.eval();                                                  // batch statistics would couple the frames
+        Tensor x = Tensor.uniform(new SplittableRandom(9), -2, 2, 3, 3, SIZE, SIZE).setRequiresGrad(true);
+        m.frameLogits(x).narrow(0, 1, 1).sum().backward();         // frame 1's logits
+        double[] gx = x.grad().toDoubleArray();
+        int plane = 3 * SIZE * SIZE;
+        boolean past = false;
+        for (int i = 0; i < plane; i++) past |= gx[i] != 0;
+        for (int i = 2 * plane; i < 3 * plane; i++) assertEquals(0, gx[i], 0, "frame 2 does not influence frame 1 (element " + i + ")");
+        assertTrue(past, "frame 0 influences frame 1 through the shift");
+    }
+
     @Test void registryOptionMakesEveryShiftOnline() {
         Tsn m = model("tsm-resnet18", 4, true);
         long online = m.namedModules().values().stream().filter(x -> x instanceof TemporalShiftModule s && s.online()).count();
