@@ -3,11 +3,11 @@ package dev.saccade.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saccade.data.io.ClassNames;
+import dev.saccade.kernels.cpu.VectorModule;
 import dev.saccade.models.registry.ModelConfig;
 import dev.saccade.models.registry.ModelRegistry;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.models.tsn.TsnCheckpoint;
-import dev.saccade.kernels.cpu.VectorModule;
 import dev.saccade.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,8 @@ public final class StreamingClassifierBuilder {
 
     /**
      * A checkpoint: {@code .safetensors} (a saccade run's {@code best}/{@code last} or a saved model), an official
-     * TSM {@code .pth}/{@code .pth.tar}, or the TSM online demo's {@code mobilenetv2_jester_online.pth.tar}.
+     * TSM {@code .pth}/{@code .pth.tar}, or the TSM online demo's {@code mobilenetv2_jester_online.pth.tar}
+     * (PyTorch files in the zip format of torch ≥ 1.6; the reader names the fix for an older file: re-save it).
      */
     public StreamingClassifierBuilder weights(Path file) { this.weights = file; return this; }
 
