@@ -120,6 +120,7 @@ public final class StreamingClassifierBuilder {
         Map<String, Tensor> tensors = checkpoint == null ? null : read(checkpoint);
         if (k == null && tensors != null) {
             OptionalInt found = TsnCheckpoint.classes(tensors);
+            if (found.isEmpty()) found = bareClassifierRows(tensors);
             if (found.isEmpty()) {
                 throw new InferenceException(checkpoint + ": holds no new_fc.weight, fc.weight or classifier.weight to read the classes from; call classes(K)");
             }
@@ -154,6 +155,17 @@ public final class StreamingClassifierBuilder {
         }
         if (names != null && names.size() != k) throw new InferenceException("labels: " + names.size() + " names for " + k + " classes");
         return new StreamingClassifier(id, net, names, s, top);
+    }
+
+    /**
+     * The rows of a bare MobileNetV2's own {@code classifier.weight}: the TSM online demo's checkpoint keeps its
+     * trained head there (27 Jester classes). {@link TsnCheckpoint#classes} leaves that name alone, since an ImageNet
+     * backbone file has the same layout; a streaming model is what this builder makes, so the head is taken here.
+     */
+    private static OptionalInt bareClassifierRows(Map<String, Tensor> tensors) {
+        Tensor w = tensors.get("classifier.weight");
+        boolean bare = tensors.keySet().stream().anyMatch(k -> k.startsWith("features."));
+        return bare && w != null && w.rank() == 2 ? OptionalInt.of(w.dim(0)) : OptionalInt.empty();
     }
 
     private static Map<String, Tensor> read(Path checkpoint) {

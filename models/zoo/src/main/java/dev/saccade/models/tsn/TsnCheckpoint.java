@@ -44,11 +44,10 @@ public final class TsnCheckpoint {
     /**
      * The number of classes K of the weights read by {@link #read}: the rows of the classifier's weight, the
      * {@code new_fc.weight} of TSN/TSM/ACTION-Net/M2A checkpoints (after any DataParallel or {@code base_model.}
-     * prefix) or, failing that, a lone {@code fc.weight} or {@code classifier.weight} (the head of a bare backbone
-     * file, such as the TSM online demo's MobileNetV2). Empty when the file holds none.
+     * prefix) or, failing that, a lone {@code fc.weight}. Empty when the file holds neither.
      */
     public static java.util.OptionalInt classes(Map<String, Tensor> weights) {
-        for (String suffix : new String[] {"new_fc.weight", "fc.weight", "classifier.weight"}) {
+        for (String suffix : new String[] {"new_fc.weight", "fc.weight"}) {
             List<Tensor> found = new ArrayList<>();
             for (var e : weights.entrySet()) {
                 String k = e.getKey();
