@@ -73,6 +73,15 @@ class StreamCommandTest {
         assertTrue(r.out().contains("# 3 frames: median "), r.out());
     }
 
+    @Test void aVideoWithoutFfmpegSaysWhatToInstallBeforeTheModelLoads(@TempDir Path dir) throws Exception {
+        Path video = Files.write(dir.resolve("clip.mp4"), new byte[16]);
+        StreamCommand cmd = new StreamCommand();
+        new CommandLine(cmd).parseArgs("--model", "tsm-mobilenetv2", "--weights", dir.resolve("absent.pth").toString(), "--input", video.toString());
+        cmd.ffmpeg = "saccade-no-such-ffmpeg";
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, cmd::call);
+        assertTrue(e.getMessage().contains("install ffmpeg") && e.getMessage().contains("clip.mp4"), e.getMessage());
+    }
+
     @Test void badInputsAreOneLine(@TempDir Path dir) {
         Run noWeights = run("stream", "--model", "tsm-mobilenetv2", "--input", dir.toString());
         assertEquals(2, noWeights.code());
