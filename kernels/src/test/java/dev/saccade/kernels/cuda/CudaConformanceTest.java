@@ -283,6 +283,14 @@ class CudaConformanceTest {
         }
         Tensor strided = rand(49, 16, 8, 7, 5).transpose(2, 3);
         close("shift of a strided view", cpu.temporalShift(strided, 8, 4, false), cuda.temporalShift(sameView(strided), 8, 4, false), 0);
+        // The online (uni-directional) shift is composed from each backend's strided copy: forward and backward.
+        Tensor onlineCpu = strided.detach().setRequiresGrad(true), onlineGpu = sameView(strided).detach().setRequiresGrad(true);
+        Tensor g = rand(50, 16, 8, 5, 7);
+        Tensor yc = Functional.temporalShiftOnline(onlineCpu, 8, 4), yg = Functional.temporalShiftOnline(onlineGpu, 8, 4);
+        close("online shift of a strided view", yc, yg, 0);
+        yc.mul(g).sum().backward();
+        yg.mul(gpu(g)).sum().backward();
+        close("online shift backward", onlineCpu.grad(), onlineGpu.grad(), 0);
     }
 
     // ------------------------------------------------------------------ indexing
