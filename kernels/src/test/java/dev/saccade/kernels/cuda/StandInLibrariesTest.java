@@ -101,7 +101,7 @@ class StandInLibrariesTest {
             """;
     private static final String CUDNN = RECORDER + """
             size_t cudnnGetVersion(void) { return 91000; }
-            const char* cudnnGetErrorString(int s) { return s == 3 ? "CUDNN_STATUS_BAD_PARAM" : "CUDNN_STATUS_OTHER"; }
+            const char* cudnnGetErrorString(int s) { return s == 2000 ? "CUDNN_STATUS_BAD_PARAM" : "CUDNN_STATUS_OTHER"; }
             #define CREATE(name) int name(void** p) { *p = &token; return 0; }
             #define DESTROY(name) int name(void* p) { return 0; }
             CREATE(cudnnCreate) DESTROY(cudnnDestroy) CREATE(cudnnCreateTensorDescriptor) DESTROY(cudnnDestroyTensorDescriptor)
@@ -109,18 +109,18 @@ class StandInLibrariesTest {
             DESTROY(cudnnDestroyConvolutionDescriptor) CREATE(cudnnCreatePoolingDescriptor) DESTROY(cudnnDestroyPoolingDescriptor)
             int cudnnSetStream(void* h, void* s) { return 0; }
             int cudnnSetTensorNdDescriptor(void* t, int dt, int nb, const int* d, const int* s) {
-                REC(dt, nb, d[0], d[nb - 1], s[0], s[nb - 1]); return nb < 3 ? 3 : 0; }
+                REC(dt, nb, d[0], d[nb - 1], s[0], s[nb - 1]); return nb < 3 ? 2000 : 0; }
             int cudnnSetFilterNdDescriptor(void* f, int dt, int fmt, int nb, const int* d) { REC(dt, fmt, nb, d[0], d[nb - 1]); return 0; }
             int cudnnSetConvolutionNdDescriptor(void* c, int n, const int* p, const int* s, const int* dl, int mode, int ct) {
                 REC(n, p[0], s[0], dl[0], mode, ct); return 0; }
-            int cudnnSetConvolutionGroupCount(void* c, int g) { return g < 1 ? 3 : 0; }
+            int cudnnSetConvolutionGroupCount(void* c, int g) { return g < 1 ? 2000 : 0; }
             int cudnnSetConvolutionMathType(void* c, int m) { return 0; }
             int cudnnGetConvolutionNdForwardOutputDim(void* c, void* x, void* w, int nb, int* out) {
                 for (int i = 0; i < nb; i++) out[i] = 10 + i; return 0; }
             typedef struct { int algo; int status; float time; size_t memory; int det; int math; int reserved[3]; } Perf;
             static int perf(int req, int* cnt, Perf* p) {
                 *cnt = 2; p[0].algo = 1; p[0].status = 9; p[0].memory = 77; p[0].time = 0.5f;
-                p[1].algo = 6; p[1].status = 0; p[1].memory = 1234; p[1].det = 1; p[1].math = 1; return req < 2 ? 3 : 0; }
+                p[1].algo = 6; p[1].status = 0; p[1].memory = 1234; p[1].det = 1; p[1].math = 1; return req < 2 ? 2000 : 0; }
             int cudnnGetConvolutionForwardAlgorithm_v7(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
             int cudnnFindConvolutionForwardAlgorithm(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
             int cudnnGetConvolutionBackwardDataAlgorithm_v7(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
@@ -286,7 +286,7 @@ class StandInLibrariesTest {
     void cudnnBindings() {
         Cudnn dnn = Cudnn.bind(cudnnLib);
         assertEquals(91000, dnn.version());
-        assertEquals("CUDNN_STATUS_BAD_PARAM", dnn.errorString(3));
+        assertEquals("CUDNN_STATUS_BAD_PARAM", dnn.errorString(Cudnn.STATUS_BAD_PARAM));
         MemorySegment h = dnn.create();
         dnn.setStream(h, MemorySegment.NULL);
         MemorySegment x = dnn.tensorNd(Cudnn.DATA_FLOAT, new int[] {2, 4, 7, 6});
@@ -300,6 +300,7 @@ class StandInLibrariesTest {
                 new int[] {1}, 0, Cudnn.DATA_FLOAT, Cudnn.DEFAULT_MATH));
         assertEquals("cudnnSetConvolutionGroupCount", badGroups.call());
         assertEquals("CUDNN_STATUS_BAD_PARAM", badGroups.errorName());
+        assertEquals(Cudnn.STATUS_BAD_PARAM, badGroups.status());
         assertArrayEquals(new int[] {10, 11, 12, 13}, dnn.convolutionForwardOutputDim(conv, x, w, 4));
 
         Cudnn.AlgoPerf[] perfs = dnn.convolutionForwardAlgorithms(h, x, w, conv, x);
