@@ -75,8 +75,9 @@ public final class CudaBackend implements Backend {
 
     private static Tensor empty(CudaBackend b, DType d, Shape s) { return CudaTensors.empty(b, d, s); }
 
+    /** Launches a grid-stride kernel over n > 0 items (callers return early on empty tensors, before building layouts). */
     private static void launch(String kernel, long n, Object... args) {
-        if (n > 0) CudaModules.launch(kernel, LaunchConfig.elementwise(n), args);
+        CudaModules.launch(kernel, LaunchConfig.elementwise(n), args);
     }
 
     // ------------------------------------------------------------------ memory
@@ -118,6 +119,7 @@ public final class CudaBackend implements Backend {
     @Override public void copy(Tensor src, Tensor dst) { CudaTensors.convert(onDevice(src), dst); }
 
     @Override public void fill(Tensor dst, double value) {
+        if (dst.numel() == 0) return;   // StridedLayout has no size-0 axes: nothing to build, nothing to launch
         launch("fill_" + CudaTensors.suffix(dst.dtype()), dst.numel(), CudaTensors.layout(dst), CudaTensors.address(dst),
                 (long) dst.numel(), value);
     }
@@ -129,6 +131,7 @@ public final class CudaBackend implements Backend {
         KernelDType dt = CudaTensors.kernelType(x, op.kernelName());
         Tensor y = empty(this, x.dtype(), x.shape());
         long n = x.numel();
+        if (n == 0) return y;
         if (ElementwiseKernels.UNARY.contains(op.kernelName()))
             launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), CudaTensors.address(x), CudaTensors.address(y), n);
         else
@@ -143,6 +146,7 @@ public final class CudaBackend implements Backend {
                 gyd = CudaTensors.dense(this, onDevice(gy));
         Tensor gx = empty(this, gy.dtype(), gy.shape());
         long n = gy.numel();
+        if (n == 0) return gx;
         Object[] args = ElementwiseKernels.UNARY.contains(op.kernelName())
                 ? new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n}
                 : new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n, alpha};
@@ -156,12 +160,14 @@ public final class CudaBackend implements Backend {
         Tensor ad = onDevice(a), bd = onDevice(b);
         Tensor out = empty(this, a.dtype(), a.shape());
         long n = out.numel();
+        if (n == 0) return out;
         launch(dt.kernel(op.kernelName()), n, CudaTensors.broadcast(ad, bd), CudaTensors.address(ad), CudaTensors.address(bd),
                 CudaTensors.address(out), n);
         return out;
     }
 
     @Override public void axpy(double alpha, Tensor src, Tensor dst) {
+        if (dst.numel() == 0) return;
         if (!dst.dtype().isFloating()) {
             Tensor h = onHost(dst);
             host.axpy(alpha, onHost(src), h);

@@ -27,20 +27,23 @@ public final class CudaStorage implements Storage {
         this.dtype = dtype;
         this.length = length;
         this.buffer = buffer;
-        CLEANER.register(this, buffer::close);
+        if (length > 0) CLEANER.register(this, buffer::close);
     }
 
-    /** An uninitialised buffer of {@code length} elements (at least one element is allocated). */
+    /**
+     * An uninitialised buffer of {@code length} elements. A zero-length storage (a tensor with a size-0 axis) owns no
+     * device memory and touches no native code: its address is 0 and no kernel ever reads it.
+     */
     static CudaStorage uninitialised(DType dtype, int length) {
         if (length < 0) throw new IllegalArgumentException("CUDA storage length must be ≥ 0, got " + length);
-        long bytes = (long) Math.max(1, length) * dtype.bytes();
-        return new CudaStorage(dtype, length, allocateWithRetry(bytes));
+        if (length == 0) return new CudaStorage(dtype, 0, new DeviceBuffer(0L, 0L, p -> { }));
+        return new CudaStorage(dtype, length, allocateWithRetry((long) length * dtype.bytes()));
     }
 
     /** A zero-filled buffer of {@code length} elements. */
     public static CudaStorage allocate(DType dtype, int length) {
         CudaStorage s = uninitialised(dtype, length);
-        s.buffer.zero();
+        if (length > 0) s.buffer.zero();
         return s;
     }
 
