@@ -64,6 +64,11 @@ __device__ __forceinline__ void broadcast_offsets(const BroadcastLayout& l, long
     }
 }
 
+// Whether a launch's element count (and so every element index and offset inside its contiguous buffers) fits a
+// 32-bit int: kernels then decompose indices with 32-bit division, which the GPU does in a few instructions (64-bit
+// division is emulated in software). saccade's storages hold fewer than 2^31 elements, so this is the usual path.
+__device__ __forceinline__ bool fits_int32(long long n) { return n <= 2147483647LL; }
+
 // Grid-stride loop over [0, n).
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (long long)blockDim.x * gridDim.x)

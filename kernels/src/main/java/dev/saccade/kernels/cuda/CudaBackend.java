@@ -120,7 +120,7 @@ public final class CudaBackend implements Backend {
 
     @Override public void fill(Tensor dst, double value) {
         if (dst.numel() == 0) return;   // StridedLayout has no size-0 axes: nothing to build, nothing to launch
-        launch("fill_" + CudaTensors.suffix(dst.dtype()), dst.numel(), CudaTensors.layout(dst), CudaTensors.address(dst),
+        launch("fill_" + CudaTensors.suffix(dst.dtype()), dst.numel(), CudaTensors.layout(dst), dst,
                 (long) dst.numel(), value);
     }
 
@@ -133,9 +133,9 @@ public final class CudaBackend implements Backend {
         long n = x.numel();
         if (n == 0) return y;
         if (ElementwiseKernels.UNARY.contains(op.kernelName()))
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), CudaTensors.address(x), CudaTensors.address(y), n);
+            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), x, y, n);
         else
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), CudaTensors.address(x), CudaTensors.address(y), n, alpha);
+            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), x, y, n, alpha);
         return y;
     }
 
@@ -148,8 +148,8 @@ public final class CudaBackend implements Backend {
         long n = gy.numel();
         if (n == 0) return gx;
         Object[] args = ElementwiseKernels.UNARY.contains(op.kernelName())
-                ? new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n}
-                : new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n, alpha};
+                ? new Object[] {xd, yd, gyd, gx, n}
+                : new Object[] {xd, yd, gyd, gx, n, alpha};
         launch(dt.kernel(op.kernelName() + "_backward"), n, args);
         return gx;
     }
@@ -161,8 +161,8 @@ public final class CudaBackend implements Backend {
         Tensor out = empty(this, a.dtype(), a.shape());
         long n = out.numel();
         if (n == 0) return out;
-        launch(dt.kernel(op.kernelName()), n, CudaTensors.broadcast(ad, bd), CudaTensors.address(ad), CudaTensors.address(bd),
-                CudaTensors.address(out), n);
+        launch(dt.kernel(op.kernelName()), n, CudaTensors.broadcast(ad, bd), ad, bd,
+                out, n);
         return out;
     }
 
@@ -179,8 +179,8 @@ public final class CudaBackend implements Backend {
         Tensor s = onDevice(src);
         if (s.dtype() != dst.dtype()) s = s.to(dst.dtype());
         KernelDType dt = CudaTensors.kernelType(dst, "axpy");
-        launch(dt.kernel("axpy"), dst.numel(), CudaTensors.layout(s), CudaTensors.address(s), CudaTensors.layout(dst),
-                CudaTensors.address(dst), (long) dst.numel(), alpha);
+        launch(dt.kernel("axpy"), dst.numel(), CudaTensors.layout(s), s, CudaTensors.layout(dst),
+                dst, (long) dst.numel(), alpha);
     }
 
     // ------------------------------------------------------------------ reductions

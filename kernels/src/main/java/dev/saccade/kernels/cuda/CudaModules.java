@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.saccade.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,9 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * handles are cached by name.
  *
  * <p>Kernel arguments for {@link #launch}: {@code Long} ({@code long long} sizes and device pointers),
- * {@code Integer} ({@code int}), {@code Float}, {@code Double}, {@link DeviceBuffer} (its device address) and
- * {@link KernelStruct} (a struct passed by value). Each must match the kernel's C parameter type exactly: the
- * driver copies bytes, it does not convert.
+ * {@code Integer} ({@code int}), {@code Float}, {@code Double}, {@link DeviceBuffer} (its device address),
+ * {@link Tensor} on CUDA (the device address of the view's first element) and {@link KernelStruct} (a struct passed
+ * by value). Each must match the kernel's C parameter type exactly: the driver copies bytes, it does not convert.
+ * Buffers and tensors passed as arguments stay reachable until the launch is queued (so their storage cannot go
+ * back to the allocator, and be handed out again, between taking its address and queueing the kernel); prefer
+ * them to raw {@code Long} addresses.
  *
  * <pre>{@code
  * // temporal_shift_f32(const float* x, float* y, long long N, long long T, long long C, long long HW, long long fold)
@@ -130,6 +135,8 @@ public final class CudaModules {
             for (int i = 0; i < args.length; i++) params.setAtIndex(ADDRESS, i, argument(arena, name, i, args[i]));
             driver.launchKernel(function, config.gridX(), config.gridY(), config.gridZ(), config.blockX(),
                     config.blockY(), config.blockZ(), config.sharedBytes(), stream, params);
+        } finally {
+            Reference.reachabilityFence(args);
         }
     }
 
@@ -141,6 +148,7 @@ public final class CudaModules {
             case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
             case Double v -> arena.allocateFrom(JAVA_DOUBLE, v);
             case DeviceBuffer b -> arena.allocateFrom(JAVA_LONG, b.address());
+            case Tensor t -> arena.allocateFrom(JAVA_LONG, CudaTensors.address(t));
             case KernelStruct s -> {
                 MemorySegment bytes = arena.allocate(s.byteSize(), 8);
                 s.writeTo(bytes);
@@ -149,7 +157,7 @@ public final class CudaModules {
             case null -> throw new IllegalArgumentException("kernel " + kernel + " argument " + index
                     + " is null (pass 0L for a null device pointer)");
             default -> throw new IllegalArgumentException("kernel " + kernel + " argument " + index + " has type "
-                    + arg.getClass().getName() + "; expected Long, Integer, Float, Double, DeviceBuffer or KernelStruct");
+                    + arg.getClass().getName() + "; expected Long, Integer, Float, Double, DeviceBuffer, Tensor or KernelStruct");
         };
     }
 }

@@ -37,7 +37,7 @@ final class CudaReduce {
         long n = m.numel();
         KernelDType dt = CudaTensors.kernelType(x, "reduce");
         if (negate) CudaModules.launch(dt.kernel("neg"), LaunchConfig.elementwise(n), CudaTensors.layout(permuted),
-                CudaTensors.address(permuted), CudaTensors.address(m), n);
+                permuted, m, n);
         else CudaTensors.convert(permuted, m);
         return m;
     }
@@ -65,7 +65,7 @@ final class CudaReduce {
         Tensor target = min ? CudaTensors.empty(b, x.dtype(), outShape) : out;
         RowKernels.max(dt, CudaTensors.buffer(m), CudaTensors.buffer(target), CudaTensors.buffer(arg), rows, cols);
         if (min) CudaModules.launch(dt.kernel("neg"), LaunchConfig.elementwise(rows), CudaTensors.layout(target),
-                CudaTensors.address(target), CudaTensors.address(out), rows);
+                target, out, rows);
         return out;
     }
 

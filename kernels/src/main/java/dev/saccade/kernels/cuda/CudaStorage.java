@@ -48,19 +48,11 @@ public final class CudaStorage implements Storage {
     }
 
     /**
-     * Allocates from the shared cache; on failure collects garbage (so that unreachable storages return their
-     * blocks), empties the cache and tries once more. The JVM's collector does not see device memory pressure.
+     * Allocates from the shared cache (which trims itself and retries once on a failed {@code cuMemAlloc}); as a last
+     * resort collects garbage, so that unreachable storages return their blocks, and tries once more.
      */
     private static DeviceBuffer allocateWithRetry(long bytes) {
-        CudaAllocator pool = CudaAllocator.shared();
-        try {
-            return pool.allocate(bytes);
-        } catch (CudaException e) {
-            System.gc();
-            try { Thread.sleep(100); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
-            pool.trim();
-            return pool.allocate(bytes);
-        }
+        return CollectAndRetry.run(() -> CudaAllocator.shared().allocate(bytes));
     }
 
     @Override public DType dtype() { return dtype; }

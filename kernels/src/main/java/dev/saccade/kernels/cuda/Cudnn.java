@@ -257,6 +257,9 @@ public final class Cudnn {
         return desc;
     }
 
+    /** {@code cudnnSetConvolutionMathType}: the math type to run the next call with (the one an algorithm came with). */
+    public void setConvolutionMathType(MemorySegment conv, int mathType) { call("cudnnSetConvolutionMathType", conv, mathType); }
+
     /** {@code cudnnDestroyConvolutionDescriptor}. */
     public void destroyConvolution(MemorySegment desc) { call("cudnnDestroyConvolutionDescriptor", desc); }
 

@@ -255,6 +255,12 @@ class CudaConformanceTest {
                     cuda.maxPoolBackward(gpu(gy), mg[1], x.shape(), p), 1e-6);
             close("avg pool " + x.shape(), cpu.avgPool(x, p), cuda.avgPool(xg, p), 1e-6);
             close("avg pool backward " + x.shape(), cpu.avgPoolBackward(gy, x.shape(), p), cuda.avgPoolBackward(gpu(gy), x.shape(), p), 1e-6);
+            // the backward passes gather (no atomics): bit-identical run to run
+            Tensor gyg = gpu(gy);
+            assertArrayEquals(cuda.maxPoolBackward(gyg, mg[1], x.shape(), p).toDoubleArray(),
+                    cuda.maxPoolBackward(gyg, mg[1], x.shape(), p).toDoubleArray(), "max pool backward is deterministic");
+            assertArrayEquals(cuda.avgPoolBackward(gyg, x.shape(), p).toDoubleArray(),
+                    cuda.avgPoolBackward(gyg, x.shape(), p).toDoubleArray(), "avg pool backward is deterministic");
         }
         Tensor x = rand(45, 2, 3, 7, 10);
         for (int[] out : new int[][] {{1, 1}, {3, 4}, {7, 10}, {5, 3}}) {
@@ -298,6 +304,9 @@ class CudaConformanceTest {
             d[axis] = 3;
             Tensor src = rand(51, d);
             close("index_add axis " + axis, cpu.indexAdd(x.shape(), axis, ia, src), cuda.indexAdd(x.shape(), axis, gpu(ia), gpu(src)), 1e-6);
+            Tensor srcg = gpu(src);
+            assertArrayEquals(cuda.indexAdd(x.shape(), axis, ia, srcg).toDoubleArray(), cuda.indexAdd(x.shape(), axis, ia, srcg).toDoubleArray(),
+                    "index_add is deterministic");
         }
         Tensor labels = Tensor.of(new long[] {7, 1, 1, 9}, 4);
         close("index_select of I64", cpu.indexSelect(labels, 0, idx.narrow(0, 1, 2)), cuda.indexSelect(gpu(labels), 0, idx.narrow(0, 1, 2)), 0);

@@ -37,7 +37,7 @@ class FatbinResourcesTest {
         Map<String, String> index = CudaModules.index();
         List<String> ops = List.of("relu", "relu6", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt", "neg", "abs",
                 "add", "sub", "mul", "div", "maximum", "minimum", "sum", "max", "softmax", "log_softmax", "layer_norm",
-                "index_select", "gather", "temporal_shift", "frame_diff_m2a", "frame_diff_me");
+                "gather", "temporal_shift", "frame_diff_m2a", "frame_diff_me", "max_pool", "avg_pool", "adaptive_avg_pool");
         for (String op : ops) {
             for (String dt : List.of("f32", "f64")) {
                 String fwd = op + "_" + dt, bwd = op + "_backward_" + dt;
@@ -47,6 +47,10 @@ class FatbinResourcesTest {
             }
         }
         assertTrue(index.containsKey("copy_f32") && index.containsKey("copy_f64"), "strided copy kernels");
+        for (String dt : List.of("f32", "f64")) {   // index_select's backward is the deterministic index_add
+            assertTrue(index.containsKey("index_select_" + dt) && index.containsKey("index_add_" + dt), "index_select / index_add " + dt);
+            assertEquals(index.get("index_select_" + dt), index.get("index_add_" + dt));
+        }
     }
 
     @Test
