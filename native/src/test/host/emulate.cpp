@@ -74,8 +74,12 @@ int main() {
         for (int d = 0; d < 3; d++) { l.shape[d] = sh[d]; l.strideA[d] = sa[d]; l.strideB[d] = sb[d]; }
         float a[24], b[3], o[24], gy[24], gA[24], gB[24];
         for (int i = 0; i < 24; i++) { a[i] = rand() % 10; gy[i] = 1; } for (int i = 0; i < 3; i++) b[i] = rand() % 10 + 1;
-        LAUNCH(2, 5, sub_f32(l, a, b, o, 24));
-        for (int i = 0; i < 24; i++) CHECK(o[i] == a[i] - b[(i / 4) % 3], "sub broadcast %d\n", i);
+        for (int w = 0; w < 2; w++) {   // 64-bit, then 32-bit index arithmetic
+            l.index32 = w;
+            for (auto& v : o) v = -1;
+            LAUNCH(2, 5, sub_f32(l, a, b, o, 24));
+            for (int i = 0; i < 24; i++) CHECK(o[i] == a[i] - b[(i / 4) % 3], "sub broadcast index32=%d %d\n", w, i);
+        }
         LAUNCH(1, 7, maximum_backward_f32(l, a, b, gy, gA, (float*)nullptr, 24));
         for (int i = 0; i < 24; i++) { float x = a[i], y = b[(i / 4) % 3]; CHECK(gA[i] == (x > y ? 1 : x == y ? 0.5f : 0), "max bwd %d\n", i); }
     }
@@ -84,9 +88,13 @@ int main() {
         StridedLayout l{}; l.ndim = 3; long long sh[3] = {4, 2, 3}, st[3] = {1, 12, 4};
         for (int d = 0; d < 3; d++) { l.shape[d] = sh[d]; l.stride[d] = st[d]; }
         float x[24], y[24]; for (int i = 0; i < 24; i++) x[i] = i;
-        LAUNCH(1, 5, copy_f32(l, x, y, 24));
-        for (int i = 0; i < 4; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 3; k++)
-            CHECK(y[(i * 2 + j) * 3 + k] == x[j * 12 + k * 4 + i], "copy %d %d %d\n", i, j, k);
+        for (int w = 0; w < 2; w++) {   // 64-bit, then 32-bit index arithmetic
+            l.index32 = w;
+            for (auto& v : y) v = -1;
+            LAUNCH(1, 5, copy_f32(l, x, y, 24));
+            for (int i = 0; i < 4; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 3; k++)
+                CHECK(y[(i * 2 + j) * 3 + k] == x[j * 12 + k * 4 + i], "copy index32=%d %d %d %d\n", w, i, j, k);
+        }
     }
     // index_select, err flag
     {
