@@ -7,8 +7,9 @@ import java.lang.ref.Cleaner;
 
 /**
  * A tensor storage in device memory: {@code length} elements of {@code dtype} in a {@link DeviceBuffer} from the
- * caching {@link CudaAllocator}. The block goes back to the allocator's cache when the storage becomes unreachable
- * (a {@link Cleaner}); all work is queued on the legacy default stream, so a block reused later is only touched
+ * caching {@link CudaAllocator}. The block goes back to the allocator's cache when the {@link DeviceScope} it was
+ * allocated in closes (unless kept), or else when the storage becomes unreachable (a {@link Cleaner}, the fallback:
+ * the collector does not see device memory); all work is queued on the legacy default stream, so a block reused later is only touched
  * after the kernels that used it before, as in PyTorch's single-stream caching allocator.
  *
  * <pre>{@code

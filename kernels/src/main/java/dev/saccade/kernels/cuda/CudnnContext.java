@@ -40,7 +40,7 @@ final class CudnnContext {
         if (bytes <= 0) return 0L;
         if (workspace == null || workspace.bytes() < bytes) {
             if (workspace != null) { workspace.close(); workspace = null; }
-            workspace = CudaAllocator.shared().allocate(bytes);
+            workspace = CudaAllocator.shared().allocateUnscoped(bytes);   // outlives any DeviceScope
         }
         return workspace.address();
     }

@@ -26,7 +26,7 @@ public final class DeviceBuffer implements AutoCloseable {
     private final LongConsumer release;
     /** What owns the memory of a borrowed view (kept reachable as long as this buffer is); null for owners. */
     private final Object owner;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** Wraps an allocation; {@code release} receives the address once, on the first close. */
     public DeviceBuffer(long address, long bytes, LongConsumer release) {
@@ -61,7 +61,8 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** The device address of the first byte. */
     public long address() {
-        if (closed) throw new IllegalStateException("device buffer of " + bytes + " bytes is closed");
+        if (closed) throw new IllegalStateException("device buffer of " + bytes + " bytes is closed (released by its"
+                + " owner or by the DeviceScope it was allocated in; keep tensors that outlive a scope with DeviceScope.keep)");
         return address;
     }
 
@@ -143,11 +144,16 @@ public final class DeviceBuffer implements AutoCloseable {
         Cuda.driver().memcpyDtoD(address(), src.address(), n);
     }
 
-    /** Releases the allocation to its owner; later calls do nothing. */
+    /**
+     * Releases the allocation to its owner; later calls do nothing. Synchronised: a storage's cleaner (on the cleaner
+     * thread) and the {@link DeviceScope} that owns the buffer may both close it, and the block must go back once.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         release.accept(address);
     }
 
