@@ -251,6 +251,23 @@ public final class CudaBackend implements Backend {
         return CudaPooling.adaptiveAvgPoolBackward(this, onDevice(gy), xShape);
     }
 
+    // ------------------------------------------------------------------ normalisation
+
+    /** Batch-norm forward on cuDNN ({@link CudaBatchNorm}); the composed default for integer or empty inputs or ε < 1e-5. */
+    @Override public Tensor[] batchNormTraining(Tensor x, Tensor gammaOrNull, Tensor betaOrNull, double eps) {
+        if (!x.dtype().isFloating() || x.numel() == 0 || eps < CudaBatchNorm.MIN_EPSILON || x.rank() < 2 || x.rank() > 5)
+            return Backend.super.batchNormTraining(x, gammaOrNull, betaOrNull, eps);
+        return CudaBatchNorm.forward(this, onDevice(x), gammaOrNull, betaOrNull, eps);
+    }
+
+    /** Batch-norm backward on cuDNN ({@link CudaBatchNorm}); the composed default for integer or empty inputs. */
+    @Override public Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gammaOrNull,
+                                                        boolean needInputGrad) {
+        if (!g.dtype().isFloating() || g.numel() == 0 || g.rank() < 2 || g.rank() > 5)
+            return Backend.super.batchNormTrainingBackward(g, xhat, invStd, gammaOrNull, needInputGrad);
+        return CudaBatchNorm.backward(this, onDevice(g), onDevice(xhat), onDevice(invStd), gammaOrNull, needInputGrad);
+    }
+
     // ------------------------------------------------------------------ temporal, on (N·T, C, H, W)
 
     @Override public Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse) {

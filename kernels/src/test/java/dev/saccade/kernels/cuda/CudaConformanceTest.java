@@ -271,6 +271,29 @@ class CudaConformanceTest {
         }
     }
 
+    // ------------------------------------------------------------------ batch norm (cuDNN)
+
+    @Test
+    void batchNormTrainingForwardAndBackwardOnCudnn() {
+        for (int[] shape : new int[][] {{6, 5}, {4, 3, 7}, {2, 3, 5, 4}, {2, 2, 3, 4, 3}}) {
+            Tensor x = rand(60, shape).mul(3).add(1);
+            Tensor gamma = rand(61, shape[1]), beta = rand(62, shape[1]);
+            for (boolean affine : new boolean[] {true, false}) {
+                Tensor gm = affine ? gamma : null, bt = affine ? beta : null;
+                Tensor[] e = cpu.batchNormTraining(x, gm, bt, 1e-5);
+                Tensor[] a = cuda.batchNormTraining(gpu(x), affine ? gpu(gamma) : null, affine ? gpu(beta) : null, 1e-5);
+                String[] names = {"y", "xhat", "mean", "var", "invStd"};
+                for (int i = 0; i < 5; i++) close("batch norm " + names[i] + " " + x.shape() + " affine=" + affine, e[i], a[i], 1e-4);
+                Tensor g = rand(63, shape);
+                Tensor[] eb = cpu.batchNormTrainingBackward(g, e[1], e[4], gm, true);
+                Tensor[] ab = cuda.batchNormTrainingBackward(gpu(g), a[1], a[4], affine ? gpu(gamma) : null, true);
+                close("batch norm gx " + x.shape(), eb[0], ab[0], 1e-4);
+                close("batch norm gγ " + x.shape(), eb[1], ab[1], 1e-4);
+                close("batch norm gβ " + x.shape(), eb[2], ab[2], 1e-4);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ temporal
 
     @Test
