@@ -1,5 +1,5 @@
 // Runs the synchronisation-free kernels (grid-stride loops: temporal shift, frame differences, binary with
-// broadcasting, strided copy, index_select / index_add / gather backward, unary, max / average / adaptive pooling
+// broadcasting, strided copy / convert, index_select / index_add / gather backward, unary, max / average / adaptive pooling
 // and their gather backward passes) on the host, one simulated thread after another, against
 // plain loops. Catches indexing mistakes on machines without a GPU; the GPU tests in module kernels remain the
 // real check. Build and run: native/host-test.sh
@@ -11,7 +11,7 @@
 #include "frame_diff_m2a.cu"
 #include "frame_diff_me.cu"
 #include "binary.cu"
-#include "copy.cu"
+#include "view_ops.cu"
 #include "gather.cu"
 #include "unary.cu"
 #include "pool.cu"
@@ -72,18 +72,16 @@ int main() {
     {
         BroadcastLayout l{}; l.ndim = 3; long long sh[3] = {2, 3, 4}, sa[3] = {12, 4, 1}, sb[3] = {0, 1, 0};
         for (int d = 0; d < 3; d++) { l.shape[d] = sh[d]; l.strideA[d] = sa[d]; l.strideB[d] = sb[d]; }
-        float a[24], b[3], o[24], gy[24], gA[24], gB[24];
-        for (int i = 0; i < 24; i++) { a[i] = rand() % 10; gy[i] = 1; } for (int i = 0; i < 3; i++) b[i] = rand() % 10 + 1;
+        float a[24], b[3], o[24];
+        for (int i = 0; i < 24; i++) a[i] = rand() % 10; for (int i = 0; i < 3; i++) b[i] = rand() % 10 + 1;
         for (int w = 0; w < 2; w++) {   // 64-bit, then 32-bit index arithmetic
             l.index32 = w;
             for (auto& v : o) v = -1;
             LAUNCH(2, 5, sub_f32(l, a, b, o, 24));
             for (int i = 0; i < 24; i++) CHECK(o[i] == a[i] - b[(i / 4) % 3], "sub broadcast index32=%d %d\n", w, i);
         }
-        LAUNCH(1, 7, maximum_backward_f32(l, a, b, gy, gA, (float*)nullptr, 24));
-        for (int i = 0; i < 24; i++) { float x = a[i], y = b[(i / 4) % 3]; CHECK(gA[i] == (x > y ? 1 : x == y ? 0.5f : 0), "max bwd %d\n", i); }
     }
-    // copy of a permuted view: x (2,3,4) → permute(2,0,1): shape (4,2,3), strides (1,12,4)
+    // copy (convert to the same type) of a permuted view: x (2,3,4) → permute(2,0,1): shape (4,2,3), strides (1,12,4)
     {
         StridedLayout l{}; l.ndim = 3; long long sh[3] = {4, 2, 3}, st[3] = {1, 12, 4};
         for (int d = 0; d < 3; d++) { l.shape[d] = sh[d]; l.stride[d] = st[d]; }
@@ -91,7 +89,8 @@ int main() {
         for (int w = 0; w < 2; w++) {   // 64-bit, then 32-bit index arithmetic
             l.index32 = w;
             for (auto& v : y) v = -1;
-            LAUNCH(1, 5, copy_f32(l, x, y, 24));
+            StridedLayout dense{}; dense.ndim = 1; dense.shape[0] = 24; dense.stride[0] = 1; dense.index32 = w;
+            LAUNCH(1, 5, convert_f32_f32(l, x, dense, y, 24));
             for (int i = 0; i < 4; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 3; k++)
                 CHECK(y[(i * 2 + j) * 3 + k] == x[j * 12 + k * 4 + i], "copy index32=%d %d %d %d\n", w, i, j, k);
         }
@@ -109,9 +108,9 @@ int main() {
     {
         StridedLayout l{}; l.ndim = 2; l.shape[0] = 3; l.shape[1] = 2; l.stride[0] = 1; l.stride[1] = 3;  // x (2, 3)ᵀ
         float x[6] = {-1, 2, -3, 4, 5, -6}, y[6], gy[6] = {1, 1, 1, 1, 1, 1}, gx[6];
-        LAUNCH(1, 4, relu_f32(l, x, y, 6));
+        LAUNCH(1, 4, relu_f32(l, x, y, 6, 0.0));
         for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) CHECK(y[i * 2 + j] == std::max(0.f, x[j * 3 + i]), "relu view\n");
-        LAUNCH(2, 2, abs_backward_f32(x, y, gy, gx, 6));
+        LAUNCH(2, 2, abs_backward_f32(x, y, gy, gx, 6, 0.0));
         for (int i = 0; i < 6; i++) CHECK(gx[i] == (x[i] > 0 ? 1 : -1), "abs backward %d\n", i);
     }
     // index_add (counting-sorted indices) and gather backward (scatter_add), against scatter loops

@@ -132,10 +132,7 @@ public final class CudaBackend implements Backend {
         Tensor y = empty(this, x.dtype(), x.shape());
         long n = x.numel();
         if (n == 0) return y;
-        if (ElementwiseKernels.UNARY.contains(op.kernelName()))
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), x, y, n);
-        else
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), x, y, n, alpha);
+        launch(ElementwiseKernels.unaryKernel(op, dt), n, CudaTensors.layout(x), x, y, n, alpha);
         return y;
     }
 
@@ -147,10 +144,7 @@ public final class CudaBackend implements Backend {
         Tensor gx = empty(this, gy.dtype(), gy.shape());
         long n = gy.numel();
         if (n == 0) return gx;
-        Object[] args = ElementwiseKernels.UNARY.contains(op.kernelName())
-                ? new Object[] {xd, yd, gyd, gx, n}
-                : new Object[] {xd, yd, gyd, gx, n, alpha};
-        launch(dt.kernel(op.kernelName() + "_backward"), n, args);
+        launch(ElementwiseKernels.unaryBackwardKernel(op, dt), n, xd, yd, gyd, gx, n, alpha);
         return gx;
     }
 
@@ -161,7 +155,7 @@ public final class CudaBackend implements Backend {
         Tensor out = empty(this, a.dtype(), a.shape());
         long n = out.numel();
         if (n == 0) return out;
-        launch(dt.kernel(op.kernelName()), n, CudaTensors.broadcast(ad, bd), ad, bd,
+        launch(ElementwiseKernels.binaryKernel(op, dt), n, CudaTensors.broadcast(ad, bd), ad, bd,
                 out, n);
         return out;
     }
