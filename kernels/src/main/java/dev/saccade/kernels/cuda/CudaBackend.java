@@ -20,6 +20,7 @@ import dev.saccade.tensor.ops.ReduceOp;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.function.Function;
 
 /**
@@ -96,6 +97,7 @@ public final class CudaBackend implements Backend {
             };
             s.buffer().copyFrom(seg);
         }
+        Reference.reachabilityFence(s);
         return s;
     }
 
@@ -112,6 +114,8 @@ public final class CudaBackend implements Backend {
                 case I32 -> MemorySegment.copy(seg, JAVA_INT, 0, h.ints(), 0, s.length());
                 case I64 -> MemorySegment.copy(seg, JAVA_LONG, 0, h.longs(), 0, s.length());
             }
+        } finally {
+            Reference.reachabilityFence(s);   // its cleaner must not release the block during the copy
         }
         return h;
     }
@@ -168,6 +172,8 @@ public final class CudaBackend implements Backend {
             CudaStorage s = CudaTensors.storage(dst);
             CudaStorage back = (CudaStorage) upload((HostStorage) h.storage());
             s.buffer().copyFrom(back.buffer(), (long) s.length() * s.dtype().bytes());
+            Reference.reachabilityFence(s);
+            Reference.reachabilityFence(back);
             return;
         }
         Tensor s = onDevice(src);
