@@ -2,8 +2,8 @@
 # Runs saccade's CUDA checks on a GPU machine (no Java, no network needed): unpacks .gpu/bundle.tar.xz (made by
 # scripts/gpu-bundle.sh), puts the cuBLAS / cuDNN libraries of the machine's PyTorch wheels on LD_LIBRARY_PATH,
 # prints nvidia-smi and `saccade info`, runs the CUDA test classes with the JUnit console launcher (in the
-# synchronising debug mode, -Dsaccade.cuda.sync=true; fails when CUDA is not found, a test fails, or a GPU test was
-# skipped), the PyTorch peer timing (scripts/gpu_peer.py), the saccade model timing (ModelTiming) and the
+# synchronising debug mode, -Dsaccade.cuda.sync=true; every model id against the CPU included; fails when CUDA is
+# not found, a test fails, or a GPU test was skipped), the PyTorch peer timing (scripts/gpu_peer.py), the saccade model timing (ModelTiming) and the
 # temporal-kernel bandwidth, and ends with one summary table (also written to summary.md).
 # Everything is logged to $OUT (if set) or .gpu/out.
 #
@@ -89,7 +89,7 @@ fi
 section "CUDA tests (JUnit console, -Dsaccade.cuda.sync=true)"
 rm -rf "$out/junit"
 "$java" "${jflags[@]}" -Dsaccade.cuda.sync=true -jar "$console" execute --class-path "$cp_all" \
-    --select-package dev.saccade.kernels.cuda --details=tree --details-theme=ascii --disable-ansi-colors \
+    --select-package dev.saccade.kernels.cuda --select-package dev.saccade.models.cuda --details=tree --details-theme=ascii --disable-ansi-colors \
     --reports-dir "$out/junit" --fail-if-no-tests > "$out/junit.txt" 2>&1
 junit_rc=$?
 cat "$out/junit.txt"
