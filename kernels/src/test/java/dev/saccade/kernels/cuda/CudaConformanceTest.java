@@ -2,6 +2,7 @@ package dev.saccade.kernels.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -269,6 +270,29 @@ class CudaConformanceTest {
             Tensor gy = rand(46, y.shape().toArray());
             close("adaptive avg pool backward", cpu.adaptiveAvgPoolBackward(gy, x.shape()), cuda.adaptiveAvgPoolBackward(gpu(gy), x.shape()), 1e-6);
         }
+    }
+
+    // ------------------------------------------------------------------ device memory
+
+    @Test
+    void deviceScopeReleasesAStepsTensorsAndKeepsWhatIsKept() {
+        Tensor host = rand(70, 64, 256), x = gpu(host);
+        Tensor relu, dropped, kept;
+        try (DeviceScope step = DeviceScope.open()) {
+            relu = x.relu();                             // (64, 256), allocated in the scope
+            dropped = relu.mul(2.0);                     // (64, 256)
+            kept = dropped.sum(1);                       // (64), kept past the scope
+            int owned = step.ownedCount();
+            step.keep(kept);
+            assertEquals(owned - 1, step.ownedCount(), "keep hands the sum's storage on");
+            assertTrue(owned >= 3, "the step's storages belong to the scope: " + owned);
+        }
+        close("kept tensor", host.relu().mul(2.0).sum(1), kept, 1e-5);
+        for (Tensor released : new Tensor[] {relu, dropped}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, released::toFloatArray);
+            assertTrue(e.getMessage().contains("DeviceScope"), e.getMessage());
+        }
+        x.toFloatArray();                                // allocated before the scope: untouched
     }
 
     // ------------------------------------------------------------------ batch norm (cuDNN)
