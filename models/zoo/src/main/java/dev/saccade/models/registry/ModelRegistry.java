@@ -24,7 +24,10 @@ import java.util.SplittableRandom;
  * order written ({@link BlockHooks#andThen}).
  *
  * <p>Options read from {@link ModelConfig#options()}: {@code tsm.fold_div} (default 8), {@code tsn.partial_bn}
- * (default false, as the official scripts' {@code --npb}).
+ * (default false, as the official scripts' {@code --npb}), {@code resnet.width} (default 64), {@code w3.spatial},
+ * {@code w3.temporal}, {@code w3.afr} (default true). An option no part of the registry reads is an error listing
+ * the known ones (a misspelt switch would otherwise be ignored); a provider that reads its own options declares
+ * them with {@link #registerOption}.
  *
  * <pre>{@code
  * Tsn model = ModelRegistry.standard().create(ModelConfig.of("tsm-resnet50", 8, 174, 224));
@@ -35,6 +38,8 @@ public final class ModelRegistry {
     public static final List<String> BACKBONES = List.of("resnet18", "resnet50", "mobilenetv2");
 
     private final Map<String, HookProvider> providers = new LinkedHashMap<>();
+    private final java.util.Set<String> options = new java.util.TreeSet<>(
+            List.of("resnet.width", "tsm.fold_div", "tsn.partial_bn"));
 
     /** A registry with {@code tsn}, {@code tsm} and the attention modules {@code m2a}, {@code w3}, {@code action}, {@code cbam}, {@code nl}. */
     public static ModelRegistry standard() {
@@ -47,6 +52,7 @@ public final class ModelRegistry {
                 return AttentionProviders.w3FeatureRefinement((W3Hooks) hooks, channels, cfg);
             }
         });
+        r.registerOption("w3.spatial").registerOption("w3.temporal").registerOption("w3.afr");
         r.registerProvider("action", AttentionProviders::action);
         r.registerProvider("cbam", AttentionProviders::cbam);
         r.registerProvider("nl", AttentionProviders::nl);
@@ -81,6 +87,17 @@ public final class ModelRegistry {
         return this;
     }
 
+    /** Declares option {@code key} as read by some provider, so {@link #create} accepts it; returns this. */
+    public ModelRegistry registerOption(String key) {
+        options.add(key);
+        return this;
+    }
+
+    /** The option keys {@link #create} accepts, sorted. */
+    public List<String> optionNames() {
+        return List.copyOf(options);
+    }
+
     /** The module names known: {@code tsn} and the providers. */
     public List<String> moduleNames() {
         List<String> out = new ArrayList<>();
@@ -111,6 +128,12 @@ public final class ModelRegistry {
             throw unknown(cfg.id(), e.getMessage());
         }
         if (!BACKBONES.contains(backbone)) throw unknown(cfg.id(), "unknown backbone '" + backbone + "'");
+        for (String key : new java.util.TreeSet<>(cfg.options().keySet())) {
+            if (!options.contains(key)) {
+                throw new IllegalArgumentException("unknown model option '" + key + "'; known options: "
+                        + String.join(", ", options));
+            }
+        }
         List<HookProvider> used = new ArrayList<>();
         List<String> parts = List.of(modules.split("\\+", -1));
         for (String m : parts) {
