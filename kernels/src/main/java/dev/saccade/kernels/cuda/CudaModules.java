@@ -75,7 +75,7 @@ public final class CudaModules {
     }
 
     private static Map<String, String> readIndex() {
-        try (InputStream in = CudaModules.class.getResourceAsStream(INDEX)) {
+        try (InputStream in = resource(INDEX)) {
             if (in == null) throw new IllegalStateException("classpath resource " + INDEX
                     + " is missing: is module saccade-native on the classpath?");
             Map<String, String> map = new LinkedHashMap<>();
@@ -99,7 +99,7 @@ public final class CudaModules {
     /** The raw bytes of a fatbin resource, e.g. {@code readFatbin("temporal_shift.fatbin")}. */
     public static byte[] readFatbin(String file) {
         String path = RESOURCE_FOLDER + file;
-        try (InputStream in = CudaModules.class.getResourceAsStream(path)) {
+        try (InputStream in = resource(path)) {
             if (in == null) throw new IllegalStateException("classpath resource " + path + " is missing");
             return in.readAllBytes();
         } catch (IOException e) {
@@ -112,7 +112,7 @@ public final class CudaModules {
      * the driver must support to load their SASS and JIT their PTX.
      */
     public static int requiredDriverVersion() {
-        try (InputStream in = CudaModules.class.getResourceAsStream(TOOLKIT_VERSION)) {
+        try (InputStream in = resource(TOOLKIT_VERSION)) {
             if (in == null) throw new IllegalStateException("classpath resource " + TOOLKIT_VERSION
                     + " is missing: is module saccade-native on the classpath?");
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -217,5 +217,14 @@ public final class CudaModules {
             default -> throw new IllegalArgumentException("kernel " + kernel + " argument " + index + " has type "
                     + arg.getClass().getName() + "; expected Long, Integer, Float, Double, DeviceBuffer, Tensor or KernelStruct");
         };
+    }
+
+    /**
+     * A resource of saccade-native by its absolute path. Read through the class loader, not {@code Class}: on the
+     * module path {@code Class.getResourceAsStream} searches only this jar, while the fatbins ship in saccade-native.
+     */
+    private static InputStream resource(String absolutePath) {
+        ClassLoader loader = CudaModules.class.getClassLoader();
+        return loader == null ? ClassLoader.getSystemResourceAsStream(absolutePath.substring(1)) : loader.getResourceAsStream(absolutePath.substring(1));
     }
 }
