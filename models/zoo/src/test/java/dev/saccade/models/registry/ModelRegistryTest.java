@@ -97,7 +97,7 @@ class ModelRegistryTest {
     @Test void unknownOrMalformedOptionsAreErrorsListingTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().create(
                 new ModelConfig("w3-resnet18", 4, 5, 64, 0.5, 0, Map.of("w3.afrr", "false"))));
-        assertEquals("unknown model option 'w3.afrr'; known options: resnet.width, tsm.fold_div, tsn.partial_bn, "
+        assertEquals("unknown model option 'w3.afrr'; known options: resnet.width, tsm.fold_div, tsm.online, tsn.partial_bn, "
                 + "w3.afr, w3.spatial, w3.temporal", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().create(
                 new ModelConfig("tsn-resnet18", 4, 5, 64, 0.5, 0, Map.of("tsn.partial_bn", "ture"))));
