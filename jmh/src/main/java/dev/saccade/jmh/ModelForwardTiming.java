@@ -1,0 +1,54 @@
+package dev.saccade.jmh;
+
+import dev.saccade.models.registry.ModelConfig;
+import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A quick latency loop for whole-model inference (evaluation mode, no grad), without JMH: warm-up forwards, then
+ * timed ones, printing the median and best latency per model. For iterating on the inference path under a
+ * profiler; the figures for docs/PERF.md come from side-by-side runs of several models in one JVM.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -Dsaccade.threads=2 -cp jmh/target/benchmarks.jar \
+ *     dev.saccade.jmh.ModelForwardTiming 5 12 tsn-resnet50 tsm-resnet50 tsm-mobilenetv2
+ * </pre>
+ * Arguments: warm-up forwards, timed forwards, then model ids (8 frames of 224², one clip, 400 classes).
+ */
+public final class ModelForwardTiming {
+    private ModelForwardTiming() {}
+
+    public static void main(String[] args) {
+        int warmup = Integer.parseInt(args[0]), timed = Integer.parseInt(args[1]);
+        int frames = Integer.getInteger("frames", 8), size = Integer.getInteger("size", 224);
+        int clips = Integer.getInteger("clips", 1);
+        String[] ids = Arrays.copyOfRange(args, 2, args.length);
+        Tsn[] models = new Tsn[ids.length];
+        for (int m = 0; m < ids.length; m++) {
+            models[m] = ModelRegistry.standard().create(new ModelConfig(ids[m], frames, 400, size, 0.5, 0,
+                    java.util.Map.of()));
+            models[m].eval();
+        }
+        Tensor x = Tensor.uniform(new SplittableRandom(1), -1, 1, clips, frames, 3, size, size); // (N, T, 3, H, W)
+        double[][] ms = new double[ids.length][timed];
+        try (var noGrad = GradMode.disable()) {
+            for (int i = 0; i < warmup; i++) for (Tsn model : models) model.forward(x);
+            for (int i = 0; i < timed; i++)                    // rounds interleaved across models
+                for (int m = 0; m < ids.length; m++) {
+                    long t0 = System.nanoTime();
+                    models[m].forward(x);
+                    ms[m][i] = (System.nanoTime() - t0) / 1e6;
+                }
+        }
+        for (int m = 0; m < ids.length; m++) {
+            double[] s = ms[m].clone();
+            Arrays.sort(s);
+            System.out.printf("%-22s median %8.1f ms  best %8.1f ms%n", ids[m], s[s.length / 2], s[0]);
+        }
+    }
+}
