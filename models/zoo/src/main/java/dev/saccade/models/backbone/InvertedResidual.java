@@ -3,6 +3,7 @@ package dev.saccade.models.backbone;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
@@ -52,6 +53,10 @@ final class InvertedResidual extends Module implements FlopTraceable {
     boolean isResidual() { return residual; }
 
     @Override public Tensor forward(Tensor x) {
+        if (residual && afterBranch == null && InferenceMode.active(this)) {
+            Tensor out = conv.forwardAdding(x, x);            // the add fused into the project conv's epilogue
+            return afterBlock == null ? out : afterBlock.forward(out);
+        }
         Tensor out = conv.forward(x);                         // (N·T, C_out, H/s, W/s)
         if (afterBranch != null) out = afterBranch.forward(out);
         if (!residual) return out;

@@ -3,6 +3,7 @@ package dev.saccade.models.temporal;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ShiftedInput;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
@@ -18,7 +19,7 @@ import dev.saccade.tensor.ops.Functional;
  * Tensor y = shifted.forward(x);   // x (N·8, C, H, W) → conv1(shift(x))
  * }</pre>
  */
-public final class TemporalShiftModule extends Module implements FlopTraceable {
+public final class TemporalShiftModule extends Module implements FlopTraceable, ShiftedInput {
     /** The default fraction of channels shifted each way, 1/8 ({@code --shift_div 8}). */
     public static final int DEFAULT_FOLD_DIV = 8;
 
@@ -33,9 +34,9 @@ public final class TemporalShiftModule extends Module implements FlopTraceable {
         this.foldDiv = foldDiv;
     }
 
-    public Module net() { return net; }
-    public int frames() { return frames; }
-    public int foldDiv() { return foldDiv; }
+    @Override public Module net() { return net; }
+    @Override public int frames() { return frames; }
+    @Override public int foldDiv() { return foldDiv; }
 
     @Override public Tensor forward(Tensor x) {
         return net.forward(Functional.temporalShift(x, frames, foldDiv));   // (N·T, C, H, W) → net's output
