@@ -151,6 +151,9 @@ public interface Backend {
         };
     }
 
+    /** Max pooling's output alone, for inference (no argmax is kept: nothing will route a gradient). */
+    default Tensor maxPoolInference(Tensor x, PoolParams p) { return maxPool(x, p)[0]; }
+
     // ---- temporal ops on (N·T, C, H, W)
     /** TSM shift, or with {@code inverse} its backward. */
     Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse);

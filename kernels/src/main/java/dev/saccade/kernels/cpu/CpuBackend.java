@@ -141,6 +141,8 @@ public final class CpuBackend implements Backend {
                 () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
     }
 
+    @Override public Tensor maxPoolInference(Tensor x, PoolParams p) { return CpuPooling.maxPoolValues(this, x, p); }
+
     @Override public Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse) {
         Tensor out = alloc(x.dtype(), x.shape());
         CpuTemporal.shift(contiguous(x), frames, foldDiv, inverse, out);

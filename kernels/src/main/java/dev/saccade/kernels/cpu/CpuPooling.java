@@ -46,6 +46,16 @@ final class CpuPooling {
         return new Tensor[] {y, idx};
     }
 
+    static Tensor maxPoolValues(CpuBackend b, Tensor x, PoolParams p) {
+        if (x.dtype() != DType.F32) return maxPool(b, x, p)[0];
+        PoolGeometry g = geometry(x.shape(), p);
+        Tensor y = alloc(b, x.dtype(), withSpatial(x.shape(), g.outputSize()));
+        float[] xs = host(x).floats(), ys = ((HostStorage) y.storage()).floats();
+        if (Simd.enabled()) MaxPoolValues.forward(g, xs, ys);
+        else MaxPoolValues.forwardScalar(g, xs, ys);
+        return y;
+    }
+
     static Tensor maxPoolBackward(CpuBackend b, Tensor gy, Tensor argmax, Shape xShape, PoolParams p) {
         PoolGeometry g = geometry(xShape, p);
         Tensor gx = alloc(b, gy.dtype(), xShape);
