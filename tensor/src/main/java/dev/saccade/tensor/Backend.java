@@ -151,6 +151,12 @@ public interface Backend {
         };
     }
 
+    /**
+     * A hint that {@code t}, an intermediate of an inference forward, is dead: nothing reads it again and no view
+     * of its storage is held. A backend may reuse the storage for a later output of the same size. Default: none.
+     */
+    default void recycle(Tensor t) {}
+
     /** Max pooling's output alone, for inference (no argmax is kept: nothing will route a gradient). */
     default Tensor maxPoolInference(Tensor x, PoolParams p) { return maxPool(x, p)[0]; }
 

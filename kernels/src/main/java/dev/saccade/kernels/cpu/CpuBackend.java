@@ -141,6 +141,13 @@ public final class CpuBackend implements Backend {
                 () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
     }
 
+    @Override public void recycle(Tensor t) {
+        if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
+                && t.numel() == h.length()) {
+            ActivationPool.give(h.floats());
+        }
+    }
+
     @Override public Tensor maxPoolInference(Tensor x, PoolParams p) { return CpuPooling.maxPoolValues(this, x, p); }
 
     @Override public Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse) {

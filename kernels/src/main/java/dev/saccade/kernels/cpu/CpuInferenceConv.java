@@ -12,6 +12,7 @@ import dev.saccade.tensor.ops.PreparedConv;
  * Adapts {@link Backend#prepareConv} and {@link Backend#convInference} to {@link ConvFused}: F32 weights are packed
  * once into {@link PackedConvWeights}; F64 (and anything not packed) runs the composed default. With SIMD off the
  * scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
+ * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
  */
 final class CpuInferenceConv {
     private CpuInferenceConv() {}
@@ -34,8 +35,8 @@ final class CpuInferenceConv {
         Tensor in = frames > 0 && !inPlaceShift ? b.temporalShift(x, frames, foldDiv, false) : x;
         int readFrames = inPlaceShift ? frames : 0;
         float[] xf = floats(in), rf = residual == null ? null : floats(residual);
-        Tensor y = Tensor.wrap(b.allocate(DType.F32, g.outputLength()), outShape(g), b);
-        float[] yf = ((HostStorage) y.storage()).floats();
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        Tensor y = Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
         if (Simd.enabled()) {
             ConvFused.forward(g, xf, pw, rf, act, readFrames, fold, yf);
         } else {

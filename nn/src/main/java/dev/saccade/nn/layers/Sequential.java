@@ -5,6 +5,7 @@ import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 import dev.saccade.tensor.ops.UnaryOp;
 
 import java.util.ArrayList;
@@ -45,11 +46,15 @@ public final class Sequential extends Module {
             return residual == null ? x : x.add(residual);
         }
         List<Step> steps = plan();
+        boolean ownInput = false;            // x was produced by the previous fused step: dead once consumed
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             boolean lastConv = i == steps.size() - 1 && s.fused() != null && s.act() == ConvActivation.NONE;
-            if (s.fused() != null) x = s.fused().forward(x, lastConv ? residual : null, s.act());
-            else x = s.module().forward(x);
+            Tensor in = x;
+            if (s.fused() != null) x = s.fused().forward(in, lastConv ? residual : null, s.act());
+            else x = s.module().forward(in);
+            if (ownInput && s.fused() != null) InferenceConv.recycle(in);
+            ownInput = s.fused() != null;
             if (lastConv) residual = null;
         }
         return residual == null ? x : x.add(residual);

@@ -22,6 +22,14 @@ public final class InferenceConv {
     private InferenceConv() {}
 
     /**
+     * Hands {@code t} back to its backend for reuse ({@link dev.saccade.tensor.Backend#recycle}): call it only on an
+     * intermediate this forward produced and nothing else holds, after its last use.
+     */
+    public static void recycle(Tensor t) {
+        if (t != null) t.backend().recycle(t);
+    }
+
+    /**
      * @param x           (N, C_in, *spatial)
      * @param residual    (N, C_out, *out) added before the activation, or null
      * @param shiftFrames T for TSM's shift of x viewed (N/T, T, C_in, …), or 0 for none

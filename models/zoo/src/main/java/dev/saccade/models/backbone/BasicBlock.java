@@ -8,6 +8,7 @@ import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 
 /**
  * ResNet-18/34 block: {@code conv1 3×3 (stride s) → bn1 → relu → conv2 3×3 → bn2}, expansion 1.
@@ -40,7 +41,9 @@ final class BasicBlock extends ResidualBlock {
     @Override protected Tensor branchInference(Tensor x, Tensor residual) {
         Tensor h = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)    // (N·T, planes, H/s, W/s)
                                   : bn1.forward(conv1.forward(x)).relu();
-        return fused2.forward(h, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        Tensor out = fused2.forward(h, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        InferenceConv.recycle(h);
+        return out;
     }
 
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {

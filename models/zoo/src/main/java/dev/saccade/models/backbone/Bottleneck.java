@@ -8,6 +8,7 @@ import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 
 /**
  * ResNet-50/101 block (v1.5): {@code conv1 1×1 → bn1 → relu → conv2 3×3 stride s → bn2 → relu → conv3 1×1 (×4) →
@@ -42,10 +43,13 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branchInference(Tensor x, Tensor residual) {
-        Tensor h = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)    // (N·T, planes, H, W)
-                                  : bn1.forward(conv1.forward(x)).relu();
-        h = fused2.forward(h, null, ConvActivation.RELU);                           // (N·T, planes, H/s, W/s)
-        return fused3.forward(h, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        Tensor h1 = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)   // (N·T, planes, H, W)
+                                   : bn1.forward(conv1.forward(x)).relu();
+        Tensor h2 = fused2.forward(h1, null, ConvActivation.RELU);                  // (N·T, planes, H/s, W/s)
+        InferenceConv.recycle(h1);
+        Tensor out = fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        InferenceConv.recycle(h2);
+        return out;
     }
 
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {

@@ -6,6 +6,7 @@ import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.InferenceConv;
 
 /**
  * The part shared by ResNet's BasicBlock and Bottleneck: {@code relu(afterBranch(branch(x)) + shortcut(x))}, then
@@ -59,6 +60,7 @@ abstract class ResidualBlock extends Module implements FlopTraceable {
         } else {
             out = afterBranch.forward(branchInference(x, null)).add(identity).relu();
         }
+        if (downsample != null) InferenceConv.recycle(identity);          // the shortcut's own output, now dead
         return afterBlock == null ? out : afterBlock.forward(out);
     }
 
