@@ -6,6 +6,7 @@ import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
 
 import dev.saccade.tensor.ops.ConvActivation;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * How {@link ConvFused} stores a register tile: the (MR, NR) accumulators of output channels {@code co0 …} and chunk
@@ -34,7 +35,7 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
         }
     }
 
-    /** {@code y[d + j] = epilogue(acc[a + j])} for j in {@code [0, len)}: whole vectors, then a scalar tail. */
+    /** {@code y[d + j] = epilogue(acc[a + j])} for j in {@code [0, len)}: whole vectors, then a masked tail. */
     private void segment(float[] acc, int a, int len, int d, boolean first, boolean last, float b) {
         int j = 0;
         if (last) {
@@ -56,15 +57,20 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
             for (; j + L <= len; j += L)
                 FloatVector.fromArray(S, acc, a + j).add(FloatVector.fromArray(S, y, d + j)).intoArray(y, d + j);
         }
-        for (; j < len; j++) {
-            float v = acc[a + j];
-            if (!first) v += y[d + j];
+        if (j < len) {                                   // the tail as one masked vector (tiles straddling images)
+            VectorMask<Float> m = S.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(S, acc, a + j, m);
+            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
             if (last) {
-                v += b;
-                if (residual != null) v += residual[d + j];
-                v = act.apply(v);
+                v = v.add(b);
+                if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
+                switch (act) {
+                    case NONE -> { }
+                    case RELU -> v = v.max(ZERO);
+                    case RELU6 -> v = v.max(ZERO).min(SIX);
+                }
             }
-            y[d + j] = v;
+            v.intoArray(y, d + j, m);
         }
     }
 }

@@ -1,9 +1,13 @@
 package dev.saccade.kernels.cpu;
 
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
 import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
 import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
 
 import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * The inference convolution: {@code y = act(conv(shift(x), w) + b + residual)} in one pass over the output, with
@@ -58,7 +62,8 @@ public final class ConvFused {
                                int shiftFrames, int shiftFold, float[] y) {
         check(g, x, w, residual, shiftFrames, shiftFold, y);
         if (g.isDepthwise()) {
-            ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
+            if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
+            else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
             return;
         }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
@@ -168,20 +173,40 @@ public final class ConvFused {
         // 1×1 stride 1: row ci, column j = i·P + p is x[n0 + i (or its shift source), gr·C_in/g + ci, p].
         int P = g.outPlane(), cIn = g.cIn(), cBase = s.group() * g.cInPerGroup();
         float[] x = s.data();
+        Shift shift = s.shift();
         for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
             int nr = Math.min(NR, nc - q);
             for (int t = 0; t < nr; ) {
                 int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p), n = s.n0() + i;
-                for (int r = 0; r < kc; r++) {
-                    int ci = cBase + p0 + r;
-                    int src = s.shift() == null ? n : s.shift().sourceImage(n, ci);
-                    int o = d + r * NR + t;
-                    if (src < 0) java.util.Arrays.fill(dst, o, o + len, 0f);
-                    else System.arraycopy(x, (src * cIn + ci) * P + p, dst, o, len);
+                if (len == NR && shift == null) {
+                    // the whole panel lies in one image: two vector copies per row, rows one plane apart
+                    int src = (n * cIn + cBase + p0) * P + p;
+                    for (int r = 0, o = d; r < kc; r++, o += NR, src += P) {
+                        FloatVector.fromArray(S, x, src).intoArray(dst, o);
+                        FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
+                    }
+                } else {
+                    for (int r = 0; r < kc; r++) {
+                        int ci = cBase + p0 + r;
+                        int src = shift == null ? n : shift.sourceImage(n, ci);
+                        int o = d + r * NR + t;
+                        if (src < 0) for (int e = 0; e < len; e++) dst[o + e] = 0f;
+                        else copy(x, (src * cIn + ci) * P + p, dst, o, len);
+                    }
                 }
                 t += len;
             }
             if (nr < NR) for (int r = 0; r < kc; r++) java.util.Arrays.fill(dst, d + r * NR + nr, d + (r + 1) * NR, 0f);
+        }
+    }
+
+    /** {@code dst[o..o+len) = x[s..s+len)} for the short runs of a panel: whole vectors, then a masked tail. */
+    private static void copy(float[] x, int s, float[] dst, int o, int len) {
+        int e = 0;
+        for (; e + L <= len; e += L) FloatVector.fromArray(S, x, s + e).intoArray(dst, o + e);
+        if (e < len) {
+            VectorMask<Float> m = S.indexInRange(e, len);
+            FloatVector.fromArray(S, x, s + e, m).intoArray(dst, o + e, m);
         }
     }
 

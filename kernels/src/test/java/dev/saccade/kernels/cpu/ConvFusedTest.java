@@ -31,7 +31,13 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(9, 7, 8, 3, 3, 3, 2, 1),                 // small planes, many images per GEMM
                 ConvGeometry.conv2d(2, 6, 8, 5, 7, 3, 1, 1).withGroups(2),   // grouped
                 ConvGeometry.conv2d(3, 8, 8, 9, 11, 3, 1, 1).withGroups(8),  // depthwise
-                ConvGeometry.conv2d(2, 5, 5, 9, 7, 3, 2, 1).withGroups(5));  // depthwise stride 2
+                ConvGeometry.conv2d(2, 5, 5, 9, 7, 3, 2, 1).withGroups(5),   // depthwise stride 2, odd plane
+                ConvGeometry.conv2d(2, 3, 3, 14, 14, 3, 2, 1).withGroups(3), // MobileNetV2's 14×14/2
+                ConvGeometry.conv2d(1, 4, 4, 7, 7, 3, 1, 1).withGroups(4),   // 7×7/1: one flat vector loop
+                ConvGeometry.conv2d(3, 2, 2, 1, 1, 3, 1, 1).withGroups(2),   // 1×1 plane: padding only around
+                ConvGeometry.conv2d(2, 2, 2, 2, 3, 3, 2, 1).withGroups(2),   // tiny stride 2
+                ConvGeometry.conv2d(1, 3, 3, 5, 37, 3, 1, 1).withGroups(3),  // rows longer than a vector
+                ConvGeometry.conv2d(2, 3, 3, 6, 8, 5, 1, 2).withGroups(3));  // 5×5: the general depthwise kernel
     }
 
     static Stream<Arguments> cases() {
@@ -47,6 +53,13 @@ class ConvFusedTest {
     @MethodSource("cases")
     void matchesScalarTwin(ConvGeometry g, boolean bias, boolean residual, ConvActivation act) {
         check(g, bias, residual, act, 0, 0, 11);
+    }
+
+    @Test
+    void mobileNetDepthwiseConvolutionsTakeTheDirect3x3Kernel() {
+        assertTrue(Depthwise3x3.supports(ConvGeometry.conv2d(2, 3, 3, 14, 14, 3, 2, 1).withGroups(3)));
+        assertTrue(Depthwise3x3.supports(ConvGeometry.conv2d(1, 4, 4, 7, 7, 3, 1, 1).withGroups(4)));
+        assertTrue(!Depthwise3x3.supports(ConvGeometry.conv2d(2, 3, 3, 6, 8, 5, 1, 2).withGroups(3)));
     }
 
     @Test
