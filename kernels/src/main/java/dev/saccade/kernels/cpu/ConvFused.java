@@ -252,25 +252,25 @@ public final class ConvFused {
 
     private static void check(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, int shiftFrames,
                               int shiftFold, float[] y) {
-        String where = "ConvFused.forward " + g;
+        java.util.function.Supplier<String> where = () -> "ConvFused.forward " + g;   // built only for an error
         if (w.cOut() != g.cOut() || w.groups() != g.groups() || w.k() != g.cInPerGroup() * g.kernelVolume()) {
-            throw new IllegalArgumentException(where + ": packed weights are (C_out=" + w.cOut() + ", groups="
+            throw new IllegalArgumentException(where.get() + ": packed weights are (C_out=" + w.cOut() + ", groups="
                     + w.groups() + ", K=" + w.k() + "), the geometry needs (" + g.cOut() + ", " + g.groups() + ", "
                     + g.cInPerGroup() * g.kernelVolume() + ")");
         }
         if (g.isDepthwise() != w.isDepthwise()) {
-            throw new IllegalArgumentException(where + ": weights packed " + (w.isDepthwise() ? "" : "not ")
+            throw new IllegalArgumentException(where.get() + ": weights packed " + (w.isDepthwise() ? "" : "not ")
                     + "for a depthwise convolution");
         }
-        if (x.length < g.inputLength()) throw new IllegalArgumentException(where + ": x has " + x.length + " elements, needs " + g.inputLength());
-        if (y.length < g.outputLength()) throw new IllegalArgumentException(where + ": y has " + y.length + " elements, needs " + g.outputLength());
+        if (x.length < g.inputLength()) throw new IllegalArgumentException(where.get() + ": x has " + x.length + " elements, needs " + g.inputLength());
+        if (y.length < g.outputLength()) throw new IllegalArgumentException(where.get() + ": y has " + y.length + " elements, needs " + g.outputLength());
         if (residual != null && residual.length < g.outputLength()) {
-            throw new IllegalArgumentException(where + ": residual has " + residual.length + " elements, needs " + g.outputLength());
+            throw new IllegalArgumentException(where.get() + ": residual has " + residual.length + " elements, needs " + g.outputLength());
         }
         if (shiftFrames > 0) {
-            if (!g.isPointwise() || g.groups() != 1) throw new IllegalArgumentException(where + ": the temporal shift is read in place only by a 1×1 stride-1 ungrouped convolution");
-            if (g.n() % shiftFrames != 0) throw new IllegalArgumentException(where + ": batch " + g.n() + " is not a multiple of T=" + shiftFrames);
-            if (shiftFold < 0 || 2 * shiftFold > g.cIn()) throw new IllegalArgumentException(where + ": shift fold " + shiftFold + " does not fit C_in=" + g.cIn());
+            if (!g.isPointwise() || g.groups() != 1) throw new IllegalArgumentException(where.get() + ": the temporal shift is read in place only by a 1×1 stride-1 ungrouped convolution");
+            if (g.n() % shiftFrames != 0) throw new IllegalArgumentException(where.get() + ": batch " + g.n() + " is not a multiple of T=" + shiftFrames);
+            if (shiftFold < 0 || 2 * shiftFold > g.cIn()) throw new IllegalArgumentException(where.get() + ": shift fold " + shiftFold + " does not fit C_in=" + g.cIn());
         }
     }
 }

@@ -103,15 +103,14 @@ final class Depthwise3x3 {
         float[] eo = s.pad(2 * rows * half), out = s.out(oW + L);
         java.util.Arrays.fill(eo, 0, 2 * half, 0f);                           // bordered row 0 (E and O)
         java.util.Arrays.fill(eo, 2 * (rows - 1) * half, 2 * rows * half, 0f);
-        int xBase = plane * H * W;
+        int xBase = plane * H * W, evens = W / 2 + 1, odds = (W + 1) / 2;    // bordered columns 0..W+1
         for (int r = 1; r <= H; r++) {
             int e = 2 * r * half, o = e + half, src = xBase + (r - 1) * W;
-            java.util.Arrays.fill(eo, e, e + 2 * half, 0f);
-            for (int iw = 0; iw < W; iw++) {                                  // q = iw + 1
-                int q = iw + 1;
-                if ((q & 1) == 0) eo[e + (q >> 1)] = x[src + iw];
-                else eo[o + (q >> 1)] = x[src + iw];
-            }
+            eo[e] = 0f;                                                        // q = 0: the left border
+            for (int c = 1, iw = 1; iw < W; c++, iw += 2) eo[e + c] = x[src + iw];   // q = 2c ↔ iw = 2c − 1
+            for (int c = 0, iw = 0; iw < W; c++, iw += 2) eo[o + c] = x[src + iw];   // q = 2c + 1 ↔ iw = 2c
+            eo[e + evens] = 0f;                                                // past the data: the right border
+            eo[o + odds] = 0f;
         }
         FloatVector vb = FloatVector.broadcast(F, b);
         int yBase = plane * oH * oW;
