@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorMask;
  * {@code Sum} input (ORT {@code conv_activation_fusion.cc}, {@code nchwc_transformer.cc}); oneDNN post-ops.
  *
  * <p>Per group g, {@code Y_g (C_out/g, B·P) = W_g (C_out/g, K) · col(X_g) (K, B·P)} over chunks of B images side by
- * side, as in {@link ConvGemm}. The column panels of B are packed straight from x for 1×1 stride-1 convolutions (no
- * unfold, and the TSM shift is applied by that read: {@link #forward}'s {@code shiftFrames}), from an im2col chunk
- * otherwise. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
+ * side, as in {@link ConvGemm}. The column panels of B are packed straight from x: by channel rows for 1×1
+ * stride-1 convolutions (the TSM shift applied by that read: {@link #forward}'s {@code shiftFrames}), through
+ * {@link ImplicitPanels} for other 2-d ones; only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
  * Depthwise convolutions run {@link ConvDepthwise}'s direct kernel with the same epilogue per plane.
  *
  * <pre>{@code
@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorMask;
 public final class ConvFused {
     /** Columns per GEMM to aim for. */
     static final int COLUMN_TARGET = 512;
-    /** Largest column matrix (floats) a chunk may unfold to. */
+    /** Largest column matrix (floats) a chunk of a 3-d convolution may unfold to. */
     static final int COLUMN_BUDGET = 1 << 20;
 
     /** Per-thread scratch, grown on demand and then reused. */
@@ -67,7 +67,7 @@ public final class ConvFused {
             return;
         }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
-        int images = imagesPerGemm(g, shift != null), chunks = (g.n() + images - 1) / images;
+        int images = imagesPerGemm(g), chunks = (g.n() + images - 1) / images;
         if (CpuThreads.threads() > 1 && chunks >= CpuThreads.threads()) {
             CpuThreads.parallelFor(0, chunks, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
@@ -119,12 +119,13 @@ public final class ConvFused {
     // ---------------------------------------------------------------- scheduling
 
     /** Images per GEMM: about {@value #COLUMN_TARGET} columns within the budget, and every thread gets a chunk. */
-    static int imagesPerGemm(ConvGeometry g, boolean direct) {
+    static int imagesPerGemm(ConvGeometry g) {
         int p = g.outPlane();
         if (p >= COLUMN_TARGET) return 1;
         long k = (long) g.cInPerGroup() * g.kernelVolume();
         int b = COLUMN_TARGET / p;
-        if (!(direct || g.isPointwise())) b = (int) Math.max(1, Math.min(b, COLUMN_BUDGET / (k * p)));
+        boolean unfolds = !g.isPointwise() && !ImplicitPanels.supports(g);     // only then is there a column matrix
+        if (unfolds) b = (int) Math.max(1, Math.min(b, COLUMN_BUDGET / (k * p)));
         int threads = CpuThreads.threads();
         if (threads > 1 && g.n() >= threads) b = Math.min(b, (g.n() + threads - 1) / threads);
         return Math.max(1, Math.min(b, g.n()));
@@ -147,10 +148,14 @@ public final class ConvFused {
      * Where group gr of images {@code [n0, n0 + nb)} is read from: x itself (1×1 stride-1: row ci of image i is
      * channel plane ci, with the shift applied per row), or an unfolded column matrix (K, nb·P).
      */
-    private record Source(float[] data, boolean direct, int n0, int nb, int group, Shift shift) {}
+    private record Source(float[] data, Kind kind, int n0, int nb, int group, Shift shift) {}
+
+    /** x read as 1×1 rows, x read through {@link ImplicitPanels}, or an unfolded column matrix. */
+    private enum Kind { POINTWISE, IMPLICIT, COLUMNS }
 
     private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Buffers buf) {
-        if (g.isPointwise()) return new Source(x, true, n0, nb, gr, shift);
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr, shift);
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.IMPLICIT, n0, nb, gr, null);
         int k = g.cInPerGroup() * g.kernelVolume(), cols = nb * g.outPlane();
         float[] col = buf.col(k * cols);                                               // (K, nb·P)
         int[] taps = Im2col.allTaps(g);
@@ -161,13 +166,17 @@ public final class ConvFused {
         } else {
             ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
         }
-        return new Source(col, false, n0, nb, gr, null);
+        return new Source(col, Kind.COLUMNS, n0, nb, gr, null);
     }
 
     /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
     private static void packB(ConvGeometry g, Source s, int p0, int kc, int j0, int nc, float[] dst) {
-        if (!s.direct()) {
+        if (s.kind() == Kind.COLUMNS) {
             GemmPacking.packB(false, s.data(), 0, s.nb() * g.outPlane(), p0, kc, j0, nc, dst, 0);
+            return;
+        }
+        if (s.kind() == Kind.IMPLICIT) {
+            ImplicitPanels.pack(g, s.data(), s.n0(), s.group(), p0, kc, j0, nc, dst);
             return;
         }
         // 1×1 stride 1: row ci, column j = i·P + p is x[n0 + i (or its shift source), gr·C_in/g + ci, p].
@@ -184,6 +193,19 @@ public final class ConvFused {
                     for (int r = 0, o = d; r < kc; r++, o += NR, src += P) {
                         FloatVector.fromArray(S, x, src).intoArray(dst, o);
                         FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
+                    }
+                } else if (len == NR) {
+                    // one image, shifted: the source frame (or zero) is chosen per channel row
+                    for (int r = 0, o = d; r < kc; r++, o += NR) {
+                        int ci = cBase + p0 + r, src = shift.sourceImage(n, ci);
+                        if (src < 0) {
+                            FloatVector.zero(S).intoArray(dst, o);
+                            FloatVector.zero(S).intoArray(dst, o + L);
+                        } else {
+                            int at = (src * cIn + ci) * P + p;
+                            FloatVector.fromArray(S, x, at).intoArray(dst, o);
+                            FloatVector.fromArray(S, x, at + L).intoArray(dst, o + L);
+                        }
                     }
                 } else {
                     for (int r = 0; r < kc; r++) {

@@ -29,6 +29,10 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(8, 12, 9, 7, 7, 1, 1, 0),                // pointwise chunk: tiles straddle images
                 ConvGeometry.conv2d(1, 4, 9, 52, 48, 1, 1, 0),               // 2496 columns > NC
                 ConvGeometry.conv2d(9, 7, 8, 3, 3, 3, 2, 1),                 // small planes, many images per GEMM
+                ConvGeometry.conv2d(3, 4, 9, 9, 20, 3, 1, 2).withDilation(2), // dilated taps read in place
+                ConvGeometry.of(2, 3, 5, 1, new int[]{8, 11}, new int[]{3, 5}, new int[]{2, 1}, new int[]{0, 2},
+                        new int[]{1, 1}),                                    // non-square kernel, mixed stride/pad
+                ConvGeometry.conv3d(2, 3, 4, 4, 5, 6, 3, 1, 1),              // 3-d: an unfolded column chunk
                 ConvGeometry.conv2d(2, 6, 8, 5, 7, 3, 1, 1).withGroups(2),   // grouped
                 ConvGeometry.conv2d(3, 8, 8, 9, 11, 3, 1, 1).withGroups(8),  // depthwise
                 ConvGeometry.conv2d(2, 5, 5, 9, 7, 3, 2, 1).withGroups(5),   // depthwise stride 2, odd plane
