@@ -49,8 +49,8 @@ final class CpuPooling {
     static Tensor maxPoolValues(CpuBackend b, Tensor x, PoolParams p) {
         if (x.dtype() != DType.F32) return maxPool(b, x, p)[0];
         PoolGeometry g = geometry(x.shape(), p);
-        Tensor y = alloc(b, x.dtype(), withSpatial(x.shape(), g.outputSize()));
-        float[] xs = host(x).floats(), ys = ((HostStorage) y.storage()).floats();
+        float[] xs = host(x).floats(), ys = ActivationPool.take(g.outputLength());   // fully overwritten below
+        Tensor y = Tensor.wrap(HostStorage.wrap(ys), withSpatial(x.shape(), g.outputSize()), b);
         if (Simd.enabled()) MaxPoolValues.forward(g, xs, ys);
         else MaxPoolValues.forwardScalar(g, xs, ys);
         return y;

@@ -3,6 +3,7 @@ package dev.saccade.nn.layers;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.InferenceConv;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link InferenceMode}) each run of {@code Conv [BatchNorm] [ReLU | ReLU6]} (the conv possibly behind TSM's
  * shift) runs as one {@link FoldedConv}; everything else runs as it is.
  */
-public final class Sequential extends Module {
+public final class Sequential extends Module implements OwnsOutput {
     private final List<Module> layers = new ArrayList<>();
     /** The fused plan for the current layers, built on the first inference forward; reset by {@link #add}. */
     private final AtomicReference<List<Step>> plan = new AtomicReference<>();
@@ -46,22 +47,33 @@ public final class Sequential extends Module {
             return residual == null ? x : x.add(residual);
         }
         List<Step> steps = plan();
-        boolean ownInput = false;            // x was produced by the previous fused step: dead once consumed
+        boolean ownInput = false;            // x was produced by the previous step and nothing else holds it
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             boolean lastConv = i == steps.size() - 1 && s.fused() != null && s.act() == ConvActivation.NONE;
             Tensor in = x;
             if (s.fused() != null) x = s.fused().forward(in, lastConv ? residual : null, s.act());
             else x = s.module().forward(in);
-            if (ownInput && s.fused() != null) InferenceConv.recycle(in);
-            ownInput = s.fused() != null;
+            boolean owned = s.owns();
+            if (ownInput && owned) InferenceConv.recycle(in);          // consumed, and x is not a view of it
+            ownInput = owned;
             if (lastConv) residual = null;
         }
         return residual == null ? x : x.add(residual);
     }
 
     /** One step of the inference plan: a fused convolution, or a module run as it is. */
-    private record Step(FoldedConv fused, ConvActivation act, Module module) {}
+    private record Step(FoldedConv fused, ConvActivation act, Module module) {
+        /** Whether this step's output is fresh and held by no one else. */
+        boolean owns() { return fused != null || module instanceof OwnsOutput o && o.ownsInferenceOutput(); }
+    }
+
+    /** In inference, the output is owned when the last step's is (an empty Sequential returns its input). */
+    @Override public boolean ownsInferenceOutput() {
+        if (!InferenceMode.active(this) || layers.isEmpty()) return false;
+        List<Step> steps = plan();
+        return steps.get(steps.size() - 1).owns();
+    }
 
     private List<Step> plan() {
         List<Step> p = plan.get();

@@ -4,6 +4,7 @@ import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
@@ -20,7 +21,7 @@ import java.util.SplittableRandom;
  * {@code after_branch} / {@code after_block} go on the branch output / the sum.
  * Reference: Sandler et al., "MobileNetV2", CVPR 2018, Table 1.
  */
-final class InvertedResidual extends Module implements FlopTraceable {
+final class InvertedResidual extends Module implements FlopTraceable, OwnsOutput {
     private final Sequential conv;
     private final boolean residual;
     private Module afterBranch, afterBlock;
@@ -51,6 +52,11 @@ final class InvertedResidual extends Module implements FlopTraceable {
     }
 
     boolean isResidual() { return residual; }
+
+    /** In inference the output is fresh when no hook decides it and the conv sequence's own output is. */
+    @Override public boolean ownsInferenceOutput() {
+        return afterBranch == null && afterBlock == null && InferenceMode.active(this) && conv.ownsInferenceOutput();
+    }
 
     @Override public Tensor forward(Tensor x) {
         if (residual && afterBranch == null && InferenceMode.active(this)) {

@@ -13,6 +13,7 @@ import dev.saccade.nn.layers.Sequential;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 import java.util.SplittableRandom;
 
 /**
@@ -108,9 +109,14 @@ public final class ResNet extends Backbone {
     }
 
     @Override public Tensor features(Tensor x) {
-        Tensor h = InferenceMode.active(this) ? stem.forward(x, null, ConvActivation.RELU)
-                                              : bn1.forward(conv1.forward(x)).relu();   // (N·T, width, H/2, W/2)
-        h = maxpool.forward(h);                                                         // (N·T, width, H/4, W/4)
+        Tensor h;
+        if (InferenceMode.active(this)) {
+            Tensor s = stem.forward(x, null, ConvActivation.RELU);                      // (N·T, width, H/2, W/2)
+            h = maxpool.forward(s);                                                     // (N·T, width, H/4, W/4)
+            InferenceConv.recycle(s);
+        } else {
+            h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        }
         for (Sequential layer : layers) h = layer.forward(h);               // … → (N·T, C_f, H/32, W/32)
         return h;
     }

@@ -4,6 +4,7 @@ import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.InferenceConv;
@@ -18,7 +19,7 @@ import dev.saccade.tensor.ops.InferenceConv;
  * folded in ({@link dev.saccade.nn.inference.FoldedConv}), and without an {@code after_branch} module the last
  * convolution adds the shortcut and applies the ReLU as it stores its output.
  */
-abstract class ResidualBlock extends Module implements FlopTraceable {
+abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput {
     private Module afterBranch, afterBlock, downsample;
 
     /** The residual branch: (N·T, C_in, H, W) → (N·T, C_out, H/s, W/s), ending with its last BatchNorm. */
@@ -51,6 +52,9 @@ abstract class ResidualBlock extends Module implements FlopTraceable {
         if (afterBlock != null) out = afterBlock.forward(out);
         return out;
     }
+
+    /** In inference the block's output is fresh unless an {@code after_block} module decides what it returns. */
+    @Override public boolean ownsInferenceOutput() { return afterBlock == null && InferenceMode.active(this); }
 
     private Tensor forwardInference(Tensor x) {
         Tensor identity = downsample == null ? x : downsample.forward(x);   // (N·T, C_out, H', W')
