@@ -65,8 +65,13 @@ final class ImplicitPanels {
                         copy(x, row + iw0 + lo, dst, dst0 + lo, hi - lo);
                         zero(dst, dst0 + hi, len - hi);
                     } else {
-                        for (int e = 0, iw = iw0; e < len; e++, iw += sW)
-                            dst[dst0 + e] = iw >= 0 && iw < inW ? x[row + iw] : 0f;
+                        // outputs e with 0 ≤ iw0 + e·sW < inW: [lo, hi), the rest padding
+                        int lo = iw0 >= 0 ? 0 : (-iw0 + sW - 1) / sW;
+                        int hi = inW - iw0 <= 0 ? 0 : Math.min(len, (inW - iw0 + sW - 1) / sW);
+                        if (hi <= lo) { zero(dst, dst0, len); continue; }
+                        zero(dst, dst0, lo);
+                        for (int e = lo, at = row + iw0 + lo * sW; e < hi; e++, at += sW) dst[dst0 + e] = x[at];
+                        zero(dst, dst0 + hi, len - hi);
                     }
                 }
                 if (nr < NR) zero(dst, o + nr, NR - nr);
@@ -75,7 +80,10 @@ final class ImplicitPanels {
     }
 
     private static void zero(float[] a, int off, int len) {
-        for (int e = 0; e < len; e++) a[off + e] = 0f;
+        if (len <= 0) return;
+        int e = 0;
+        for (; e + L <= len; e += L) FloatVector.zero(S).intoArray(a, off + e);
+        if (e < len) FloatVector.zero(S).intoArray(a, off + e, S.indexInRange(e, len));
     }
 
     private static void copy(float[] x, int s, float[] dst, int o, int len) {
