@@ -15,25 +15,27 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code saccade predict}: loads an official or saccade checkpoint, runs a clip batch in evaluation mode and prints
- * the top classes (names with {@code --labels}); optionally writes the logits. The input is a preprocessed float32
+ * the top classes (names with {@code --labels}); optionally writes the logits. The number of classes is read from
+ * the checkpoint's classifier ({@code new_fc.weight}) unless {@code --classes} gives it. The input is a preprocessed float32
  * .npy (N, T, 3, H, W), ImageNet-normalised, or one clip from a folder of JPEG/PNG frames or a video file
  * ({@link PredictInput}).
  *
  * <pre>{@code
- * saccade predict --model tsm-resnet50 --classes 174 --weights tsm.pth --input clip.webm --labels category.txt
+ * saccade predict --model tsm-resnet50 --weights tsm.pth --input clip.webm --labels category.txt
  * }</pre>
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify clips (preprocessed .npy, frame folders or videos) with a trained model.")
 public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model id, e.g. tsm-resnet50") String model;
     @Option(names = "--frames", defaultValue = "8", description = "frames T (default ${DEFAULT-VALUE})") int frames;
-    @Option(names = "--classes", required = true, description = "classes K of the checkpoint's new_fc") int classes;
+    @Option(names = "--classes", description = "classes K of the checkpoint's new_fc (default: read from the checkpoint)") Integer classes;
     @Option(names = "--weights", required = true, description = "checkpoint (.pth, .pth.tar or .safetensors)") Path weights;
     @Option(names = "--input", required = true,
             description = "float32 .npy of shape (N, T, 3, H, W), a folder of JPEG/PNG frames, or a video (needs ffmpeg)") Path input;
@@ -47,11 +49,15 @@ public final class PredictCommand implements Callable<Integer> {
     String ffmpeg = "ffmpeg";
 
     @Override public Integer call() throws Exception {
-        List<String> names = labels == null ? null : ClassNames.read(labels, classes);
+        // Cheap checks of the labels and the input come before the checkpoint is read.
+        List<String> names = labels != null && this.classes != null ? ClassNames.read(labels, this.classes) : null;
         RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
+        Map<String, Tensor> state = TsnCheckpoint.read(weights);
+        int classes = this.classes != null ? this.classes : classesOf(state);
+        if (labels != null && names == null) names = ClassNames.read(labels, classes);
         int[] s = clip.shape();
         Tsn net = ModelRegistry.standard().create(ModelConfig.of(model, frames, classes, Math.max(32, s[3])));
-        TsnCheckpoint.load(net, weights);
+        TsnCheckpoint.load(net, state, weights);
         net.eval();
         Tensor out;
         try (var g = GradMode.disable()) {
@@ -76,5 +82,11 @@ public final class PredictCommand implements Callable<Integer> {
         }
         if (dumpLogits != null) Npy.write(dumpLogits, Checkpoints.toRaw(out));
         return 0;
+    }
+
+    /** The classes the checkpoint's classifier states; without one, an error naming the file and asking for {@code --classes}. */
+    private int classesOf(Map<String, Tensor> state) {
+        return TsnCheckpoint.classes(state).orElseThrow(() -> new IllegalArgumentException(weights
+                + " holds no new_fc.weight or fc.weight to read the number of classes from; give it with --classes"));
     }
 }

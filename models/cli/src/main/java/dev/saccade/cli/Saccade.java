@@ -1,5 +1,7 @@
 package dev.saccade.cli;
 
+import dev.saccade.inference.InferenceException;
+import dev.saccade.kernels.cpu.VectorModule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +20,14 @@ public final class Saccade implements Runnable {
 
     @Override public void run() { spec.commandLine().usage(System.out); }
 
-    public static void main(String[] args) { System.exit(commandLine().execute(args)); }
+    public static void main(String[] args) {
+        if (!VectorModule.present()) {
+            System.err.println("saccade: the JVM lacks the Vector API module; run java --add-modules " + VectorModule.NAME
+                    + " --enable-native-access=ALL-UNNAMED -jar saccade-cli-all.jar … (the ./saccade launcher does this)");
+            System.exit(2);
+        }
+        System.exit(commandLine().execute(args));
+    }
 
     /**
      * The command line with saccade's error handling: a user error (a bad file, field, shape or value; a non-finite
@@ -29,7 +38,7 @@ public final class Saccade implements Runnable {
         CommandLine cl = new CommandLine(new Saccade());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             boolean userError = e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
+                    || e instanceof InferenceException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException || e instanceof ArithmeticException;
             if (userError && !Boolean.getBoolean("saccade.debug")) {
                 cmd.getErr().println("saccade " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;

@@ -150,6 +150,7 @@ public final class Trainer {
                     bestPath = bestCheckpoint();
                 }
                 RunCheckpoint.save(lastCheckpoint(), model, optimizer, meta);
+                progress.epochEnd(m, config.epochs());
             }
             return new TrainResult(csv.read(), lastCheckpoint(), bestPath, best);
         }

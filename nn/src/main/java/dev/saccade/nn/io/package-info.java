@@ -5,6 +5,8 @@
  * whose message starts with the file and names the entry; every writer replaces its target atomically
  * ({@link dev.saccade.nn.io.AtomicFiles}: temp file in the same directory, fsync, {@code ATOMIC_MOVE}).
  *
+ * <p><b>Public API.</b>
+ *
  * <pre>{@code
  * Map<String, RawArray> sd = PthReader.stripPrefix(PthReader.readStateDict(Path.of("tsm_r50.pth")), "module.");
  * SafeTensors.write(Path.of("tsm_r50.safetensors"), sd, Map.of("arch", "resnet50"));

@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
  * One evaluation clip from a folder of JPEG/PNG frames (frame order = file-name order), preprocessed as the TSM
- * validation pipeline does (models.md §2, §7.3): T frames at the segment centres ({@link SegmentSampler#val}),
+ * validation pipeline does (docs/MODELS.md §2.1, §8.3): T frames at the segment centres ({@link SegmentSampler#val}),
  * {@code GroupScale(size·256/224)}, {@code GroupCenterCrop(size)}, ImageNet normalisation.
  *
  * <pre>{@code
@@ -58,15 +59,24 @@ public final class FrameFolderClip {
     /** The clip {@code (T, 3, size, size)} of the frames in {@code dir}; a bad frame throws naming its file. */
     public static Clip load(Path dir, int frames, int size) {
         List<Path> files = frameFiles(dir);
-        int[] positions = new SegmentSampler(frames, 0).val(files.size()); // (T) 0-based list positions
+        String id = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+        return sample(files.size(), p -> FrameReader.read(files.get(p)), frames, size, id);
+    }
+
+    /**
+     * The clip {@code (T, 3, size, size)} of a video of {@code count} decoded frames, preprocessed as {@link #load}
+     * does; {@code frame} is asked only for the frames at the segment centres, each once.
+     */
+    public static Clip sample(int count, IntFunction<RgbFrame> frame, int frames, int size, String id) {
+        if (count < 1) throw new IllegalArgumentException(id + ": a clip needs at least one frame");
+        int[] positions = new SegmentSampler(frames, 0).val(count); // (T) 0-based list positions
         Map<Integer, RgbFrame> decoded = new HashMap<>();
         RgbFrame[] group = new RgbFrame[frames];
         for (int t = 0; t < frames; t++) {
-            group[t] = decoded.computeIfAbsent(positions[t], p -> FrameReader.read(files.get(p)));
+            group[t] = decoded.computeIfAbsent(positions[t], frame::apply);
         }
         Random unused = new Random(0); // the validation transforms take no random decision
         RgbFrame[] crops = new GroupScale(scaleSize(size)).then(new GroupCenterCrop(size)).apply(group, unused);
-        String id = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
         return ImageNetNormalize.IMAGENET.toClip(crops, 0, id);                 // (T, 3, size, size)
     }
 }

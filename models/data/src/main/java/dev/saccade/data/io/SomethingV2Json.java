@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Something-Something V2 (models.md §7.1): JSON annotations in the dataset root,
+ * Something-Something V2 (docs/MODELS.md §8.1): JSON annotations in the dataset root,
  * {@code something-something-v2-labels.json} ({@code {"<template>": "<idx>"}}), {@code -train.json} /
  * {@code -validation.json} (lists of {@code {"id", "label", "template", "placeholders"}}), {@code -test.json}
  * ({@code {"id"}} only), frames extracted by {@code vid2img_sthv2.py} as {@code <framesDir>/<id>/000001.jpg}.

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TSM/TSN list files (models.md §7.1): one video per line, {@code <relative_dir> <num_frames> <label_idx>},
+ * TSM/TSN list files (docs/MODELS.md §8.1): one video per line, {@code <relative_dir> <num_frames> <label_idx>},
  * space separated; frames are 1-based. Outside test mode, lines with {@code num_frames < 3} are dropped, as
  * {@code TSNDataSet._parse_list} does. Blank lines are ignored; any other malformed line is an error naming the
  * file and line.

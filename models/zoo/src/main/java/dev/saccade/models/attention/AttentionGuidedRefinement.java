@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 public final class AttentionGuidedRefinement extends Module {
     private final List<Supplier<Tensor>> masks;
     private final int channels;
-    private Tensor lastRefined;
+    /** y of this thread's last forward pass: per thread, as the masks it reads ({@link W3Attention#lastSpatialMask}). */
+    private final ThreadLocal<Tensor> lastRefined = new ThreadLocal<>();
 
     /** @param masks the mask producers of each stage, first stage first, read at every forward pass */
     public AttentionGuidedRefinement(int channels, List<Supplier<Tensor>> masks, SplittableRandom rng) {
@@ -36,17 +37,19 @@ public final class AttentionGuidedRefinement extends Module {
 
     public int stages() { return masks.size(); }
 
-    /** y of the last forward pass (N·T, C_l, h, w), for the MFR loss; an error before any. */
+    /** y of the calling thread's last forward pass (N·T, C_l, h, w), for the MFR loss; an error before any. */
     public Tensor lastRefined() {
-        if (lastRefined == null) throw new IllegalStateException("AFR: no refined features yet; run forward first");
-        return lastRefined;
+        Tensor y = lastRefined.get();
+        if (y == null) throw new IllegalStateException("AFR: no refined features yet; run forward first");
+        return y;
     }
 
     @Override public Tensor forward(Tensor x) {
         List<Tensor> current = new ArrayList<>(masks.size());
         for (Supplier<Tensor> m : masks) current.add(m.get());
-        lastRefined = refine(x, current, Weights.of(this));
-        return lastRefined;
+        Tensor y = refine(x, current, Weights.of(this));
+        lastRefined.set(y);
+        return y;
     }
 
     /** {@code x + relu(conv(cat(AAP(mask_i))))} for x (N·T, C_l, h, w) and masks (N·T, 1, h_i, w_i). */

@@ -44,7 +44,11 @@ public final class W3Attention extends Module {
 
     private final int channels, frames;
     private final boolean spatial, temporal;
-    private Tensor lastMask;
+    /**
+     * M_s of this thread's last forward pass. Per thread, so that one model serves several threads at once: the AFR of
+     * the same forward (same thread) reads the mask its own pass wrote, never another thread's.
+     */
+    private final ThreadLocal<Tensor> lastMask = new ThreadLocal<>();
 
     /** The attended features and the spatio-temporal mask (null without the spatial part). */
     public record Output(Tensor features, Tensor spatialMask) {}
@@ -77,16 +81,20 @@ public final class W3Attention extends Module {
     public boolean hasSpatial() { return spatial; }
     public boolean hasTemporal() { return temporal; }
 
-    /** M_s of the last forward pass (N·T, 1, H, W); an error before any forward pass or without the spatial part. */
+    /**
+     * M_s of the calling thread's last forward pass (N·T, 1, H, W); an error before any forward pass on this thread or
+     * without the spatial part.
+     */
     public Tensor lastSpatialMask() {
         if (!spatial) throw new IllegalStateException("W3 built without spatial attention (w3.spatial=false) has no spatial mask");
-        if (lastMask == null) throw new IllegalStateException("W3: no spatial mask yet; run forward first");
-        return lastMask;
+        Tensor mask = lastMask.get();
+        if (mask == null) throw new IllegalStateException("W3: no spatial mask yet; run forward first");
+        return mask;
     }
 
     @Override public Tensor forward(Tensor x) {
         Output out = attend(x, frames, Weights.of(this), spatial, temporal);
-        lastMask = out.spatialMask();
+        lastMask.set(out.spatialMask());
         return out.features();
     }
 

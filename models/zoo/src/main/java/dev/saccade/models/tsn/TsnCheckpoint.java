@@ -27,9 +27,39 @@ public final class TsnCheckpoint {
 
     /** Reads {@code file} and copies its tensors into {@code model}; returns the number of entries loaded. */
     public static int load(Tsn model, Path file) throws IOException {
+        return load(model, read(file), file);
+    }
+
+    /**
+     * The weights of {@code file} by their names in the file: a {@code .safetensors} file or an official
+     * {@code .pth}/{@code .pth.tar}; of a saccade run checkpoint only its {@code model.} entries, prefix removed.
+     */
+    public static Map<String, Tensor> read(Path file) throws IOException {
         String name = file.getFileName().toString();
         Map<String, Tensor> tensors = name.endsWith(".safetensors") ? Checkpoints.loadSafetensors(file) : Checkpoints.loadPth(file);
-        tensors = runCheckpointWeights(tensors);
+        return runCheckpointWeights(tensors);
+    }
+
+    /**
+     * The number of classes K of the weights read by {@link #read}: the rows of the classifier's weight, the
+     * {@code new_fc.weight} of TSN/TSM/ACTION-Net/M2A checkpoints (after any DataParallel or {@code base_model.}
+     * prefix) or, failing that, a lone {@code fc.weight}. Empty when the file holds neither.
+     */
+    public static java.util.OptionalInt classes(Map<String, Tensor> weights) {
+        for (String suffix : new String[] {"new_fc.weight", "fc.weight"}) {
+            List<Tensor> found = new ArrayList<>();
+            for (var e : weights.entrySet()) {
+                String k = e.getKey();
+                if ((k.equals(suffix) || k.endsWith("." + suffix)) && e.getValue().rank() == 2) found.add(e.getValue());
+            }
+            if (found.size() == 1) return java.util.OptionalInt.of(found.get(0).dim(0));
+        }
+        return java.util.OptionalInt.empty();
+    }
+
+    /** Copies {@code weights} (as {@link #read} gives them) into {@code model}; {@code file} names them in errors. */
+    public static int load(Tsn model, Map<String, Tensor> weights, Path file) {
+        Map<String, Tensor> tensors = weights;
         OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
         Map<String, Tensor> values = r.mapped();
         List<String> missing = new ArrayList<>();
