@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  *     dev.saccade.jmh.ModelForwardTiming 5 12 tsn-resnet50 tsm-resnet50 tsm-mobilenetv2
  * </pre>
  * Arguments: warm-up forwards, timed forwards, then model ids (8 frames of 224², one clip, 400 classes).
- * {@code -Dunfused=true} also times each model op by op ({@link InferenceMode#unfused()}) in the same rounds, so
+ * Besides wall-clock latency it prints the process CPU time per forward (all threads, GC included), which a
+ * shared machine distorts less. {@code -Dunfused=true} also times each model op by op ({@link InferenceMode#unfused()}) in the same rounds, so
  * the two paths are compared side by side on a noisy machine.
  */
 public final class ModelForwardTiming {
@@ -41,22 +42,26 @@ public final class ModelForwardTiming {
             models[m].eval();
         }
         Tensor x = Tensor.uniform(new SplittableRandom(1), -1, 1, clips, frames, 3, size, size); // (N, T, 3, H, W)
-        double[][] ms = new double[ids.length][timed];
+        double[][] ms = new double[ids.length][timed], cpu = new double[ids.length][timed];
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (var noGrad = GradMode.disable()) {
             for (int i = 0; i < warmup; i++) for (int m = 0; m < ids.length; m++) forward(models[m], x, ids[m]);
             for (int i = 0; i < timed; i++)                    // rounds interleaved across models
                 for (int m = 0; m < ids.length; m++) {
-                    long t0 = System.nanoTime();
+                    long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
                     forward(models[m], x, ids[m]);
                     ms[m][i] = (System.nanoTime() - t0) / 1e6;
+                    cpu[m][i] = (os.getProcessCpuTime() - c0) / 1e6;
                 }
         }
         Runtime rt = Runtime.getRuntime();
         System.out.printf("heap in use after the runs: %.0f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
         for (int m = 0; m < ids.length; m++) {
-            double[] s = ms[m].clone();
+            double[] s = ms[m].clone(), c = cpu[m].clone();
             Arrays.sort(s);
-            System.out.printf("%-22s median %8.1f ms  best %8.1f ms%n", ids[m], s[s.length / 2], s[0]);
+            Arrays.sort(c);
+            System.out.printf("%-26s median %8.1f ms  best %8.1f ms  process CPU median %8.1f ms%n", ids[m],
+                    s[s.length / 2], s[0], c[c.length / 2]);
         }
     }
 
