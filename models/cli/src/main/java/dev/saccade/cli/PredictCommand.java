@@ -9,6 +9,7 @@ import dev.saccade.models.tsn.TsnCheckpoint;
 import dev.saccade.nn.checkpoint.Checkpoints;
 import dev.saccade.nn.io.Npy;
 import dev.saccade.nn.io.RawArray;
+import dev.saccade.nn.io.SafeText;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import java.nio.file.Path;
@@ -49,6 +50,12 @@ public final class PredictCommand implements Callable<Integer> {
     String ffmpeg = "ffmpeg";
 
     @Override public Integer call() throws Exception {
+        if (size < 32 || size > ModelConfig.MAX_INPUT_SIZE) {
+            throw new IllegalArgumentException("--size must be in [32, " + ModelConfig.MAX_INPUT_SIZE + "], got " + size);
+        }
+        if (frames < 1 || frames > ModelConfig.MAX_FRAMES) {
+            throw new IllegalArgumentException("--frames must be in [1, " + ModelConfig.MAX_FRAMES + "], got " + frames);
+        }
         // Cheap checks of the labels and the input come before the checkpoint is read.
         List<String> names = labels != null && this.classes != null ? ClassNames.read(labels, this.classes) : null;
         RawArray clip = PredictInput.load(input, frames, size, new FfmpegFrames(ffmpeg)); // (N, T, 3, H, W)
@@ -64,6 +71,9 @@ public final class PredictCommand implements Callable<Integer> {
             out = net.forward(Checkpoints.toTensor(clip));                         // (N, K)
         }
         float[] logits = out.toFloatArray();
+        for (float v : logits) {
+            if (!Float.isFinite(v)) throw new IllegalStateException(weights + ": the model produced non-finite logits (check the weights)");
+        }
         int n = s[0];
         for (int i = 0; i < n; i++) {
             float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
@@ -75,7 +85,7 @@ public final class PredictCommand implements Callable<Integer> {
             Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
             StringBuilder sb = new StringBuilder("clip " + i + ":");
             for (int k = 0; k < Math.min(top, classes); k++) {
-                String name = names == null ? String.valueOf(order[k]) : names.get(order[k]);
+                String name = names == null ? String.valueOf(order[k]) : SafeText.escape(names.get(order[k])); // file text
                 sb.append(String.format(Locale.ROOT, "  %s (%.3f)", name, Math.exp(row[order[k]] - max) / sum));
             }
             System.out.println(sb);

@@ -75,6 +75,18 @@ class CliTest {
         assertEquals(List.of(2, 10), List.of(Npy.read(dump).shape()[0], Npy.read(dump).shape()[1]), "logits (N, K) with K from new_fc.weight");
     }
 
+    @Test void classNamesFromALabelsFileArePrintedEscaped(@TempDir Path tmp) throws Exception {
+        Path dir = modelGoldens();
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; k < 10; k++) names.append("class ").append(k).append("\u001b[2J\u001b]0;title\u0007\n");
+        Path labels = java.nio.file.Files.writeString(tmp.resolve("labels.txt"), names);
+        Run r = run("predict", "--model", "tsm-mobilenetv2", "--frames", "4", "--weights", dir.resolve("tsm_mobilenetv2.pth").toString(),
+                    "--input", dir.resolve("clip.npy").toString(), "--labels", labels.toString(), "--top", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\\x1b[2J\\x1b]0;title\\x07"), r.out());
+        assertTrue(r.out().chars().noneMatch(c -> c == 0x1b || c == 0x07), "escape sequence printed raw: " + r.out());
+    }
+
     @Test void predictWithoutClassesNamesTheCheckpointThatLacksThem(@TempDir Path tmp) throws Exception {
         Path backbone = tmp.resolve("mobilenetv2_imagenet.safetensors");
         Checkpoints.saveSafetensors(Map.of("features.0.0.weight", Tensor.zeros(32, 3, 3, 3), "classifier.weight", Tensor.zeros(1000, 1280)),

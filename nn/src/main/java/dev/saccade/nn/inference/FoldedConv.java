@@ -57,6 +57,9 @@ public final class FoldedConv {
     /** {@code act(bn(conv(shift(x))) + residual)}; residual may be null. Evaluation under no-grad only. */
     public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
         PreparedConv c = prepared(x.backend());
+        if (shift != null && !shift.bidirectionalNow()) {
+            return InferenceConv.apply(shift.shift(x), c, residual, act, 0, 0);         // online or streaming
+        }
         return InferenceConv.apply(x, c, residual, act, shift == null ? 0 : shift.frames(),
                 shift == null ? 0 : shift.foldDiv());
     }

@@ -44,6 +44,14 @@
  * class) and the opcodes {@code INST/OBJ/NEWOBJ_EX/EXT*} are refused when they are first seen, so nothing is ever
  * called. The legacy pre-1.6 format (a bare pickle stream or a tar) is refused with a re-save hint.
  *
+ * <h2>Hostile files</h2>
+ * Every reader works under budgets ({@link dev.saccade.nn.io.ReadLimits}: pickle nesting, memo, values, string and
+ * integer lengths, zip entry sizes and compression ratio, tensor bytes copied out of views), verifies the CRC-32 of
+ * every zip entry it reads, checks tensor views against their storage in overflow-checked arithmetic, and escapes text
+ * from the file in its messages ({@link dev.saccade.nn.io.SafeText}). A budget exceeded is an
+ * {@link dev.saccade.nn.io.ArrayFileException} naming the limit. See {@code docs/CHECKPOINTS.md}, "Reading files
+ * from strangers".
+ *
  * <h2>PyTorch state-dict key conventions</h2>
  * <ul>
  *   <li>Names are the dotted module path plus the attribute: {@code layer1.0.conv1.weight}. Order is registration

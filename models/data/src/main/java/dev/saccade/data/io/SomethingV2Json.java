@@ -121,7 +121,7 @@ public final class SomethingV2Json {
 
     private static JsonNode parse(Path file) {
         try {
-            return JSON.readTree(Files.readString(file));
+            return JSON.readTree(Files.readAllBytes(file)); // bytes: Jackson detects the encoding and skips a BOM
         } catch (JsonProcessingException e) {
             throw new AnnotationException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                     "invalid JSON (" + e.getOriginalMessage() + ")", e);

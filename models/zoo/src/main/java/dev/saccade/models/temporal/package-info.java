@@ -1,7 +1,9 @@
 /**
  * TSM's temporal shift as a module wrapped around a block's first convolution
  * ({@link dev.saccade.models.temporal.TemporalShiftModule}) and its "blockres" placement
- * ({@link dev.saccade.models.temporal.TsmHooks}). docs/MODELS.md §3.
+ * ({@link dev.saccade.models.temporal.TsmHooks}); the uni-directional (online) variant and
+ * {@link dev.saccade.models.temporal.OnlineShiftState}, which streams such a model one frame at a time with per-layer
+ * caches. docs/MODELS.md §3.
  *
  * <p><b>Public API.</b>
  *

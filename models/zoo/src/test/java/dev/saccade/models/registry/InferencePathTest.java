@@ -42,6 +42,22 @@ class InferencePathTest {
     }
 
     @Test
+    void theOnlineShiftIsAppliedBeforeTheFusedConvolution() {
+        for (String id : List.of("tsm-resnet18", "tsm-mobilenetv2")) {
+            Tsn model = ModelRegistry.standard().create(new ModelConfig(id, FRAMES, CLASSES, SIZE, 0.5, 1,
+                    Map.of("resnet.width", "16", "tsm.online", "true")));
+            randomizeBatchNorms(model, new SplittableRandom(21));
+            model.eval();
+            Tensor x = Tensor.uniform(new SplittableRandom(6), -1, 1, 1, FRAMES, 3, SIZE, SIZE);
+            try (var noGrad = GradMode.disable()) {
+                float[] fused = model.forward(x).toFloatArray(), reference;
+                try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+                assertTrue(relError(id + " online", fused, reference) <= 1e-4);
+            }
+        }
+    }
+
+    @Test
     void foldedWeightsFollowAStateDictLoad() {
         Tsn model = small("tsm-resnet18");
         Tensor x = Tensor.uniform(new SplittableRandom(4), -1, 1, 1, FRAMES, 3, SIZE, SIZE);

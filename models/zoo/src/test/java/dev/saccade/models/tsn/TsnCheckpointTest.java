@@ -37,6 +37,39 @@ class TsnCheckpointTest {
         }
     }
 
+    /**
+     * The TSM online demo's checkpoint layout ({@code mobilenetv2_jester_online.pth.tar}): a bare MobileNetV2 state
+     * dict, {@code features.N.conv.K.*} without {@code module.}/{@code base_model.} or the shift's {@code .net}, and
+     * the trained head as {@code classifier.*}. Written here from a model's weights under those names.
+     */
+    @Test void onlineDemoLayoutLoadsWithItsClassifierAsNewFc(@TempDir Path dir) throws Exception {
+        Tsn trained = online(1, 27);
+        Map<String, Tensor> file = new LinkedHashMap<>();
+        trained.stateDict().forEach((k, v) -> file.put(onlineDemoKey(k), v));
+        assertTrue(file.containsKey("features.3.conv.0.weight") && file.containsKey("features.0.0.weight")
+                && file.containsKey("features.18.1.running_var") && file.containsKey("classifier.weight"), file.keySet().toString());
+        Path ckpt = dir.resolve("mobilenetv2_jester_online.safetensors");
+        Checkpoints.saveSafetensors(file, ckpt, Map.of());
+
+        Tsn fresh = online(2, 27);
+        assertEquals(trained.stateDict().size(), TsnCheckpoint.load(fresh, ckpt));
+        for (String k : trained.stateDict().keySet()) {
+            assertArrayEquals(trained.stateDict().get(k).toDoubleArray(), fresh.stateDict().get(k).toDoubleArray(), 0, k);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> TsnCheckpoint.load(online(3, 5), ckpt));
+        assertTrue(e.getMessage().contains("new_fc.weight"), "a head with another class count is not taken: " + e.getMessage());
+    }
+
+    private static Tsn online(long seed, int classes) {
+        return ModelRegistry.standard().create(new ModelConfig("tsm-mobilenetv2", 1, classes, 64, 0.5, seed, Map.of("tsm.online", "true")));
+    }
+
+    /** saccade's name → the online demo's: base_model.features.3.conv.0.net.weight → features.3.conv.0.weight. */
+    private static String onlineDemoKey(String k) {
+        if (k.startsWith("new_fc.")) return "classifier." + k.substring("new_fc.".length());
+        return k.substring("base_model.".length()).replace(".net.", ".");
+    }
+
     @Test void mismatchNamesAFewEntriesAndCounts(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("other.safetensors");
         Checkpoints.saveSafetensors(ModelRegistry.standard().create(ModelConfig.of("tsn-resnet18", 2, 5, 64)), ckpt, Map.of());
