@@ -131,17 +131,27 @@ final class Depthwise3x3 {
 
     /** {@code y[d + j] = act(out[s + j] + residual[d + j])} for {@code j < len}. */
     private static void finishRow(float[] out, int s, float[] y, float[] residual, int d, int len, ConvActivation act) {
-        FloatVector zero = FloatVector.zero(F), six = FloatVector.broadcast(F, 6f);
-        for (int j = 0; j < len; j += L) {
+        int j = 0;
+        for (; j + L <= len; j += L) {                                   // whole vectors: no mask to check
+            FloatVector v = FloatVector.fromArray(F, out, s + j);
+            if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j));
+            activate(v, act).intoArray(y, d + j);
+        }
+        if (j < len) {                                                   // the tail as one masked vector
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector v = FloatVector.fromArray(F, out, s + j);
             if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j, m));
-            switch (act) {
-                case NONE -> { }
-                case RELU -> v = v.max(zero);
-                case RELU6 -> v = v.max(zero).min(six);
-            }
-            v.intoArray(y, d + j, m);
+            activate(v, act).intoArray(y, d + j, m);
         }
+    }
+
+    private static final FloatVector ZERO = FloatVector.zero(F), SIX = FloatVector.broadcast(F, 6f);
+
+    private static FloatVector activate(FloatVector v, ConvActivation act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> v.max(ZERO);
+            case RELU6 -> v.max(ZERO).min(SIX);
+        };
     }
 }
