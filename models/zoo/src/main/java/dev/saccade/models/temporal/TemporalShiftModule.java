@@ -3,6 +3,7 @@ package dev.saccade.models.temporal;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ShiftedInput;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
@@ -23,7 +24,7 @@ import dev.saccade.tensor.ops.Functional;
  * Tensor y = shifted.forward(x);   // x (N·8, C, H, W) → conv1(shift(x))
  * }</pre>
  */
-public final class TemporalShiftModule extends Module implements FlopTraceable {
+public final class TemporalShiftModule extends Module implements FlopTraceable, ShiftedInput {
     /** The default fraction of channels shifted each way, 1/8 ({@code --shift_div 8}). */
     public static final int DEFAULT_FOLD_DIV = 8;
 
@@ -44,23 +45,30 @@ public final class TemporalShiftModule extends Module implements FlopTraceable {
         this.online = online;
     }
 
-    public Module net() { return net; }
-    public int frames() { return frames; }
-    public int foldDiv() { return foldDiv; }
+    @Override public Module net() { return net; }
+    @Override public int frames() { return frames; }
+    @Override public int foldDiv() { return foldDiv; }
     /** True for the uni-directional (online) shift. */
     public boolean online() { return online; }
 
-    @Override public Tensor forward(Tensor x) {
+    /** The offline shift outside a stream is the bi-directional one the inference convolution reads in place. */
+    @Override public boolean bidirectionalNow() { return !online && OnlineShiftState.current() == null; }
+
+    /** The shift alone, as {@link #forward} applies it now (online, or from the stream's cache). */
+    @Override public Tensor shift(Tensor x) {
         OnlineShiftState stream = OnlineShiftState.current();
         if (stream != null) {
             if (!online) {
                 throw new IllegalStateException(describe() + " is bi-directional: it reads the next frame and cannot stream;"
                         + " build the model with the option tsm.online=true");
             }
-            return net.forward(stream.shift(this, x));                                // (B, C, H, W), one frame each
+            return stream.shift(this, x);                                             // (B, C, H, W), one frame each
         }
-        Tensor shifted = online ? Functional.temporalShiftOnline(x, frames, foldDiv) : Functional.temporalShift(x, frames, foldDiv);
-        return net.forward(shifted);                                                   // (N·T, C, H, W) → net's output
+        return online ? Functional.temporalShiftOnline(x, frames, foldDiv) : Functional.temporalShift(x, frames, foldDiv);
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        return net.forward(shift(x));                                                  // (N·T, C, H, W) → net's output
     }
 
     @Override public Shape traceFlops(FlopCounter c, String name, Shape in) {
