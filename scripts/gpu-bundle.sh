@@ -23,16 +23,16 @@ echo "== jlink runtime"
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jdk"
 
 echo "== class path"
-modules=(tensor native kernels nn models)
+modules=(tensor native kernels nn models/zoo models/data models/train models/inference models/cli)
 for m in "${modules[@]}"; do
-    jar="$(ls "$m"/target/saccade-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' -e '-cli' | head -n1 || true)"
+    jar="$(ls "$m"/target/saccade-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' -e '-all' -e '-javadoc' | head -n1 || true)"
     [ -n "$jar" ] || { echo "gpu-bundle.sh: no jar built for module $m" >&2; exit 1; }
     cp "$jar" "$stage/lib/"
     if [ -d "$m/target/test-classes" ]; then
-        "$JAVA_HOME/bin/jar" cf "$stage/lib/saccade-$m-test-classes.jar" -C "$m/target/test-classes" .
+        "$JAVA_HOME/bin/jar" cf "$stage/lib/saccade-${m//\//-}-test-classes.jar" -C "$m/target/test-classes" .
     fi
 done
-mvn -q -B dependency:copy-dependencies -pl models,kernels -DincludeScope=test -DexcludeGroupIds=dev.saccade \
+mvn -q -B dependency:copy-dependencies -pl models/cli,kernels -DincludeScope=test -DexcludeGroupIds=dev.saccade \
     -DoutputDirectory="$stage/lib"
 mvn -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_console" \
     -DoutputDirectory="$stage/lib"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden files for saccade's attention modules (models/src/test/resources/goldens/attention/).
+"""Golden files for saccade's attention modules (models/zoo/src/test/resources/goldens/attention/).
 
 ACTION and M2A (and TSM's Non-local block, which gebob19/M2A carries as ops/non_local.py) are imported from
 checkouts of the official repositories, made outside the saccade repository:
@@ -28,7 +28,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', 'src', 'test', 'resources', 'goldens', 'attention')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models', 'zoo', 'src', 'test', 'resources', 'goldens', 'attention')
 
 
 # ---------------------------------------------------------------- einops stand-in (only if einops is missing)

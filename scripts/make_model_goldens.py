@@ -28,7 +28,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "models", "src", "test", "resources", "goldens", "models")
+OUT = os.path.join(os.path.dirname(__file__), "..", "models", "zoo", "src", "test", "resources", "goldens", "models")
 N, T, SIZE, CLASSES = 2, 4, 64, 10
 GRAD_KEYS = {
     "mobilenetv2": ["base_model.features.0.0.weight", "base_model.features.3.conv.0.net.weight",

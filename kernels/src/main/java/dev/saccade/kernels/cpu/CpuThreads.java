@@ -25,6 +25,27 @@ public final class CpuThreads {
         return t;
     });
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
+    /** The most chunks a parallelFor started on this thread splits into (see {@link #limit}). */
+    private static final ThreadLocal<Integer> LIMIT = ThreadLocal.withInitial(() -> Integer.MAX_VALUE);
+
+    /** Restores the previous limit when closed. */
+    public interface Limit extends AutoCloseable { @Override void close(); }
+
+    /**
+     * Caps the threads of the kernels the calling thread runs until the returned scope is closed: at most
+     * {@code min(threads, }{@link #threads()}{@code )} chunks per parallel loop. A library user runs one model on k
+     * cores this way while other threads keep the pool.
+     *
+     * <pre>{@code
+     * try (var l = CpuThreads.limit(1)) { model.forward(x); }   // single-threaded kernels
+     * }</pre>
+     */
+    public static Limit limit(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
+        int previous = LIMIT.get();
+        LIMIT.set(threads);
+        return () -> LIMIT.set(previous);
+    }
 
     private CpuThreads() {}
 
@@ -38,7 +59,7 @@ public final class CpuThreads {
     public static void parallelFor(int start, int end, int grain, RangeTask task) {
         int n = end - start;
         if (n <= 0) return;
-        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, grain)));
+        int chunks = Math.min(Math.min(THREADS, LIMIT.get()), Math.max(1, n / Math.max(1, grain)));
         if (chunks <= 1 || IN_WORKER.get()) { task.run(start, end); return; }
         CountDownLatch done = new CountDownLatch(chunks - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
