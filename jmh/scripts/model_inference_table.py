@@ -26,7 +26,8 @@ def load(paths):
             if engine is None:
                 continue
             raw = [x for fork in e["primaryMetric"]["rawData"] for x in fork]        # ms per forward
-            macs = e["secondaryMetrics"]["macs"]["score"]
+            per_iteration = [x for fork in e["secondaryMetrics"]["macs"]["rawData"] for x in fork]
+            macs = statistics.mean(per_iteration)                                     # one forward per iteration
             key = (e["params"]["model"], int(e["params"]["clips"]))
             rows.setdefault(key, {})[engine] = (statistics.median(raw), min(raw), macs, len(raw))
     return rows
