@@ -94,11 +94,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Measured measure(String id, Tensor clip, int k, Path weightsFile) throws Exception {
-        InferenceTiming.resetPeakHeap();                                           // the peak includes the weights
-        Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
-        if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
-        long macs = FlopCounter.count(net, clip.shape()).macs();
-        return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmup, runs));
+        try (HeapPeak peak = HeapPeak.start()) {                                  // the peak includes the weights
+            Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
+            if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
+            long macs = FlopCounter.count(net, clip.shape()).macs();
+            return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmup, runs, peak));
+        }
     }
 
     /** A clip (N, T, 3, S, S) of uniform values in [−1, 1) from a fixed seed. */

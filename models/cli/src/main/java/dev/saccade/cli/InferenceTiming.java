@@ -4,9 +4,6 @@ import dev.saccade.kernels.cpu.CpuThreads;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Arrays;
 
 /**
@@ -14,9 +11,9 @@ import java.util.Arrays;
  * under no-grad on at most {@code threads} cores ({@link CpuThreads#limit}), {@code warmup} untimed forwards, then
  * {@code runs} timed ones.
  *
- * <p>Peak heap is the sum over the JVM's heap pools of each pool's peak use since {@link #resetPeakHeap()} (an upper
- * bound of the simultaneous peak: pools may peak at different moments). It includes garbage the collector had not yet
- * reclaimed, so it depends on the maximum heap; run with a small {@code -Xmx} to find what a model needs.
+ * <p>Peak heap ({@link HeapPeak}) is the heap occupied from just before the model was built to the last forward,
+ * weights included. It counts garbage the collector had not yet reclaimed, so it grows with {@code -Xmx}; run with
+ * a small {@code -Xmx} to check what a model needs.
  */
 public final class InferenceTiming {
     private InferenceTiming() {}
@@ -41,8 +38,11 @@ public final class InferenceTiming {
         public double gflops(long macs) { return 2.0 * macs / (medianMs() / 1000) / 1e9; }
     }
 
-    /** Runs {@code warmup} untimed and {@code runs} timed forwards of {@code net} (put in eval mode) on {@code clip}. */
-    public static Result time(Tsn net, Tensor clip, int threads, int warmup, int runs) {
+    /**
+     * Runs {@code warmup} untimed and {@code runs} timed forwards of {@code net} (put in eval mode) on {@code clip};
+     * the peak heap is {@code peak}'s, read after the last forward.
+     */
+    public static Result time(Tsn net, Tensor clip, int threads, int warmup, int runs, HeapPeak peak) {
         if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
         if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
         net.eval();
@@ -55,23 +55,6 @@ public final class InferenceTiming {
                 if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        return new Result(ms, peakHeap());
-    }
-
-    /** Collects garbage and restarts every heap pool's peak at its current use. */
-    public static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
-        }
-    }
-
-    /** Σ over heap pools of their peak use since the last reset, in bytes. */
-    public static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
-        }
-        return sum;
+        return new Result(ms, peak.bytes());
     }
 }
