@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds saccade's CUDA kernels (src/main/cuda/*.cu) into fatbins with SASS for sm_80 and sm_90 and PTX for
 # compute_90 (JIT-compiled by the driver on newer GPUs), one fatbin per .cu file, plus kernels.index
-# (one line per fatbin: "<file>.fatbin <kernel> <kernel> ...", used by CudaModules to find a kernel's module).
+# (one line per fatbin: "<file>.fatbin <kernel> <kernel> ...", used by CudaModules to find a kernel's module) and
+# toolkit.version (the CUDA version the driver must support, e.g. 13000).
 #
 # Usage: native/build.sh [output-dir]   (default: native/src/main/resources/dev/saccade/native)
 # nvcc's output is byte-identical run to run, so the results are committed; native/check.sh verifies that.
@@ -30,4 +31,9 @@ for cu in "$src"/*.cu; do
     echo "$name.fatbin ${kernels% }" >> "$index"
 done
 mv "$index" "$out/kernels.index"
+# The CUDA version of the toolkit, numbered as cuDriverGetVersion numbers driver versions (1000·major + 10·minor):
+# the driver must support at least this version to load the SASS and JIT the PTX (Java: Cuda.available()).
+release="$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p' | head -n1)"
+[ -n "$release" ] || { echo "native/build.sh: cannot read the CUDA release from nvcc --version" >&2; exit 1; }
+echo $(( ${release% *} * 1000 + ${release#* } * 10 )) > "$out/toolkit.version"
 echo "built $(ls "$src"/*.cu | wc -l) fatbins into $out"

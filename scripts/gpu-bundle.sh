@@ -37,7 +37,7 @@ mvn -q -B dependency:copy-dependencies -pl models/cli,kernels -DincludeScope=tes
 mvn -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_console" \
     -DoutputDirectory="$stage/lib"
 
-cp "$root/scripts/gpu-check.sh" "$root/scripts/gpu_peer.py" "$stage/scripts/"
+cp "$root/scripts/gpu-check.sh" "$root/scripts/gpu_peer.py" "$root/scripts/junit_skips.py" "$stage/scripts/"
 git -C "$root" rev-parse HEAD > "$stage/COMMIT" 2>/dev/null || echo unknown > "$stage/COMMIT"
 
 echo "== packing"

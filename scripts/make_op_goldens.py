@@ -436,6 +436,20 @@ def tsm_shift(x, n_segment, fold_div):
     return out.view(nt, c, h, w)
 
 
+def tsm_online_shift(x, n_segment, fold_div):
+    """TSM's online shift as the online demo runs it (online_demo/mobilenet_v2_tsm.py): frame by frame, the first
+    C//fold_div channels come from a buffer holding the previous frame's (zeros before the first frame)."""
+    nt, c, h, w = x.size()
+    x = x.view(nt // n_segment, n_segment, c, h, w)
+    fold = c // fold_div
+    buffer = torch.zeros_like(x[:, 0, :fold])
+    frames = []
+    for t in range(n_segment):
+        frames.append(torch.cat((buffer, x[:, t, fold:]), dim=1))
+        buffer = x[:, t, :fold]
+    return torch.stack(frames, dim=1).view(nt, c, h, w)
+
+
 def m2a_motion(x, n_segment):
     """M2A's motion term: x shifted left along time (a zero frame shifted in at the end) minus x."""
     nt, c, h, w = x.size()
@@ -462,6 +476,11 @@ def temporal_cases():
                                        ("temporal_shift_c16_div8", (8, 16, 3, 2), 4, 8)]:
         x = Inputs(name).randn(*sx)
         emit(name, "temporal_shift", lambda x, t=frames, d=fold_div: tsm_shift(x, t, d), {"x": x}, ["x"],
+             {"frames": frames, "fold_div": fold_div})
+    for name, sx, frames, fold_div in [("temporal_shift_online_c7_div3", (6, 7, 2, 3), 3, 3),
+                                       ("temporal_shift_online_c16_div8", (8, 16, 3, 2), 4, 8)]:
+        x = Inputs(name).randn(*sx)
+        emit(name, "temporal_shift_online", lambda x, t=frames, d=fold_div: tsm_online_shift(x, t, d), {"x": x}, ["x"],
              {"frames": frames, "fold_div": fold_div})
     name = "frame_difference_m2a"
     x = Inputs(name).randn(6, 3, 2, 5)
@@ -511,6 +530,9 @@ def strided_cases():
          strided=["x"])
     x = Inputs("strided_temporal_shift").randn(6, 8, 2, 3)
     emit("strided_temporal_shift", "temporal_shift", lambda x: tsm_shift(x, 3, 4), {"x": x}, ["x"],
+         {"frames": 3, "fold_div": 4}, strided=["x"])
+    x = Inputs("strided_temporal_shift_online").randn(6, 8, 2, 3)
+    emit("strided_temporal_shift_online", "temporal_shift_online", lambda x: tsm_online_shift(x, 3, 4), {"x": x}, ["x"],
          {"frames": 3, "fold_div": 4}, strided=["x"])
     x = Inputs("strided_frame_difference_m2a").randn(4, 3, 3, 2)
     emit("strided_frame_difference_m2a", "frame_difference_m2a", lambda x: m2a_motion(x, 2), {"x": x}, ["x"],

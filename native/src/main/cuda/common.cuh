@@ -12,57 +12,80 @@
 #define SACCADE_MAX_DIMS 6
 
 // A view of up to 6 dimensions: element (i0..i5) lives at sum(ik * stride[k]).
-// Broadcast dimensions have stride 0. Byte layout (104 bytes): int ndim, int pad, long long shape[6],
-// long long stride[6]. Java side: dev.saccade.kernels.cuda.StridedLayout.
+// Broadcast dimensions have stride 0. Byte layout (104 bytes): int ndim, int index32, long long shape[6],
+// long long stride[6]. index32 = 1 when the element count and every offset of the view are below 2^31: index
+// decomposition then runs in 32-bit arithmetic (64-bit division is emulated on the GPU). Java side:
+// dev.saccade.kernels.cuda.StridedLayout, which sets the flag.
 struct StridedLayout {
     int ndim;
-    int pad;
+    int index32;
     long long shape[SACCADE_MAX_DIMS];
     long long stride[SACCADE_MAX_DIMS];
 };
 
 // Two inputs over one output shape (for binary ops): shape of the output, strides of a and b
-// (0 on broadcast dimensions). Byte layout (152 bytes): int ndim, int pad, long long shape[6],
-// long long strideA[6], long long strideB[6]. Java side: dev.saccade.kernels.cuda.BroadcastLayout.
+// (0 on broadcast dimensions). Byte layout (152 bytes): int ndim, int index32, long long shape[6],
+// long long strideA[6], long long strideB[6]; index32 as in StridedLayout, for the output and both inputs.
+// Java side: dev.saccade.kernels.cuda.BroadcastLayout.
 struct BroadcastLayout {
     int ndim;
-    int pad;
+    int index32;
     long long shape[SACCADE_MAX_DIMS];
     long long strideA[SACCADE_MAX_DIMS];
     long long strideB[SACCADE_MAX_DIMS];
 };
 
-// Offset (in elements) of the linear (row-major) index `i` of a view.
-__device__ __forceinline__ long long strided_offset(const StridedLayout& l, long long i) {
-    long long off = 0;
+// Offset (in elements) of the linear (row-major) index `i` of a view, in index type I.
+template <typename I>
+__device__ __forceinline__ long long strided_offset_as(const StridedLayout& l, long long i64) {
+    I i = I(i64), off = 0;
 #pragma unroll
     for (int d = SACCADE_MAX_DIMS - 1; d >= 0; --d) {
         if (d < l.ndim) {
-            long long s = l.shape[d];
-            long long q = i / s;
-            off += (i - q * s) * l.stride[d];
+            const I s = I(l.shape[d]);
+            const I q = i / s;
+            off += (i - q * s) * I(l.stride[d]);
             i = q;
         }
     }
     return off;
 }
 
-// Offsets of a and b for the linear output index `i`.
-__device__ __forceinline__ void broadcast_offsets(const BroadcastLayout& l, long long i, long long& oa, long long& ob) {
-    oa = 0;
-    ob = 0;
+// Offset (in elements) of the linear (row-major) index `i` of a view; 32-bit arithmetic when the view allows it.
+__device__ __forceinline__ long long strided_offset(const StridedLayout& l, long long i) {
+    return l.index32 ? strided_offset_as<int>(l, i) : strided_offset_as<long long>(l, i);
+}
+
+// Offsets of a and b for the linear output index `i`, in index type I.
+template <typename I>
+__device__ __forceinline__ void broadcast_offsets_as(const BroadcastLayout& l, long long i64, long long& oa64,
+                                                     long long& ob64) {
+    I i = I(i64), oa = 0, ob = 0;
 #pragma unroll
     for (int d = SACCADE_MAX_DIMS - 1; d >= 0; --d) {
         if (d < l.ndim) {
-            long long s = l.shape[d];
-            long long q = i / s;
-            long long r = i - q * s;
-            oa += r * l.strideA[d];
-            ob += r * l.strideB[d];
+            const I s = I(l.shape[d]);
+            const I q = i / s;
+            const I r = i - q * s;
+            oa += r * I(l.strideA[d]);
+            ob += r * I(l.strideB[d]);
             i = q;
         }
     }
+    oa64 = oa;
+    ob64 = ob;
 }
+
+// Offsets of a and b for the linear output index `i`; 32-bit arithmetic when the layout allows it.
+__device__ __forceinline__ void broadcast_offsets(const BroadcastLayout& l, long long i, long long& oa, long long& ob) {
+    if (l.index32) broadcast_offsets_as<int>(l, i, oa, ob);
+    else broadcast_offsets_as<long long>(l, i, oa, ob);
+}
+
+// Whether a launch's element count (and so every element index and offset inside its contiguous buffers) fits a
+// 32-bit int: kernels then decompose indices with 32-bit division, which the GPU does in a few instructions (64-bit
+// division is emulated in software). saccade's storages hold fewer than 2^31 elements, so this is the usual path.
+__device__ __forceinline__ bool fits_int32(long long n) { return n <= 2147483647LL; }
 
 // Grid-stride loop over [0, n).
 #define GRID_STRIDE_LOOP(i, n) \

@@ -11,23 +11,36 @@
 #include "common.cuh"
 #include "vec.cuh"
 
-template <typename V>
-__device__ void me_forward(const V* __restrict__ a, const V* __restrict__ b, V* __restrict__ y, long long N,
-                           long long T, long long Fv) {
-    GRID_STRIDE_LOOP(e, N * T * Fv) {
-        const long long t = (e / Fv) % T;
+// Index arithmetic in I: int when the tensors have fewer than 2^31 vectors (see fits_int32).
+template <typename V, typename I>
+__device__ void me_forward_as(const V* __restrict__ a, const V* __restrict__ b, V* __restrict__ y, I N, I T, I Fv) {
+    GRID_STRIDE_LOOP(e64, (long long) N * T * Fv) {
+        const I e = I(e64);
+        const I t = (e / Fv) % T;
         y[e] = t < T - 1 ? vsub(a[e + Fv], b[e]) : vzero<V>();
     }
 }
 
-template <typename V>
-__device__ void me_backward(const V* __restrict__ gy, V* __restrict__ ga, V* __restrict__ gb, long long N,
-                            long long T, long long Fv) {
-    GRID_STRIDE_LOOP(e, N * T * Fv) {
-        const long long t = (e / Fv) % T;
+template <typename V, typename I>
+__device__ void me_backward_as(const V* __restrict__ gy, V* __restrict__ ga, V* __restrict__ gb, I N, I T, I Fv) {
+    GRID_STRIDE_LOOP(e64, (long long) N * T * Fv) {
+        const I e = I(e64);
+        const I t = (e / Fv) % T;
         ga[e] = t > 0 ? gy[e - Fv] : vzero<V>();
         gb[e] = t < T - 1 ? vneg(gy[e]) : vzero<V>();
     }
+}
+
+template <typename V>
+__device__ void me_forward(const V* a, const V* b, V* y, long long N, long long T, long long Fv) {
+    if (fits_int32(N * T * Fv)) me_forward_as<V, int>(a, b, y, (int) N, (int) T, (int) Fv);
+    else me_forward_as<V, long long>(a, b, y, N, T, Fv);
+}
+
+template <typename V>
+__device__ void me_backward(const V* gy, V* ga, V* gb, long long N, long long T, long long Fv) {
+    if (fits_int32(N * T * Fv)) me_backward_as<V, int>(gy, ga, gb, (int) N, (int) T, (int) Fv);
+    else me_backward_as<V, long long>(gy, ga, gb, N, T, Fv);
 }
 
 #define ME_KERNELS(T, suffix)                                                                                  \

@@ -1,14 +1,13 @@
 // Reductions over the last axis of a contiguous (rows, cols) matrix. Reducing other axes: permute them to
-// the end and make the view contiguous (copy_*) first, then call these with rows = product of kept dims.
+// the end and make the view contiguous (convert_*) first, then call these with rows = product of kept dims.
 //
 // Launch: one block per row (grid-stride over rows), blockDim.x a multiple of 32 up to 1024
 // (32 for short rows, 256 for long ones).
 //
 //   sum_<dt>(x, y, rows, cols, scale):         y[r] = scale · Σ_c x[r, c]         (scale = 1/cols gives the mean)
-//   sum_backward_<dt>(gy, gx, rows, cols, scale): gx[r, c] = scale · gy[r]
 //   max_<dt>(x, y, argmax, rows, cols):        y[r] = max_c x[r, c], argmax[r] = first c attaining it (int64);
 //                                              NaN wins (propagates), as torch.max.
-//   max_backward_<dt>(gy, argmax, gx, rows, cols): gx[r, c] = (c == argmax[r]) ? gy[r] : 0
+// Their gradients are composed from the elementwise ops (tensor module, as on the CPU): no backward kernels.
 //
 // References: torch.sum, torch.mean, torch.max(dim) (PyTorch docs).
 #include "common.cuh"
@@ -22,15 +21,6 @@ __device__ void sum_rows(const T* __restrict__ x, T* __restrict__ y, long long r
         for (long long c = threadIdx.x; c < cols; c += blockDim.x) acc += row[c];
         acc = block_sum(acc, scratch);
         if (threadIdx.x == 0) y[r] = acc * T(scale);
-    }
-}
-
-template <typename T>
-__device__ void sum_rows_backward(const T* __restrict__ gy, T* __restrict__ gx, long long rows, long long cols,
-                                  double scale) {
-    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
-        const T g = gy[r] * T(scale);
-        for (long long c = threadIdx.x; c < cols; c += blockDim.x) gx[r * cols + c] = g;
     }
 }
 
@@ -80,30 +70,12 @@ __device__ void max_rows(const T* __restrict__ x, T* __restrict__ y, long long* 
     }
 }
 
-template <typename T>
-__device__ void max_rows_backward(const T* __restrict__ gy, const long long* __restrict__ argmax, T* __restrict__ gx,
-                                  long long rows, long long cols) {
-    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
-        const long long a = argmax[r];
-        const T g = gy[r];
-        for (long long c = threadIdx.x; c < cols; c += blockDim.x) gx[r * cols + c] = c == a ? g : T(0);
-    }
-}
-
 #define REDUCE_KERNELS(T, suffix)                                                                               \
     extern "C" __global__ void sum_##suffix(const T* x, T* y, long long rows, long long cols, double scale) {   \
         sum_rows(x, y, rows, cols, scale);                                                                      \
     }                                                                                                           \
-    extern "C" __global__ void sum_backward_##suffix(const T* gy, T* gx, long long rows, long long cols,         \
-                                                     double scale) {                                            \
-        sum_rows_backward(gy, gx, rows, cols, scale);                                                           \
-    }                                                                                                           \
     extern "C" __global__ void max_##suffix(const T* x, T* y, long long* argmax, long long rows, long long cols) { \
         max_rows(x, y, argmax, rows, cols);                                                                     \
-    }                                                                                                           \
-    extern "C" __global__ void max_backward_##suffix(const T* gy, const long long* argmax, T* gx, long long rows, \
-                                                     long long cols) {                                          \
-        max_rows_backward(gy, argmax, gx, rows, cols);                                                          \
     }
 
 REDUCE_KERNELS(float, f32)

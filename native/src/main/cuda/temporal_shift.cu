@@ -16,15 +16,16 @@
 #include "common.cuh"
 #include "vec.cuh"
 
-// dir = +1: forward (first fold reads t+1); dir = −1: backward (first fold reads t−1).
-template <typename V>
-__device__ void shift_frames(const V* __restrict__ x, V* __restrict__ y, long long N, long long T, long long C,
-                             long long HWv, long long fold, int dir) {
-    const long long n_total = N * T * C * HWv;
-    GRID_STRIDE_LOOP(e, n_total) {
-        const long long c = (e / HWv) % C;
-        const long long t = (e / (HWv * C)) % T;
-        long long src_t = t;
+// dir = +1: forward (first fold reads t+1); dir = −1: backward (first fold reads t−1). Index arithmetic in I
+// (int when the tensor has fewer than 2^31 vectors, see fits_int32).
+template <typename V, typename I>
+__device__ void shift_frames(const V* __restrict__ x, V* __restrict__ y, I N, I T, I C, I HWv, I fold, int dir) {
+    const long long n_total = (long long) N * T * C * HWv;
+    GRID_STRIDE_LOOP(e64, n_total) {
+        const I e = I(e64);
+        const I c = (e / HWv) % C;
+        const I t = (e / (HWv * C)) % T;
+        I src_t = t;
         if (c < fold) src_t = t + dir;
         else if (c < 2 * fold) src_t = t - dir;
         if (src_t < 0 || src_t >= T) {
@@ -35,15 +36,22 @@ __device__ void shift_frames(const V* __restrict__ x, V* __restrict__ y, long lo
     }
 }
 
+template <typename V>
+__device__ void shift_frames_any(const V* x, V* y, long long N, long long T, long long C, long long HWv, long long fold,
+                                 int dir) {
+    if (fits_int32(N * T * C * HWv)) shift_frames<V, int>(x, y, (int) N, (int) T, (int) C, (int) HWv, (int) fold, dir);
+    else shift_frames<V, long long>(x, y, N, T, C, HWv, fold, dir);
+}
+
 template <typename T>
 __device__ void shift_dispatch(const T* x, T* y, long long N, long long Tn, long long C, long long HW, long long fold,
                                int dir) {
     typedef typename VecOf<T>::type V;
     const int w = VecOf<T>::width;
     if (HW % w == 0 && aligned16(x) && aligned16(y)) {
-        shift_frames<V>(reinterpret_cast<const V*>(x), reinterpret_cast<V*>(y), N, Tn, C, HW / w, fold, dir);
+        shift_frames_any<V>(reinterpret_cast<const V*>(x), reinterpret_cast<V*>(y), N, Tn, C, HW / w, fold, dir);
     } else {
-        shift_frames<T>(x, y, N, Tn, C, HW, fold, dir);
+        shift_frames_any<T>(x, y, N, Tn, C, HW, fold, dir);
     }
 }
 

@@ -3,6 +3,10 @@
 // Forward:  y[i] = f(x[view(i)])   x strided (StridedLayout, broadcast allowed), y contiguous, n = numel(y).
 // Backward: gx[i] = gy[i] · f'(x[i], y[i])   x, y, gy, gx contiguous with n elements (x or y may be
 //           unused by an op; pass any valid pointer, e.g. the other one).
+// Every unary kernel (here and in unary_scalar.cu) has the same parameters, ending in `double alpha` (unused by
+// the ops here), so the launcher needs nothing but dev.saccade.tensor.ops.UnaryOp#kernelName():
+//   <op>_<dt>(StridedLayout lx, const T* x, T* y, long long n, double alpha)
+//   <op>_backward_<dt>(const T* x, const T* y, const T* gy, T* gx, long long n, double alpha)
 //
 // References (PyTorch docs): torch.nn.functional.relu, relu6 (= hardtanh(0, 6)), torch.sigmoid, torch.tanh,
 // torch.exp, torch.log, torch.sqrt, torch.rsqrt, torch.neg, torch.abs. Derivatives as in PyTorch's
@@ -46,11 +50,11 @@ __device__ void unary_backward(const T* __restrict__ x, const T* __restrict__ y,
 }
 
 #define UNARY_KERNELS(name, Op, T, suffix)                                                                  \
-    extern "C" __global__ void name##_##suffix(StridedLayout lx, const T* x, T* y, long long n) {            \
+    extern "C" __global__ void name##_##suffix(StridedLayout lx, const T* x, T* y, long long n, double) {    \
         unary_forward<Op<T>, T>(lx, x, y, n);                                                               \
     }                                                                                                       \
     extern "C" __global__ void name##_backward_##suffix(const T* x, const T* y, const T* gy, T* gx,         \
-                                                        long long n) {                                      \
+                                                        long long n, double) {                              \
         unary_backward<Op<T>, T>(x, y, gy, gx, n);                                                          \
     }
 

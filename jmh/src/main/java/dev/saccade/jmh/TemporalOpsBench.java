@@ -3,6 +3,7 @@ package dev.saccade.jmh;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.OnlineTemporalShift;
 import dev.saccade.tensor.ops.TemporalShift;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,13 @@ public class TemporalOpsBench {
     public Tensor temporalShift(Bytes b) {
         b.bytes += 2 * elements * 4;
         return new TemporalShift(8, 8).apply(x);
+    }
+
+    /** The uni-directional (online) shift: two strided copies into a zeroed buffer, no kernel of its own. */
+    @Benchmark
+    public Tensor onlineTemporalShift(Bytes b) {
+        b.bytes += 2 * elements * 4;
+        return new OnlineTemporalShift(8, 8).apply(x);
     }
 
     @Benchmark

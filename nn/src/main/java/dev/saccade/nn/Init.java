@@ -48,5 +48,6 @@ public final class Init {
     /** Copies {@code value} into the parameter {@code p} in place (no graph). */
     public static void assign(Tensor p, Tensor value) {
         p.backend().copy(value.detach().to(p.dtype()).to(p.device()), p);
+        Module.markParametersChanged();
     }
 }

@@ -27,6 +27,20 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** Bumped whenever parameters or buffers may have changed through the library (see {@link #parameterVersion}). */
+    private static final java.util.concurrent.atomic.AtomicLong PARAMETER_VERSION = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A counter that moves whenever some module's parameters or buffers may have changed through the library: a
+     * {@link #loadStateDict}, a {@link #train} switch, an optimizer step, {@link Init#assign}. Caches derived from
+     * weights (the inference path's folded, pre-packed convolutions) are rebuilt when it moves. Code that writes
+     * into a parameter directly (through its backend) calls {@link #markParametersChanged()}.
+     */
+    public static long parameterVersion() { return PARAMETER_VERSION.get(); }
+
+    /** Invalidates every cache derived from parameter values (see {@link #parameterVersion}). */
+    public static void markParametersChanged() { PARAMETER_VERSION.incrementAndGet(); }
+
     /** Runs the module on one input. */
     public abstract Tensor forward(Tensor x);
 
@@ -120,6 +134,7 @@ public abstract class Module {
      * Values are converted to each tensor's dtype and device.
      */
     public final void loadStateDict(Map<String, Tensor> values, boolean strict) {
+        markParametersChanged();
         Map<String, Tensor> own = stateDict();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>();
         for (String k : own.keySet()) if (!values.containsKey(k)) missing.add(k);
@@ -138,10 +153,12 @@ public abstract class Module {
             Tensor converted = src.detach().to(dst.dtype()).to(dst.device());
             dst.backend().copy(converted, dst);
         }
+        markParametersChanged();
     }
 
     /** Sets training mode on this module and all children; returns this. */
     public Module train(boolean on) {
+        markParametersChanged();
         training = on;
         for (Module c : children.values()) c.train(on);
         return this;

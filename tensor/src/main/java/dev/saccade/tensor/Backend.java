@@ -124,6 +124,42 @@ public interface Backend {
         return new Tensor[] {gx, gGamma, gBeta};
     }
 
+    // ---- inference (evaluation, no autograd): a prepared convolution with a fused epilogue
+    /**
+     * Prepares a convolution's weights once for {@link #convInference}: w (C_out, C_in/groups, *kernel), with any
+     * batch norm already folded in, and bias (C_out) or null. The default keeps them as they are; a backend may
+     * pack them into the layout its kernels stream (the result is shared across threads, so it must be immutable).
+     */
+    default dev.saccade.tensor.ops.PreparedConv prepareConv(Tensor w, Tensor biasOrNull, ConvParams p) {
+        return new dev.saccade.tensor.ops.PreparedConv(w, biasOrNull, p, null);
+    }
+
+    /**
+     * {@code y = act(conv(shift(x), w) + b + residual)} ({@link dev.saccade.tensor.ops.InferenceConv}, which checks
+     * the shapes); no autograd. The default composes {@link #temporalShift}, {@link #conv}, {@link #binary} and
+     * {@link #unary}; a backend may apply the shift, the residual add and the activation inside the convolution.
+     */
+    default Tensor convInference(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor residualOrNull,
+                                 dev.saccade.tensor.ops.ConvActivation act, int shiftFrames, int shiftFoldDiv) {
+        Tensor in = shiftFrames > 0 ? temporalShift(x, shiftFrames, shiftFoldDiv, false) : x;
+        Tensor y = conv(in, c.weight(), c.bias(), c.params());
+        if (residualOrNull != null) y = binary(BinaryOp.ADD, y, residualOrNull);
+        return switch (act) {
+            case NONE -> y;
+            case RELU -> unary(UnaryOp.RELU, y, 0);
+            case RELU6 -> unary(UnaryOp.RELU6, y, 0);
+        };
+    }
+
+    /**
+     * A hint that {@code t}, an intermediate of an inference forward, is dead: nothing reads it again and no view
+     * of its storage is held. A backend may reuse the storage for a later output of the same size. Default: none.
+     */
+    default void recycle(Tensor t) {}
+
+    /** Max pooling's output alone, for inference (no argmax is kept: nothing will route a gradient). */
+    default Tensor maxPoolInference(Tensor x, PoolParams p) { return maxPool(x, p)[0]; }
+
     // ---- temporal ops on (N·T, C, H, W)
     /** TSM shift, or with {@code inverse} its backward. */
     Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse);

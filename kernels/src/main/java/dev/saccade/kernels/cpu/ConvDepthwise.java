@@ -1,5 +1,6 @@
 package dev.saccade.kernels.cpu;
 
+import dev.saccade.tensor.ops.ConvActivation;
 import jdk.incubator.vector.FloatVector;
 
 import java.util.Arrays;
@@ -20,6 +21,15 @@ final class ConvDepthwise {
     private ConvDepthwise() {}
 
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(g, x, w, bias, null, ConvActivation.NONE, y);
+    }
+
+    /**
+     * {@code y = act(conv(x, w) + b + residual)}: each output plane is finished (residual, activation) right after
+     * it is computed, while it is still in cache; y is overwritten.
+     */
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
+                        float[] y) {
         int C = g.cIn(), inPlane = g.inPlane(), outPlane = g.outPlane(), kVol = g.kernelVolume();
         int oD = g.outD(), oH = g.outH(), oW = g.outW(), inH = g.inH(), inW = g.inW();
         int sW = g.strideW(), pW = g.padW(), dW = g.dilW(), kW = g.kW();
@@ -48,6 +58,7 @@ final class ConvDepthwise {
                             }
                         }
                     }
+                if (residual != null || act != ConvActivation.NONE) VectorMath.epilogue(y, residual, yBase, outPlane, act);
             }
         });
     }

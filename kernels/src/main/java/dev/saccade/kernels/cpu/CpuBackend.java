@@ -130,6 +130,26 @@ public final class CpuBackend implements Backend {
     @Override public Tensor adaptiveAvgPoolBackward(Tensor gy, Shape xShape) { return CpuPooling.adaptiveAvgPoolBackward(this, gy, xShape); }
 
     // ---- temporal
+    // ---- inference: prepared convolution with a fused epilogue
+    @Override public dev.saccade.tensor.ops.PreparedConv prepareConv(Tensor w, Tensor bias, ConvParams p) {
+        return CpuInferenceConv.prepare(w, bias, p);
+    }
+
+    @Override public Tensor convInference(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor residual,
+                                          dev.saccade.tensor.ops.ConvActivation act, int frames, int foldDiv) {
+        return CpuInferenceConv.run(this, x, c, residual, act, frames, foldDiv,
+                () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
+    }
+
+    @Override public void recycle(Tensor t) {
+        if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
+                && t.numel() == h.length()) {
+            ActivationPool.give(h.floats());
+        }
+    }
+
+    @Override public Tensor maxPoolInference(Tensor x, PoolParams p) { return CpuPooling.maxPoolValues(this, x, p); }
+
     @Override public Tensor temporalShift(Tensor x, int frames, int foldDiv, boolean inverse) {
         Tensor out = alloc(x.dtype(), x.shape());
         CpuTemporal.shift(contiguous(x), frames, foldDiv, inverse, out);

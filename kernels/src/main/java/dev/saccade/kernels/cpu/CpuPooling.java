@@ -46,6 +46,16 @@ final class CpuPooling {
         return new Tensor[] {y, idx};
     }
 
+    static Tensor maxPoolValues(CpuBackend b, Tensor x, PoolParams p) {
+        if (x.dtype() != DType.F32) return maxPool(b, x, p)[0];
+        PoolGeometry g = geometry(x.shape(), p);
+        float[] xs = host(x).floats(), ys = ActivationPool.take(g.outputLength());   // fully overwritten below
+        Tensor y = Tensor.wrap(HostStorage.wrap(ys), withSpatial(x.shape(), g.outputSize()), b);
+        if (Simd.enabled()) MaxPoolValues.forward(g, xs, ys);
+        else MaxPoolValues.forwardScalar(g, xs, ys);
+        return y;
+    }
+
     static Tensor maxPoolBackward(CpuBackend b, Tensor gy, Tensor argmax, Shape xShape, PoolParams p) {
         PoolGeometry g = geometry(xShape, p);
         Tensor gx = alloc(b, gy.dtype(), xShape);

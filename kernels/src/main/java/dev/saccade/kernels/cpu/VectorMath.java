@@ -1,5 +1,6 @@
 package dev.saccade.kernels.cpu;
 
+import dev.saccade.tensor.ops.ConvActivation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -74,5 +75,22 @@ final class VectorMath {
         double s = 0;
         for (int i = 0; i < len; i++) s += (double) a[aOff + i] * b[bOff + i];
         return (float) s;
+    }
+
+    /** {@code y[off + i] = act(y[off + i] + residual[off + i])} for {@code i < len}; residual may be null. */
+    static void epilogue(float[] y, float[] residual, int off, int len, ConvActivation act) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector zero = FloatVector.zero(F), six = FloatVector.broadcast(F, 6f);
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, y, off + i);
+            if (residual != null) v = v.add(FloatVector.fromArray(F, residual, off + i));
+            switch (act) {
+                case NONE -> { }
+                case RELU -> v = v.max(zero);
+                case RELU6 -> v = v.max(zero).min(six);
+            }
+            v.intoArray(y, off + i);
+        }
+        for (; i < len; i++) y[off + i] = act.apply(residual == null ? y[off + i] : y[off + i] + residual[off + i]);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * The {@code BroadcastLayout} kernel argument (common.cuh) of the binary ops: the output shape and the element
- * strides of both inputs over it (0 on broadcast dimensions). Bytes: {@code int ndim, int pad, long shape[6],
+ * strides of both inputs over it (0 on broadcast dimensions). Bytes: {@code int ndim, int index32, long shape[6],
  * long strideA[6], long strideB[6]} = 152 bytes. Broadcasting follows NumPy / PyTorch rules: shapes aligned on the
  * right, size-1 (or missing) dimensions stretched.
  *
@@ -98,12 +98,25 @@ public record BroadcastLayout(long[] shape, long[] stridesA, long[] stridesB) im
         return new long[] {oa, ob};
     }
 
+    /** Whether the output count and every offset into a and b are below 2^31 (the kernels then index in 32 bits). */
+    public boolean fitsInt32() {
+        long ma = 0, mb = 0, n = 1;
+        for (int d = 0; d < shape.length; d++) {
+            n = Math.multiplyExact(n, shape[d]);
+            if (shape[d] == 0) return true;
+            ma = Math.addExact(ma, Math.multiplyExact(shape[d] - 1, stridesA[d]));
+            mb = Math.addExact(mb, Math.multiplyExact(shape[d] - 1, stridesB[d]));
+        }
+        return StridedLayout.fitsInt32(n, ma, mb);
+    }
+
     @Override public long byteSize() { return BYTES; }
 
     @Override
     public void writeTo(MemorySegment target) {
         int max = StridedLayout.MAX_DIMS;
         target.asSlice(0, BYTES).fill((byte) 0);
+        target.set(JAVA_INT, 4, fitsInt32() ? 1 : 0);
         if (shape.length == 0) {  // a scalar: one element at offset 0 of each input
             target.set(JAVA_INT, 0, 1);
             target.set(JAVA_LONG, 8, 1);

@@ -6,9 +6,10 @@ import java.lang.foreign.MemorySegment;
  * Entry point to the GPU: whether CUDA can be used here, which device, and the driver bound to the calling thread.
  *
  * <p>{@link #available()} never throws and never crashes: a missing {@code libcuda.so.1}, no device, a driver
- * too old or native access not enabled all make it {@code false}, with the reason kept in
- * {@link #unavailableReason()}. The first call initialises the driver, takes device 0's primary context and
- * keeps it for the life of the JVM.
+ * older than the CUDA version the fatbins were built with ({@link CudaModules#requiredDriverVersion()}), fatbins
+ * that cannot load on this GPU, or native access not enabled all make it {@code false}, with the reason kept in
+ * {@link #unavailableReason()}. The first call initialises the driver, takes device 0's primary context, loads
+ * every kernel module (eagerly, so that later steps never load modules) and keeps them for the life of the JVM.
  *
  * <p>Thread confinement: a CUDA context is current per CPU thread. {@link #driver()} makes the primary context
  * current on the calling thread the first time that thread asks (a ThreadLocal flag), so every thread that
@@ -46,11 +47,22 @@ public final class Cuda {
             driver.init(0);
             int count = driver.deviceGetCount();
             if (count < 1) return unavailable("no CUDA device (cuDeviceGetCount = " + count + ")");
+            int driverVersion = driver.driverGetVersion();
+            String tooOld = driverTooOld(driverVersion, CudaModules.requiredDriverVersion());
+            if (tooOld != null) return unavailable(tooOld);
             int device = driver.deviceGet(0);
             MemorySegment context = driver.devicePrimaryCtxRetain(device);
             driver.ctxSetCurrent(context);
             CURRENT.set(true);
-            return new State(driver, device, context, driver.deviceGetName(device), driver.driverGetVersion(),
+            try {
+                CudaModules.loadAll(driver);
+            } catch (CudaException e) {
+                return unavailable("saccade's kernels cannot be loaded on " + driver.deviceGetName(device) + " (sm_"
+                        + driver.deviceGetAttribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device)
+                        + driver.deviceGetAttribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device)
+                        + "; the fatbins hold SASS for sm_80 and sm_90 and PTX for compute_90): " + e.getMessage());
+            }
+            return new State(driver, device, context, driver.deviceGetName(device), driverVersion,
                     driver.deviceGetAttribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device),
                     driver.deviceGetAttribute(CudaDriver.ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device),
                     driver.deviceGetAttribute(CudaDriver.ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
@@ -63,6 +75,19 @@ public final class Cuda {
             return unavailable(message);
         }
     }
+
+    /**
+     * Null when a driver reporting CUDA {@code driverVersion} (cuDriverGetVersion: 1000·major + 10·minor) can run
+     * kernels built with CUDA {@code required}; otherwise the reason, naming both versions.
+     */
+    static String driverTooOld(int driverVersion, int required) {
+        if (driverVersion >= required) return null;
+        return "the NVIDIA driver supports CUDA " + versionString(driverVersion) + ", but saccade's kernels were built with CUDA "
+                + versionString(required) + " and need a driver for CUDA " + versionString(required) + " or newer";
+    }
+
+    /** "13.0" for 13000. */
+    static String versionString(int v) { return (v / 1000) + "." + (v % 1000) / 10; }
 
     private static State unavailable(String reason) {
         return new State(null, -1, MemorySegment.NULL, "", 0, 0, 0, 0, 0, reason.isBlank() ? "unknown" : reason);
@@ -107,10 +132,7 @@ public final class Cuda {
     public static int driverVersion() { return require().driverVersion(); }
 
     /** The driver's CUDA version as text, e.g. "13.0". */
-    public static String driverVersionString() {
-        int v = driverVersion();
-        return (v / 1000) + "." + (v % 1000) / 10;
-    }
+    public static String driverVersionString() { return versionString(driverVersion()); }
 
     /** Compute capability as {@code major·10 + minor}, e.g. 90 for Hopper. */
     public static int computeCapability() { State s = require(); return s.computeMajor() * 10 + s.computeMinor(); }

@@ -20,6 +20,7 @@ import dev.saccade.tensor.ops.ReduceOp;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.function.Function;
 
 /**
@@ -75,8 +76,9 @@ public final class CudaBackend implements Backend {
 
     private static Tensor empty(CudaBackend b, DType d, Shape s) { return CudaTensors.empty(b, d, s); }
 
+    /** Launches a grid-stride kernel over n > 0 items (callers return early on empty tensors, before building layouts). */
     private static void launch(String kernel, long n, Object... args) {
-        if (n > 0) CudaModules.launch(kernel, LaunchConfig.elementwise(n), args);
+        CudaModules.launch(kernel, LaunchConfig.elementwise(n), args);
     }
 
     // ------------------------------------------------------------------ memory
@@ -95,6 +97,7 @@ public final class CudaBackend implements Backend {
             };
             s.buffer().copyFrom(seg);
         }
+        Reference.reachabilityFence(s);
         return s;
     }
 
@@ -111,6 +114,8 @@ public final class CudaBackend implements Backend {
                 case I32 -> MemorySegment.copy(seg, JAVA_INT, 0, h.ints(), 0, s.length());
                 case I64 -> MemorySegment.copy(seg, JAVA_LONG, 0, h.longs(), 0, s.length());
             }
+        } finally {
+            Reference.reachabilityFence(s);   // its cleaner must not release the block during the copy
         }
         return h;
     }
@@ -118,7 +123,8 @@ public final class CudaBackend implements Backend {
     @Override public void copy(Tensor src, Tensor dst) { CudaTensors.convert(onDevice(src), dst); }
 
     @Override public void fill(Tensor dst, double value) {
-        launch("fill_" + CudaTensors.suffix(dst.dtype()), dst.numel(), CudaTensors.layout(dst), CudaTensors.address(dst),
+        if (dst.numel() == 0) return;   // StridedLayout has no size-0 axes: nothing to build, nothing to launch
+        launch("fill_" + CudaTensors.suffix(dst.dtype()), dst.numel(), CudaTensors.layout(dst), dst,
                 (long) dst.numel(), value);
     }
 
@@ -129,10 +135,8 @@ public final class CudaBackend implements Backend {
         KernelDType dt = CudaTensors.kernelType(x, op.kernelName());
         Tensor y = empty(this, x.dtype(), x.shape());
         long n = x.numel();
-        if (ElementwiseKernels.UNARY.contains(op.kernelName()))
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), CudaTensors.address(x), CudaTensors.address(y), n);
-        else
-            launch(dt.kernel(op.kernelName()), n, CudaTensors.layout(x), CudaTensors.address(x), CudaTensors.address(y), n, alpha);
+        if (n == 0) return y;
+        launch(ElementwiseKernels.unaryKernel(op, dt), n, CudaTensors.layout(x), x, y, n, alpha);
         return y;
     }
 
@@ -143,10 +147,8 @@ public final class CudaBackend implements Backend {
                 gyd = CudaTensors.dense(this, onDevice(gy));
         Tensor gx = empty(this, gy.dtype(), gy.shape());
         long n = gy.numel();
-        Object[] args = ElementwiseKernels.UNARY.contains(op.kernelName())
-                ? new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n}
-                : new Object[] {CudaTensors.address(xd), CudaTensors.address(yd), CudaTensors.address(gyd), CudaTensors.address(gx), n, alpha};
-        launch(dt.kernel(op.kernelName() + "_backward"), n, args);
+        if (n == 0) return gx;
+        launch(ElementwiseKernels.unaryBackwardKernel(op, dt), n, xd, yd, gyd, gx, n, alpha);
         return gx;
     }
 
@@ -156,25 +158,29 @@ public final class CudaBackend implements Backend {
         Tensor ad = onDevice(a), bd = onDevice(b);
         Tensor out = empty(this, a.dtype(), a.shape());
         long n = out.numel();
-        launch(dt.kernel(op.kernelName()), n, CudaTensors.broadcast(ad, bd), CudaTensors.address(ad), CudaTensors.address(bd),
-                CudaTensors.address(out), n);
+        if (n == 0) return out;
+        launch(ElementwiseKernels.binaryKernel(op, dt), n, CudaTensors.broadcast(ad, bd), ad, bd,
+                out, n);
         return out;
     }
 
     @Override public void axpy(double alpha, Tensor src, Tensor dst) {
+        if (dst.numel() == 0) return;
         if (!dst.dtype().isFloating()) {
             Tensor h = onHost(dst);
             host.axpy(alpha, onHost(src), h);
             CudaStorage s = CudaTensors.storage(dst);
             CudaStorage back = (CudaStorage) upload((HostStorage) h.storage());
             s.buffer().copyFrom(back.buffer(), (long) s.length() * s.dtype().bytes());
+            Reference.reachabilityFence(s);
+            Reference.reachabilityFence(back);
             return;
         }
         Tensor s = onDevice(src);
         if (s.dtype() != dst.dtype()) s = s.to(dst.dtype());
         KernelDType dt = CudaTensors.kernelType(dst, "axpy");
-        launch(dt.kernel("axpy"), dst.numel(), CudaTensors.layout(s), CudaTensors.address(s), CudaTensors.layout(dst),
-                CudaTensors.address(dst), (long) dst.numel(), alpha);
+        launch(dt.kernel("axpy"), dst.numel(), CudaTensors.layout(s), s, CudaTensors.layout(dst),
+                dst, (long) dst.numel(), alpha);
     }
 
     // ------------------------------------------------------------------ reductions
@@ -243,6 +249,23 @@ public final class CudaBackend implements Backend {
 
     @Override public Tensor adaptiveAvgPoolBackward(Tensor gy, Shape xShape) {
         return CudaPooling.adaptiveAvgPoolBackward(this, onDevice(gy), xShape);
+    }
+
+    // ------------------------------------------------------------------ normalisation
+
+    /** Batch-norm forward on cuDNN ({@link CudaBatchNorm}); the composed default for integer or empty inputs or ε < 1e-5. */
+    @Override public Tensor[] batchNormTraining(Tensor x, Tensor gammaOrNull, Tensor betaOrNull, double eps) {
+        if (!x.dtype().isFloating() || x.numel() == 0 || eps < CudaBatchNorm.MIN_EPSILON || x.rank() < 2 || x.rank() > 5)
+            return Backend.super.batchNormTraining(x, gammaOrNull, betaOrNull, eps);
+        return CudaBatchNorm.forward(this, onDevice(x), gammaOrNull, betaOrNull, eps);
+    }
+
+    /** Batch-norm backward on cuDNN ({@link CudaBatchNorm}); the composed default for integer or empty inputs. */
+    @Override public Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gammaOrNull,
+                                                        boolean needInputGrad) {
+        if (!g.dtype().isFloating() || g.numel() == 0 || g.rank() < 2 || g.rank() > 5)
+            return Backend.super.batchNormTrainingBackward(g, xhat, invStd, gammaOrNull, needInputGrad);
+        return CudaBatchNorm.backward(this, onDevice(g), onDevice(xhat), onDevice(invStd), gammaOrNull, needInputGrad);
     }
 
     // ------------------------------------------------------------------ temporal, on (N·T, C, H, W)

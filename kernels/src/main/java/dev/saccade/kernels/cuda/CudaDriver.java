@@ -108,7 +108,23 @@ public final class CudaDriver {
     }
 
     private void check(String call, int status) {
-        if (status != CUDA_SUCCESS) throw new CudaException(call, status, errorName(status));
+        if (status == CUDA_SUCCESS) return;
+        String name = errorName(status);
+        if (isAsynchronousKernelError(status)) {
+            // The failure belongs to a kernel queued earlier, not to this call: say which one ran last and how to pin it.
+            name += " (raised by an earlier asynchronous kernel; last queued: " + CudaModules.lastLaunched()
+                    + "; run with -D" + CudaModules.SYNC_PROPERTY + "=true to synchronise after each launch and name it)";
+        }
+        throw new CudaException(call, status, name);
+    }
+
+    /**
+     * Whether a CUresult is a kernel's execution failure, reported by whichever call comes next (700 illegal
+     * address, 702 launch timeout, 710 device assert, 714–719 hardware stack error, illegal instruction, misaligned
+     * address, invalid address space, invalid PC, launch failed). The context is unusable afterwards.
+     */
+    static boolean isAsynchronousKernelError(int status) {
+        return status == 700 || status == 702 || status == 710 || (status >= 714 && status <= 719);
     }
 
     /** {@code cuGetErrorName} (Error Handling): the symbolic name of a CUresult, e.g. {@code CUDA_ERROR_NO_DEVICE}. */

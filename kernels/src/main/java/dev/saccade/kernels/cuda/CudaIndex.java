@@ -7,8 +7,9 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 
 /**
- * index_select / index_add and gather / scatter_add through {@link IndexKernels} (gather.cu): the source is viewed
- * as (outer, dim, inner) around the indexed axis. Indices (I32 or I64, on any device) are read on the host and
+ * index_select / index_add and gather / scatter_add through {@link IndexKernels} (gather.cu), deterministic (the
+ * backward passes gather; index_add through the host-built {@link IndexOrder}): the source is viewed as
+ * (outer, dim, inner) around the indexed axis. Indices (I32 or I64, on any device) are read on the host and
  * uploaded as int64; the ops range-check them before calling the backend. Integer sources of index_select and
  * gather use the f32 / f64 kernels as bit-for-bit moves of 4- and 8-byte elements. When a gather index is smaller
  * than the input on the other axes (torch.gather allows it), the input is narrowed to the index's extent first.
@@ -53,13 +54,16 @@ final class CudaIndex {
 
     static Tensor indexAdd(CudaBackend b, Shape shape, int axis, Tensor indices, Tensor src) {
         KernelDType dt = CudaTensors.kernelType(src, "index_add");
-        Tensor out = CudaTensors.empty(b, src.dtype(), shape);
+        Tensor out = CudaTensors.empty(b, src.dtype(), shape);   // every element written
         if (out.numel() == 0) return out;
         if (src.numel() == 0) { b.fill(out, 0); return out; }
-        Tensor sd = CudaTensors.dense(b, src), idx = int64(b, indices);
+        IndexOrder sorted = IndexOrder.of(indices.toLongArray(), shape.dim(axis));
+        Tensor sd = CudaTensors.dense(b, src);
+        Tensor order = Tensor.wrap(b.upload(HostStorage.wrap(sorted.order())), Shape.of(sorted.order().length), b);
+        Tensor offsets = Tensor.wrap(b.upload(HostStorage.wrap(sorted.offsets())), Shape.of(sorted.offsets().length), b);
         long[] s = split(shape, axis);
-        IndexKernels.indexSelectBackward(dt, CudaTensors.buffer(sd), CudaTensors.buffer(idx), CudaTensors.buffer(out),
-                s[0], s[1], s[2], indices.numel());
+        IndexKernels.indexAdd(dt, CudaTensors.buffer(sd), CudaTensors.buffer(order), CudaTensors.buffer(offsets),
+                CudaTensors.buffer(out), s[0], s[1], s[2], indices.numel());
         return out;
     }
 

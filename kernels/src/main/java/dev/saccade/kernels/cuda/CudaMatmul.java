@@ -4,6 +4,7 @@ import dev.saccade.tensor.DType;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 /**
  * Batched matrix product on cuBLAS: a (B, M, K) · b (B, K, N) → (B, M, N), all row-major. cuBLAS is column-major,
@@ -30,7 +31,7 @@ final class CudaMatmul {
         if (handle != null) return;
         Cuda.driver();
         Cublas b = Cublas.load();
-        MemorySegment h = b.create();
+        MemorySegment h = CollectAndRetry.run(b::create);
         b.setMathMode(h, Boolean.getBoolean("saccade.cuda.tf32") ? Cublas.TF32_TENSOR_OP_MATH : Cublas.DEFAULT_MATH);
         blas = b;
         handle = h;
@@ -57,9 +58,18 @@ final class CudaMatmul {
 
     static Tensor matmul(CudaBackend backend, Tensor a, Tensor b) {
         int batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
-        Tensor out = CudaTensors.zeros(backend, a.dtype(), Shape.of(batch, m, n));  // (B, M, N)
-        if (batch == 0 || m == 0 || n == 0 || k == 0) return out;
+        Tensor out = CudaTensors.empty(backend, a.dtype(), Shape.of(batch, m, n));  // (B, M, N), written with β = 0
+        if (out.numel() == 0) return out;
+        if (k == 0) { backend.fill(out, 0); return out; }
         Operand oa = operand(backend, a), ob = operand(backend, b);
+        // cuBLAS may allocate its own workspace on first use: collect and retry once if it cannot.
+        CollectAndRetry.run(() -> gemm(a, b, oa, ob, out, batch, m, n, k));
+        Reference.reachabilityFence(oa);
+        Reference.reachabilityFence(ob);
+        return out;
+    }
+
+    private static void gemm(Tensor a, Tensor b, Operand oa, Operand ob, Tensor out, int batch, int m, int n, int k) {
         long pa = CudaTensors.address(oa.tensor()), pb = CudaTensors.address(ob.tensor()), pc = CudaTensors.address(out);
         if (a.dtype() == DType.F32) {
             blas().rowMajorSgemmStridedBatched(handle(), oa.transposed(), ob.transposed(), m, n, k, 1f, pa, oa.ld(),
@@ -76,6 +86,6 @@ final class CudaMatmul {
             throw new IllegalArgumentException("CUDA matmul: dtype " + a.dtype() + " is not supported (F32 or F64), shapes "
                     + a.shape() + " · " + b.shape());
         }
-        return out;
+        Reference.reachabilityFence(out);
     }
 }

@@ -4,6 +4,7 @@ import dev.saccade.tensor.DType;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ReduceOp;
+import dev.saccade.tensor.ops.UnaryOp;
 
 /**
  * Sum / max / min over a set of axes and arg-max / arg-min along one axis, on the row kernels of reduce.cu: the
@@ -36,8 +37,8 @@ final class CudaReduce {
         Tensor m = CudaTensors.empty(b, x.dtype(), permuted.shape());
         long n = m.numel();
         KernelDType dt = CudaTensors.kernelType(x, "reduce");
-        if (negate) CudaModules.launch(dt.kernel("neg"), LaunchConfig.elementwise(n), CudaTensors.layout(permuted),
-                CudaTensors.address(permuted), CudaTensors.address(m), n);
+        if (negate) CudaModules.launch(ElementwiseKernels.unaryKernel(UnaryOp.NEG, dt), LaunchConfig.elementwise(n),
+                CudaTensors.layout(permuted), permuted, m, n, 0.0);
         else CudaTensors.convert(permuted, m);
         return m;
     }
@@ -64,8 +65,8 @@ final class CudaReduce {
         Tensor arg = CudaTensors.empty(b, DType.I64, outShape);
         Tensor target = min ? CudaTensors.empty(b, x.dtype(), outShape) : out;
         RowKernels.max(dt, CudaTensors.buffer(m), CudaTensors.buffer(target), CudaTensors.buffer(arg), rows, cols);
-        if (min) CudaModules.launch(dt.kernel("neg"), LaunchConfig.elementwise(rows), CudaTensors.layout(target),
-                CudaTensors.address(target), CudaTensors.address(out), rows);
+        if (min) CudaModules.launch(ElementwiseKernels.unaryKernel(UnaryOp.NEG, dt), LaunchConfig.elementwise(rows),
+                CudaTensors.layout(target), target, out, rows, 0.0);
         return out;
     }
 

@@ -7,8 +7,9 @@ import java.lang.ref.Cleaner;
 
 /**
  * A tensor storage in device memory: {@code length} elements of {@code dtype} in a {@link DeviceBuffer} from the
- * caching {@link CudaAllocator}. The block goes back to the allocator's cache when the storage becomes unreachable
- * (a {@link Cleaner}); all work is queued on the legacy default stream, so a block reused later is only touched
+ * caching {@link CudaAllocator}. The block goes back to the allocator's cache when the {@link DeviceScope} it was
+ * allocated in closes (unless kept), or else when the storage becomes unreachable (a {@link Cleaner}, the fallback:
+ * the collector does not see device memory); all work is queued on the legacy default stream, so a block reused later is only touched
  * after the kernels that used it before, as in PyTorch's single-stream caching allocator.
  *
  * <pre>{@code
@@ -27,37 +28,32 @@ public final class CudaStorage implements Storage {
         this.dtype = dtype;
         this.length = length;
         this.buffer = buffer;
-        CLEANER.register(this, buffer::close);
+        if (length > 0) CLEANER.register(this, buffer::close);
     }
 
-    /** An uninitialised buffer of {@code length} elements (at least one element is allocated). */
+    /**
+     * An uninitialised buffer of {@code length} elements. A zero-length storage (a tensor with a size-0 axis) owns no
+     * device memory and touches no native code: its address is 0 and no kernel ever reads it.
+     */
     static CudaStorage uninitialised(DType dtype, int length) {
         if (length < 0) throw new IllegalArgumentException("CUDA storage length must be ≥ 0, got " + length);
-        long bytes = (long) Math.max(1, length) * dtype.bytes();
-        return new CudaStorage(dtype, length, allocateWithRetry(bytes));
+        if (length == 0) return new CudaStorage(dtype, 0, new DeviceBuffer(0L, 0L, p -> { }));
+        return new CudaStorage(dtype, length, allocateWithRetry((long) length * dtype.bytes()));
     }
 
     /** A zero-filled buffer of {@code length} elements. */
     public static CudaStorage allocate(DType dtype, int length) {
         CudaStorage s = uninitialised(dtype, length);
-        s.buffer.zero();
+        if (length > 0) s.buffer.zero();
         return s;
     }
 
     /**
-     * Allocates from the shared cache; on failure collects garbage (so that unreachable storages return their
-     * blocks), empties the cache and tries once more. The JVM's collector does not see device memory pressure.
+     * Allocates from the shared cache (which trims itself and retries once on a failed {@code cuMemAlloc}); as a last
+     * resort collects garbage, so that unreachable storages return their blocks, and tries once more.
      */
     private static DeviceBuffer allocateWithRetry(long bytes) {
-        CudaAllocator pool = CudaAllocator.shared();
-        try {
-            return pool.allocate(bytes);
-        } catch (CudaException e) {
-            System.gc();
-            try { Thread.sleep(100); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); }
-            pool.trim();
-            return pool.allocate(bytes);
-        }
+        return CollectAndRetry.run(() -> CudaAllocator.shared().allocate(bytes));
     }
 
     @Override public DType dtype() { return dtype; }

@@ -34,9 +34,12 @@ final class CudaTensors {
         return storage(t).address() + (long) t.layout().offset() * t.dtype().bytes();
     }
 
-    /** A non-owning {@link DeviceBuffer} over a contiguous view (for the launchers that take buffers). */
+    /**
+     * A non-owning {@link DeviceBuffer} over a contiguous view (for the launchers that take buffers); it keeps the
+     * tensor's storage reachable for as long as it is itself reachable.
+     */
     static DeviceBuffer buffer(Tensor t) {
-        return new DeviceBuffer(address(t), (long) Math.max(1, t.numel()) * t.dtype().bytes(), p -> { });
+        return DeviceBuffer.borrowed(address(t), (long) Math.max(1, t.numel()) * t.dtype().bytes(), storage(t));
     }
 
     /** The kernel dtype of a floating tensor; a clear error for integers. */
@@ -139,6 +142,6 @@ final class CudaTensors {
         long n = dst.numel();
         if (n == 0) return;
         CudaModules.launch("convert_" + suffix(src.dtype()) + "_" + suffix(dst.dtype()), LaunchConfig.elementwise(n),
-                layout(src), address(src), layout(dst), address(dst), n);
+                layout(src), src, layout(dst), dst, n);
     }
 }

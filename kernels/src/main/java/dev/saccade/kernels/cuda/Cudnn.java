@@ -72,6 +72,17 @@ public final class Cudnn {
     public static final int NOT_PROPAGATE_NAN = 0;
     /** {@code CUDNN_PROPAGATE_NAN}. */
     public static final int PROPAGATE_NAN = 1;
+    /**
+     * {@code CUDNN_STATUS_BAD_PARAM}. cuDNN 9 numbers its statuses by category (1000s not initialised / loading,
+     * 2000s bad parameter with sub-codes 2001…, 3000s not supported, 4000s internal, 5000s execution failed);
+     * cuDNN 8's small numbers (3 = BAD_PARAM) are gone.
+     */
+    public static final int STATUS_BAD_PARAM = 2000;
+    /** {@code CUDNN_STATUS_NOT_SUPPORTED} (cuDNN 9; sub-codes 3001… follow). */
+    public static final int STATUS_NOT_SUPPORTED = 3000;
+
+    /** The category of a cuDNN 9 status: 2000 for every BAD_PARAM sub-code, 3000 for every NOT_SUPPORTED one, … */
+    public static int statusCategory(int status) { return status / 1000 * 1000; }
 
     /**
      * {@code cudnnConvolutionFwdAlgoPerf_t} / {@code BwdDataAlgoPerf_t} / {@code BwdFilterAlgoPerf_t} (same layout):
@@ -245,6 +256,9 @@ public final class Cudnn {
         call("cudnnSetConvolutionMathType", desc, mathType);
         return desc;
     }
+
+    /** {@code cudnnSetConvolutionMathType}: the math type to run the next call with (the one an algorithm came with). */
+    public void setConvolutionMathType(MemorySegment conv, int mathType) { call("cudnnSetConvolutionMathType", conv, mathType); }
 
     /** {@code cudnnDestroyConvolutionDescriptor}. */
     public void destroyConvolution(MemorySegment desc) { call("cudnnDestroyConvolutionDescriptor", desc); }

@@ -22,7 +22,7 @@ final class CudnnContext {
         if (handle != null) return;
         Cuda.driver();
         Cudnn d = Cudnn.load();
-        handle = d.create();
+        handle = CollectAndRetry.run(d::create);
         dnn = d;
     }
 
@@ -30,15 +30,23 @@ final class CudnnContext {
 
     static synchronized MemorySegment handle() { init(); return handle; }
 
-    /** Device address of a workspace of at least {@code bytes} (0 when none is needed). */
+    /**
+     * Device address of a workspace of at least {@code bytes} (0 when none is needed). Growing it returns the old
+     * block to the cache first (work on the one stream is ordered, so queued calls still using it finish before any
+     * reuse); the allocator trims and retries once on failure, and a {@link CudaException} escaping here lets the
+     * caller try an algorithm with a smaller workspace.
+     */
     static synchronized long workspace(long bytes) {
         if (bytes <= 0) return 0L;
         if (workspace == null || workspace.bytes() < bytes) {
-            if (workspace != null) workspace.close();
-            workspace = CudaAllocator.shared().allocate(bytes);
+            if (workspace != null) { workspace.close(); workspace = null; }
+            workspace = CudaAllocator.shared().allocateUnscoped(bytes);   // outlives any DeviceScope
         }
         return workspace.address();
     }
+
+    /** Whether TF32 tensor-core math is allowed ({@code -Dsaccade.cuda.tf32=true}). */
+    static boolean tf32() { return Boolean.getBoolean("saccade.cuda.tf32"); }
 
     /** cuDNN data type of a floating dtype. */
     static int dataType(DType d) {
@@ -51,6 +59,6 @@ final class CudnnContext {
 
     /** FMA math (exact FP32, as PyTorch with allow_tf32 = False) unless {@code -Dsaccade.cuda.tf32=true}. */
     static int mathType() {
-        return Boolean.getBoolean("saccade.cuda.tf32") ? Cudnn.TENSOR_OP_MATH : Cudnn.FMA_MATH;
+        return tf32() ? Cudnn.TENSOR_OP_MATH : Cudnn.FMA_MATH;
     }
 }

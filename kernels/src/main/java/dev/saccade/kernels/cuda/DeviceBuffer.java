@@ -24,14 +24,33 @@ public final class DeviceBuffer implements AutoCloseable {
     private final long address;
     private final long bytes;
     private final LongConsumer release;
-    private boolean closed;
+    /** What owns the memory of a borrowed view (kept reachable as long as this buffer is); null for owners. */
+    private final Object owner;
+    private volatile boolean closed;
 
     /** Wraps an allocation; {@code release} receives the address once, on the first close. */
     public DeviceBuffer(long address, long bytes, LongConsumer release) {
+        this(address, bytes, release, null);
+    }
+
+    private DeviceBuffer(long address, long bytes, LongConsumer release, Object owner) {
         this.address = address;
         this.bytes = bytes;
         this.release = release;
+        this.owner = owner;
     }
+
+    /**
+     * A non-owning view of {@code bytes} bytes at {@code address} inside memory that {@code owner} holds (e.g. a
+     * tensor's storage). Closing it does nothing; while the view is reachable, so is {@code owner}, so a kernel
+     * launched with the view cannot see the owner's memory returned to the cache before the launch is queued.
+     */
+    public static DeviceBuffer borrowed(long address, long bytes, Object owner) {
+        return new DeviceBuffer(address, bytes, p -> { }, owner);
+    }
+
+    /** The owner of a borrowed view, null for an owning buffer. */
+    Object owner() { return owner; }
 
     /** A fresh {@code cuMemAlloc_v2} allocation freed with {@code cuMemFree_v2} on close (no caching). */
     public static DeviceBuffer allocate(long bytes) {
@@ -42,7 +61,8 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /** The device address of the first byte. */
     public long address() {
-        if (closed) throw new IllegalStateException("device buffer of " + bytes + " bytes is closed");
+        if (closed) throw new IllegalStateException("device buffer of " + bytes + " bytes is closed (released by its"
+                + " owner or by the DeviceScope it was allocated in; keep tensors that outlive a scope with DeviceScope.keep)");
         return address;
     }
 
@@ -124,11 +144,16 @@ public final class DeviceBuffer implements AutoCloseable {
         Cuda.driver().memcpyDtoD(address(), src.address(), n);
     }
 
-    /** Releases the allocation to its owner; later calls do nothing. */
+    /**
+     * Releases the allocation to its owner; later calls do nothing. Synchronised: a storage's cleaner (on the cleaner
+     * thread) and the {@link DeviceScope} that owns the buffer may both close it, and the block must go back once.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         release.accept(address);
     }
 

@@ -1,72 +1,62 @@
 package dev.saccade.kernels.cuda;
 
-import java.util.Set;
+import dev.saccade.tensor.ops.BinaryOp;
+import dev.saccade.tensor.ops.UnaryOp;
 
 /**
- * Launchers for the elementwise kernels (native/src/main/cuda/unary.cu, binary.cu, copy.cu): unary and binary
- * ops over strided / broadcast views up to 6-d, and the strided copy that makes a view contiguous.
- * Outputs are contiguous; inputs' device addresses must already point at the view's first element.
+ * Launchers for the elementwise kernels (native/src/main/cuda/unary.cu, unary_scalar.cu, binary.cu, compare.cu,
+ * view_ops.cu), driven by the same op metadata as the CPU backend: a {@link UnaryOp} or {@link BinaryOp} names its
+ * kernel ({@code kernelName()}), and every unary kernel takes the same arguments (view, input, output, count, α), so
+ * there is no CUDA-side list of ops to keep in step. Outputs are contiguous; inputs' device addresses must already
+ * point at the view's first element.
  *
  * <pre>{@code
- * ElementwiseKernels.unary("relu", KernelDType.F32, StridedLayout.contiguous(8, 64, 56, 56), x.address(), y);
- * ElementwiseKernels.binary("add", KernelDType.F32, BroadcastLayout.of(sa, ta, sb, tb), a.address(), b.address(), out);
+ * ElementwiseKernels.unary(UnaryOp.RELU, KernelDType.F32, StridedLayout.contiguous(8, 64, 56, 56), x.address(), y, 0);
+ * ElementwiseKernels.binary(BinaryOp.ADD, KernelDType.F32, BroadcastLayout.of(sa, ta, sb, tb), a.address(), b.address(), out);
  * }</pre>
  */
 public final class ElementwiseKernels {
-    /** Unary ops with kernels {@code <op>_<dt>} and {@code <op>_backward_<dt>}. */
-    public static final Set<String> UNARY = Set.of("relu", "relu6", "sigmoid", "tanh", "exp", "log", "sqrt", "rsqrt", "neg", "abs");
-    /** Binary ops with kernels {@code <op>_<dt>} and {@code <op>_backward_<dt>}. */
-    public static final Set<String> BINARY = Set.of("add", "sub", "mul", "div", "maximum", "minimum");
-
     private ElementwiseKernels() {}
 
-    private static void requireOp(Set<String> ops, String op) {
-        if (!ops.contains(op)) throw new IllegalArgumentException("unknown elementwise op '" + op + "'; expected one of " + ops);
-    }
+    /** The forward kernel of a unary op for a dtype, e.g. {@code relu_f32}. */
+    public static String unaryKernel(UnaryOp op, KernelDType dt) { return dt.kernel(op.kernelName()); }
 
-    /** y = op(x) over the view {@code lx} of x (at device address {@code x}); y contiguous with numel(lx) elements. */
-    public static void unary(String op, KernelDType dt, StridedLayout lx, long x, DeviceBuffer y) {
-        requireOp(UNARY, op);
+    /** The backward kernel of a unary op for a dtype, e.g. {@code relu_backward_f32}. */
+    public static String unaryBackwardKernel(UnaryOp op, KernelDType dt) { return dt.kernel(op.kernelName() + "_backward"); }
+
+    /** The kernel of a binary op for a dtype, e.g. {@code add_f32}, {@code gt_f64}. */
+    public static String binaryKernel(BinaryOp op, KernelDType dt) { return dt.kernel(op.kernelName()); }
+
+    /** y = op(x; α) over the view {@code lx} of x (at device address {@code x}); y contiguous with numel(lx) elements. */
+    public static void unary(UnaryOp op, KernelDType dt, StridedLayout lx, long x, DeviceBuffer y, double alpha) {
         long n = lx.numel();
         dt.requireElements(y, n, op + " output");
-        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(n), lx.collapsed(), x, y, n);
+        CudaModules.launch(unaryKernel(op, dt), LaunchConfig.elementwise(n), lx.collapsed(), x, y, n, alpha);
     }
 
-    /** gx = gy · op'(x, y), all contiguous with n elements. */
-    public static void unaryBackward(String op, KernelDType dt, DeviceBuffer x, DeviceBuffer y, DeviceBuffer gy,
-                                     DeviceBuffer gx, long n) {
-        requireOp(UNARY, op);
-        for (DeviceBuffer b : new DeviceBuffer[] {x, y, gy, gx}) dt.requireElements(b, n, op + "_backward operand");
-        CudaModules.launch(dt.kernel(op + "_backward"), LaunchConfig.elementwise(n), x, y, gy, gx, n);
+    /** gx = gy · op'(x, y; α), all contiguous with n elements. */
+    public static void unaryBackward(UnaryOp op, KernelDType dt, DeviceBuffer x, DeviceBuffer y, DeviceBuffer gy,
+                                     DeviceBuffer gx, long n, double alpha) {
+        for (DeviceBuffer b : new DeviceBuffer[] {x, y, gy, gx}) dt.requireElements(b, n, op + " backward operand");
+        CudaModules.launch(unaryBackwardKernel(op, dt), LaunchConfig.elementwise(n), x, y, gy, gx, n, alpha);
     }
 
     /** out = op(a, b) broadcast over {@code l}; a and b are device addresses of the views' first elements. */
-    public static void binary(String op, KernelDType dt, BroadcastLayout l, long a, long b, DeviceBuffer out) {
-        requireOp(BINARY, op);
+    public static void binary(BinaryOp op, KernelDType dt, BroadcastLayout l, long a, long b, DeviceBuffer out) {
         long n = l.numel();
         dt.requireElements(out, n, op + " output");
-        CudaModules.launch(dt.kernel(op), LaunchConfig.elementwise(n), l.collapsed(), a, b, out, n);
+        CudaModules.launch(binaryKernel(op, dt), LaunchConfig.elementwise(n), l.collapsed(), a, b, out, n);
     }
 
     /**
-     * ga = gy·∂op/∂a, gb = gy·∂op/∂b in the output shape (the caller sums over broadcast dimensions);
-     * {@code ga} or {@code gb} may be null when not needed.
+     * y = contiguous copy of the view {@code lx} of x ({@code convert_<dt>_<dt>}); F32 also moves int32 and F64 int64
+     * (bit for bit).
      */
-    public static void binaryBackward(String op, KernelDType dt, BroadcastLayout l, long a, long b, DeviceBuffer gy,
-                                      DeviceBuffer ga, DeviceBuffer gb) {
-        requireOp(BINARY, op);
-        long n = l.numel();
-        dt.requireElements(gy, n, op + "_backward gy");
-        if (ga != null) dt.requireElements(ga, n, op + "_backward ga");
-        if (gb != null) dt.requireElements(gb, n, op + "_backward gb");
-        CudaModules.launch(dt.kernel(op + "_backward"), LaunchConfig.elementwise(n), l.collapsed(), a, b, gy,
-                ga == null ? (Object) 0L : ga, gb == null ? (Object) 0L : gb, n);
-    }
-
-    /** y = contiguous copy of the view {@code lx} of x; copy F32 also moves int32, F64 int64 (bitwise). */
     public static void copy(KernelDType dt, StridedLayout lx, long x, DeviceBuffer y) {
         long n = lx.numel();
         dt.requireElements(y, n, "copy output");
-        CudaModules.launch(dt.kernel("copy"), LaunchConfig.elementwise(n), lx.collapsed(), x, y, n);
+        String t = dt == KernelDType.F32 ? "f32" : "f64";
+        CudaModules.launch("convert_" + t + "_" + t, LaunchConfig.elementwise(n), lx.collapsed(), x,
+                StridedLayout.contiguous(n), y, n);
     }
 }

@@ -1,8 +1,9 @@
 package dev.saccade.kernels.cuda;
 
 /**
- * Launchers for index_select / gather and their scatter-add backward (native/src/main/cuda/gather.cu). The source
- * is viewed as (outer, dim, inner) around the indexed axis; indices are int64 device buffers.
+ * Launchers for index_select / gather and their backward, index_add / scatter_add (native/src/main/cuda/gather.cu),
+ * all deterministic (the backward passes gather per output element; no atomics). The source is viewed as
+ * (outer, dim, inner) around the indexed axis; indices are int64 device buffers.
  *
  * <pre>{@code
  * // rows 3, 0, 7 of a (10, 512) matrix: outer 1, dim 10, inner 512, k 3
@@ -25,13 +26,18 @@ public final class IndexKernels {
                 inner, k, err == null ? (Object) 0L : err);
     }
 
-    /** gx[o, idx[j], i] += gy[o, j, i]; gx is zeroed here first. */
-    public static void indexSelectBackward(KernelDType dt, DeviceBuffer gy, DeviceBuffer idx, DeviceBuffer gx, long outer,
-                                           long dim, long inner, long k) {
-        dt.requireElements(gx, outer * dim * inner, "index_select_backward gx (outer, dim, inner)");
-        dt.requireElements(gy, outer * k * inner, "index_select_backward gy (outer, k, inner)");
-        gx.zero();
-        CudaModules.launch(dt.kernel("index_select_backward"), LaunchConfig.elementwise(outer * k * inner), gy, idx, gx,
+    /**
+     * out[o, s, i] = Σ src[o, j, i] over the j with idx[j] = s, deterministically: {@code order} (k, int64) and
+     * {@code offsets} (dim + 1, int64) are the counting sort of the indices ({@link IndexOrder}); one thread per
+     * output element sums in that order. out (outer, dim, inner) is overwritten.
+     */
+    public static void indexAdd(KernelDType dt, DeviceBuffer src, DeviceBuffer order, DeviceBuffer offsets, DeviceBuffer out,
+                                long outer, long dim, long inner, long k) {
+        dt.requireElements(out, outer * dim * inner, "index_add output (outer, dim, inner)");
+        dt.requireElements(src, outer * k * inner, "index_add source (outer, k, inner)");
+        KernelDType.F64.requireElements(order, k, "index_add order (k, int64)");
+        KernelDType.F64.requireElements(offsets, dim + 1, "index_add offsets (dim + 1, int64)");
+        CudaModules.launch(dt.kernel("index_add"), LaunchConfig.elementwise(outer * dim * inner), src, order, offsets, out,
                 outer, dim, inner, k);
     }
 
@@ -45,13 +51,16 @@ public final class IndexKernels {
                 k, err == null ? (Object) 0L : err);
     }
 
-    /** gx[o, idx[o, j, i], i] += gy[o, j, i]; gx is zeroed here first. */
+    /**
+     * gx[o, s, i] = Σ_j [idx[o, j, i] = s] · gy[o, j, i] (scatter_add), deterministically: one thread per gx element
+     * loops over j in order (O(k) per element). gx (outer, dim, inner) is overwritten.
+     */
     public static void gatherBackward(KernelDType dt, DeviceBuffer gy, DeviceBuffer idx, DeviceBuffer gx, long outer,
                                       long dim, long inner, long k) {
         dt.requireElements(gx, outer * dim * inner, "gather_backward gx (outer, dim, inner)");
         dt.requireElements(gy, outer * k * inner, "gather_backward gy (outer, k, inner)");
-        gx.zero();
-        CudaModules.launch(dt.kernel("gather_backward"), LaunchConfig.elementwise(outer * k * inner), gy, idx, gx, outer,
+        KernelDType.F64.requireElements(idx, outer * k * inner, "gather_backward indices (outer, k, inner, int64)");
+        CudaModules.launch(dt.kernel("gather_backward"), LaunchConfig.elementwise(outer * dim * inner), gy, idx, gx, outer,
                 dim, inner, k);
     }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The {@code StridedLayout} kernel argument (common.cuh): a view of up to 6 dimensions, shape and strides in
- * elements, stride 0 on broadcast (expanded) dimensions. Bytes: {@code int ndim, int pad, long shape[6],
- * long stride[6]} = 104 bytes.
+ * elements, stride 0 on broadcast (expanded) dimensions. Bytes: {@code int ndim, int index32, long shape[6],
+ * long stride[6]} = 104 bytes; {@code index32} is 1 when {@link #fitsInt32()}, and the kernels then decompose
+ * indices in 32-bit arithmetic.
  *
  * <pre>{@code
  * // x: (N·T, C, H, W) viewed through permute(0, 2, 3, 1): shape (NT, H, W, C), strides (C·H·W, W, 1, H·W)
@@ -79,6 +80,23 @@ public record StridedLayout(long[] shape, long[] strides) implements KernelStruc
         return new StridedLayout(sh, st);
     }
 
+    /** The largest element offset of the view: Σ (shape[d] − 1)·stride[d] (0 for an empty view). */
+    public long maxOffset() {
+        long off = 0;
+        for (int d = 0; d < shape.length; d++) off = Math.addExact(off, Math.multiplyExact(shape[d] - 1, strides[d]));
+        return off;
+    }
+
+    /** Whether the element count and every offset are below 2^31, so that 32-bit index arithmetic is exact. */
+    public boolean fitsInt32() { return fitsInt32(numel(), maxOffset()); }
+
+    /** Whether a launch over {@code numel} elements reaching offsets up to {@code maxOffset} can index in 32 bits. */
+    static boolean fitsInt32(long numel, long... maxOffsets) {
+        if (numel > Integer.MAX_VALUE) return false;
+        for (long m : maxOffsets) if (m > Integer.MAX_VALUE) return false;
+        return true;
+    }
+
     /** Element offset of the row-major linear index {@code i}, as the kernels compute it (test oracle). */
     public long offsetOf(long i) {
         long off = 0;
@@ -95,6 +113,7 @@ public record StridedLayout(long[] shape, long[] strides) implements KernelStruc
     public void writeTo(MemorySegment target) {
         target.asSlice(0, BYTES).fill((byte) 0);
         target.set(JAVA_INT, 0, shape.length == 0 ? 1 : shape.length);
+        target.set(JAVA_INT, 4, fitsInt32() ? 1 : 0);
         if (shape.length == 0) { target.set(JAVA_LONG, 8, 1); target.set(JAVA_LONG, 8 + 8 * MAX_DIMS, 1); return; }
         for (int d = 0; d < shape.length; d++) {
             target.set(JAVA_LONG, 8 + 8L * d, shape[d]);

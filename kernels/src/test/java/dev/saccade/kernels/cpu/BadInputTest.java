@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.tensor.ShapeException;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.OnlineTemporalShift;
 import dev.saccade.tensor.ops.TemporalShift;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,13 @@ class BadInputTest {
     @Test void temporalShiftNeedsMultipleOfFrames() {
         var e = assertThrows(ShapeException.class, () -> new TemporalShift(3, 8).apply(Tensor.zeros(4, 8, 2, 2)));
         assertMessage(e, "temporal_shift", "(4, 8, 2, 2)", "T=3");
+    }
+
+    @Test void onlineTemporalShiftNeedsMultipleOfFramesAndRank4() {
+        var e = assertThrows(ShapeException.class, () -> new OnlineTemporalShift(3, 8).apply(Tensor.zeros(4, 8, 2, 2)));
+        assertMessage(e, "temporal_shift_online", "(4, 8, 2, 2)", "T=3");
+        var r = assertThrows(ShapeException.class, () -> new OnlineTemporalShift(2, 8).apply(Tensor.zeros(4, 8, 2)));
+        assertMessage(r, "temporal_shift_online", "(4, 8, 2)");
     }
 
     @Test void catMismatch() {

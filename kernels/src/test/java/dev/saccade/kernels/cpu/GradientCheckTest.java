@@ -6,6 +6,7 @@ import static dev.saccade.tensor.testing.GradCheck.randomF64;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.OnlineTemporalShift;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.util.List;
@@ -93,6 +94,10 @@ class GradientCheckTest {
         // (N·T, C, H, W) with N = 2, T = 3, C = 8 (fold 1 with foldDiv 8), odd H, W.
         check("temporal_shift", in -> new TemporalShift(3, 8).apply(in[0]), randomF64(rng, 6, 8, 3, 1));
         check("temporal_shift fold 2", in -> new TemporalShift(3, 4).apply(in[0]), randomF64(rng, 6, 8, 1, 2));
+        check("temporal_shift_online", in -> new OnlineTemporalShift(3, 8).apply(in[0]), randomF64(rng, 6, 8, 3, 1));
+        check("temporal_shift_online fold 3 of 7", in -> new OnlineTemporalShift(4, 2).apply(in[0]), randomF64(rng, 4, 7, 1, 2));
+        check("temporal_shift_online of a transposed view", in -> new OnlineTemporalShift(2, 4).apply(in[0].transpose(2, 3)),
+                randomF64(rng, 4, 8, 2, 3));
         check("frame_difference_m2a", in -> new FrameDifferenceM2a(3).apply(in[0]), randomF64(rng, 6, 2, 2, 3));
         check("frame_difference_action", in -> new FrameDifferenceAction(3).apply(in[0], in[1]),
                 randomF64(rng, 6, 2, 2, 3), randomF64(rng, 6, 2, 2, 3));

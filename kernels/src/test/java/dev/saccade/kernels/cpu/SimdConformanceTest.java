@@ -7,6 +7,7 @@ import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.ElementwiseUnary;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.OnlineTemporalShift;
 import dev.saccade.tensor.ops.TemporalShift;
 import dev.saccade.tensor.ops.UnaryOp;
 import java.util.SplittableRandom;
@@ -95,6 +96,8 @@ class SimdConformanceTest {
     @Test void temporalOps() {
         Tensor x = Tensor.uniform(rng, -1, 1, 6, 16, 5, 7);
         conform("temporal_shift", () -> new TemporalShift(3, 8).apply(x), 0, 0);
+        conform("temporal_shift_online", () -> new OnlineTemporalShift(3, 8).apply(x), 0, 0);
+        conform("temporal_shift_online of a transposed view", () -> new OnlineTemporalShift(2, 8).apply(x.transpose(2, 3)), 0, 0);
         conform("frame_difference_m2a", () -> new FrameDifferenceM2a(3).apply(x), 0, 0);
         conform("frame_difference_action", () -> new FrameDifferenceAction(2).apply(x, x.mul(0.5)), 0, 0);
     }

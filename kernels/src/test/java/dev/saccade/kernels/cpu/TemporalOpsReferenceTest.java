@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.FrameDifferenceAction;
 import dev.saccade.tensor.ops.FrameDifferenceM2a;
+import dev.saccade.tensor.ops.OnlineTemporalShift;
 import dev.saccade.tensor.ops.TemporalShift;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,30 @@ class TemporalOpsReferenceTest {
             else if (c < 2 * fold) expected = t > 0 ? at(xs, n, t - 1, c, h, w) : 0;      // takes frame t−1
             else expected = at(xs, n, t, c, h, w);
             assertEquals(expected, at(y, n, t, c, h, w), 0, "shift at n=" + n + " t=" + t + " c=" + c);
+        }
+    }
+
+    /** The TSM online demo's uni-directional shift: the first C/8 channels come from the previous frame (zeros first). */
+    @Test void onlineShiftMatchesTsmOnlineDefinition() {
+        Tensor x = Tensor.uniform(new SplittableRandom(5), -1, 1, N * T, C, H, W).to(dev.saccade.tensor.DType.F64);
+        double[] xs = x.toDoubleArray();
+        double[] y = new OnlineTemporalShift(T, 8).apply(x).toDoubleArray();
+        int fold = C / 8;
+        for (int n = 0; n < N; n++) for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) for (int h = 0; h < H; h++) for (int w = 0; w < W; w++) {
+            double expected = c < fold ? (t > 0 ? at(xs, n, t - 1, c, h, w) : 0) : at(xs, n, t, c, h, w);
+            assertEquals(expected, at(y, n, t, c, h, w), 0, "online shift at n=" + n + " t=" + t + " c=" + c);
+        }
+    }
+
+    @Test void onlineShiftBackwardIsTheInverseShift() {
+        Tensor x = Tensor.uniform(new SplittableRandom(6), -1, 1, N * T, C, H, W).to(dev.saccade.tensor.DType.F64).setRequiresGrad(true);
+        Tensor g = Tensor.uniform(new SplittableRandom(7), -1, 1, N * T, C, H, W).to(dev.saccade.tensor.DType.F64);
+        new OnlineTemporalShift(T, 8).apply(x).mul(g).sum().backward();
+        double[] gs = g.toDoubleArray(), gx = x.grad().toDoubleArray();
+        int fold = C / 8;
+        for (int n = 0; n < N; n++) for (int t = 0; t < T; t++) for (int c = 0; c < C; c++) {
+            double expected = c < fold ? (t < T - 1 ? at(gs, n, t + 1, c, 2, 1) : 0) : at(gs, n, t, c, 2, 1);
+            assertEquals(expected, at(gx, n, t, c, 2, 1), 0, "online shift gradient at n=" + n + " t=" + t + " c=" + c);
         }
     }
 

@@ -34,6 +34,17 @@ class CudaAvailabilityTest {
     }
 
     @Test
+    void driversOlderThanTheToolkitAreRefusedWithBothVersions() {
+        int required = CudaModules.requiredDriverVersion();
+        assertTrue(required >= 12000 && required % 10 == 0, "toolkit.version " + required);
+        assertEquals(null, Cuda.driverTooOld(required, required));
+        assertEquals(null, Cuda.driverTooOld(required + 10, required));
+        String reason = Cuda.driverTooOld(12080, 13000);
+        assertTrue(reason.contains("CUDA 12.8") && reason.contains("CUDA 13.0"), reason);
+        assertEquals("13.1", Cuda.versionString(13010));
+    }
+
+    @Test
     void missingLibraryNamesTheLibrary() {
         CudaException e = assertThrows(CudaException.class, () -> NativeLibraries.load("libsaccade-missing.so.7"));
         assertTrue(e.getMessage().contains("libsaccade-missing.so.7"), e.getMessage());

@@ -2,6 +2,7 @@ package dev.saccade.kernels.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -255,6 +256,12 @@ class CudaConformanceTest {
                     cuda.maxPoolBackward(gpu(gy), mg[1], x.shape(), p), 1e-6);
             close("avg pool " + x.shape(), cpu.avgPool(x, p), cuda.avgPool(xg, p), 1e-6);
             close("avg pool backward " + x.shape(), cpu.avgPoolBackward(gy, x.shape(), p), cuda.avgPoolBackward(gpu(gy), x.shape(), p), 1e-6);
+            // the backward passes gather (no atomics): bit-identical run to run
+            Tensor gyg = gpu(gy);
+            assertArrayEquals(cuda.maxPoolBackward(gyg, mg[1], x.shape(), p).toDoubleArray(),
+                    cuda.maxPoolBackward(gyg, mg[1], x.shape(), p).toDoubleArray(), "max pool backward is deterministic");
+            assertArrayEquals(cuda.avgPoolBackward(gyg, x.shape(), p).toDoubleArray(),
+                    cuda.avgPoolBackward(gyg, x.shape(), p).toDoubleArray(), "avg pool backward is deterministic");
         }
         Tensor x = rand(45, 2, 3, 7, 10);
         for (int[] out : new int[][] {{1, 1}, {3, 4}, {7, 10}, {5, 3}}) {
@@ -262,6 +269,52 @@ class CudaConformanceTest {
             close("adaptive avg pool " + java.util.Arrays.toString(out), y, yg, 1e-6);
             Tensor gy = rand(46, y.shape().toArray());
             close("adaptive avg pool backward", cpu.adaptiveAvgPoolBackward(gy, x.shape()), cuda.adaptiveAvgPoolBackward(gpu(gy), x.shape()), 1e-6);
+        }
+    }
+
+    // ------------------------------------------------------------------ device memory
+
+    @Test
+    void deviceScopeReleasesAStepsTensorsAndKeepsWhatIsKept() {
+        Tensor host = rand(70, 64, 256), x = gpu(host);
+        Tensor relu, dropped, kept;
+        try (DeviceScope step = DeviceScope.open()) {
+            relu = x.relu();                             // (64, 256), allocated in the scope
+            dropped = relu.mul(2.0);                     // (64, 256)
+            kept = dropped.sum(1);                       // (64), kept past the scope
+            int owned = step.ownedCount();
+            step.keep(kept);
+            assertEquals(owned - 1, step.ownedCount(), "keep hands the sum's storage on");
+            assertTrue(owned >= 3, "the step's storages belong to the scope: " + owned);
+        }
+        close("kept tensor", host.relu().mul(2.0).sum(1), kept, 1e-5);
+        for (Tensor released : new Tensor[] {relu, dropped}) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, released::toFloatArray);
+            assertTrue(e.getMessage().contains("DeviceScope"), e.getMessage());
+        }
+        x.toFloatArray();                                // allocated before the scope: untouched
+    }
+
+    // ------------------------------------------------------------------ batch norm (cuDNN)
+
+    @Test
+    void batchNormTrainingForwardAndBackwardOnCudnn() {
+        for (int[] shape : new int[][] {{6, 5}, {4, 3, 7}, {2, 3, 5, 4}, {2, 2, 3, 4, 3}}) {
+            Tensor x = rand(60, shape).mul(3).add(1);
+            Tensor gamma = rand(61, shape[1]), beta = rand(62, shape[1]);
+            for (boolean affine : new boolean[] {true, false}) {
+                Tensor gm = affine ? gamma : null, bt = affine ? beta : null;
+                Tensor[] e = cpu.batchNormTraining(x, gm, bt, 1e-5);
+                Tensor[] a = cuda.batchNormTraining(gpu(x), affine ? gpu(gamma) : null, affine ? gpu(beta) : null, 1e-5);
+                String[] names = {"y", "xhat", "mean", "var", "invStd"};
+                for (int i = 0; i < 5; i++) close("batch norm " + names[i] + " " + x.shape() + " affine=" + affine, e[i], a[i], 1e-4);
+                Tensor g = rand(63, shape);
+                Tensor[] eb = cpu.batchNormTrainingBackward(g, e[1], e[4], gm, true);
+                Tensor[] ab = cuda.batchNormTrainingBackward(gpu(g), a[1], a[4], affine ? gpu(gamma) : null, true);
+                close("batch norm gx " + x.shape(), eb[0], ab[0], 1e-4);
+                close("batch norm gγ " + x.shape(), eb[1], ab[1], 1e-4);
+                close("batch norm gβ " + x.shape(), eb[2], ab[2], 1e-4);
+            }
         }
     }
 
@@ -283,6 +336,14 @@ class CudaConformanceTest {
         }
         Tensor strided = rand(49, 16, 8, 7, 5).transpose(2, 3);
         close("shift of a strided view", cpu.temporalShift(strided, 8, 4, false), cuda.temporalShift(sameView(strided), 8, 4, false), 0);
+        // The online (uni-directional) shift is composed from each backend's strided copy: forward and backward.
+        Tensor onlineCpu = strided.detach().setRequiresGrad(true), onlineGpu = sameView(strided).detach().setRequiresGrad(true);
+        Tensor g = rand(50, 16, 8, 5, 7);
+        Tensor yc = Functional.temporalShiftOnline(onlineCpu, 8, 4), yg = Functional.temporalShiftOnline(onlineGpu, 8, 4);
+        close("online shift of a strided view", yc, yg, 0);
+        yc.mul(g).sum().backward();
+        yg.mul(gpu(g)).sum().backward();
+        close("online shift backward", onlineCpu.grad(), onlineGpu.grad(), 0);
     }
 
     // ------------------------------------------------------------------ indexing
@@ -298,6 +359,9 @@ class CudaConformanceTest {
             d[axis] = 3;
             Tensor src = rand(51, d);
             close("index_add axis " + axis, cpu.indexAdd(x.shape(), axis, ia, src), cuda.indexAdd(x.shape(), axis, gpu(ia), gpu(src)), 1e-6);
+            Tensor srcg = gpu(src);
+            assertArrayEquals(cuda.indexAdd(x.shape(), axis, ia, srcg).toDoubleArray(), cuda.indexAdd(x.shape(), axis, ia, srcg).toDoubleArray(),
+                    "index_add is deterministic");
         }
         Tensor labels = Tensor.of(new long[] {7, 1, 1, 9}, 4);
         close("index_select of I64", cpu.indexSelect(labels, 0, idx.narrow(0, 1, 2)), cuda.indexSelect(gpu(labels), 0, idx.narrow(0, 1, 2)), 0);

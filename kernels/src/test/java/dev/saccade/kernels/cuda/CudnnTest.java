@@ -4,6 +4,8 @@ import static dev.saccade.kernels.cuda.GpuTesting.assertClose;
 import static dev.saccade.kernels.cuda.GpuTesting.randomFloats;
 import static dev.saccade.kernels.cuda.GpuTesting.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,7 +30,12 @@ class CudnnTest {
         Cudnn dnn = loadOrSkip();
         System.out.println("cuDNN version " + dnn.version());
         assertTrue(dnn.version() >= 90000, "cuDNN 9 expected, got " + dnn.version());
-        assertTrue(dnn.errorString(3).contains("BAD_PARAM"), dnn.errorString(3));
+        // A real bad parameter (a negative dimension) rather than an assumed status number: cuDNN 9 renumbered them.
+        CudaException bad = assertThrows(CudaException.class, () -> dnn.tensorNd(Cudnn.DATA_FLOAT, new int[] {2, -1, 3, 3}));
+        assertEquals("cudnnSetTensorNdDescriptor", bad.call());
+        assertEquals(Cudnn.STATUS_BAD_PARAM, Cudnn.statusCategory(bad.status()), bad.getMessage());
+        assertTrue(bad.errorName().contains("BAD_PARAM"), bad.getMessage());
+        assertTrue(dnn.errorString(Cudnn.STATUS_BAD_PARAM).contains("BAD_PARAM"), dnn.errorString(Cudnn.STATUS_BAD_PARAM));
         MemorySegment h = dnn.create();
         // x (N=2, C=4, 7, 6), w (K=6, C/groups=2, 3, 3), groups 2, pad 1, stride 2 → y (2, 6, 4, 3)
         int n = 2, c = 4, hh = 7, ww = 6, kk = 6, g = 2, cg = c / g, kg = kk / g, r = 3, pad = 1, st = 2;

@@ -3,12 +3,24 @@ package dev.saccade.kernels.cuda;
 import static dev.saccade.kernels.cuda.GpuTesting.assertClose;
 import static dev.saccade.kernels.cuda.GpuTesting.randomFloats;
 import static dev.saccade.kernels.cuda.GpuTesting.upload;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** index_select / gather and their scatter-add backward. Skipped without a GPU. */
+/** index_select / gather and their backward (index_add, scatter_add); the kernels skip without a GPU. */
 class IndexKernelsTest {
+
+    @Test
+    void indexOrderIsACountingSortWithTiesInPositionOrder() {
+        IndexOrder o = IndexOrder.of(new long[] {4, 0, 4, 2, 0, 4}, 6);
+        assertArrayEquals(new long[] {1, 4, 3, 0, 2, 5}, o.order());
+        assertArrayEquals(new long[] {0, 2, 2, 3, 3, 6, 6}, o.offsets());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IndexOrder.of(new long[] {1, 6}, 6));
+        assertEquals(true, e.getMessage().contains("index 6 at position 1"), e.getMessage());
+        assertArrayEquals(new long[] {0, 0, 0}, IndexOrder.of(new long[0], 2).offsets());
+    }
 
     @Test
     void indexSelectWithRepeatsAndItsBackward() {
@@ -29,8 +41,14 @@ class IndexKernelsTest {
             IndexKernels.indexSelect(KernelDType.F32, dx, di, dy, outer, dim, inner, k, err);
             assertClose("index_select_f32", y, dy.toFloatArray(y.length), 0, 0);
             assertEquals(0f, err.toFloatArray(1)[0], "no index error flagged");
-            IndexKernels.indexSelectBackward(KernelDType.F32, dg, di, dgx, outer, dim, inner, k);
-            assertClose("index_select_backward_f32", gx, dgx.toFloatArray(gx.length), 1e-6, 1e-5);
+            IndexOrder sorted = IndexOrder.of(idx, dim);
+            try (DeviceBuffer order = upload(sorted.order()); DeviceBuffer offsets = upload(sorted.offsets())) {
+                IndexKernels.indexAdd(KernelDType.F32, dg, order, offsets, dgx, outer, dim, inner, k);
+                float[] first = dgx.toFloatArray(gx.length);
+                assertClose("index_add_f32", gx, first, 1e-6, 1e-5);
+                IndexKernels.indexAdd(KernelDType.F32, dg, order, offsets, dgx, outer, dim, inner, k);
+                assertArrayEquals(first, dgx.toFloatArray(gx.length), "index_add is deterministic");
+            }
         }
     }
 

@@ -22,10 +22,37 @@ class LayoutsTest {
             l.writeTo(s);
             assertEquals(104, StridedLayout.BYTES);
             assertEquals(3, s.get(JAVA_INT, 0));
+            assertEquals(1, s.get(JAVA_INT, 4), "index32: 24 elements, offsets up to 23");
             assertEquals(2, s.get(JAVA_LONG, 8));
             assertEquals(4, s.get(JAVA_LONG, 24));
             assertEquals(12, s.get(JAVA_LONG, 56));   // stride[0] at 8 + 6·8
             assertEquals(3, s.get(JAVA_LONG, 72));    // stride[2]
+        }
+    }
+
+    @Test
+    void index32FlagFollowsTheElementCountAndTheLargestOffset() {
+        StridedLayout small = StridedLayout.of(new long[] {2, 3, 4}, new long[] {12, 1, 3});
+        assertEquals(1 * 12 + 2 * 1 + 3 * 3, small.maxOffset());
+        assertTrue(small.fitsInt32());
+        // 2^31 elements: too many for 32-bit indices
+        assertEquals(false, StridedLayout.contiguous(1L << 16, 1L << 15).fitsInt32());
+        // few elements but a stride that reaches past 2^31 (a view of a huge buffer)
+        StridedLayout far = StridedLayout.of(new long[] {2, 3}, new long[] {1L << 31, 1});
+        assertEquals(false, far.fitsInt32());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(StridedLayout.BYTES);
+            far.writeTo(s);
+            assertEquals(0, s.get(JAVA_INT, 4));
+        }
+        assertTrue(StridedLayout.fitsInt32(Integer.MAX_VALUE, Integer.MAX_VALUE));
+        BroadcastLayout b = new BroadcastLayout(new long[] {4, 5}, new long[] {5, 1}, new long[] {0, 1L << 31});
+        assertEquals(false, b.fitsInt32(), "b's offsets reach 4·2^31");
+        assertTrue(new BroadcastLayout(new long[] {4, 5}, new long[] {5, 1}, new long[] {0, 1}).fitsInt32());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(BroadcastLayout.BYTES);
+            b.writeTo(s);
+            assertEquals(0, s.get(JAVA_INT, 4));
         }
     }
 

@@ -16,9 +16,9 @@ class RowKernelsTest {
     void sumAndMax(int rows, int cols) {
         GpuTesting.requireGpu();
         int n = rows * cols;
-        float[] x = randomFloats(n, 51), gy = randomFloats(rows, 52);
+        float[] x = randomFloats(n, 51);
         if (rows > 1 && cols > 3) x[cols + 2] = x[cols + 3] = 50f;   // a tie in row 1 (when present): argmax is the first
-        double[] sum = new double[rows], max = new double[rows], gxSum = new double[n], gxMax = new double[n];
+        double[] sum = new double[rows], max = new double[rows];
         long[] arg = new long[rows];
         double scale = 1.0 / cols;
         for (int r = 0; r < rows; r++) {
@@ -29,21 +29,13 @@ class RowKernelsTest {
             }
             sum[r] = s * scale;
             max[r] = m;
-            for (int c = 0; c < cols; c++) {
-                gxSum[r * cols + c] = gy[r] * scale;
-                gxMax[r * cols + c] = c == arg[r] ? gy[r] : 0;
-            }
         }
-        try (DeviceBuffer dx = upload(x); DeviceBuffer dy = DeviceBuffer.allocate(4L * rows); DeviceBuffer da = DeviceBuffer.allocate(8L * rows); DeviceBuffer dg = upload(gy); DeviceBuffer dgx = DeviceBuffer.allocate(4L * n)) {
+        try (DeviceBuffer dx = upload(x); DeviceBuffer dy = DeviceBuffer.allocate(4L * rows); DeviceBuffer da = DeviceBuffer.allocate(8L * rows)) {
             RowKernels.sum(KernelDType.F32, dx, dy, rows, cols, scale);
             assertClose("sum_f32 (mean)", sum, dy.toFloatArray(rows), 1e-5, 1e-4);
-            RowKernels.sumBackward(KernelDType.F32, dg, dgx, rows, cols, scale);
-            assertClose("sum_backward_f32", gxSum, dgx.toFloatArray(n), 1e-7, 1e-6);
             RowKernels.max(KernelDType.F32, dx, dy, da, rows, cols);
             assertClose("max_f32", max, dy.toFloatArray(rows), 0, 0);
             assertArrayEquals(arg, da.toLongArray(rows), "argmax");
-            RowKernels.maxBackward(KernelDType.F32, dg, da, dgx, rows, cols);
-            assertClose("max_backward_f32", gxMax, dgx.toFloatArray(n), 0, 0);
         }
     }
 
@@ -74,47 +66,6 @@ class RowKernelsTest {
             assertClose(log ? "log_softmax_f32" : "softmax_f32", y, dy.toFloatArray(n), 1e-6, 1e-4);
             RowKernels.softmaxBackward(KernelDType.F32, dy, dg, dgx, rows, cols, log);
             assertClose(log ? "log_softmax_backward_f32" : "softmax_backward_f32", gx, dgx.toFloatArray(n), 1e-5, 1e-3);
-        }
-    }
-
-    @ParameterizedTest(name = "rows={0} cols={1}")
-    @CsvSource({"6, 33", "3, 100000", "64, 3136"})
-    void layerNormForwardAndBackward(int rows, int cols) {
-        GpuTesting.requireGpu();
-        int n = rows * cols;
-        double eps = 1e-5;
-        float[] x = randomFloats(n, 71), gy = randomFloats(n, 72);
-        for (int i = 0; i < n; i++) x[i] = x[i] * 3 + 10;   // offset mean: a one-pass variance would lose digits
-        double[] y = new double[n], gx = new double[n], mean = new double[rows], rstd = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double mu = 0, var = 0, mg = 0, mgx = 0;
-            for (int c = 0; c < cols; c++) mu += x[r * cols + c];
-            mu /= cols;
-            for (int c = 0; c < cols; c++) var += Math.pow(x[r * cols + c] - mu, 2);
-            var /= cols;
-            double rs = 1 / Math.sqrt(var + eps);
-            mean[r] = mu;
-            rstd[r] = rs;
-            for (int c = 0; c < cols; c++) {
-                int i = r * cols + c;
-                y[i] = (x[i] - mu) * rs;
-                mg += gy[i];
-                mgx += gy[i] * y[i];
-            }
-            mg /= cols;
-            mgx /= cols;
-            for (int c = 0; c < cols; c++) {
-                int i = r * cols + c;
-                gx[i] = rs * (gy[i] - mg - y[i] * mgx);
-            }
-        }
-        try (DeviceBuffer dx = upload(x); DeviceBuffer dy = DeviceBuffer.allocate(4L * n); DeviceBuffer dm = DeviceBuffer.allocate(4L * rows); DeviceBuffer dr = DeviceBuffer.allocate(4L * rows); DeviceBuffer dg = upload(gy); DeviceBuffer dgx = DeviceBuffer.allocate(4L * n)) {
-            RowKernels.layerNorm(KernelDType.F32, dx, dy, dm, dr, rows, cols, eps);
-            assertClose("layer_norm_f32 mean", mean, dm.toFloatArray(rows), 1e-4, 1e-5);
-            assertClose("layer_norm_f32 rstd", rstd, dr.toFloatArray(rows), 1e-5, 1e-4);
-            assertClose("layer_norm_f32", y, dy.toFloatArray(n), 1e-4, 1e-4);
-            RowKernels.layerNormBackward(KernelDType.F32, dx, dg, dm, dr, dgx, rows, cols);
-            assertClose("layer_norm_backward_f32", gx, dgx.toFloatArray(n), 1e-4, 1e-3);
         }
     }
 }

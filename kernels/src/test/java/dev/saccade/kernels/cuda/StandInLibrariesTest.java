@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The FFM bindings against small C stand-ins of libcuda / libcublas / libcudnn (compiled here with {@code cc}, skipped
- * when there is no C compiler): checks every downcall's signature and argument order without a GPU. Each stand-in
+ * The FFM bindings against small C stand-ins of libcuda / libcublas / libcudnn (compiled here with {@code cc} or
+ * {@code -Dsaccade.test.cc}; skipped, with the reason, when there is no C compiler that builds shared libraries): checks every downcall's signature and argument order without a GPU. Each stand-in
  * function records its scalar arguments; {@code recorded()} reads them back.
  */
 class StandInLibrariesTest {
@@ -50,7 +51,9 @@ class StandInLibrariesTest {
             int cuDeviceTotalMem_v2(size_t* b, int d) { *b = (size_t) 80 << 30; return 0; }
             int cuDevicePrimaryCtxRetain(void** c, int d) { *c = &token; return 0; }
             int cuCtxSetCurrent(void* c) { return c == &token ? 0 : 201; }
-            int cuCtxSynchronize(void) { return 0; }
+            static int sync_status;
+            void set_sync_status(int s) { sync_status = s; }
+            int cuCtxSynchronize(void) { return sync_status; }
             int cuMemAlloc_v2(uint64_t* p, size_t n) { if (n > ((size_t) 1 << 40)) return 2; *p = (uint64_t) malloc(n); return 0; }
             int cuMemFree_v2(uint64_t p) { free((void*) p); return 0; }
             int cuMemcpyHtoD_v2(uint64_t d, const void* s, size_t n) { memcpy((void*) d, s, n); return 0; }
@@ -71,7 +74,8 @@ class StandInLibrariesTest {
             int cuEventRecord(void* e, void* s) { return 0; }
             int cuEventSynchronize(void* e) { return 0; }
             int cuEventElapsedTime_v2(float* ms, void* a, void* b) { *ms = 2.5f; return 0; }
-            int cuGetErrorName(int e, const char** s) { *s = e == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : "CUDA_ERROR_UNKNOWN"; return 0; }
+            int cuGetErrorName(int e, const char** s) {
+                *s = e == 2 ? "CUDA_ERROR_OUT_OF_MEMORY" : e == 700 ? "CUDA_ERROR_ILLEGAL_ADDRESS" : "CUDA_ERROR_UNKNOWN"; return 0; }
             """;
     private static final String CUBLAS = RECORDER + """
             int cublasCreate_v2(void** h) { *h = &token; return 0; }
@@ -101,7 +105,7 @@ class StandInLibrariesTest {
             """;
     private static final String CUDNN = RECORDER + """
             size_t cudnnGetVersion(void) { return 91000; }
-            const char* cudnnGetErrorString(int s) { return s == 3 ? "CUDNN_STATUS_BAD_PARAM" : "CUDNN_STATUS_OTHER"; }
+            const char* cudnnGetErrorString(int s) { return s == 2000 ? "CUDNN_STATUS_BAD_PARAM" : "CUDNN_STATUS_OTHER"; }
             #define CREATE(name) int name(void** p) { *p = &token; return 0; }
             #define DESTROY(name) int name(void* p) { return 0; }
             CREATE(cudnnCreate) DESTROY(cudnnDestroy) CREATE(cudnnCreateTensorDescriptor) DESTROY(cudnnDestroyTensorDescriptor)
@@ -109,18 +113,18 @@ class StandInLibrariesTest {
             DESTROY(cudnnDestroyConvolutionDescriptor) CREATE(cudnnCreatePoolingDescriptor) DESTROY(cudnnDestroyPoolingDescriptor)
             int cudnnSetStream(void* h, void* s) { return 0; }
             int cudnnSetTensorNdDescriptor(void* t, int dt, int nb, const int* d, const int* s) {
-                REC(dt, nb, d[0], d[nb - 1], s[0], s[nb - 1]); return nb < 3 ? 3 : 0; }
+                REC(dt, nb, d[0], d[nb - 1], s[0], s[nb - 1]); return nb < 3 ? 2000 : 0; }
             int cudnnSetFilterNdDescriptor(void* f, int dt, int fmt, int nb, const int* d) { REC(dt, fmt, nb, d[0], d[nb - 1]); return 0; }
             int cudnnSetConvolutionNdDescriptor(void* c, int n, const int* p, const int* s, const int* dl, int mode, int ct) {
                 REC(n, p[0], s[0], dl[0], mode, ct); return 0; }
-            int cudnnSetConvolutionGroupCount(void* c, int g) { return g < 1 ? 3 : 0; }
+            int cudnnSetConvolutionGroupCount(void* c, int g) { return g < 1 ? 2000 : 0; }
             int cudnnSetConvolutionMathType(void* c, int m) { return 0; }
             int cudnnGetConvolutionNdForwardOutputDim(void* c, void* x, void* w, int nb, int* out) {
                 for (int i = 0; i < nb; i++) out[i] = 10 + i; return 0; }
             typedef struct { int algo; int status; float time; size_t memory; int det; int math; int reserved[3]; } Perf;
             static int perf(int req, int* cnt, Perf* p) {
                 *cnt = 2; p[0].algo = 1; p[0].status = 9; p[0].memory = 77; p[0].time = 0.5f;
-                p[1].algo = 6; p[1].status = 0; p[1].memory = 1234; p[1].det = 1; p[1].math = 1; return req < 2 ? 3 : 0; }
+                p[1].algo = 6; p[1].status = 0; p[1].memory = 1234; p[1].det = 1; p[1].math = 1; return req < 2 ? 2000 : 0; }
             int cudnnGetConvolutionForwardAlgorithm_v7(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
             int cudnnFindConvolutionForwardAlgorithm(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
             int cudnnGetConvolutionBackwardDataAlgorithm_v7(void* h, void* a, void* b, void* c, void* e, int r, int* n, Perf* p) { return perf(r, n, p); }
@@ -157,29 +161,55 @@ class StandInLibrariesTest {
                 REC(*al, y, dy, x, *be, dx); return 0; }
             """;
 
+    /** The C compiler used to build the stand-ins: {@code -Dsaccade.test.cc}, default {@code cc}. */
+    private static final String CC = System.getProperty("saccade.test.cc", "cc");
+
     private static SymbolLookup driverLib, cublasLib, cudnnLib;
+    /** Why the stand-ins could not be built on this machine (no usable C compiler), or null when they were. */
+    private static String noCompiler;
 
     @BeforeAll
     static void compileStandIns(@TempDir Path dir) throws Exception {
+        noCompiler = probeCompiler(dir);
+        if (noCompiler != null) return;
         driverLib = compile(dir, "libcuda-standin.so", DRIVER);
         cublasLib = compile(dir, "libcublas-standin.so", CUBLAS);
         cudnnLib = compile(dir, "libcudnn-standin.so", CUDNN);
     }
 
+    /**
+     * Null when {@link #CC} builds a shared library from the headers the stand-ins use; otherwise the reason (the
+     * GPU machine may have no compiler: that skips these tests, it does not fail them). A stand-in that then fails
+     * to compile is a real failure.
+     */
+    private static String probeCompiler(Path dir) throws IOException, InterruptedException {
+        Path c = dir.resolve("probe.c"), so = dir.resolve("libprobe.so");
+        Files.writeString(c, RECORDER);
+        Process p;
+        try {
+            p = new ProcessBuilder(CC, "-shared", "-fPIC", "-o", so.toString(), c.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return "no C compiler (" + CC + ") to build the stand-in libraries: " + e.getMessage();
+        }
+        String log = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+            return "the C compiler cannot build shared libraries here (" + CC + "): " + log.strip();
+        return null;
+    }
+
     private static SymbolLookup compile(Path dir, String name, String source) throws IOException, InterruptedException {
         Path c = dir.resolve(name + ".c"), so = dir.resolve(name);
         Files.writeString(c, source);
-        Process p;
-        try {
-            p = new ProcessBuilder("cc", "-shared", "-fPIC", "-O0", "-z", "noexecstack", "-o", so.toString(), c.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "no C compiler (cc) to build the stand-in libraries");
-            throw e;
-        }
+        Process p = new ProcessBuilder(CC, "-shared", "-fPIC", "-O0", "-z", "noexecstack", "-o", so.toString(), c.toString())
+                .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("cc failed for " + name + ": " + log);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError(CC + " failed for " + name + ": " + log);
         return SymbolLookup.libraryLookup(so, Arena.global());
+    }
+
+    /** Skips (with the reason) when the stand-ins could not be built. */
+    private static void requireStandIns() {
+        assumeTrue(noCompiler == null, () -> noCompiler);
     }
 
     /** The scalar arguments the last stand-in call recorded. */
@@ -198,6 +228,7 @@ class StandInLibrariesTest {
 
     @Test
     void driverBindings() {
+        requireStandIns();
         CudaDriver cu = CudaDriver.bind(driverLib);
         cu.init(0);
         assertEquals(13000, cu.driverGetVersion());
@@ -254,10 +285,41 @@ class StandInLibrariesTest {
         cu.eventRecord(e, stream);
         cu.eventSynchronize(e);
         assertEquals(2.5f, cu.eventElapsedTime(e, e));
+
+        // debug mode: a launch followed by a failing synchronisation names the kernel and its grid
+        setSyncStatus(700);
+        try {
+            CudaException named = assertThrows(CudaException.class, () -> CudaModules.launchOn(cu, f, "temporal_shift_f32",
+                    LaunchConfig.of(3, 128), MemorySegment.NULL, true, STAND_IN_ARGS));
+            assertEquals(700, named.status());
+            assertTrue(named.getMessage().startsWith("kernel temporal_shift_f32 (grid 3×1×1, block 128×1×1) failed: CUDA_ERROR_ILLEGAL_ADDRESS"),
+                    named.getMessage());
+            // without it, the next call reports the asynchronous failure and points at the last kernel and the switch
+            CudaModules.launchOn(cu, f, "frame_diff_m2a_f32", LaunchConfig.of(1, 32), MemorySegment.NULL, false, STAND_IN_ARGS);
+            CudaException later = assertThrows(CudaException.class, cu::ctxSynchronize);
+            assertTrue(later.getMessage().contains("last queued: frame_diff_m2a_f32") && later.getMessage().contains("saccade.cuda.sync=true"),
+                    later.getMessage());
+        } finally {
+            setSyncStatus(0);
+        }
+    }
+
+    /** Arguments of the types the stand-in cuLaunchKernel reads back: long, int, float, double, struct. */
+    private static final Object[] STAND_IN_ARGS = {1L, 2, 3f, 4.0, StridedLayout.contiguous(5)};
+
+    private static void setSyncStatus(int status) {
+        MethodHandle h = Linker.nativeLinker().downcallHandle(driverLib.find("set_sync_status").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT));
+        try {
+            h.invokeExact(status);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     @Test
     void cublasBindingsAndRowMajorMapping() {
+        requireStandIns();
         Cublas blas = Cublas.bind(cublasLib, "stand-in");
         MemorySegment h = blas.create();
         blas.setStream(h, MemorySegment.NULL);
@@ -284,9 +346,12 @@ class StandInLibrariesTest {
 
     @Test
     void cudnnBindings() {
+        requireStandIns();
         Cudnn dnn = Cudnn.bind(cudnnLib);
         assertEquals(91000, dnn.version());
-        assertEquals("CUDNN_STATUS_BAD_PARAM", dnn.errorString(3));
+        assertEquals("CUDNN_STATUS_BAD_PARAM", dnn.errorString(Cudnn.STATUS_BAD_PARAM));
+        assertEquals(Cudnn.STATUS_BAD_PARAM, Cudnn.statusCategory(2003));
+        assertEquals(Cudnn.STATUS_NOT_SUPPORTED, Cudnn.statusCategory(3000));
         MemorySegment h = dnn.create();
         dnn.setStream(h, MemorySegment.NULL);
         MemorySegment x = dnn.tensorNd(Cudnn.DATA_FLOAT, new int[] {2, 4, 7, 6});
@@ -300,6 +365,7 @@ class StandInLibrariesTest {
                 new int[] {1}, 0, Cudnn.DATA_FLOAT, Cudnn.DEFAULT_MATH));
         assertEquals("cudnnSetConvolutionGroupCount", badGroups.call());
         assertEquals("CUDNN_STATUS_BAD_PARAM", badGroups.errorName());
+        assertEquals(Cudnn.STATUS_BAD_PARAM, badGroups.status());
         assertArrayEquals(new int[] {10, 11, 12, 13}, dnn.convolutionForwardOutputDim(conv, x, w, 4));
 
         Cudnn.AlgoPerf[] perfs = dnn.convolutionForwardAlgorithms(h, x, w, conv, x);

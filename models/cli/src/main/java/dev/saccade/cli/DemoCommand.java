@@ -66,7 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--val-clips", description = "validation clips", defaultValue = "280") int valClips;
     @Option(names = "--size", description = "input size", defaultValue = "32") int size;
     @Option(names = "--set", description = "further config overrides key=value") List<String> sets = new ArrayList<>();
-    @Option(names = "--no-progress", description = "no progress bars") boolean noProgress;
+    @Option(names = "--no-progress", description = "a line per epoch instead of progress bars (the default without a terminal)")
+    boolean noProgress;
 
     private final ModelFactories factories;
 
@@ -94,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "== %s (%d epochs, %d clips of %dx%dx%d)%n", id, c.epochs(), trainClips, c.frames(), size, size);
             o.flush();
             long t0 = System.nanoTime();
-            TrainResult r = TrainCommand.train(c, run, factories, noProgress ? TrainingProgress.NONE : TrainingProgress.auto(), false, o);
+            TrainResult r = TrainCommand.train(c, run, factories, noProgress ? TrainingProgress.lines(o) : TrainingProgress.auto(o), false, o);
             Path best = r.bestCheckpoint() != null ? r.bestCheckpoint() : run.resolve(Trainer.LAST);
             EvalResult e = EvalCommand.evaluate(c, best, EvalProtocol.ONE_CLIP_CENTRE_CROP, factories);
             Module probe = factories.models().apply(c.modelConfig());

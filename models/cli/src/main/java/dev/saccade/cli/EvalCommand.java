@@ -4,12 +4,15 @@ import dev.saccade.eval.ConfusionMatrixReport;
 import dev.saccade.eval.EvalProtocol;
 import dev.saccade.eval.EvalResult;
 import dev.saccade.eval.Evaluator;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.models.tsn.TsnCheckpoint;
 import dev.saccade.nn.Module;
 import dev.saccade.train.ConfigOverrides;
 import dev.saccade.train.Presets;
 import dev.saccade.train.RunCheckpoint;
 import dev.saccade.train.TrainConfig;
 import dev.saccade.train.Trainer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <pre>{@code
  * saccade eval --run runs/demo --protocol 3x2
- * saccade eval --weights tsm_ssv2.safetensors --model tsm-resnet50 --preset tsm-something --set dataset.root=/data/ssv2 --protocol 3x2
+ * saccade eval --weights TSM_something_RGB_resnet50_shift8_blockres_avg_segment8_e45.pth --model tsm-resnet50 \
+ *              --preset tsm-something --set dataset.root=/data/sthv1 --protocol 3x2
  * }</pre>
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a run or a weights file under a test protocol.")
@@ -42,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--run", description = "run folder (config.json + best/last checkpoint)") Path run;
-        @Option(names = "--weights", description = "a safetensors file of model weights (or a training checkpoint)") Path weights;
+        @Option(names = "--weights", description = "weights: an official .pth/.pth.tar, a .safetensors file or a training checkpoint") Path weights;
     }
 
     @Option(names = "--model", description = "model id (with --weights; overrides the preset)") String model;
@@ -92,10 +96,20 @@ public final class EvalCommand implements Callable<Integer> {
     public static EvalResult evaluate(TrainConfig config, Path weights, EvalProtocol protocol, ModelFactories factories) throws Exception {
         if (!"auto".equals(config.device())) System.setProperty("saccade.device", config.device());
         Module m = ModelFactories.require(factories.models(), "model factory").apply(config.modelConfig());
-        m.loadStateDict(RunCheckpoint.readWeights(weights), true);
+        loadWeights(m, weights);
         RunData data = RunData.of(config);
         return new Evaluator(m, Math.max(config.batchSize(), protocol.protocol(config.inputSize()).views()))
                 .evaluate(data.evaluation(), protocol.protocol(config.inputSize()));
+    }
+
+    /**
+     * Copies {@code weights} into {@code model}: a zoo model ({@link Tsn}) reads every format {@code predict} reads
+     * through {@link TsnCheckpoint} (official {@code .pth} key layouts included); any other module reads a
+     * safetensors file of its own state dict or a training checkpoint. Strict either way.
+     */
+    static void loadWeights(Module model, Path weights) throws IOException {
+        if (model instanceof Tsn tsn) TsnCheckpoint.load(tsn, weights);
+        else model.loadStateDict(RunCheckpoint.readWeights(weights), true);
     }
 
     static String summary(String model, EvalResult r) {

@@ -47,14 +47,33 @@ public final class PredictInput {
         try {
             clip = Npy.read(input);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + input, e);
+            throw new UncheckedIOException(e.getMessage(), e); // ArrayFileException: names the file and why
         }
         int[] s = clip.shape();
         if (s.length != 5 || s[1] != frames || s[2] != 3 || clip.dtype() != ArrayDType.F32) {
             throw new IllegalArgumentException(input + ": expected a float32 array of shape (N, " + frames + ", 3, H, W), got "
                     + clip.dtype() + " " + Arrays.toString(s) + " (use --frames to match T)");
         }
+        checkFinite(input, clip);
         return clip;
+    }
+
+    /** NaN or ±Inf in a clip would come out as a confident-looking prediction; it is an error naming the element. */
+    static void checkFinite(Path input, RawArray clip) {
+        java.nio.FloatBuffer values = clip.data().asFloatBuffer();
+        for (int i = 0; i < values.limit(); i++) {
+            float v = values.get(i);
+            if (!Float.isFinite(v)) {
+                int[] s = clip.shape();
+                int[] index = new int[s.length];
+                for (int d = s.length - 1, r = i; d >= 0; d--) {
+                    index[d] = r % s[d];
+                    r /= s[d];
+                }
+                throw new IllegalArgumentException(input + ": element " + Arrays.toString(index) + " is " + v
+                        + "; a clip must hold finite values");
+            }
+        }
     }
 
     private static RawArray batchOf(Clip c) {

@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * The datasets a {@link TrainConfig} names: training and validation clips, and validation videos for the test
  * protocols. Synthetic: {@link SyntheticMotion} at the config's frames and input size (its val split doubles as the
  * evaluation set). On disk: the official annotation format of {@code dataset.kind}, with the recipes' augmentation
- * (models.md §3.4, §4.3): training {@code GroupMultiScaleCrop} (after {@code GroupScale(256)} except for
+ * (docs/MODELS.md §3.3, §4.3): training {@code GroupMultiScaleCrop} (after {@code GroupScale(256)} except for
  * Something-Something), no flip (the datasets are direction-sensitive); validation scale + centre crop.
  *
  * <pre>{@code

@@ -28,7 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code saccade train}: trains a model from a named preset with overrides, into a run folder
  * ({@code config.json}, {@code metrics.csv}, {@code loss.png}, {@code accuracy.png}, {@code last/best.safetensors}).
- * With {@code --resume} it continues the run in {@code --out} from its last checkpoint, bit-identically.
+ * With {@code --resume} it continues the run in {@code --out} from its last checkpoint, bit-identically. On a
+ * terminal a progress bar shows each epoch; otherwise (output redirected, {@code --no-progress}) one line per epoch
+ * ({@link TrainingProgress#epochLine}) goes to standard output.
  *
  * <pre>{@code
  * saccade train --preset synthetic-demo --epochs 2 --out runs/demo
@@ -48,7 +50,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", description = "override any config field: key=value (dotted for dataset.*)") List<String> sets = new ArrayList<>();
     @Option(names = "--out", description = "run folder (default runs/<preset>)") Path out;
     @Option(names = "--resume", description = "continue the run in --out from last.safetensors") boolean resume;
-    @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
+    @Option(names = "--no-progress", description = "a line per epoch instead of the progress bar (the default without a terminal)")
+    boolean noProgress;
 
     private final ModelFactories factories;
 
@@ -81,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             config = ConfigOverrides.apply(Presets.get(preset), overrides);
         }
-        TrainResult r = train(config, run, factories, noProgress ? TrainingProgress.NONE : TrainingProgress.auto(), resume, err);
+        TrainResult r = train(config, run, factories, noProgress ? TrainingProgress.lines(outw) : TrainingProgress.auto(outw), resume, err);
         EpochMetrics last = r.metrics().getLast();
         outw.printf(Locale.ROOT, "%s: %d epochs, train loss %.4f, val top-1 %.2f%% top-5 %.2f%%, best %.2f%%, %.1f clips/s%n",
                 run, r.metrics().size(), last.trainLoss(), last.valTop1(), last.valTop5(), r.bestTop1(), last.clipsPerSecond());

@@ -115,7 +115,7 @@ class PredictInputTest {
         Path labels = dir.resolve("category.txt");
         Files.writeString(labels, "Pushing something\nPulling something\n\n");
         assertEquals(List.of("Pushing something", "Pulling something"), ClassNames.read(labels, 2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassNames.read(labels, 3));
+        var e = assertThrows(dev.saccade.data.io.DataFileException.class, () -> ClassNames.read(labels, 3));
         assertTrue(e.getMessage().contains(labels.toString()) && e.getMessage().contains("3"), e.getMessage());
     }
 }

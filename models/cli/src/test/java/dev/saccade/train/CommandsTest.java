@@ -49,12 +49,14 @@ class CommandsTest {
         Path runDir = dir.resolve("run");
         String out = run(new TrainCommand(TINY), concat(SMALL, "--preset", "synthetic-demo", "--epochs", "1", "--out", runDir.toString()));
         assertTrue(out.contains("1 epochs"), out);
+        assertTrue(out.contains("epoch 1/1: loss "), "--no-progress: a line per epoch: " + out);
         TrainConfig saved = TrainConfig.read(runDir.resolve(Trainer.CONFIG_JSON));
         assertEquals(4, saved.frames());
         assertEquals(1, saved.epochs());
 
-        out = run(new TrainCommand(TINY), "--out", runDir.toString(), "--resume", "--epochs", "2", "--no-progress");
+        out = run(new TrainCommand(TINY), "--out", runDir.toString(), "--resume", "--epochs", "2");   // no terminal here
         assertTrue(out.contains("2 epochs"), out);
+        assertTrue(out.contains("epoch 2/2: loss ") && !out.contains("epoch 1/2"), "a line for the resumed epoch only: " + out);
         assertEquals(2, new MetricsCsv(runDir.resolve(Trainer.METRICS_CSV)).read().size());
 
         out = run(new EvalCommand(TINY), "--run", runDir.toString(), "--protocol", "3x2");

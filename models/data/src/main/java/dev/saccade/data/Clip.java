@@ -5,9 +5,9 @@ import java.util.Objects;
 /**
  * One video clip ready for a model: T frames of normalised RGB, planar, frame index slowest.
  *
- * <p>This is the layout of ACTION-Net's loader ({@code clip.view(-1, 3, H, W)}, models.md §7.2) and, after
+ * <p>This is the layout of ACTION-Net's loader ({@code clip.view(-1, 3, H, W)}, docs/MODELS.md §8.2) and, after
  * stacking N clips, of the {@code (N, T, 3, H, W)} batch that {@code TSN.forward} views as {@code (N·T, 3, H, W)}
- * (models.md §1).
+ * (docs/MODELS.md §1).
  *
  * <pre>{@code
  * Clip c = new SyntheticMotion(SyntheticMotion.Options.defaults()).get(Split.TRAIN, 0);  // synthetic.Split

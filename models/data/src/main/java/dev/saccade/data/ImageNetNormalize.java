@@ -1,7 +1,7 @@
 package dev.saccade.data;
 
 /**
- * {@code ToTorchFormatTensor} (divide by 255) followed by {@code GroupNormalize(mean, std)} (models.md §7.3):
+ * {@code ToTorchFormatTensor} (divide by 255) followed by {@code GroupNormalize(mean, std)} (docs/MODELS.md §8.3):
  * {@code out = (byte/255 − mean[c]) / std[c]}, written planar as {@code (T, 3, H, W)}.
  *
  * <p>Reference: torchvision {@code transforms.Normalize}; ImageNet statistics mean (0.485, 0.456, 0.406),

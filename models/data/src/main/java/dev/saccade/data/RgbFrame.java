@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One decoded 8-bit RGB frame, interleaved like a PIL {@code RGB} image: byte {@code (y·W + x)·3 + c}.
- * Group transforms (models.md §7.3) work on arrays of these before {@link ImageNetNormalize} turns them into a
+ * Group transforms (docs/MODELS.md §8.3) work on arrays of these before {@link ImageNetNormalize} turns them into a
  * {@link Clip}.
  *
  * <pre>{@code

@@ -30,7 +30,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Miniature datasets in each official format (models.md §7), well-formed and malformed. */
+/** Miniature datasets in each official format (docs/MODELS.md §8), well-formed and malformed. */
 class DatasetFormatsTest {
 
     @TempDir

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** Sampling indices against the formulas of TSM's ops/dataset.py, written out again here (models.md §2). */
+/** Sampling indices against the formulas of TSM's ops/dataset.py, written out again here (docs/MODELS.md §2.1). */
 class SegmentSamplerTest {
 
     // the reference formulas, transcribed independently (float maths as in Python)

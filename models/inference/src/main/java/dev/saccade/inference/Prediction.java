@@ -11,7 +11,7 @@ import java.util.Locale;
  * System.out.println(p);   // "Pushing something from left to right (#93) 0.874"
  * }</pre>
  *
- * @param index       class index k, 0 ≤ k < K
+ * @param index       class index k, 0 ≤ k &lt; K
  * @param label       class name
  * @param probability softmax probability over all K classes
  */

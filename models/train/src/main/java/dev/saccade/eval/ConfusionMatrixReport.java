@@ -1,9 +1,5 @@
 package dev.saccade.eval;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +11,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Writes an evaluation's confusion matrix as CSV ({@code true \ predicted}, with class names) and as a PNG heat map
- * (java.awt → ImageIO; rows normalised per true class, white = 0, dark blue = all of the class), plus a one-line
- * summary and per-class accuracy CSV. Files are written atomically.
+ * ({@link ConfusionMatrixImage}: class names on both axes, rows normalised per true class against a colour scale,
+ * counts in the cells), plus the per-class accuracy CSV. Files are written atomically.
  *
  * <pre>{@code
  * ConfusionMatrixReport.write(Path.of("runs/demo/eval-1x1"), result);   // confusion.csv, confusion.png, per_class.csv
@@ -56,37 +52,10 @@ public final class ConfusionMatrixReport {
         return sb.toString();
     }
 
-    /** The heat map as PNG bytes. */
+    /** The heat map ({@link ConfusionMatrixImage}: class names, colour scale, counts) as PNG bytes. */
     public static byte[] png(EvalResult r) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        int k = r.confusion().length;
-        int cell = Math.max(6, Math.min(40, 640 / Math.max(k, 1)));
-        int margin = 40;
-        int side = margin + k * cell + 10;
-        BufferedImage img = new BufferedImage(side, side + 20, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, Math.min(12, cell / 2))));
-            for (int t = 0; t < k; t++) {
-                long total = 0;
-                for (long v : r.confusion()[t]) total += v;
-                for (int p = 0; p < k; p++) {
-                    double f = total == 0 ? 0 : (double) r.confusion()[t][p] / total;
-                    g.setColor(new Color((int) (255 - 225 * f), (int) (255 - 200 * f), (int) (255 - 100 * f)));
-                    g.fillRect(margin + p * cell, margin + t * cell, cell, cell);
-                }
-                g.setColor(Color.DARK_GRAY);
-                if (cell >= 10) g.drawString(Integer.toString(t), 4, margin + t * cell + cell - 2);
-            }
-            g.setColor(Color.BLACK);
-            g.drawRect(margin, margin, k * cell, k * cell);
-            g.drawString(String.format(Locale.ROOT, "%s  top-1 %.1f%%  (rows: true, columns: predicted)", r.protocol(), r.top1()), 4, 14);
-        } finally {
-            g.dispose();
-        }
+        String title = String.format(Locale.ROOT, "%s: top-1 %.1f%%, top-5 %.1f%%, %d videos", r.protocol(), r.top1(), r.top5(), r.videos());
+        BufferedImage img = ConfusionMatrixImage.render(r.confusion(), r.classNames(), title);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available");
         return out.toByteArray();

@@ -61,6 +61,10 @@ public final class Evaluator {
         } finally {
             model.train(wasTraining);
         }
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("none of the " + data.size() + " videos of the evaluation set gave a "
+                    + "usable clip (frames missing, or videos shorter than the sampler needs?); nothing to evaluate");
+        }
         return summarise(protocol.name(), views, k, data.classNames(), data.reversalPairs(), labels, scoreRows);
     }
 

@@ -25,11 +25,21 @@ public final class MetricsCsv {
 
     public Path file() { return file; }
 
-    /** All rows so far (empty when the file does not exist). */
+    /**
+     * All rows so far (empty when the file does not exist). {@link #append} writes a row and its line end in one
+     * call, so a last row without its line end is the torn write of a killed run, possibly cut inside a number: it is
+     * left out ({@link #truncate}, run on every start and resume, then rewrites the file without it). A bad row
+     * anywhere else is an error naming the line.
+     */
     public List<EpochMetrics> read() throws IOException {
         List<EpochMetrics> out = new ArrayList<>();
         if (!Files.exists(file)) return out;
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        boolean torn = !text.isEmpty() && !text.endsWith("\n");
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        if (torn && lines.size() > 1) {
+            lines.removeLast();
+        }
         if (lines.isEmpty()) return out;
         if (!lines.get(0).equals(EpochMetrics.HEADER)) {
             throw new IllegalArgumentException(file + ": header '" + lines.get(0) + "' is not " + EpochMetrics.HEADER);

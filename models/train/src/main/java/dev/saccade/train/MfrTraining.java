@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * W3's two-stage mature feature-guided regularisation (MFR, models.md §6.2 item 5, paper Eq. 9).
+ * W3's two-stage mature feature-guided regularisation (MFR, paper Eq. 9; docs/MODELS.md §6.4).
  *
  * <p>Stage 1 trains the W3 model normally; the converged model is the teacher P. Stage 2 trains a student Q of the
  * same architecture from the same initialisation with

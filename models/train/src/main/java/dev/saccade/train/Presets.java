@@ -6,11 +6,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The official training recipes as named configs (models.md §3.4 TSM, §4.3 ACTION-Net, §5.3 M2A) plus a small one
+ * The official training recipes as named configs (docs/MODELS.md §3.3 TSM, §4.3 ACTION-Net, §5.3 M2A) plus a small one
  * for the built-in synthetic dataset. Real-dataset presets leave {@code dataset.root} empty: set it with
  * {@code --set dataset.root=/path}.
  *
  * <table>
+ *   <caption>the presets</caption>
  *   <tr><th>preset</th><th>model</th><th>lr</th><th>steps</th><th>epochs</th><th>batch</th><th>wd</th><th>clip</th></tr>
  *   <tr><td>tsm-something</td><td>tsm-resnet50, SSv2</td><td>0.01</td><td>20, 40</td><td>50</td><td>64</td><td>5e-4</td><td>20</td></tr>
  *   <tr><td>action-something</td><td>action-resnet50, SSv2</td><td>0.01</td><td>30, 40, 45 (late)</td><td>50</td><td>64</td><td>5e-4</td><td>20</td></tr>

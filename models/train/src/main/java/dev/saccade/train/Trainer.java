@@ -7,6 +7,7 @@ import dev.saccade.data.sampling.Seeds;
 import dev.saccade.eval.TopK;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.StepSeeded;
+import dev.saccade.nn.io.AtomicFiles;
 import dev.saccade.nn.loss.CrossEntropyLoss;
 import dev.saccade.nn.optim.GradientClipping;
 import dev.saccade.nn.optim.Optimizer;
@@ -106,6 +107,7 @@ public final class Trainer {
     /** Trains from epoch 0 (any previous metrics in the run folder are cleared). */
     public TrainResult fit() throws IOException {
         Files.createDirectories(runDir);
+        AtomicFiles.removeStaleTemporaries(runDir);
         config.writeTo(runDir.resolve(CONFIG_JSON));
         new MetricsCsv(runDir.resolve(METRICS_CSV)).truncate(0);
         return run(0, Double.NEGATIVE_INFINITY);
@@ -113,6 +115,7 @@ public final class Trainer {
 
     /** Continues from {@code last.safetensors}: weights, optimiser state and epoch counter come from it. */
     public TrainResult resume() throws IOException {
+        AtomicFiles.removeStaleTemporaries(runDir); // half-written checkpoints of a killed run
         Path last = lastCheckpoint();
         if (!Files.exists(last)) throw new IllegalStateException("cannot resume: " + last + " does not exist");
         RunCheckpoint.Meta meta = RunCheckpoint.load(last, model, optimizer);
@@ -125,6 +128,13 @@ public final class Trainer {
     }
 
     private TrainResult run(int startEpoch, double best) throws IOException {
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("the training set has no usable clips (every video missing, or shorter"
+                    + " than the frames the sampler needs?); nothing to train on");
+        }
+        if (validation != null && validation.size() == 0) {
+            throw new IllegalArgumentException("the validation set has no usable clips; drop it or fix its list");
+        }
         MetricsCsv csv = new MetricsCsv(runDir.resolve(METRICS_CSV));
         Path bestPath = Files.exists(bestCheckpoint()) && startEpoch > 0 ? bestCheckpoint() : null;
         try (ClipLoader trainLoader = ClipLoader.builder(train).batchSize(config.batchSize()).workers(config.workers())
@@ -150,6 +160,7 @@ public final class Trainer {
                     bestPath = bestCheckpoint();
                 }
                 RunCheckpoint.save(lastCheckpoint(), model, optimizer, meta);
+                progress.epochEnd(m, config.epochs());
             }
             return new TrainResult(csv.read(), lastCheckpoint(), bestPath, best);
         }

@@ -27,6 +27,7 @@ public final class TrainingCurves {
     public static void write(Path runDir, List<EpochMetrics> rows) throws IOException {
         if (rows.isEmpty()) return;
         System.setProperty("java.awt.headless", "true");
+        javax.imageio.ImageIO.setUseCache(false); // encode in memory: no imageio*.tmp files in java.io.tmpdir
         double[] epochs = rows.stream().mapToDouble(m -> m.epoch() + 1).toArray();
         XYChart loss = chart("Training loss", "loss");
         loss.addSeries("train loss", epochs, rows.stream().mapToDouble(EpochMetrics::trainLoss).toArray()).setMarker(SeriesMarkers.CIRCLE);

@@ -98,6 +98,21 @@ class EvaluatorTest {
     }
 
     @Test
+    void anEvaluationSetWithoutUsableClipsIsAnError() {
+        VideoViews unusable = new VideoViews() {
+            @Override public int size() { return 3; }
+            @Override public int numClasses() { return 4; }
+            @Override public List<String> classNames() { return List.of("a", "b", "c", "d"); }
+            @Override public List<Clip> views(int index, TestProtocol protocol) { return null; } // every video skipped
+        };
+        TestProtocol p = new TestProtocol("1 view", dev.saccade.data.sampling.ClipSampling.VAL, 1, f -> List.of());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Evaluator(new FirstPixelModel(4)).evaluate(unusable, p));
+        assertTrue(e.getMessage().startsWith("none of the 3 videos of the evaluation set gave a usable clip"),
+                e.getMessage());
+    }
+
+    @Test
     void pairAccuracyConfusionAndPerClass() {
         // 4 videos, classes 0..3 with pairs {0,1} and {2,3}; the scores put the right twin above the wrong one for
         // videos 0 and 2 only, while the argmax is right for video 0 only (video 2 prefers class 0)

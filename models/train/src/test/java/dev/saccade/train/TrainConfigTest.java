@@ -52,6 +52,17 @@ class TrainConfigTest {
         assertTrue(ex.getMessage().contains("tsm-something"), ex.getMessage());
     }
 
+    /** The online (uni-directional) TSM is trained by a model option: --set modelOptions.tsm.online=true. */
+    @Test
+    void onlineTsmIsAModelOption() {
+        TrainConfig c = ConfigOverrides.apply(Presets.get("tsm-something"), List.of("modelOptions.tsm.online=true", "model=tsm-mobilenetv2"));
+        assertEquals("true", c.modelOptions().get("tsm.online"));
+        assertEquals(c, TrainConfig.fromJson(c.toJson()), "kept in the run's config.json");
+        var model = dev.saccade.models.registry.ModelRegistry.standard().create(c.modelConfig());
+        assertTrue(model.namedModules().get("base_model.features.3.conv.0").describe().contains("online"),
+                model.namedModules().get("base_model.features.3.conv.0").describe());
+    }
+
     @Test
     void jsonRoundTripOfEveryPreset() {
         for (String name : Presets.names()) {

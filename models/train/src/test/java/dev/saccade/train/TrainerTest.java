@@ -13,6 +13,7 @@ import dev.saccade.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -23,8 +24,13 @@ class TrainerTest {
     private static final SyntheticMotion DATA = TrainFixtures.data();
 
     private static TrainResult train(Module model, TrainConfig c, Path dir, boolean resume) throws Exception {
+        return train(model, c, dir, resume, TrainingProgress.NONE);
+    }
+
+    private static TrainResult train(Module model, TrainConfig c, Path dir, boolean resume, TrainingProgress progress) throws Exception {
         Sgd sgd = new Sgd(model.parameters(), c.lr(), c.momentum(), c.weightDecay());
-        Trainer t = Trainer.builder(model, sgd, c, TrainFixtures.train(DATA), dir).validation(TrainFixtures.val(DATA)).build();
+        Trainer t = Trainer.builder(model, sgd, c, TrainFixtures.train(DATA), dir).validation(TrainFixtures.val(DATA))
+                .progress(progress).build();
         return resume ? t.resume() : t.fit();
     }
 
@@ -90,8 +96,14 @@ class TrainerTest {
 
     @Test
     void metricsCsvHasDocumentedColumnsAndPngsDecode(@TempDir Path dir) throws Exception {
-        train(new TinyVideoNet(TrainFixtures.FRAMES, 14, 4), TrainFixtures.config(2), dir, false);
+        List<EpochMetrics> reported = new ArrayList<>();
+        TrainingProgress recorder = new TrainingProgress() {
+            @Override public Bar start(String task, int steps) { return NO_BAR; }
+            @Override public void epochEnd(EpochMetrics m, int epochs) { assertEquals(2, epochs); reported.add(m); }
+        };
+        train(new TinyVideoNet(TrainFixtures.FRAMES, 14, 4), TrainFixtures.config(2), dir, false, recorder);
         List<String> lines = Files.readAllLines(dir.resolve(Trainer.METRICS_CSV));
+        assertEquals(2, reported.size(), "the progress hears of every epoch: " + reported);
         assertEquals("epoch,train_loss,train_top1,val_top1,val_top5,lr,clips_per_s,seconds", lines.get(0));
         assertEquals(3, lines.size());
         for (int i = 1; i < lines.size(); i++) {
@@ -100,6 +112,7 @@ class TrainerTest {
             assertTrue(m.valTop1() >= 0 && m.valTop1() <= m.valTop5() && m.valTop5() <= 100, lines.get(i));
             assertTrue(m.clipsPerSecond() > 0, lines.get(i));
             assertEquals(0.05, m.lr(), 1e-12);
+            assertEquals(lines.get(i), reported.get(i - 1).csvRow(), "the progress hears the epoch the csv records");
         }
         for (String png : List.of(TrainingCurves.LOSS_PNG, TrainingCurves.ACCURACY_PNG)) {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());

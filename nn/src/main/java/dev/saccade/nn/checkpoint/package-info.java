@@ -3,6 +3,8 @@
  * save/load, PyTorch {@code .pth} load, dtype conversions, loading into a module with a
  * {@link dev.saccade.nn.checkpoint.KeyMapping} from official names).
  *
+ * <p><b>Public API.</b>
+ *
  * <pre>{@code Checkpoints.loadInto(model, Checkpoints.loadPth(file), KeyMapping.identity(), true); }</pre>
  */
 package dev.saccade.nn.checkpoint;

@@ -56,6 +56,30 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temporary files {@link #write} leaves in {@code dir} when the process is killed mid-write
+     * ({@code .<name>.<digits>.tmp}); other files are never touched. Returns the names removed.
+     */
+    public static java.util.List<String> removeStaleTemporaries(Path dir) throws IOException {
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (STALE_TEMPORARY.matcher(name).matches() && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f);
+                    removed.add(name);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** The names {@link Files#createTempFile} gives with our prefix and suffix: {@code .<target>.<digits>.tmp}. */
+    private static final java.util.regex.Pattern STALE_TEMPORARY = java.util.regex.Pattern.compile("\\..+\\.[0-9]+\\.tmp");
+
     /** Makes the rename durable where the platform allows opening a directory (Linux); elsewhere a no-op. */
     private static void forceDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {

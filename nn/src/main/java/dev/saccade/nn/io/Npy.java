@@ -1,7 +1,6 @@
 package dev.saccade.nn.io;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Reads and writes numpy {@code .npy} files (versions 1.0, 2.0 and 3.0 on read, 1.0 or 2.0 on write) and reads
@@ -43,6 +38,8 @@ import java.util.zip.ZipFile;
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
+    /** numpy refuses longer headers unless told otherwise ({@code numpy.lib.format}, {@code max_header_size}). */
+    static final int MAX_HEADER_BYTES = 10_000;
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
@@ -53,40 +50,44 @@ public final class Npy {
     public static RawArray read(Path file) throws IOException {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new ArrayFileException(file, size + " bytes: larger than the 2 GiB an array can hold here");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ArrayFileException(file, "no such file", e);
+        } catch (ArrayFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ArrayFileException(file, "cannot be read: " + e, e);
         }
         return parse(ByteBuffer.wrap(bytes), file, null);
     }
 
     /**
      * Reads every {@code .npy} member of an {@code .npz} archive ({@code numpy.savez}, compressed or not), keyed by
-     * the member name without {@code .npy}, in archive order.
+     * the member name without {@code .npy}, in archive order. Members are size-, ratio- and CRC-checked
+     * ({@link ReadLimits#DEFAULT}).
      */
     public static Map<String, RawArray> readNpz(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new ArrayFileException(file, "no such file");
-        }
+        return readNpz(file, ReadLimits.DEFAULT);
+    }
+
+    /** {@link #readNpz(Path)} under explicit budgets ({@code maxEntryBytes}, {@code maxCompressionRatio}). */
+    public static Map<String, RawArray> readNpz(Path file, ReadLimits limits) throws IOException {
         Map<String, RawArray> out = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                ZipEntry e = en.nextElement();
-                if (e.isDirectory()) {
+        try (BoundedZip zip = BoundedZip.open(file, limits, "a numpy .npz")) {
+            for (String name : zip.names()) {
+                if (zip.isDirectory(name)) {
                     continue;
                 }
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readAllBytes();
-                } catch (IOException ex) {
-                    throw ArrayFileException.inEntry(file, e.getName(), "cannot be read: " + ex.getMessage());
+                byte[] bytes = zip.read(name, limits.maxEntryBytes(), "maxEntryBytes");
+                String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+                if (out.put(key, parse(ByteBuffer.wrap(bytes), file, name)) != null) {
+                    throw ArrayFileException.inEntry(file, name, "a second member named '" + key + "'");
                 }
-                String key = e.getName().endsWith(".npy")
-                        ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                out.put(key, parse(ByteBuffer.wrap(bytes), file, e.getName()));
             }
-        } catch (ZipException e) {
-            throw new ArrayFileException(file, "not a valid .npz (zip) archive, or truncated: " + e.getMessage(), e);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -158,6 +159,10 @@ public final class Npy {
             throw error(file, entry, "truncated: " + size + " bytes, too short for the header length");
         }
         long headerLength = lengthBytes == 2 ? (in.getShort(8) & 0xFFFF) : (in.getInt(8) & 0xFFFFFFFFL);
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw error(file, entry, "header of " + headerLength + " bytes is larger than " + MAX_HEADER_BYTES
+                    + " (numpy's own max_header_size): a corrupt length");
+        }
         if (prefix + headerLength > size) {
             throw error(file, entry, "truncated: header length " + headerLength + " goes beyond the end of the "
                     + size + "-byte file");
@@ -170,11 +175,11 @@ public final class Npy {
         Matcher shapeM = SHAPE.matcher(header);
         if (!descr.find() || !fortran.find() || !shapeM.find()) {
             throw error(file, entry, "header is not a dict with 'descr', 'fortran_order' and 'shape': "
-                    + header.strip());
+                    + SafeText.excerpt(header.strip(), 200));
         }
         ArrayDType dtype = ArrayDType.fromNpyDescr(descr.group(1));
         if (dtype == null) {
-            throw error(file, entry, "unsupported dtype '" + descr.group(1) + "' (supported: little-endian "
+            throw error(file, entry, "unsupported dtype '" + SafeText.excerpt(descr.group(1), 40) + "' (supported: little-endian "
                     + "<f2 <f4 <f8 <i2 <i4 <i8, and |i1 |u1 |b1)");
         }
         if (fortran.group(1).equals("True")) {
@@ -183,7 +188,7 @@ public final class Npy {
         }
         int[] shape = parseShape(file, entry, shapeM.group(1));
         long dataStart = prefix + headerLength;
-        long expected = RawArray.numel(shape) * dtype.byteSize();
+        long expected = byteSize(file, entry, shape, dtype);
         long actual = size - dataStart;
         if (actual < expected) {
             throw error(file, entry, "truncated: shape " + Arrays.toString(shape) + " of " + dtype + " needs "
@@ -194,6 +199,19 @@ public final class Npy {
                     + " data bytes but " + actual + " follow the header");
         }
         return RawArray.of(dtype, shape, in.duplicate().position((int) dataStart));
+    }
+
+    /** numel × item size, refused when it overflows or exceeds what one array can hold. */
+    private static long byteSize(Path file, String entry, int[] shape, ArrayDType dtype) throws ArrayFileException {
+        long bytes = dtype.byteSize();
+        for (int d : shape) {
+            if (d != 0 && bytes > (Integer.MAX_VALUE - 16) / d) {
+                throw error(file, entry, "shape " + Arrays.toString(shape) + " of " + dtype
+                        + " is larger than the 2 GiB an array can hold here");
+            }
+            bytes *= d;
+        }
+        return bytes;
     }
 
     private static int[] parseShape(Path file, String entry, String text) throws ArrayFileException {
@@ -208,10 +226,11 @@ public final class Npy {
             try {
                 shape[n] = Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t);
             } catch (NumberFormatException e) {
-                throw error(file, entry, "bad dimension '" + t + "' in shape (" + text + ")");
+                throw error(file, entry, "bad dimension '" + SafeText.excerpt(t, 40) + "' in shape ("
+                        + SafeText.excerpt(text, 100) + ")");
             }
             if (shape[n] < 0) {
-                throw error(file, entry, "negative dimension in shape (" + text + ")");
+                throw error(file, entry, "negative dimension in shape (" + SafeText.excerpt(text, 100) + ")");
             }
             n++;
         }

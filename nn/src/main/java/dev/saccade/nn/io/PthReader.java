@@ -10,13 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Reads PyTorch checkpoints ({@code torch.save}, zip format, the default since torch 1.6) without Python and without
@@ -50,7 +46,12 @@ public final class PthReader {
      * @throws ArrayFileException when the file is not a readable checkpoint or holds no tensors at that level
      */
     public static Map<String, RawArray> readStateDict(Path file) throws IOException {
-        Object root = load(file);
+        return readStateDict(file, ReadLimits.DEFAULT);
+    }
+
+    /** {@link #readStateDict(Path)} under explicit budgets. */
+    public static Map<String, RawArray> readStateDict(Path file, ReadLimits limits) throws IOException {
+        Object root = load(file, limits);
         if (!(root instanceof Map<?, ?> top)) {
             throw new ArrayFileException(file, "top-level object is " + TorchGlobals.describe(root)
                     + ", not a dict (state dict or checkpoint)");
@@ -69,28 +70,36 @@ public final class PthReader {
             }
         }
         if (out.isEmpty()) {
-            throw new ArrayFileException(file, "no tensors found; top-level keys: " + top.keySet());
+            throw new ArrayFileException(file, "no tensors found; top-level keys: " + keys(top));
         }
         return Collections.unmodifiableMap(out);
     }
 
     /**
      * The whole saved object: {@code Map} (dicts, insertion-ordered), {@code List}, {@code Object[]} (tuples),
-     * {@code Integer/Long/BigInteger}, {@code Double}, {@code String}, {@code Boolean}, {@code null}, and
-     * {@link RawArray} for tensors.
+     * {@code Set}, {@code Integer/Long/BigInteger}, {@code Double}, {@code String}, {@code byte[]}, {@code Boolean},
+     * {@code null}, and {@link RawArray} for tensors. Read under {@link ReadLimits#DEFAULT}.
      */
     public static Object load(Path file) throws IOException {
+        return load(file, ReadLimits.DEFAULT);
+    }
+
+    /**
+     * {@link #load(Path)} under explicit budgets: every zip entry is size-, ratio- and CRC-checked as it is read
+     * ({@link BoundedZip}), the pickle is interpreted by a bounded machine ({@link StateDictUnpickler}).
+     *
+     * @throws ArrayFileException for anything wrong with the file, naming the file, the entry and the limit
+     */
+    public static Object load(Path file, ReadLimits limits) throws IOException {
         checkZip(file);
-        try (ZipFile zip = new ZipFile(file.toFile())) {
+        try (BoundedZip zip = BoundedZip.open(file, limits, "a PyTorch checkpoint")) {
             String pickleEntry = findPickle(file, zip);
             String archive = pickleEntry.substring(0, pickleEntry.length() - "data.pkl".length()); // "<name>/"
             checkByteOrder(file, zip, archive);
-            byte[] pickle = readEntry(file, zip, pickleEntry);
-            StateDictUnpickler unpickler = new StateDictUnpickler(file, pickleEntry,
-                    (key, dtype, numel) -> storage(file, zip, archive + "data/" + key, dtype, numel));
-            return unpickler.loadAll(pickle);
-        } catch (ZipException e) {
-            throw new ArrayFileException(file, "not a valid zip archive, or truncated: " + e.getMessage(), e);
+            byte[] pickle = zip.read(pickleEntry, limits.maxPickleBytes(), "maxPickleBytes");
+            StateDictUnpickler unpickler = new StateDictUnpickler(file, pickleEntry, limits,
+                    (key, dtype, numel) -> storage(file, zip, limits, archive + "data/" + key, dtype, numel));
+            return unpickler.load(pickle);
         }
     }
 
@@ -119,6 +128,8 @@ public final class PthReader {
             n = in.readNBytes(head, 0, head.length);
         } catch (NoSuchFileException e) {
             throw new ArrayFileException(file, "no such file", e);
+        } catch (IOException e) {
+            throw new ArrayFileException(file, "cannot be read: " + e, e);
         }
         if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
             return;
@@ -134,10 +145,9 @@ public final class PthReader {
     }
 
     /** The single {@code <archive>/data.pkl} entry. */
-    private static String findPickle(Path file, ZipFile zip) throws ArrayFileException {
+    private static String findPickle(Path file, BoundedZip zip) throws ArrayFileException {
         List<String> found = new ArrayList<>();
-        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-            String name = en.nextElement().getName();
+        for (String name : zip.names()) {
             int slash = name.indexOf('/');
             if (name.endsWith("/data.pkl") && slash == name.length() - "/data.pkl".length()) {
                 found.add(name);
@@ -146,53 +156,55 @@ public final class PthReader {
         if (found.size() != 1) {
             throw new ArrayFileException(file, found.isEmpty()
                     ? "no '<archive>/data.pkl' entry: not a PyTorch checkpoint"
-                    : "several data.pkl entries " + found);
+                    : "several data.pkl entries " + found.subList(0, Math.min(4, found.size()))
+                            + (found.size() > 4 ? " and " + (found.size() - 4) + " more" : ""));
         }
         return found.get(0);
     }
 
     /** Newer torch writes {@code byteorder}; only "little" is supported. Older files without it are little. */
-    private static void checkByteOrder(Path file, ZipFile zip, String archive) throws IOException {
-        ZipEntry e = zip.getEntry(archive + "byteorder");
-        if (e != null) {
-            String order = new String(readEntry(file, zip, e.getName()), StandardCharsets.US_ASCII).strip();
+    private static void checkByteOrder(Path file, BoundedZip zip, String archive) throws IOException {
+        String name = archive + "byteorder";
+        if (zip.has(name)) {
+            if (zip.declaredSize(name) > 64) {
+                throw ArrayFileException.inEntry(file, name, "byte order entry of " + zip.declaredSize(name)
+                        + " bytes; expected 'little'");
+            }
+            String order = new String(zip.read(name, 64, "maxEntryBytes"), StandardCharsets.US_ASCII).strip();
             if (!order.equals("little")) {
-                throw ArrayFileException.inEntry(file, e.getName(), "byte order '" + order
+                throw ArrayFileException.inEntry(file, name, "byte order '" + SafeText.excerpt(order, 64)
                         + "' is not supported (only little-endian)");
             }
         }
     }
 
-    private static ByteBuffer storage(Path file, ZipFile zip, String entry, ArrayDType dtype, long numel)
-            throws IOException {
-        if (zip.getEntry(entry) == null) {
+    /** Storage {@code entry}: its declared size must be numel × element size before a byte is inflated. */
+    private static ByteBuffer storage(Path file, BoundedZip zip, ReadLimits limits, String entry, ArrayDType dtype,
+            long numel) throws IOException {
+        long declared = zip.declaredSize(entry);
+        if (declared < 0) {
             throw ArrayFileException.inEntry(file, entry, "missing storage entry in the zip");
         }
-        byte[] bytes = readEntry(file, zip, entry);
-        if (bytes.length != numel * dtype.byteSize()) {
+        long needed = numel * dtype.byteSize(); // numel ≤ 2^31 / byteSize, checked by the unpickler
+        if (declared != needed) {
             throw ArrayFileException.inEntry(file, entry, "storage of " + numel + " " + dtype + " elements needs "
-                    + numel * dtype.byteSize() + " bytes but the entry has " + bytes.length);
+                    + needed + " bytes but the entry has " + declared);
         }
+        byte[] bytes = zip.read(entry, limits.maxEntryBytes(), "maxEntryBytes");
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer()
                 .order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static byte[] readEntry(Path file, ZipFile zip, String name) throws IOException {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw ArrayFileException.inEntry(file, name, "missing from the zip");
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            byte[] bytes = in.readAllBytes();
-            if (e.getSize() >= 0 && bytes.length != e.getSize()) {
-                throw ArrayFileException.inEntry(file, name, "truncated: " + bytes.length + " of " + e.getSize()
-                        + " bytes");
+    /** At most eight top-level keys, described briefly. */
+    private static String keys(Map<?, ?> top) {
+        List<String> names = new ArrayList<>();
+        for (Object k : top.keySet()) {
+            if (names.size() == 8) {
+                names.add("… " + (top.size() - 8) + " more");
+                break;
             }
-            return bytes;
-        } catch (ArrayFileException ex) {
-            throw ex;
-        } catch (IOException ex) {
-            throw ArrayFileException.inEntry(file, name, "cannot be read (truncated?): " + ex.getMessage());
+            names.add(PickleText.describe(k));
         }
+        return "[" + String.join(", ", names) + "]";
     }
 }

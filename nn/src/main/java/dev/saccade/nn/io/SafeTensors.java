@@ -92,6 +92,10 @@ public final class SafeTensors {
             return new Contents(Collections.unmodifiableMap(tensors), header.metadata);
         } catch (NoSuchFileException e) {
             throw new ArrayFileException(file, "no such file", e);
+        } catch (ArrayFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ArrayFileException(file, "cannot be read: " + e, e);
         }
     }
 

@@ -38,9 +38,12 @@ final class TorchGlobals {
         Object call(Object[] args, Context context) throws IOException;
     }
 
-    /** What a call needs from the reader: where to report errors, and how to call a nested global. */
+    /** What a call needs from the reader: where to report errors, and the budget for tensor copies. */
     interface Context {
         ArrayFileException error(String message);
+
+        /** Counts {@code bytes} of a tensor about to be copied out; throws when over {@code maxViewExpansion}. */
+        void chargeTensorBytes(long bytes) throws ArrayFileException;
     }
 
     /** A storage as named by a persistent id; its bytes are the zip entry {@code <archive>/data/<key>}. */
@@ -48,6 +51,9 @@ final class TorchGlobals {
 
     /** {@code collections.OrderedDict}: the only object BUILD may update (its state, {@code _metadata}, is dropped). */
     static final class OrderedDict extends LinkedHashMap<Object, Object> {}
+
+    /** Most dimensions a tensor may have (PyTorch's own tensors stay far below; a tuple of millions is corruption). */
+    static final int MAX_RANK = 64;
 
     private static final Map<String, PickleGlobal> ALLOWED = new LinkedHashMap<>();
 
@@ -126,6 +132,11 @@ final class TorchGlobals {
      * {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}:
      * element {@code (i0, …, ik)} of the tensor is storage element {@code offset + Σ i_d · stride_d}. The result is
      * a C-ordered copy, so transposed and sliced views come out as the values they show.
+     *
+     * <p>The view is checked against its storage as PyTorch's {@code checkInBoundsForStorage} does
+     * ({@code aten/src/ATen/native/Resize.h}, via {@code computeStorageNbytes}): with overflow-checked arithmetic,
+     * so a size or stride pattern whose extent overflows 64 bits is refused ("Storage size calculation
+     * overflowed") instead of wrapping around to an in-bounds index; negative strides are refused too.
      */
     private static Object rebuildTensor(Object[] args, Context ctx) throws IOException {
         if (args.length < 4 || !(args[0] instanceof StorageRef storage)) {
@@ -137,27 +148,51 @@ final class TorchGlobals {
         if (size.length != stride.length) {
             throw ctx.error("tensor has size " + Arrays.toString(size) + " but stride " + Arrays.toString(stride));
         }
-        long numel = RawArray.numel(size);
+        String view = "tensor view (offset " + offset + ", size " + Arrays.toString(size) + ", stride "
+                + Arrays.toString(stride) + ") of storage '" + SafeText.excerpt(storage.key(), 100) + "'";
         int esize = storage.dtype().byteSize();
-        if (numel > Integer.MAX_VALUE / esize) {
-            throw ctx.error("tensor of size " + Arrays.toString(size) + " is larger than 2 GiB");
+        long bytes;
+        try {
+            long numel = 1;
+            for (int d : size) {
+                numel = Math.multiplyExact(numel, d);
+            }
+            bytes = Math.multiplyExact(numel, esize);
+        } catch (ArithmeticException e) {
+            throw ctx.error(view + ": the element count overflows 64 bits");
         }
-        ByteBuffer out = ByteBuffer.allocate((int) (numel * esize)).order(ByteOrder.LITTLE_ENDIAN); // (size…)
-        if (numel == 0) {
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw ctx.error(view + " is larger than 2 GiB");
+        }
+        if (offset < 0) {
+            throw ctx.error(view + ": negative storage offset");
+        }
+        for (long s : stride) {
+            if (s < 0) {
+                throw ctx.error(view + ": negative stride");
+            }
+        }
+        ByteBuffer out;
+        if (bytes == 0) { // PyTorch: a tensor without elements needs no storage
+            out = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
             return RawArray.wrapOwned(storage.dtype(), size, out);
         }
-        long last = offset; // largest storage element the view touches
-        for (int d = 0; d < size.length; d++) {
-            if (stride[d] < 0) {
-                throw ctx.error("negative stride " + Arrays.toString(stride));
+        long last; // largest storage element the view touches
+        try {
+            last = offset;
+            for (int d = 0; d < size.length; d++) {
+                last = Math.addExact(last, Math.multiplyExact(size[d] - 1L, stride[d]));
             }
-            last += (size[d] - 1) * stride[d];
+        } catch (ArithmeticException e) {
+            throw ctx.error(view + ": the extent offset + Σ (size-1)·stride overflows 64 bits (PyTorch refuses "
+                    + "this too: storage size calculation overflowed)");
         }
-        if (offset < 0 || last >= storage.numel()) {
-            throw ctx.error("tensor view (offset " + offset + ", size " + Arrays.toString(size) + ", stride "
-                    + Arrays.toString(stride) + ") reaches element " + last + " of storage '" + storage.key()
-                    + "' which has " + storage.numel() + " elements");
+        if (last >= storage.numel()) {
+            throw ctx.error(view + " reaches element " + last + " but the storage has " + storage.numel()
+                    + " elements");
         }
+        ctx.chargeTensorBytes(bytes);
+        out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN); // (size…)
         ByteBuffer src = storage.bytes(); // (storage numel · esize)
         if (isContiguous(size, stride)) {
             out.put(0, src, (int) (offset * esize), out.capacity());
@@ -217,6 +252,9 @@ final class TorchGlobals {
         if (!(o instanceof Object[] tuple)) {
             throw ctx.error(what + " is " + describe(o) + ", not a tuple");
         }
+        if (tuple.length > MAX_RANK) {
+            throw ctx.error(what + " has " + tuple.length + " dimensions, more than " + MAX_RANK);
+        }
         long[] out = new long[tuple.length];
         for (int i = 0; i < tuple.length; i++) {
             out[i] = toLong(tuple[i], what, ctx);
@@ -236,26 +274,8 @@ final class TorchGlobals {
         return out;
     }
 
+    /** A bounded description for error messages ({@link PickleText}). */
     static String describe(Object o) {
-        if (o == null) {
-            return "None";
-        }
-        if (o instanceof Object[] a) {
-            StringBuilder b = new StringBuilder("(");
-            for (int i = 0; i < a.length; i++) {
-                b.append(i == 0 ? "" : ", ").append(describe(a[i]));
-            }
-            return b.append(a.length == 1 ? ",)" : ")").toString();
-        }
-        if (o instanceof PickleGlobal g) {
-            return g.qualifiedName();
-        }
-        if (o instanceof StorageRef s) {
-            return "storage '" + s.key() + "'";
-        }
-        if (o instanceof Map<?, ?> m) {
-            return "dict of " + m.size();
-        }
-        return o instanceof String s ? "'" + s + "'" : String.valueOf(o);
+        return PickleText.describe(o);
     }
 }

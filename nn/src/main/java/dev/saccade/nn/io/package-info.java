@@ -5,6 +5,8 @@
  * whose message starts with the file and names the entry; every writer replaces its target atomically
  * ({@link dev.saccade.nn.io.AtomicFiles}: temp file in the same directory, fsync, {@code ATOMIC_MOVE}).
  *
+ * <p><b>Public API.</b>
+ *
  * <pre>{@code
  * Map<String, RawArray> sd = PthReader.stripPrefix(PthReader.readStateDict(Path.of("tsm_r50.pth")), "module.");
  * SafeTensors.write(Path.of("tsm_r50.safetensors"), sd, Map.of("arch", "resnet50"));
@@ -41,6 +43,14 @@
  * ({@code posix.system}, {@code builtins.eval}, {@code argparse.Namespace}, bytes via {@code _codecs.encode}, any
  * class) and the opcodes {@code INST/OBJ/NEWOBJ_EX/EXT*} are refused when they are first seen, so nothing is ever
  * called. The legacy pre-1.6 format (a bare pickle stream or a tar) is refused with a re-save hint.
+ *
+ * <h2>Hostile files</h2>
+ * Every reader works under budgets ({@link dev.saccade.nn.io.ReadLimits}: pickle nesting, memo, values, string and
+ * integer lengths, zip entry sizes and compression ratio, tensor bytes copied out of views), verifies the CRC-32 of
+ * every zip entry it reads, checks tensor views against their storage in overflow-checked arithmetic, and escapes text
+ * from the file in its messages ({@link dev.saccade.nn.io.SafeText}). A budget exceeded is an
+ * {@link dev.saccade.nn.io.ArrayFileException} naming the limit. See {@code docs/CHECKPOINTS.md}, "Reading files
+ * from strangers".
  *
  * <h2>PyTorch state-dict key conventions</h2>
  * <ul>

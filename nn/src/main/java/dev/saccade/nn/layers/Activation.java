@@ -15,6 +15,9 @@ public final class Activation extends Module {
     public static Activation sigmoid() { return new Activation(UnaryOp.SIGMOID); }
     public static Activation tanh() { return new Activation(UnaryOp.TANH); }
 
+    /** The elementwise op applied. */
+    public UnaryOp op() { return op; }
+
     @Override public Tensor forward(Tensor x) { return x.unary(op); }
 
     @Override public String describe() {

@@ -35,6 +35,7 @@ public final class BatchNorm extends Module {
     public Tensor runningMean() { return runningMean; }
     public Tensor runningVar() { return runningVar; }
     public int channels() { return channels; }
+    public double eps() { return eps; }
 
     /** Freezes the running statistics (evaluation-mode normalisation even while training), as TSN's partial BN. */
     public void setFrozen(boolean frozen) { this.frozen = frozen; }

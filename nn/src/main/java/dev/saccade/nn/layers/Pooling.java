@@ -1,12 +1,17 @@
 package dev.saccade.nn.layers;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.MaxPool;
 import dev.saccade.tensor.ops.PoolParams;
 import java.util.Arrays;
 
-/** Max, average and adaptive-average pooling layers. References: {@code torch.nn.MaxPool2d}, {@code AvgPool2d}, {@code AdaptiveAvgPool2d}. */
+/**
+ * Max, average and adaptive-average pooling layers. References: {@code torch.nn.MaxPool2d}, {@code AvgPool2d},
+ * {@code AdaptiveAvgPool2d}. In evaluation under no-grad ({@link InferenceMode}) max pooling keeps no argmax.
+ */
 public final class Pooling extends Module {
     private enum Kind { MAX, AVG, ADAPTIVE_AVG }
 
@@ -27,7 +32,7 @@ public final class Pooling extends Module {
 
     @Override public Tensor forward(Tensor x) {
         return switch (kind) {
-            case MAX -> Functional.maxPool(x, params);
+            case MAX -> InferenceMode.active(this) ? MaxPool.inference(x, params) : Functional.maxPool(x, params);
             case AVG -> Functional.avgPool(x, params);
             case ADAPTIVE_AVG -> Functional.adaptiveAvgPool(x, outSize);
         };

@@ -6,7 +6,7 @@ import dev.saccade.tensor.autograd.Function;
 
 /**
  * Mean over frames of the L2 norm of the per-frame feature difference, W3's mature feature-guided regularisation
- * (MFR, models.md §W3 Eq. 9): for maps {@code y_Q, y_P} of shape (N·T, C, H, W),
+ * (MFR, W3 paper Eq. 9; docs/MODELS.md §6.4): for maps {@code y_Q, y_P} of shape (N·T, C, H, W),
  * {@code L = (1/(N·T)) Σ_f ‖vec(y_Q[f]) − vec(y_P[f])‖₂}. Backward:
  * {@code ∂L/∂y_Q[f] = (y_Q[f] − y_P[f]) / (N·T · ‖y_Q[f] − y_P[f]‖₂)}, and 0 for a frame whose difference is exactly 0
  * (the subgradient PyTorch's {@code norm} uses), so identical maps give a zero gradient, not NaN.

@@ -64,6 +64,7 @@ abstract class AbstractOptimizer implements Optimizer {
     @Override public final void zeroGrad() { for (Tensor p : flat) p.zeroGrad(); }
 
     @Override public final void step() {
+        dev.saccade.nn.Module.markParametersChanged();
         try (var noGrad = GradMode.disable()) {
             int index = 0;
             for (ParamGroup g : groups) {

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *   <tr><td>lr10_bias</td><td>new fc bias, when fcLr5</td><td>10</td><td>0</td></tr>
  * </table>
  *
- * Reference: models.md §2 (TSM {@code ops/models.py get_optim_policies}) and §4.1 (ACTION-Net custom weights).
+ * Reference: docs/MODELS.md §2.3 (TSM {@code ops/models.py get_optim_policies}) and §4.1 (ACTION-Net custom weights).
  * Differences from the official code, on purpose: the new fc is named by a module-name pattern rather than "every
  * Linear" (TSM puts every {@code nn.Linear} into lr5 when {@code fc_lr5}, which only coincides when the fc is the only
  * Linear); LayerNorm joins the BN group instead of being rejected. Parameters that do not require grad (frozen

@@ -5,6 +5,8 @@
  * global-norm clipping ({@link dev.saccade.nn.optim.GradientClipping}) and micro-batch accumulation
  * ({@link dev.saccade.nn.optim.GradientAccumulation}).
  *
+ * <p><b>Public API.</b>
+ *
  * <pre>{@code
  * Sgd sgd = new Sgd(TsnPolicies.tsm(model, "new_fc", true), 0.01, 0.9, 5e-4, false);
  * sgd.setLearningRate(schedule.lrAt(epoch, step, steps));

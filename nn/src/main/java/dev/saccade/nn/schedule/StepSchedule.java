@@ -4,9 +4,9 @@ import java.util.Arrays;
 
 /**
  * Multiplies the base learning rate by 0.1 at each milestone epoch. TSM convention ({@code adjust_learning_rate},
- * models.md §2): {@code lr = base · 0.1^(#milestones ≤ epoch)}, so with milestones {20, 40} epochs 0–19 use base,
+ * docs/MODELS.md §2.3): {@code lr = base · 0.1^(#milestones ≤ epoch)}, so with milestones {20, 40} epochs 0–19 use base,
  * 20–39 base/10, 40+ base/100. ACTION-Net calls the same rule after each epoch with that epoch's index, so every
- * decay lands one epoch later ({@code lag = 1}): {@code lr = base · 0.1^(#milestones ≤ epoch − lag)} (models.md §4.3).
+ * decay lands one epoch later ({@code lag = 1}): {@code lr = base · 0.1^(#milestones ≤ epoch − lag)} (docs/MODELS.md §4.3).
  *
  * <pre>{@code
  * StepSchedule tsm = StepSchedule.tsm(0.01, 20, 40);          // lrAt(20, …) = 0.001

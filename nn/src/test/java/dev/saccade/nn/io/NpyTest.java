@@ -113,4 +113,45 @@ class NpyTest {
         int headerLength = ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         assertEquals(0, (12 + headerLength) % 64);
     }
+
+    @Test
+    void damagedHeadersSayWhatIsWrong() throws IOException {
+        // a shape whose byte count overflows: named with the file, not an IllegalArgumentException from RawArray
+        Path huge = npyWithHeader("huge.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1048576, 1048576, "
+                + "1048576), }");
+        assertError(huge, "huge.npy: shape [1048576, 1048576, 1048576] of F32 is larger than the 2 GiB");
+        assertError(npyWithHeader("dim.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,), }"),
+                "dim.npy: bad dimension '99999999999'");
+        assertError(npyWithHeader("nodict.npy", "not a dict at all"),
+                "nodict.npy: header is not a dict with 'descr', 'fortran_order' and 'shape': not a dict at all");
+        // terminal escapes inside the header are printed escaped
+        ArrayFileException e = assertError(npyWithHeader("esc.npy",
+                "{'descr': '\u001b[31m<f4', 'fortran_order': False, 'shape': (1,), }"), "unsupported dtype");
+        assertTrue(e.getMessage().contains("\\x1b[31m<f4"), e.getMessage());
+        // a header length field of 4 GB
+        byte[] bytes = Npy.toBytes(RawArray.ofFloats(new float[] {1}, 1));
+        bytes[6] = 2;
+        ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(-1);
+        Path length = dir.resolve("length.npy");
+        Files.write(length, bytes);
+        assertError(length, "length.npy: header of 4294967295 bytes is larger than 10000");
+        // not a file at all
+        assertError(dir, dir + ": cannot be read");
+    }
+
+    private ArrayFileException assertError(Path f, String fragment) {
+        var e = assertThrows(ArrayFileException.class, () -> Npy.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(fragment), e.getMessage());
+        return e;
+    }
+
+    /** A version-1.0 .npy with {@code dict} as its header (padded) and 4 bytes of data. */
+    private Path npyWithHeader(String name, String dict) throws IOException {
+        byte[] text = (dict + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(10 + text.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length).put(text);
+        Path f = dir.resolve(name);
+        Files.write(f, b.array());
+        return f;
+    }
 }

@@ -146,6 +146,18 @@ class PthReaderTest {
     }
 
     @Test
+    void aTrainingCheckpointNamedPthTarIsTheSameZipFormat() throws IOException {
+        // TSN/TSM training scripts save ckpt.pth.tar / ckpt.best.pth.tar with torch.save: a zip despite the name
+        Path f = dir.resolve("ckpt.best.pth.tar");
+        Files.write(f, Fixtures.bytes("checkpoint.pth"));
+        Fixtures.assertAllMatch("checkpoint.pth", PthReader.readStateDict(f));
+        Path empty = dir.resolve("empty.pth.tar");
+        Files.write(empty, new byte[0]);
+        var e = assertThrows(ArrayFileException.class, () -> PthReader.readStateDict(empty));
+        assertEquals(empty + ": truncated: 0 bytes", e.getMessage());
+    }
+
+    @Test
     void legacyFormatIsRejectedWithAHowTo() throws IOException {
         Path f = Fixtures.copy("legacy.pth", dir);
         var e = assertThrows(ArrayFileException.class, () -> PthReader.readStateDict(f));

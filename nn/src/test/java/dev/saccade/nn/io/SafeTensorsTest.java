@@ -115,6 +115,18 @@ class SafeTensorsTest {
                 "Duplicate");
         assertError(craft("[1, 2]", 0), "bad.safetensors", "start with '{'");
         assertError(craft("{\"w\": ", 0), "bad.safetensors", "not valid JSON");
+        // a shape whose element count overflows 64 bits names the file and entry
+        assertError(craft("{\"w\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],"
+                + "\"data_offsets\":[0,4]}}", 4), "bad.safetensors: entry 'w': shape [2147483647, 2147483647, "
+                + "2147483647] of F32 needs");
+        // a name carrying a terminal escape sequence is printed escaped
+        var e = assertThrows(ArrayFileException.class, () -> SafeTensors.read(craft(
+                "{\"\\u001b[2Jw\":{\"dtype\":\"F99\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4)));
+        assertTrue(e.getMessage().contains("entry '\\x1b[2Jw'") && e.getMessage().chars().noneMatch(c -> c < 0x20),
+                e.getMessage());
+        // JSON nested a hundred thousand levels deep
+        assertError(craft("{\"w\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0), "bad.safetensors",
+                "not valid JSON");
     }
 
     @Test

@@ -53,6 +53,7 @@ final class SaccadeCalls {
             case "gather" -> in.get("x").gather(c.intParam("axis"), in.get("index"));
             case "expand" -> in.get("x").expand(c.intsParam("shape"));
             case "temporal_shift" -> Functional.temporalShift(in.get("x"), c.intParam("frames"), c.intParam("fold_div"));
+            case "temporal_shift_online" -> Functional.temporalShiftOnline(in.get("x"), c.intParam("frames"), c.intParam("fold_div"));
             case "frame_difference_m2a" -> Functional.frameDifferenceM2a(in.get("x"), c.intParam("frames"));
             case "frame_difference_action" -> Functional.frameDifferenceAction(in.get("a"), in.get("b"), c.intParam("frames"));
             case "action_motion" -> {

@@ -82,6 +82,9 @@ public final class Functional {
     /** TSM temporal shift on (N·T, C, H, W). */
     public static Tensor temporalShift(Tensor x, int frames, int foldDiv) { return new TemporalShift(frames, foldDiv).apply(x); }
 
+    /** TSM's uni-directional (online) shift on (N·T, C, H, W): channels [0, C/foldDiv) of frame t come from frame t−1. */
+    public static Tensor temporalShiftOnline(Tensor x, int frames, int foldDiv) { return new OnlineTemporalShift(frames, foldDiv).apply(x); }
+
     /** M2A motion: x[t+1] − x[t], last frame −x[T−1]. */
     public static Tensor frameDifferenceM2a(Tensor x, int frames) { return new FrameDifferenceM2a(frames).apply(x); }
 

@@ -27,6 +27,19 @@ public final class MaxPool extends Function {
         return r[0];
     }
 
+    /**
+     * The pooled values alone, for evaluation under no-grad (no argmax kept, no autograd node).
+     *
+     * @throws IllegalStateException while gradients are enabled
+     */
+    public static Tensor inference(Tensor x, PoolParams p) {
+        if (dev.saccade.tensor.autograd.GradMode.isEnabled()) {
+            throw new IllegalStateException("max_pool inference: evaluation only; run under GradMode.disable()");
+        }
+        checkPoolInput("max_pool" + p.spatialRank() + "d", x, p);
+        return x.backend().maxPoolInference(x, p);
+    }
+
     static void checkPoolInput(String op, Tensor x, PoolParams p) {
         Checks.floating(op, x);
         if (x.rank() != p.spatialRank() + 2) throw new ShapeException(op + ": input must have rank " + (p.spatialRank() + 2) + ", got " + x.shape());

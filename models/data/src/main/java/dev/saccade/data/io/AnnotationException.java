@@ -10,9 +10,8 @@ import java.nio.file.Path;
  * throw new AnnotationException(listFile, 12, "expected '<dir> <num_frames> <label>', found 2 fields");
  * }</pre>
  */
-public final class AnnotationException extends RuntimeException {
+public final class AnnotationException extends DataFileException {
 
-    private final Path file;
     private final int line;
 
     /** @param line 1-based line number, or ≤ 0 when not known */
@@ -21,14 +20,8 @@ public final class AnnotationException extends RuntimeException {
     }
 
     public AnnotationException(Path file, int line, String message, Throwable cause) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + message, cause);
-        this.file = file;
+        super(file, file + (line > 0 ? ":" + line : "") + ": " + message, cause);
         this.line = line;
-    }
-
-    /** The file at fault. */
-    public Path file() {
-        return file;
     }
 
     /** The 1-based line at fault, or ≤ 0. */

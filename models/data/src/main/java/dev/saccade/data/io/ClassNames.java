@@ -1,9 +1,5 @@
 package dev.saccade.data.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +19,12 @@ public final class ClassNames {
 
     /** The names in {@code file}, which must hold exactly {@code classes} of them. */
     public static List<String> read(Path file, int classes) {
-        List<String> lines;
-        try {
-            lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read labels file " + file, e);
-        }
+        List<String> lines = new ArrayList<>(TsnListFile.readLines(file));
         while (!lines.isEmpty() && lines.getLast().isBlank()) {
             lines.removeLast();
         }
         if (lines.size() != classes) {
-            throw new IllegalArgumentException("labels file " + file + " has " + lines.size()
+            throw new AnnotationException(file, 0, "labels file has " + lines.size()
                     + " class names (one per line) but --classes is " + classes);
         }
         return lines.stream().map(String::strip).toList();

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * EgoGesture (models.md §7.2): RGB frames {@code frames/SubjectXX/SceneY/Color/rgbZ/000001.jpg}, labels
+ * EgoGesture (docs/MODELS.md §8.2): RGB frames {@code frames/SubjectXX/SceneY/Color/rgbZ/000001.jpg}, labels
  * {@code labels/SubjectXX/SceneY/GroupZ.csv} with headerless rows {@code class,start,end} (class 1-based). Each row
  * is one gesture whose frames are {@code range(start, end − 1)}, i.e. numbers {@code start … end − 2}. Subjects are
  * split as in ACTION-Net's builder.

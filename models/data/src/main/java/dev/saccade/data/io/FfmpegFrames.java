@@ -17,7 +17,11 @@ import java.util.stream.Stream;
  * Something-Something-V2 extraction does ({@code ffmpeg -i VIDEO -vf scale=-1:256 -q:v 2 DIR/%05d.jpg}), hands the
  * folder to a reader and deletes it afterwards.
  *
- * <p>Reference: ffmpeg documentation, {@code scale} filter and the {@code image2} muxer.
+ * <p>At most {@value #MAX_FRAMES} frames (five minutes at 30 fps; action clips last seconds) are extracted: ffmpeg
+ * is told to stop one frame later, and a longer video is an error, so a feature film handed to {@code predict} cannot
+ * fill the temporary folder's disk.
+ *
+ * <p>Reference: ffmpeg documentation, {@code scale} filter, {@code -frames:v} and the {@code image2} muxer.
  *
  * <pre>{@code
  * Clip c = new FfmpegFrames("ffmpeg").withFrames(Path.of("clip.webm"), dir -> FrameFolderClip.load(dir, 8, 224));
@@ -25,11 +29,24 @@ import java.util.stream.Stream;
  */
 public final class FfmpegFrames {
 
+    /** Most frames a video may have. */
+    public static final int MAX_FRAMES = 9000;
+
     private final String command;
+    private final int maxFrames;
 
     /** @param command the ffmpeg program: a name looked up on {@code PATH}, or a path */
     public FfmpegFrames(String command) {
+        this(command, MAX_FRAMES);
+    }
+
+    /** With a different frame limit (tests). */
+    public FfmpegFrames(String command, int maxFrames) {
+        if (maxFrames < 1) {
+            throw new IllegalArgumentException("maxFrames must be ≥ 1, got " + maxFrames);
+        }
         this.command = command;
+        this.maxFrames = maxFrames;
     }
 
     /** The executable {@code command} resolves to: itself when it names a file, else the first match on {@code PATH}. */
@@ -73,9 +90,10 @@ public final class FfmpegFrames {
         }
     }
 
-    private static void extract(Path exe, Path video, Path dir) {
+    private void extract(Path exe, Path video, Path dir) {
         List<String> argv = List.of(exe.toString(), "-loglevel", "error", "-i", video.toString(),
-                "-vf", "scale=-1:256", "-q:v", "2", dir.resolve("%05d.jpg").toString());
+                "-vf", "scale=-1:256", "-q:v", "2", "-frames:v", String.valueOf(maxFrames + 1),
+                dir.resolve("%05d.jpg").toString());
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             p.getOutputStream().close(); // no console input: ffmpeg must not wait for keys
@@ -85,10 +103,16 @@ public final class FfmpegFrames {
                 throw new IllegalArgumentException("cannot decode video " + video + ": ffmpeg exited with " + rc
                         + (log.isEmpty() ? "" : ": " + log));
             }
+            long written;
             try (Stream<Path> s = Files.list(dir)) {
-                if (s.findAny().isEmpty()) {
-                    throw new IllegalArgumentException("cannot decode video " + video + ": ffmpeg wrote no frames");
-                }
+                written = s.count();
+            }
+            if (written == 0) {
+                throw new IllegalArgumentException("cannot decode video " + video + ": ffmpeg wrote no frames");
+            }
+            if (written > maxFrames) {
+                throw new IllegalArgumentException("video " + video + " has more than " + maxFrames + " frames; cut"
+                        + " the clip to classify (e.g. ffmpeg -ss START -t SECONDS) or pass a folder of its frames");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + exe + " on " + video, e);

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * One evaluation clip from a folder of JPEG/PNG frames (frame order = file-name order), preprocessed as the TSM
- * validation pipeline does (models.md §2, §7.3): T frames at the segment centres ({@link SegmentSampler#val}),
+ * validation pipeline does (docs/MODELS.md §2.1, §8.3): T frames at the segment centres ({@link SegmentSampler#val}),
  * {@code GroupScale(size·256/224)}, {@code GroupCenterCrop(size)}, ImageNet normalisation.
  *
  * <pre>{@code

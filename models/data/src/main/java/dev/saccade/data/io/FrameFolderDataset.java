@@ -19,7 +19,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A dataset of videos stored as folders of frame images (every official format of models.md §7 ends up here):
+ * A dataset of videos stored as folders of frame images (every official format of docs/MODELS.md §8 ends up here):
  * sample T frame indices ({@link SegmentSampler}), decode them ({@link FrameReader}), apply a group transform,
  * normalise to a {@code (T, 3, H, W)} {@link Clip}.
  *

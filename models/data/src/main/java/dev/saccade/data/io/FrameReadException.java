@@ -9,17 +9,10 @@ import java.nio.file.Path;
  * try { reader.read(path); } catch (FrameReadException e) { log(e.file() + ": " + e.getMessage()); }
  * }</pre>
  */
-public final class FrameReadException extends RuntimeException {
-
-    private final Path file;
+public final class FrameReadException extends DataFileException {
 
     public FrameReadException(Path file, String reason, Throwable cause) {
-        super("cannot read frame " + file + ": " + reason, cause);
-        this.file = file;
+        super(file, "cannot read frame " + file + ": " + reason, cause);
     }
 
-    /** The frame file. */
-    public Path file() {
-        return file;
-    }
 }

@@ -18,6 +18,11 @@ import javax.imageio.stream.ImageInputStream;
  * {@code Image.open(path).convert('RGB')} does (grey images are expanded to RGB). Any failure, including a
  * decoder warning about corrupt or truncated data, throws {@link FrameReadException} naming the file.
  *
+ * <p>Limits, checked from the image header before any pixel is decoded: at most {@value #MAX_PIXELS} pixels
+ * (a PNG header may claim 20000 × 20000, which would decode into 1.6 GB) and an aspect ratio of at most
+ * {@value #MAX_ASPECT}:1 (a 30000 × 1 frame is small, but scaled to a shorter side of 256 it becomes 7.7 billion
+ * pixels).
+ *
  * <p>Decoded JPEG pixels may differ from libjpeg's (PIL) by a few grey levels: the IDCT and chroma upsampling of
  * the JDK decoder are not bit-identical to libjpeg-turbo's.
  *
@@ -30,6 +35,11 @@ public final class FrameReader {
     static {
         ImageIO.setUseCache(false); // decode from memory streams, never from temp files
     }
+
+    /** Most pixels a frame may have (8K UHD is 33 million). */
+    public static final long MAX_PIXELS = 1L << 26;
+    /** Largest ratio of the longer to the shorter side. */
+    public static final int MAX_ASPECT = 16;
 
     private FrameReader() {
     }
@@ -50,6 +60,7 @@ public final class FrameReader {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
                 reader.setInput(in, true, true);
+                checkSize(file, reader.getWidth(0), reader.getHeight(0));
                 img = reader.read(0);
             } finally {
                 reader.dispose();
@@ -65,6 +76,21 @@ public final class FrameReader {
             throw new FrameReadException(file, "corrupt image (" + e.getMessage() + ")", e);
         }
         return toRgb(img);
+    }
+
+    /** Refuses a frame whose header declares more than {@link #MAX_PIXELS} or an aspect beyond {@link #MAX_ASPECT}. */
+    static void checkSize(Path file, int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new FrameReadException(file, "header declares " + width + "x" + height + " pixels", null);
+        }
+        if ((long) width * height > MAX_PIXELS) {
+            throw new FrameReadException(file, "header declares " + width + "x" + height + " = "
+                    + (long) width * height + " pixels, more than the " + MAX_PIXELS + " a frame may have", null);
+        }
+        if (Math.max(width, height) > (long) MAX_ASPECT * Math.min(width, height)) {
+            throw new FrameReadException(file, "header declares " + width + "x" + height + " pixels, an aspect "
+                    + "ratio beyond " + MAX_ASPECT + ":1 (not a video frame)", null);
+        }
     }
 
     /** A {@link BufferedImage} as RGB bytes {@code (H, W, 3)}. */

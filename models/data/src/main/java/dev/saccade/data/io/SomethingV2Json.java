@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Something-Something V2 (models.md §7.1): JSON annotations in the dataset root,
+ * Something-Something V2 (docs/MODELS.md §8.1): JSON annotations in the dataset root,
  * {@code something-something-v2-labels.json} ({@code {"<template>": "<idx>"}}), {@code -train.json} /
  * {@code -validation.json} (lists of {@code {"id", "label", "template", "placeholders"}}), {@code -test.json}
  * ({@code {"id"}} only), frames extracted by {@code vid2img_sthv2.py} as {@code <framesDir>/<id>/000001.jpg}.
@@ -121,7 +121,7 @@ public final class SomethingV2Json {
 
     private static JsonNode parse(Path file) {
         try {
-            return JSON.readTree(Files.readString(file));
+            return JSON.readTree(Files.readAllBytes(file)); // bytes: Jackson detects the encoding and skips a BOM
         } catch (JsonProcessingException e) {
             throw new AnnotationException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
                     "invalid JSON (" + e.getOriginalMessage() + ")", e);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TSM/TSN list files (models.md §7.1): one video per line, {@code <relative_dir> <num_frames> <label_idx>},
+ * TSM/TSN list files (docs/MODELS.md §8.1): one video per line, {@code <relative_dir> <num_frames> <label_idx>},
  * space separated; frames are 1-based. Outside test mode, lines with {@code num_frames < 3} are dropped, as
  * {@code TSNDataSet._parse_list} does. Blank lines are ignored; any other malformed line is an error naming the
  * file and line.
@@ -64,12 +64,23 @@ public final class TsnListFile {
         return out;
     }
 
+    /**
+     * The lines of a UTF-8 text file, split at LF, CRLF or CR, without a leading byte-order mark (Windows editors
+     * write one; it would otherwise stick to the first field).
+     */
     static List<String> readLines(Path file) {
+        List<String> lines;
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new AnnotationException(file, 0, "not UTF-8 text (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new AnnotationException(file, 0, "cannot read (" + e + ")", e);
         }
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1));
+        }
+        return lines;
     }
 
     static int parseInt(Path file, int line, String field, String text) {

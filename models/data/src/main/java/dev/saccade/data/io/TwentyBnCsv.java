@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 20BN CSV datasets: Something-Something V1 and Jester (models.md §7.1). Files in the dataset root:
+ * The 20BN CSV datasets: Something-Something V1 and Jester (docs/MODELS.md §8.1). Files in the dataset root:
  * {@code <prefix>-labels.csv} (one class name per line), {@code <prefix>-train.csv} / {@code -validation.csv}
  * ({@code <id>;<class name>}, semicolon separated), {@code <prefix>-test.csv} (ids only), and frames
  * {@code <framesDir>/<id>/00001.jpg…}. As {@code gen_label_sthv1.py} does, class indices are the positions of the

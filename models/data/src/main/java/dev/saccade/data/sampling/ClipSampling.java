@@ -3,7 +3,7 @@ package dev.saccade.data.sampling;
 import java.util.Random;
 
 /**
- * How the clips of one video are chosen, by protocol (models.md §2, §3.4, §4.3).
+ * How the clips of one video are chosen, by protocol (docs/MODELS.md §2.1, §3.3, §4.3).
  *
  * <pre>{@code
  * int[][] clips = ClipSampling.TWICE.clips(new SegmentSampler(8, 0), 120, 2, new Random(0)); // (2, 8)

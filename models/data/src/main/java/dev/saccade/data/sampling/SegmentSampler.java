@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * TSN temporal sampling: which T frames of an {@code nf}-frame video make a clip (models.md §2).
+ * TSN temporal sampling: which T frames of an {@code nf}-frame video make a clip (docs/MODELS.md §2.1).
  *
  * <p>Formulas (TSM repo {@code ops/dataset.py}, {@code TSNDataSet._sample_indices / _get_val_indices /
  * _get_test_indices}; ACTION-Net {@code TemporalUniformCrop_train/_val}), with {@code new_length = 1}:

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code GroupFullResSample(crop, scale_size, flip)}: after {@code GroupScale(scale)}, three {@code crop × crop}
  * views at {@code (0, 2·hs)} (left), {@code (4·ws, 2·hs)} (right) and {@code (2·ws, 2·hs)} (centre) with
  * {@code step = ((W − crop) // 4, (H − crop) // 4)}, in that order; with {@code flip} each view is followed by its
- * mirror. TSM's "accurate" test uses scale 256, crop 256, no flip (models.md §3.4).
+ * mirror. TSM's "accurate" test uses scale 256, crop 256, no flip (docs/MODELS.md §3.3).
  *
  * <pre>{@code
  * List<RgbFrame[]> three = new GroupFullResSample(256, 256, false).views(frames);

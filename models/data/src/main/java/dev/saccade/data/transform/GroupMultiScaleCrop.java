@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * {@code GroupMultiScaleCrop(size, [1, .875, .75, .66], max_distort=1, fix_crop=True, more_fix_crop=True)}
- * (models.md §7.3): pick a crop width and height among {@code int(min(W, H)·scale)} (a size within 3 px of the
+ * (docs/MODELS.md §8.3): pick a crop width and height among {@code int(min(W, H)·scale)} (a size within 3 px of the
  * target snaps to it) with scale indices at most {@code maxDistort} apart, pick one of 13 fixed offsets, crop
  * every frame there and resize it bilinearly to the target.
  *

@@ -9,7 +9,7 @@ import java.util.Random;
  * the clip, otherwise none.
  *
  * <p>Direction-sensitive datasets must not be flipped ("moving left" would become "moving right"): TSM's
- * {@code get_augmentation} skips the flip when the dataset name contains "something" or "jester" (models.md §3.4);
+ * {@code get_augmentation} skips the flip when the dataset name contains "something" or "jester" (docs/MODELS.md §3.3);
  * the synthetic motion dataset is direction-sensitive too. {@link #allowedFor(String)} encodes that rule.
  *
  * <pre>{@code

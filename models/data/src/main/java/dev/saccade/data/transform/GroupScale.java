@@ -39,18 +39,33 @@ public final class GroupScale implements GroupTransform {
         this.height = height;
     }
 
-    /** Output size {@code {w, h}} for an input of {@code w × h}. */
+    /** Most pixels a scaled frame may have (refused, rather than an array too large or an overflowed size). */
+    public static final long MAX_OUTPUT_PIXELS = 1L << 28;
+
+    /**
+     * Output size {@code {w, h}} for an input of {@code w × h}.
+     *
+     * @throws IllegalArgumentException when the scaled frame would have more than {@link #MAX_OUTPUT_PIXELS}
+     */
     public int[] outputSize(int w, int h) {
         if (shorter < 0) {
-            return new int[] {width, height};
+            return checked(w, h, width, height);
         }
         if ((w <= h && w == shorter) || (h <= w && h == shorter)) {
             return new int[] {w, h};
         }
         if (w < h) {
-            return new int[] {shorter, (int) ((double) shorter * h / w)};
+            return checked(w, h, shorter, (double) shorter * h / w);
         }
-        return new int[] {(int) ((double) shorter * w / h), shorter};
+        return checked(w, h, (double) shorter * w / h, shorter);
+    }
+
+    private static int[] checked(int w, int h, double outW, double outH) {
+        if (outW * outH > MAX_OUTPUT_PIXELS) {
+            throw new IllegalArgumentException("scaling a " + w + "x" + h + " frame gives " + (long) outW + "x"
+                    + (long) outH + " pixels, more than " + MAX_OUTPUT_PIXELS);
+        }
+        return new int[] {(int) outW, (int) outH};
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.Random;
 
 /**
  * A transform of a clip's frames that takes each random decision once and applies it to every frame
- * (TSM {@code ops/transforms.py} "Group" transforms, models.md §7.3).
+ * (TSM {@code ops/transforms.py} "Group" transforms, docs/MODELS.md §8.3).
  *
  * <pre>{@code
  * GroupTransform train = new GroupMultiScaleCrop(224).then(new GroupRandomHorizontalFlip());

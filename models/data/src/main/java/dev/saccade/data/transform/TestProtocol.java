@@ -4,7 +4,7 @@ import dev.saccade.data.sampling.ClipSampling;
 
 /**
  * A test protocol: how many clips per video, how they are sampled, and which crops each clip gives. Scores are
- * averaged over the {@code clips × crops} views (models.md §3.4, §4.3).
+ * averaged over the {@code clips × crops} views (docs/MODELS.md §3.3, §4.3).
  *
  * <pre>{@code
  * TestProtocol p = TestProtocol.accurate(256);   // 2 clips × 3 full-res crops = 6 views per video

@@ -2,10 +2,13 @@ package dev.saccade.models.backbone;
 
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 
 /**
  * ResNet-50/101 block (v1.5): {@code conv1 1×1 → bn1 → relu → conv2 3×3 stride s → bn2 → relu → conv3 1×1 (×4) →
@@ -17,6 +20,7 @@ final class Bottleneck extends ResidualBlock {
     private final Module conv1;
     private final Conv conv2, conv3;
     private final BatchNorm bn1, bn2, bn3;
+    private final FoldedConv fused1, fused2, fused3;   // fused1 null when conv1 is wrapped by something other than a shift
 
     Bottleneck(int inPlanes, int planes, int stride, Module downsample, BlockHooks hooks, BlockContext ctx) {
         Conv c1 = ResNet.conv(inPlanes, planes, 1, 1, ctx.rng());
@@ -27,12 +31,25 @@ final class Bottleneck extends ResidualBlock {
         conv3 = register("conv3", ResNet.conv(planes, planes * EXPANSION, 1, 1, ctx.rng()));
         bn3 = register("bn3", new BatchNorm(planes * EXPANSION));
         finish(downsample, hooks, ctx);
+        fused1 = FoldedConv.of(conv1, bn1);
+        fused2 = FoldedConv.of(conv2, bn2);
+        fused3 = FoldedConv.of(conv3, bn3);
     }
 
     @Override protected Tensor branch(Tensor x) {
         Tensor h = bn1.forward(conv1.forward(x)).relu();   // (N·T, planes, H, W)
         h = bn2.forward(conv2.forward(h)).relu();          // (N·T, planes, H/s, W/s)
         return bn3.forward(conv3.forward(h));               // (N·T, 4·planes, H/s, W/s)
+    }
+
+    @Override protected Tensor branchInference(Tensor x, Tensor residual) {
+        Tensor h1 = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)   // (N·T, planes, H, W)
+                                   : bn1.forward(conv1.forward(x)).relu();
+        Tensor h2 = fused2.forward(h1, null, ConvActivation.RELU);                  // (N·T, planes, H/s, W/s)
+        InferenceConv.recycle(h1);
+        Tensor out = fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        InferenceConv.recycle(h2);
+        return out;
     }
 
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {

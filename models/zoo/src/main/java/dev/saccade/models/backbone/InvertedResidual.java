@@ -3,6 +3,8 @@ package dev.saccade.models.backbone;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
@@ -19,7 +21,7 @@ import java.util.SplittableRandom;
  * {@code after_branch} / {@code after_block} go on the branch output / the sum.
  * Reference: Sandler et al., "MobileNetV2", CVPR 2018, Table 1.
  */
-final class InvertedResidual extends Module implements FlopTraceable {
+final class InvertedResidual extends Module implements FlopTraceable, OwnsOutput {
     private final Sequential conv;
     private final boolean residual;
     private Module afterBranch, afterBlock;
@@ -51,7 +53,16 @@ final class InvertedResidual extends Module implements FlopTraceable {
 
     boolean isResidual() { return residual; }
 
+    /** In inference the output is fresh when no hook decides it and the conv sequence's own output is. */
+    @Override public boolean ownsInferenceOutput() {
+        return afterBranch == null && afterBlock == null && InferenceMode.active(this) && conv.ownsInferenceOutput();
+    }
+
     @Override public Tensor forward(Tensor x) {
+        if (residual && afterBranch == null && InferenceMode.active(this)) {
+            Tensor out = conv.forwardAdding(x, x);            // the add fused into the project conv's epilogue
+            return afterBlock == null ? out : afterBlock.forward(out);
+        }
         Tensor out = conv.forward(x);                         // (N·T, C_out, H/s, W/s)
         if (afterBranch != null) out = afterBranch.forward(out);
         if (!residual) return out;

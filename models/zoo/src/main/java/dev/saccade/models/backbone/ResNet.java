@@ -3,6 +3,8 @@ package dev.saccade.models.backbone;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.FoldedConv;
+import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.nn.layers.Linear;
@@ -10,6 +12,8 @@ import dev.saccade.nn.layers.Pooling;
 import dev.saccade.nn.layers.Sequential;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +33,7 @@ public final class ResNet extends Backbone {
     private final Conv conv1;
     private final BatchNorm bn1;
     private final Pooling maxpool;
+    private final FoldedConv stem;   // conv1 + bn1 + ReLU for the inference path
     private final Sequential[] layers = new Sequential[4];
     private final Pooling avgpool;
     private final Linear fc;
@@ -56,6 +61,7 @@ public final class ResNet extends Backbone {
         Init.assign(conv1.weight(), Init.kaimingNormalFanOut(rng, conv1.weight().shape().toArray()));
         bn1 = register("bn1", new BatchNorm(width));
         maxpool = register("maxpool", Pooling.max2d(3, 2, 1));
+        stem = FoldedConv.of(conv1, bn1);
         int inPlanes = width;
         for (int stage = 0; stage < 4; stage++) {
             int planes = width << stage;
@@ -103,7 +109,14 @@ public final class ResNet extends Backbone {
     }
 
     @Override public Tensor features(Tensor x) {
-        Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());   // (N·T, width, H/4, W/4)
+        Tensor h;
+        if (InferenceMode.active(this)) {
+            Tensor s = stem.forward(x, null, ConvActivation.RELU);                      // (N·T, width, H/2, W/2)
+            h = maxpool.forward(s);                                                     // (N·T, width, H/4, W/4)
+            InferenceConv.recycle(s);
+        } else {
+            h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        }
         for (Sequential layer : layers) h = layer.forward(h);               // … → (N·T, C_f, H/32, W/32)
         return h;
     }

@@ -3,20 +3,33 @@ package dev.saccade.models.backbone;
 import dev.saccade.models.flops.FlopCounter;
 import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.InferenceConv;
 
 /**
  * The part shared by ResNet's BasicBlock and Bottleneck: {@code relu(afterBranch(branch(x)) + shortcut(x))}, then
  * the optional {@code afterBlock} module. The hook modules are registered as {@code after_branch} and
  * {@code after_block}; {@code downsample} is torchvision's shortcut (1×1 conv stride s + BN), absent when the shapes
  * match. Reference: torchvision {@code resnet.py} (v1.5, stride in the 3×3 conv).
+ *
+ * <p>In evaluation mode under no-grad ({@link InferenceMode}) the block runs its convolutions with their batch norms
+ * folded in ({@link dev.saccade.nn.inference.FoldedConv}), and without an {@code after_branch} module the last
+ * convolution adds the shortcut and applies the ReLU as it stores its output.
  */
-abstract class ResidualBlock extends Module implements FlopTraceable {
+abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput {
     private Module afterBranch, afterBlock, downsample;
 
     /** The residual branch: (N·T, C_in, H, W) → (N·T, C_out, H/s, W/s), ending with its last BatchNorm. */
     protected abstract Tensor branch(Tensor x);
+
+    /**
+     * The branch in inference: as {@link #branch}, with every conv-BN(-ReLU) fused; with a non-null
+     * {@code residual}, {@code relu(branch(x) + residual)} from the last convolution's epilogue.
+     */
+    protected abstract Tensor branchInference(Tensor x, Tensor residual);
 
     /** The same walk as {@link #branch} for the FLOP counter. */
     protected abstract Shape traceBranch(FlopCounter c, String name, Shape in);
@@ -31,12 +44,28 @@ abstract class ResidualBlock extends Module implements FlopTraceable {
     }
 
     @Override public final Tensor forward(Tensor x) {
+        if (InferenceMode.active(this)) return forwardInference(x);
         Tensor out = branch(x);                                    // (N·T, C_out, H', W')
         if (afterBranch != null) out = afterBranch.forward(out);
         Tensor identity = downsample == null ? x : downsample.forward(x);
         out = out.add(identity).relu();
         if (afterBlock != null) out = afterBlock.forward(out);
         return out;
+    }
+
+    /** In inference the block's output is fresh unless an {@code after_block} module decides what it returns. */
+    @Override public boolean ownsInferenceOutput() { return afterBlock == null && InferenceMode.active(this); }
+
+    private Tensor forwardInference(Tensor x) {
+        Tensor identity = downsample == null ? x : downsample.forward(x);   // (N·T, C_out, H', W')
+        Tensor out;
+        if (afterBranch == null) {
+            out = branchInference(x, identity);
+        } else {
+            out = afterBranch.forward(branchInference(x, null)).add(identity).relu();
+        }
+        if (downsample != null) InferenceConv.recycle(identity);          // the shortcut's own output, now dead
+        return afterBlock == null ? out : afterBlock.forward(out);
     }
 
     @Override public final Shape traceFlops(FlopCounter c, String name, Shape in) {

@@ -23,23 +23,33 @@ import java.util.SplittableRandom;
  * ({@link #standard()} knows {@code tsm}; more are added with {@link #registerProvider}). Modules apply in the
  * order written ({@link BlockHooks#andThen}).
  *
- * <p>Options read from {@link ModelConfig#options()}: {@code tsm.fold_div} (default 8), {@code tsn.partial_bn}
- * (default false, as the official scripts' {@code --npb}).
+ * <p>Options read from {@link ModelConfig#options()}: {@code tsm.fold_div} (default 8), {@code tsm.online} (default
+ * false: the bi-directional shift; true: the uni-directional shift of TSM's online mode, trainable like the other and
+ * what {@code StreamingClassifier} runs; only for ids whose shift is TSM's own, not {@code tsm+m2a}),
+ * {@code tsn.partial_bn} (default false, as the official scripts' {@code --npb}), {@code resnet.width} (default 64),
+ * {@code w3.spatial}, {@code w3.temporal}, {@code w3.afr} (default true). An option no part of the registry reads is
+ * an error listing the known ones (a misspelt switch would otherwise be ignored); a provider that reads its own
+ * options declares them with {@link #registerOption}.
  *
  * <pre>{@code
  * Tsn model = ModelRegistry.standard().create(ModelConfig.of("tsm-resnet50", 8, 174, 224));
  * }</pre>
  */
 public final class ModelRegistry {
+    /** Option: the uni-directional (online) TSM shift. */
+    public static final String ONLINE = "tsm.online";
+
     /** The backbones every module can be put on. */
     public static final List<String> BACKBONES = List.of("resnet18", "resnet50", "mobilenetv2");
 
     private final Map<String, HookProvider> providers = new LinkedHashMap<>();
+    private final java.util.Set<String> options = new java.util.TreeSet<>(
+            List.of("resnet.width", "tsm.fold_div", "tsm.online", "tsn.partial_bn"));
 
     /** A registry with {@code tsn}, {@code tsm} and the attention modules {@code m2a}, {@code w3}, {@code action}, {@code cbam}, {@code nl}. */
     public static ModelRegistry standard() {
         ModelRegistry r = new ModelRegistry();
-        r.registerProvider("tsm", cfg -> new TsmHooks(cfg.frames(), foldDiv(cfg), false));
+        r.registerProvider("tsm", cfg -> new TsmHooks(cfg.frames(), foldDiv(cfg), false, cfg.option(ONLINE, false)));
         r.registerProvider("m2a", AttentionProviders::m2a);
         r.registerProvider("w3", new HookProvider() {
             @Override public BlockHooks create(ModelConfig cfg) { return AttentionProviders.w3(cfg); }
@@ -47,6 +57,7 @@ public final class ModelRegistry {
                 return AttentionProviders.w3FeatureRefinement((W3Hooks) hooks, channels, cfg);
             }
         });
+        r.registerOption("w3.spatial").registerOption("w3.temporal").registerOption("w3.afr");
         r.registerProvider("action", AttentionProviders::action);
         r.registerProvider("cbam", AttentionProviders::cbam);
         r.registerProvider("nl", AttentionProviders::nl);
@@ -81,6 +92,17 @@ public final class ModelRegistry {
         return this;
     }
 
+    /** Declares option {@code key} as read by some provider, so {@link #create} accepts it; returns this. */
+    public ModelRegistry registerOption(String key) {
+        options.add(key);
+        return this;
+    }
+
+    /** The option keys {@link #create} accepts, sorted. */
+    public List<String> optionNames() {
+        return List.copyOf(options);
+    }
+
     /** The module names known: {@code tsn} and the providers. */
     public List<String> moduleNames() {
         List<String> out = new ArrayList<>();
@@ -111,6 +133,12 @@ public final class ModelRegistry {
             throw unknown(cfg.id(), e.getMessage());
         }
         if (!BACKBONES.contains(backbone)) throw unknown(cfg.id(), "unknown backbone '" + backbone + "'");
+        for (String key : new java.util.TreeSet<>(cfg.options().keySet())) {
+            if (!options.contains(key)) {
+                throw new IllegalArgumentException("unknown model option '" + key + "'; known options: "
+                        + String.join(", ", options));
+            }
+        }
         List<HookProvider> used = new ArrayList<>();
         List<String> parts = List.of(modules.split("\\+", -1));
         for (String m : parts) {
@@ -120,6 +148,10 @@ public final class ModelRegistry {
             HookProvider p = providers.get(m);
             if (p == null) throw unknown(cfg.id(), "unknown module '" + m + "'");
             used.add(p);
+        }
+        if (cfg.option(ONLINE, false) && (!parts.contains("tsm") || parts.contains("m2a"))) {
+            throw new IllegalArgumentException("option " + ONLINE + " applies to TSM's own shift (ids tsm-<backbone> and tsm+<module>-<backbone>"
+                    + " other than tsm+m2a), not to '" + cfg.id() + "'");
         }
         BlockHooks hooks = BlockHooks.NONE;
         List<BlockHooks> created = new ArrayList<>();

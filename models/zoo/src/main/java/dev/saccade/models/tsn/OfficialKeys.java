@@ -1,5 +1,6 @@
 package dev.saccade.models.tsn;
 
+import dev.saccade.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.Set;
  * <tr><td>torchvision ResNet / TSM-repo MobileNetV2 ImageNet weights</td><td>{@code layer1.0.conv1.weight},
  *     {@code features.3.conv.0.weight}</td><td>{@code base_model.} + key (+ {@code .net} where the model wraps)</td></tr>
  * <tr><td></td><td>{@code fc.*}, {@code classifier.*}</td><td>dropped (replaced by {@code new_fc})</td></tr>
+ * <tr><td>TSM online demo ({@code mobilenetv2_jester_online.pth.tar}), with {@link #map(Map, Set, int)}</td>
+ *     <td>{@code features.3.conv.0.weight}, {@code classifier.weight} (K rows)</td>
+ *     <td>{@code base_model.features.3.conv.0.net.weight}, {@code new_fc.weight}</td></tr>
  * </table>
  *
  * A key that matches no saccade key after these rules is reported in {@link Result#unmatched()}.
@@ -53,6 +57,34 @@ public final class OfficialKeys {
             else mapped.put(target, e.getValue());
         }
         return new Result<>(mapped, unmatched, dropped);
+    }
+
+    /**
+     * As {@link #map(Map, Set)}, and in a backbone-only file a head of its own with {@code classes} rows
+     * ({@code classifier.*}, else {@code fc.*}) becomes {@code new_fc.*} instead of being dropped. That is the layout
+     * of the TSM online demo's checkpoint ({@code online_demo/main.py} loads {@code mobilenetv2_jester_online.pth.tar}
+     * as a bare state dict: {@code features.N.conv.K.*}, {@code classifier.weight} (27, 1280), no {@code module.} or
+     * {@code base_model.} prefix and no {@code .net} wrapper). An ImageNet file's 1000-way head is still dropped
+     * unless the model has 1000 classes.
+     */
+    public static Result<Tensor> map(Map<String, Tensor> official, Set<String> targetKeys, int classes) {
+        Result<Tensor> r = map(official, targetKeys);
+        if (r.dropped().isEmpty() || !targetKeys.contains("new_fc.weight")) return r;
+        for (String head : new String[] {"classifier.", "fc."}) {
+            List<String> keys = r.dropped().stream().filter(k -> strip(k).startsWith(head)).toList();
+            Tensor weight = keys.stream().filter(k -> strip(k).equals(head + "weight")).map(official::get).findFirst().orElse(null);
+            if (weight == null || weight.rank() != 2 || weight.dim(0) != classes) continue;
+            Map<String, Tensor> mapped = new LinkedHashMap<>(r.mapped());
+            List<String> unmatched = new ArrayList<>(r.unmatched()), dropped = new ArrayList<>(r.dropped());
+            for (String k : keys) {
+                String target = "new_fc." + strip(k).substring(head.length());
+                if (targetKeys.contains(target)) mapped.put(target, official.get(k));
+                else unmatched.add(k);
+                dropped.remove(k);
+            }
+            return new Result<>(mapped, unmatched, dropped);
+        }
+        return r;
     }
 
     /** One key: strips DataParallel's {@code module.} prefix. */

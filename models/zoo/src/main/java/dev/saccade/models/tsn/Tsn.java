@@ -78,10 +78,14 @@ public final class Tsn extends Module implements FlopTraceable {
 
     /** Clip logits: (N, T, 3, H, W), (N, 3T, H, W) or (N·T, 3, H, W) → (N, K). */
     @Override public Tensor forward(Tensor clip) {
+        return frameLogits(clip).reshape(-1, frames, classes).mean(1);   // (N, T, K) → (N, K)
+    }
+
+    /** Per-frame logits before the consensus: clip → (N·T, K), row n·T + t. */
+    public Tensor frameLogits(Tensor clip) {
         Tensor f = features(clip);                                 // (N·T, C, h, w)
         Tensor pooled = avgpool.forward(f).flatten(1);             // (N·T, C)
-        Tensor logits = newFc.forward(dropout.forward(pooled));    // (N·T, K)
-        return logits.reshape(-1, frames, classes).mean(1);        // (N, T, K) → (N, K)
+        return newFc.forward(dropout.forward(pooled));             // (N·T, K)
     }
 
     /** The clip as the (N·T, 3, H, W) frame batch, with an error naming the expected shape. */

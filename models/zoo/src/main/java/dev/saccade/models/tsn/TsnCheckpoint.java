@@ -15,8 +15,9 @@ import java.util.Map;
  * {@code state_dict} and strips DataParallel's {@code module.}) and {@link Checkpoints#loadSafetensors}; tensors are
  * converted to the model's element types when copied in. A saccade run checkpoint ({@code last}/{@code best}
  * .safetensors of {@code saccade train}: weights under {@code model.}, optimizer state under {@code optim.}) loads
- * its {@code model.} entries. Strict: a model entry the file lacks, or a file entry that maps to nothing, is an error
- * naming the first of them and how many there are.
+ * its {@code model.} entries; the TSM online demo's bare MobileNetV2 state dict loads with its {@code classifier} as
+ * {@code new_fc} ({@link OfficialKeys#map(java.util.Map, java.util.Set, int)}). Strict: a model entry the file lacks,
+ * or a file entry that maps to nothing, is an error naming the first of them and how many there are.
  *
  * <pre>{@code
  * TsnCheckpoint.load(model, Path.of("TSM_somethingv2_RGB_resnet50_shift8_blockres_avg_segment8_e45.pth"));
@@ -60,7 +61,7 @@ public final class TsnCheckpoint {
     /** Copies {@code weights} (as {@link #read} gives them) into {@code model}; {@code file} names them in errors. */
     public static int load(Tsn model, Map<String, Tensor> weights, Path file) {
         Map<String, Tensor> tensors = weights;
-        OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet());
+        OfficialKeys.Result<Tensor> r = OfficialKeys.map(tensors, model.stateDict().keySet(), model.classes());
         Map<String, Tensor> values = r.mapped();
         List<String> missing = new ArrayList<>();
         for (String k : model.stateDict().keySet()) if (!values.containsKey(k)) missing.add(k);

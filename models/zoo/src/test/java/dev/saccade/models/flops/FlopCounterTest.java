@@ -14,7 +14,7 @@ import dev.saccade.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** MACs and parameter counts against the published figures (models.md §3.5, §8; mmaction2's metafile). */
+/** MACs and parameter counts against the published figures (docs/MODELS.md §9; mmaction2's metafile). */
 class FlopCounterTest {
     private static FlopCounter.Report count(String id, int frames, int classes, int size) {
         Tsn model = ModelRegistry.standard().create(ModelConfig.of(id, frames, classes, size));
@@ -95,7 +95,7 @@ class FlopCounterTest {
         assertEquals(2L * 6 * 25 * 4 * 9 + 2L * 6 * 6 * 25, r.macs());
     }
 
-    /** The attention modules' cost lands where models.md §8 puts it (ResNet-50, 8 frames, 224², 174 classes). */
+    /** The attention modules' cost lands where docs/MODELS.md §4.2 and §5.2 put it (ResNet-50, 8 frames, 224², 174 classes). */
     @Test void attentionModelsAddTheirPublishedCost() {
         var registry = dev.saccade.models.registry.ModelRegistry.standard();
         Shape clip = Shape.of(1, 8, 3, 224, 224);
@@ -103,7 +103,7 @@ class FlopCounterTest {
         long action = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of("action-resnet50", 8, 174, 224)), clip).macs();
         long m2a = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of("m2a-resnet50", 8, 174, 224)), clip).macs();
         System.out.printf("tsm %.2f G, action %.2f G (+%.2f), m2a %.2f G (+%.2f)%n", tsm / 1e9, action / 1e9, (action - tsm) / 1e9, m2a / 1e9, (m2a - tsm) / 1e9);
-        assertEquals(1.74e9, action - tsm, 0.05 * 1.74e9, "ACTION-Net adds ≈1.74 G MACs (models.md §4.2)");
-        assertEquals(6.3e9, m2a - tsm, 0.05 * 6.3e9, "M2A adds ≈6.3 G MACs on ResNet-50 (models.md §5.2)");
+        assertEquals(1.74e9, action - tsm, 0.05 * 1.74e9, "ACTION-Net adds ≈1.74 G MACs (docs/MODELS.md §4.2)");
+        assertEquals(6.3e9, m2a - tsm, 0.05 * 6.3e9, "M2A adds ≈6.3 G MACs on ResNet-50 (docs/MODELS.md §5.2)");
     }
 }

@@ -94,6 +94,26 @@ class ModelRegistryTest {
         for (float b : m.newFc().bias().toFloatArray()) assertEquals(0f, b);
     }
 
+    @Test void unknownOrMalformedOptionsAreErrorsListingTheKnownOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().create(
+                new ModelConfig("w3-resnet18", 4, 5, 64, 0.5, 0, Map.of("w3.afrr", "false"))));
+        assertEquals("unknown model option 'w3.afrr'; known options: resnet.width, tsm.fold_div, tsm.online, tsn.partial_bn, "
+                + "w3.afr, w3.spatial, w3.temporal", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.standard().create(
+                new ModelConfig("tsn-resnet18", 4, 5, 64, 0.5, 0, Map.of("tsn.partial_bn", "ture"))));
+        assertEquals("option tsn.partial_bn must be true or false, got 'ture'", e.getMessage());
+        // a provider that reads its own option declares it
+        ModelRegistry r = ModelRegistry.standard().registerOption("mine.flag");
+        assertNotNull(r.create(new ModelConfig("tsn-resnet18", 4, 5, 64, 0.5, 0, Map.of("mine.flag", "x"))));
+    }
+
+    @Test void sizesBeyondWhatAClipCanHoldAreRefusedUpFront() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.of("tsm-resnet50", 8, 10, 100_000));
+        assertEquals("input size must be in [32, 4096], got 100000", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.of("tsm-resnet50", 1 << 20, 10, 224));
+        assertTrue(e.getMessage().startsWith("frames must be in [1, 1024]"), e.getMessage());
+    }
+
     /** A submodule by dotted name. */
     private static Module module(Module root, String name) {
         return root.namedModules().get(name);

@@ -1,0 +1,76 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * How {@link ConvFused} stores a register tile: the (MR, NR) accumulators of output channels {@code co0 …} and chunk
+ * columns {@code c0 …} go to {@code y (N, C_out, P)}, column {@code c = i·P + p} to image {@code n0 + i}, position p.
+ * The first KC block overwrites y (never reading it, so y need not be zeroed), later ones add to it, and the last
+ * one adds the bias and the residual and applies the activation before its store: one pass over the output
+ * (MLAS {@code PostProcessBlock}: accumulate, bias, activation in registers; oneDNN post-ops).
+ *
+ * @param residual (N, C_out, P) or null
+ * @param bias     (C_out) or null
+ */
+record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation act, int cOut, int plane, int n0) {
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
+
+    /** Stores rows {@code [0, mr)} × columns {@code [0, nr)} of acc (MR, NR). */
+    void store(float[] acc, int mr, int nr, int co0, int c0, boolean first, boolean last) {
+        for (int r = 0; r < mr; r++) {
+            int co = co0 + r;
+            float b = bias == null || !last ? 0f : bias[co];
+            for (int t = 0; t < nr; ) {
+                int c = c0 + t, i = c / plane, p = c - i * plane, len = Math.min(nr - t, plane - p);
+                segment(acc, r * NR + t, len, ((n0 + i) * cOut + co) * plane + p, first, last, b);
+                t += len;
+            }
+        }
+    }
+
+    /** {@code y[d + j] = epilogue(acc[a + j])} for j in {@code [0, len)}: whole vectors, then a masked tail. */
+    private void segment(float[] acc, int a, int len, int d, boolean first, boolean last, float b) {
+        int j = 0;
+        if (last) {
+            FloatVector vb = FloatVector.broadcast(S, b);
+            for (; j + L <= len; j += L) {
+                FloatVector v = FloatVector.fromArray(S, acc, a + j).add(vb);
+                if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
+                if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
+                switch (act) {
+                    case NONE -> { }
+                    case RELU -> v = v.max(ZERO);
+                    case RELU6 -> v = v.max(ZERO).min(SIX);
+                }
+                v.intoArray(y, d + j);
+            }
+        } else if (first) {
+            for (; j + L <= len; j += L) FloatVector.fromArray(S, acc, a + j).intoArray(y, d + j);
+        } else {
+            for (; j + L <= len; j += L)
+                FloatVector.fromArray(S, acc, a + j).add(FloatVector.fromArray(S, y, d + j)).intoArray(y, d + j);
+        }
+        if (j < len) {                                   // the tail as one masked vector (tiles straddling images)
+            VectorMask<Float> m = S.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(S, acc, a + j, m);
+            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
+            if (last) {
+                v = v.add(b);
+                if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
+                switch (act) {
+                    case NONE -> { }
+                    case RELU -> v = v.max(ZERO);
+                    case RELU6 -> v = v.max(ZERO).min(SIX);
+                }
+            }
+            v.intoArray(y, d + j, m);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * The inference convolution: {@code y = act(conv(shift(x), w) + b + residual)} in one pass over the output, with
+ * weights pre-packed once ({@link PackedConvWeights}, batch norm already folded in by the caller) and the bias,
+ * residual add and activation applied by the GEMM as it stores each register tile ({@link ConvEpilogue}); no
+ * separate pass over the activation, no zero-filled scratch output. ONNX Runtime's {@code FusedConv} with a fused
+ * {@code Sum} input (ORT {@code conv_activation_fusion.cc}, {@code nchwc_transformer.cc}); oneDNN post-ops.
+ *
+ * <p>Per group g, {@code Y_g (C_out/g, B·P) = W_g (C_out/g, K) · col(X_g) (K, B·P)} over chunks of B images side by
+ * side, as in {@link ConvGemm}. The column panels of B are packed straight from x: by channel rows for 1×1
+ * stride-1 convolutions (the TSM shift applied by that read: {@link #forward}'s {@code shiftFrames}), through
+ * {@link ImplicitPanels} for other 2-d ones; only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
+ * Depthwise convolutions run {@link ConvDepthwise}'s direct kernel with the same epilogue per plane.
+ *
+ * <pre>{@code
+ * PackedConvWeights pw = PackedConvWeights.pack(wFolded, bFolded, 64, 1, 64 * 9, false);
+ * ConvFused.forward(g, x, pw, residual, ConvActivation.RELU, 0, 0, y);
+ * }</pre>
+ */
+public final class ConvFused {
+    /** Columns per GEMM to aim for. */
+    static final int COLUMN_TARGET = 512;
+    /** Largest column matrix (floats) a chunk of a 3-d convolution may unfold to. */
+    static final int COLUMN_BUDGET = 1 << 20;
+
+    /** Per-thread scratch, grown on demand and then reused. */
+    private static final class Buffers {
+        float[] col = new float[0];   // (K, B·P)
+        float[] b = new float[0];     // (ceil(nc/NR), kc, NR)
+        final float[] acc = new float[MR * NR];
+
+        float[] col(int size) { if (col.length < size) col = new float[size]; return col; }
+        float[] b(int size) { if (b.length < size) b = new float[size]; return b; }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private ConvFused() {}
+
+    /**
+     * {@code y = act(conv(shift(x), w) + b + residual)}; y is overwritten, never read.
+     *
+     * @param x            (N, C_in, *spatial)
+     * @param w            packed weights (and bias) for this geometry
+     * @param residual     (N, C_out, *out) added before the activation, or null
+     * @param shiftFrames  T for a temporal shift of x read in place (x viewed (N/T, T, C_in, …)), 0 for none;
+     *                     only for 1×1 stride-1 unpadded, ungrouped convolutions
+     * @param shiftFold    channels shifted each way: {@code [0, fold)} read frame t+1, {@code [fold, 2·fold)} frame t−1
+     * @param y            (N, C_out, *out)
+     */
+    public static void forward(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
+                               int shiftFrames, int shiftFold, float[] y) {
+        check(g, x, w, residual, shiftFrames, shiftFold, y);
+        if (g.isDepthwise()) {
+            if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
+            else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
+            return;
+        }
+        Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
+        int images = imagesPerGemm(g), chunks = (g.n() + images - 1) / images;
+        if (CpuThreads.threads() > 1 && chunks >= CpuThreads.threads()) {
+            CpuThreads.parallelFor(0, chunks, 1, (c0, c1) -> {
+                for (int c = c0; c < c1; c++) {
+                    int n0 = c * images, nb = Math.min(images, g.n() - n0);
+                    for (int gr = 0; gr < g.groups(); gr++) {
+                        Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
+                        gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, act, y);
+                    }
+                }
+            });
+            return;
+        }
+        for (int c = 0; c < chunks; c++) {
+            int n0 = c * images, nb = Math.min(images, g.n() - n0), cols = nb * g.outPlane();
+            for (int gr = 0; gr < g.groups(); gr++) {
+                Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());   // shared, read-only
+                int panels = (cols + NR - 1) / NR, group = gr;
+                CpuThreads.parallelFor(0, panels, 1, (lo, hi) ->
+                        gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, act, y));
+            }
+        }
+    }
+
+    /**
+     * The scalar twin: the convolution by its definition ({@link ConvKernels#forwardScalar}, accumulated in double)
+     * on the explicitly shifted input, then {@code act(· + residual)} element by element.
+     *
+     * @param w (C_out, C_in/g, *kernel) plain, folded weights; bias (C_out) or null
+     */
+    public static void forwardScalar(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual,
+                                     ConvActivation act, int shiftFrames, int shiftFold, float[] y) {
+        float[] in = shiftFrames > 0 ? shiftedCopy(g, x, shiftFrames, shiftFold) : x;
+        ConvKernels.forwardScalar(g, in, w, bias, y);
+        for (int i = 0; i < y.length; i++) y[i] = act.apply(residual == null ? y[i] : y[i] + residual[i]);
+    }
+
+    /** TSM's shift of x (N, C, *spatial) as a copy, the reference the in-place read is tested against. */
+    static float[] shiftedCopy(ConvGeometry g, float[] x, int frames, int fold) {
+        int plane = g.inPlane(), c = g.cIn();
+        float[] out = new float[g.inputLength()];
+        for (int n = 0; n < g.n(); n++)
+            for (int ci = 0; ci < c; ci++) {
+                int src = new Shift(frames, fold).sourceImage(n, ci);
+                if (src >= 0) System.arraycopy(x, (src * c + ci) * plane, out, (n * c + ci) * plane, plane);
+            }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /** Images per GEMM: about {@value #COLUMN_TARGET} columns within the budget, and every thread gets a chunk. */
+    static int imagesPerGemm(ConvGeometry g) {
+        int p = g.outPlane();
+        if (p >= COLUMN_TARGET) return 1;
+        long k = (long) g.cInPerGroup() * g.kernelVolume();
+        int b = COLUMN_TARGET / p;
+        boolean unfolds = !g.isPointwise() && !ImplicitPanels.supports(g);     // only then is there a column matrix
+        if (unfolds) b = (int) Math.max(1, Math.min(b, COLUMN_BUDGET / (k * p)));
+        int threads = CpuThreads.threads();
+        if (threads > 1 && g.n() >= threads) b = Math.min(b, (g.n() + threads - 1) / threads);
+        return Math.max(1, Math.min(b, g.n()));
+    }
+
+    // ---------------------------------------------------------------- the B operand
+
+    /** TSM's shift as a read: channel ci of image n comes from image {@link #sourceImage}, or is zero. */
+    record Shift(int frames, int fold) {
+        /** The image (frame of the same clip) channel ci of image n reads, or −1 for zero (a clip end). */
+        int sourceImage(int n, int ci) {
+            int t = n % frames;
+            if (ci < fold) return t + 1 < frames ? n + 1 : -1;
+            if (ci < 2 * fold) return t >= 1 ? n - 1 : -1;
+            return n;
+        }
+    }
+
+    /**
+     * Where group gr of images {@code [n0, n0 + nb)} is read from: x itself (1×1 stride-1: row ci of image i is
+     * channel plane ci, with the shift applied per row), or an unfolded column matrix (K, nb·P).
+     */
+    private record Source(float[] data, Kind kind, int n0, int nb, int group, Shift shift) {}
+
+    /** x read as 1×1 rows, x read through {@link ImplicitPanels}, or an unfolded column matrix. */
+    private enum Kind { POINTWISE, IMPLICIT, COLUMNS }
+
+    private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Buffers buf) {
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr, shift);
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.IMPLICIT, n0, nb, gr, null);
+        int k = g.cInPerGroup() * g.kernelVolume(), cols = nb * g.outPlane();
+        float[] col = buf.col(k * cols);                                               // (K, nb·P)
+        int[] taps = Im2col.allTaps(g);
+        int cinG = g.cInPerGroup(), plane = g.inPlane();
+        if (!Im2col.byTaps(g)) {
+            for (int i = 0; i < nb; i++)
+                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * plane, cinG, col, i * g.outPlane(), cols);
+        } else {
+            ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
+        }
+        return new Source(col, Kind.COLUMNS, n0, nb, gr, null);
+    }
+
+    /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
+    private static void packB(ConvGeometry g, Source s, int p0, int kc, int j0, int nc, float[] dst) {
+        if (s.kind() == Kind.COLUMNS) {
+            GemmPacking.packB(false, s.data(), 0, s.nb() * g.outPlane(), p0, kc, j0, nc, dst, 0);
+            return;
+        }
+        if (s.kind() == Kind.IMPLICIT) {
+            ImplicitPanels.pack(g, s.data(), s.n0(), s.group(), p0, kc, j0, nc, dst);
+            return;
+        }
+        // 1×1 stride 1: row ci, column j = i·P + p is x[n0 + i (or its shift source), gr·C_in/g + ci, p].
+        int P = g.outPlane(), cIn = g.cIn(), cBase = s.group() * g.cInPerGroup();
+        float[] x = s.data();
+        Shift shift = s.shift();
+        for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
+            int nr = Math.min(NR, nc - q);
+            for (int t = 0; t < nr; ) {
+                int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p), n = s.n0() + i;
+                if (len == NR && shift == null) {
+                    // the whole panel lies in one image: two vector copies per row, rows one plane apart
+                    int src = (n * cIn + cBase + p0) * P + p;
+                    for (int r = 0, o = d; r < kc; r++, o += NR, src += P) {
+                        FloatVector.fromArray(S, x, src).intoArray(dst, o);
+                        FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
+                    }
+                } else if (len == NR) {
+                    // one image, shifted: the source frame (or zero) is chosen per channel row
+                    for (int r = 0, o = d; r < kc; r++, o += NR) {
+                        int ci = cBase + p0 + r, src = shift.sourceImage(n, ci);
+                        if (src < 0) {
+                            FloatVector.zero(S).intoArray(dst, o);
+                            FloatVector.zero(S).intoArray(dst, o + L);
+                        } else {
+                            int at = (src * cIn + ci) * P + p;
+                            FloatVector.fromArray(S, x, at).intoArray(dst, o);
+                            FloatVector.fromArray(S, x, at + L).intoArray(dst, o + L);
+                        }
+                    }
+                } else {
+                    for (int r = 0; r < kc; r++) {
+                        int ci = cBase + p0 + r;
+                        int src = shift == null ? n : shift.sourceImage(n, ci);
+                        int o = d + r * NR + t;
+                        if (src < 0) for (int e = 0; e < len; e++) dst[o + e] = 0f;
+                        else copy(x, (src * cIn + ci) * P + p, dst, o, len);
+                    }
+                }
+                t += len;
+            }
+            if (nr < NR) for (int r = 0; r < kc; r++) java.util.Arrays.fill(dst, d + r * NR + nr, d + (r + 1) * NR, 0f);
+        }
+    }
+
+    /** {@code dst[o..o+len) = x[s..s+len)} for the short runs of a panel: whole vectors, then a masked tail. */
+    private static void copy(float[] x, int s, float[] dst, int o, int len) {
+        int e = 0;
+        for (; e + L <= len; e += L) FloatVector.fromArray(S, x, s + e).intoArray(dst, o + e);
+        if (e < len) {
+            VectorMask<Float> m = S.indexInRange(e, len);
+            FloatVector.fromArray(S, x, s + e, m).intoArray(dst, o + e, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- the GEMM with its epilogue
+
+    /** Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed. */
+    private static void gemm(ConvGeometry g, PackedConvWeights w, int gr, Source s, int n0, int j0, int j1,
+                             float[] residual, ConvActivation act, float[] y) {
+        Buffers buf = BUFFERS.get();
+        int k = w.k(), coutG = g.cOutPerGroup(), panels = PackedConvWeights.panelsPerGroup(coutG);
+        int kb = even(k, GemmBlocked.KC, 1), nbBlock = even(j1 - j0, GemmBlocked.NC, NR);
+        int mcPanels = Math.max(1, GemmBlocked.MC / MR);
+        float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
+        ConvEpilogue out = new ConvEpilogue(y, residual, bias, act, g.cOut(), g.outPlane(), n0);
+        for (int jc = j0; jc < j1; jc += nbBlock) {
+            int nc = Math.min(nbBlock, j1 - jc);
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
+                float[] bp = buf.b((nc + NR - 1) / NR * NR * kc);                         // (ceil(nc/NR), kc, NR)
+                packB(g, s, pc, kc, jc, nc, bp);
+                boolean first = pc == 0, last = pc + kc == k;
+                for (int q0 = 0; q0 < panels; q0 += mcPanels) {
+                    int q1 = Math.min(panels, q0 + mcPanels);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int q = q0; q < q1; q++) {
+                            GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
+                            out.store(acc, Math.min(MR, coutG - q * MR), nr, gr * coutG + q * MR, jc + jr, first, last);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int even(int total, int max, int align) {
+        int parts = (total + max - 1) / max;
+        int size = (total + parts - 1) / parts;
+        return (size + align - 1) / align * align;
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private static void check(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, int shiftFrames,
+                              int shiftFold, float[] y) {
+        java.util.function.Supplier<String> where = () -> "ConvFused.forward " + g;   // built only for an error
+        if (w.cOut() != g.cOut() || w.groups() != g.groups() || w.k() != g.cInPerGroup() * g.kernelVolume()) {
+            throw new IllegalArgumentException(where.get() + ": packed weights are (C_out=" + w.cOut() + ", groups="
+                    + w.groups() + ", K=" + w.k() + "), the geometry needs (" + g.cOut() + ", " + g.groups() + ", "
+                    + g.cInPerGroup() * g.kernelVolume() + ")");
+        }
+        if (g.isDepthwise() != w.isDepthwise()) {
+            throw new IllegalArgumentException(where.get() + ": weights packed " + (w.isDepthwise() ? "" : "not ")
+                    + "for a depthwise convolution");
+        }
+        if (x.length < g.inputLength()) throw new IllegalArgumentException(where.get() + ": x has " + x.length + " elements, needs " + g.inputLength());
+        if (y.length < g.outputLength()) throw new IllegalArgumentException(where.get() + ": y has " + y.length + " elements, needs " + g.outputLength());
+        if (residual != null && residual.length < g.outputLength()) {
+            throw new IllegalArgumentException(where.get() + ": residual has " + residual.length + " elements, needs " + g.outputLength());
+        }
+        if (shiftFrames > 0) {
+            if (!g.isPointwise() || g.groups() != 1) throw new IllegalArgumentException(where.get() + ": the temporal shift is read in place only by a 1×1 stride-1 ungrouped convolution");
+            if (g.n() % shiftFrames != 0) throw new IllegalArgumentException(where.get() + ": batch " + g.n() + " is not a multiple of T=" + shiftFrames);
+            if (shiftFold < 0 || 2 * shiftFold > g.cIn()) throw new IllegalArgumentException(where.get() + ": shift fold " + shiftFold + " does not fit C_in=" + g.cIn());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.HostStorage;
+import dev.saccade.tensor.Shape;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.PreparedConv;
+
+/**
+ * Adapts {@link Backend#prepareConv} and {@link Backend#convInference} to {@link ConvFused}: F32 weights are packed
+ * once into {@link PackedConvWeights}; F64 (and anything not packed) runs the composed default. With SIMD off the
+ * scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
+ * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
+ */
+final class CpuInferenceConv {
+    private CpuInferenceConv() {}
+
+    static PreparedConv prepare(Tensor w, Tensor bias, dev.saccade.tensor.ops.ConvParams p) {
+        Tensor wc = w.contiguous(), bc = bias == null ? null : bias.contiguous();
+        if (w.dtype() != DType.F32) return new PreparedConv(wc, bc, p, null);
+        int cOut = w.dim(0), cinG = w.dim(1), k = w.numel() / cOut;
+        float[] wf = floats(wc), bf = bc == null ? null : floats(bc);
+        boolean depthwise = p.groups() == cOut && cinG == 1;
+        return new PreparedConv(wc, bc, p, PackedConvWeights.pack(wf, bf, cOut, p.groups(), k, depthwise));
+    }
+
+    static Tensor run(CpuBackend b, Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int frames, int foldDiv,
+                      java.util.function.Supplier<Tensor> composed) {
+        if (!(c.packed() instanceof PackedConvWeights pw) || x.dtype() != DType.F32) return composed.get();
+        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
+        int fold = frames > 0 ? x.dim(1) / foldDiv : 0;
+        boolean inPlaceShift = frames > 0 && g.isPointwise() && g.groups() == 1;
+        Tensor in = frames > 0 && !inPlaceShift ? b.temporalShift(x, frames, foldDiv, false) : x;
+        int readFrames = inPlaceShift ? frames : 0;
+        float[] xf = floats(in), rf = residual == null ? null : floats(residual);
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        Tensor y = Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
+        if (Simd.enabled()) {
+            ConvFused.forward(g, xf, pw, rf, act, readFrames, fold, yf);
+        } else {
+            float[] bias = c.bias() == null ? null : floats(c.bias());
+            ConvFused.forwardScalar(g, xf, floats(c.weight()), bias, rf, act, readFrames, fold, yf);
+        }
+        return y;
+    }
+
+    private static Shape outShape(ConvGeometry g) {
+        int[] o = g.outputSize();
+        int[] d = new int[o.length + 2];
+        d[0] = g.n();
+        d[1] = g.cOut();
+        System.arraycopy(o, 0, d, 2, o.length);
+        return Shape.of(d);
+    }
+
+    /** The elements of t as one contiguous float array starting at 0 (a copy only when t is a strided view). */
+    private static float[] floats(Tensor t) { return ((HostStorage) t.contiguousFromZero().storage()).floats(); }
+}

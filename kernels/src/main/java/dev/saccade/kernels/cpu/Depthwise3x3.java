@@ -1,0 +1,157 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The direct 3×3 depthwise convolution of MobileNetV2 (padding 1, stride 1 or 2; Sandler et al., CVPR 2018) with
+ * its epilogue: {@code y = act(conv(x, w) + b + residual)}, one (n, c) plane per work item.
+ * <ul>
+ * <li>Stride 1: the plane is copied once into a zero-bordered scratch of width {@code Wp = W + 2}; in that frame
+ *     output {@code f = oh·Wp + ow} is {@code Σ w[kh, kw] · pad[f + kh·Wp + kw]}, so the whole plane is one long
+ *     vector loop of 9 FMAs per vector with constant-stride indices (the two border columns per row are computed
+ *     and dropped). Small planes (7×7, 14×14) thus fill whole vectors instead of one short row at a time.</li>
+ * <li>Stride 2: the bordered rows are split into even and odd columns, so each output row is
+ *     {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors.</li>
+ * </ul>
+ * The bias, residual and activation are applied as the rows are copied out. ONNX Runtime MLAS's depthwise NCHWc
+ * kernel (a vector FMA per tap, no im2col) is the model; here the channel is the outer loop instead of the lanes.
+ * The scalar twin is {@link ConvFused#forwardScalar}.
+ */
+final class Depthwise3x3 {
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final int L = F.length();
+
+    /** Per-thread scratch: the bordered plane (or its even/odd halves) and one output plane in the padded frame. */
+    private static final class Scratch {
+        float[] pad = new float[0], out = new float[0];
+        float[] pad(int n) { if (pad.length < n) pad = new float[n]; return pad; }
+        float[] out(int n) { if (out.length < n) out = new float[n]; return out; }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Depthwise3x3() {}
+
+    /** Whether g is a 2-d 3×3 depthwise convolution with padding 1, dilation 1 and stride 1 or 2 in both axes. */
+    static boolean supports(ConvGeometry g) {
+        return g.isDepthwise() && g.rank() == 2 && g.kH() == 3 && g.kW() == 3 && g.padH() == 1 && g.padW() == 1
+                && g.dilH() == 1 && g.dilW() == 1 && g.strideH() == g.strideW()
+                && (g.strideH() == 1 || g.strideH() == 2);
+    }
+
+    /** @param w (C, 9); bias (C) or null; residual (N, C, oH, oW) or null; y overwritten */
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
+                        float[] y) {
+        int C = g.cIn();
+        CpuThreads.parallelFor(0, g.n() * C, 2, (lo, hi) -> {
+            Scratch s = SCRATCH.get();
+            for (int plane = lo; plane < hi; plane++) {
+                int c = plane % C;
+                float b = bias == null ? 0f : bias[c];
+                if (g.strideH() == 1) strideOne(g, x, plane, w, c * 9, b, residual, act, y, s);
+                else strideTwo(g, x, plane, w, c * 9, b, residual, act, y, s);
+            }
+        });
+    }
+
+    private static void strideOne(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
+                                  ConvActivation act, float[] y, Scratch s) {
+        int H = g.inH(), W = g.inW(), Wp = W + 2, n = H * Wp;               // outputs in the padded frame
+        float[] pad = s.pad((H + 2) * Wp + L + 2), out = s.out(n + L);
+        // bordered copy: row ih of x at pad row ih + 1, column 1; zero top and bottom rows and the side columns
+        java.util.Arrays.fill(pad, 0, Wp + 1, 0f);
+        int xBase = plane * H * W;
+        for (int ih = 0; ih < H; ih++) {
+            int r = (ih + 1) * Wp;
+            System.arraycopy(x, xBase + ih * W, pad, r + 1, W);
+            pad[r + W + 1] = 0f;
+            pad[r + Wp] = 0f;                                                // left border of the next row
+        }
+        java.util.Arrays.fill(pad, (H + 1) * Wp, (H + 2) * Wp + L + 2, 0f);
+        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
+        int r1 = Wp, r2 = 2 * Wp;
+        for (int f = 0; f < n; f += L) {
+            FloatVector acc = vb;
+            acc = FloatVector.fromArray(F, pad, f).fma(w0, acc);
+            acc = FloatVector.fromArray(F, pad, f + 1).fma(w1, acc);
+            acc = FloatVector.fromArray(F, pad, f + 2).fma(w2, acc);
+            acc = FloatVector.fromArray(F, pad, f + r1).fma(w3, acc);
+            acc = FloatVector.fromArray(F, pad, f + r1 + 1).fma(w4, acc);
+            acc = FloatVector.fromArray(F, pad, f + r1 + 2).fma(w5, acc);
+            acc = FloatVector.fromArray(F, pad, f + r2).fma(w6, acc);
+            acc = FloatVector.fromArray(F, pad, f + r2 + 1).fma(w7, acc);
+            acc = FloatVector.fromArray(F, pad, f + r2 + 2).fma(w8, acc);
+            acc.intoArray(out, f);
+        }
+        int yBase = plane * H * W;
+        for (int oh = 0; oh < H; oh++) finishRow(out, oh * Wp, y, residual, yBase + oh * W, W, act);
+    }
+
+    private static void strideTwo(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
+                                  ConvActivation act, float[] y, Scratch s) {
+        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
+        // bordered row r (input row r − 1), column q (input column q − 1): even q → E[r][q/2], odd q → O[r][q/2]
+        int half = oW + 1 + L;                                                // E and O row length, with slack
+        int rows = H + 2;
+        float[] eo = s.pad(2 * rows * half), out = s.out(oW + L);
+        java.util.Arrays.fill(eo, 0, 2 * half, 0f);                           // bordered row 0 (E and O)
+        java.util.Arrays.fill(eo, 2 * (rows - 1) * half, 2 * rows * half, 0f);
+        int xBase = plane * H * W, evens = W / 2 + 1, odds = (W + 1) / 2;    // bordered columns 0..W+1
+        for (int r = 1; r <= H; r++) {
+            int e = 2 * r * half, o = e + half, src = xBase + (r - 1) * W;
+            eo[e] = 0f;                                                        // q = 0: the left border
+            for (int c = 1, iw = 1; iw < W; c++, iw += 2) eo[e + c] = x[src + iw];   // q = 2c ↔ iw = 2c − 1
+            for (int c = 0, iw = 0; iw < W; c++, iw += 2) eo[o + c] = x[src + iw];   // q = 2c + 1 ↔ iw = 2c
+            eo[e + evens] = 0f;                                                // past the data: the right border
+            eo[o + odds] = 0f;
+        }
+        FloatVector vb = FloatVector.broadcast(F, b);
+        int yBase = plane * oH * oW;
+        for (int oh = 0; oh < oH; oh++) {
+            for (int ow = 0; ow < oW; ow += L) {
+                FloatVector acc = vb;
+                for (int kh = 0; kh < 3; kh++) {
+                    int e = 2 * (2 * oh + kh) * half + ow, o = e + half;
+                    acc = FloatVector.fromArray(F, eo, e).fma(FloatVector.broadcast(F, w[wo + 3 * kh]), acc);
+                    acc = FloatVector.fromArray(F, eo, o).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 1]), acc);
+                    acc = FloatVector.fromArray(F, eo, e + 1).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 2]), acc);
+                }
+                acc.intoArray(out, ow);
+            }
+            finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
+        }
+    }
+
+    /** {@code y[d + j] = act(out[s + j] + residual[d + j])} for {@code j < len}. */
+    private static void finishRow(float[] out, int s, float[] y, float[] residual, int d, int len, ConvActivation act) {
+        int j = 0;
+        for (; j + L <= len; j += L) {                                   // whole vectors: no mask to check
+            FloatVector v = FloatVector.fromArray(F, out, s + j);
+            if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j));
+            activate(v, act).intoArray(y, d + j);
+        }
+        if (j < len) {                                                   // the tail as one masked vector
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(F, out, s + j);
+            if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j, m));
+            activate(v, act).intoArray(y, d + j, m);
+        }
+    }
+
+    private static final FloatVector ZERO = FloatVector.zero(F), SIX = FloatVector.broadcast(F, 6f);
+
+    private static FloatVector activate(FloatVector v, ConvActivation act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> v.max(ZERO);
+            case RELU6 -> v.max(ZERO).min(SIX);
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package dev.saccade.models.registry;
+
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.nn.Init;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fused inference path (batch norm folded, epilogues fused, the shift read in place) against the op-by-op
+ * evaluation path on every model id, with batch-norm statistics far from the identity so the folding matters.
+ */
+class InferencePathTest {
+    static final int FRAMES = 4, CLASSES = 7, SIZE = 32;
+
+    static List<String> ids() { return ModelRegistry.standard().list(); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ids")
+    void foldedInferenceMatchesTheUnfusedEvalPath(String id) {
+        Tsn model = small(id);
+        Tensor x = Tensor.uniform(new SplittableRandom(3), -1, 1, 1, FRAMES, 3, SIZE, SIZE);   // (N, T, 3, H, W)
+        try (var noGrad = GradMode.disable()) {
+            float[] fused = model.forward(x).toFloatArray();
+            float[] reference;
+            try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+            assertTrue(relError(id, fused, reference) <= 1e-4);
+        }
+    }
+
+    @Test
+    void theOnlineShiftIsAppliedBeforeTheFusedConvolution() {
+        for (String id : List.of("tsm-resnet18", "tsm-mobilenetv2")) {
+            Tsn model = ModelRegistry.standard().create(new ModelConfig(id, FRAMES, CLASSES, SIZE, 0.5, 1,
+                    Map.of("resnet.width", "16", "tsm.online", "true")));
+            randomizeBatchNorms(model, new SplittableRandom(21));
+            model.eval();
+            Tensor x = Tensor.uniform(new SplittableRandom(6), -1, 1, 1, FRAMES, 3, SIZE, SIZE);
+            try (var noGrad = GradMode.disable()) {
+                float[] fused = model.forward(x).toFloatArray(), reference;
+                try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+                assertTrue(relError(id + " online", fused, reference) <= 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void foldedWeightsFollowAStateDictLoad() {
+        Tsn model = small("tsm-resnet18");
+        Tensor x = Tensor.uniform(new SplittableRandom(4), -1, 1, 1, FRAMES, 3, SIZE, SIZE);
+        try (var noGrad = GradMode.disable()) {
+            float[] before = model.forward(x).toFloatArray();                 // folds and caches
+            Tsn other = small("tsm-resnet18");
+            randomizeBatchNorms(other, new SplittableRandom(99));
+            model.loadStateDict(other.stateDict(), true);
+            float[] after = model.forward(x).toFloatArray();
+            float[] reference;
+            try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+            assertTrue(relError("after load", after, reference) <= 1e-4);
+            assertTrue(relError("changed", after, before) > 1e-3, "the load changed the logits");
+        }
+    }
+
+    @Test
+    void oneModelRunsFromSeveralThreadsAtOnce() throws Exception {
+        Tsn model = small("tsm-mobilenetv2");
+        Tensor x = Tensor.uniform(new SplittableRandom(5), -1, 1, 1, FRAMES, 3, SIZE, SIZE);
+        float[] expected;
+        try (var noGrad = GradMode.disable(); var s = InferenceMode.unfused()) { expected = model.forward(x).toFloatArray(); }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<float[]>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> {
+                    try (var noGrad = GradMode.disable()) { return model.forward(x).toFloatArray(); }
+                }));
+            }
+            float[] first = runs.get(0).get();
+            assertTrue(relError("threads", first, expected) <= 1e-4);
+            for (Future<float[]> f : runs) assertArrayEquals(first, f.get(), "every thread computes the same logits");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The model in evaluation mode with random batch-norm statistics and affine parameters. */
+    private static Tsn small(String id) {
+        Tsn m = ModelRegistry.standard().create(new ModelConfig(id, FRAMES, CLASSES, SIZE, 0.5, 1,
+                Map.of("resnet.width", "16")));   // the attention modules need ≥ 16 channels
+        randomizeBatchNorms(m, new SplittableRandom(id.hashCode()));
+        m.eval();
+        return m;
+    }
+
+    private static void randomizeBatchNorms(Tsn m, SplittableRandom rng) {
+        for (var e : m.stateDict().entrySet()) {
+            String k = e.getKey();
+            Tensor t = e.getValue();
+            if (k.endsWith("running_mean") || (k.endsWith(".bias") && isBatchNorm(m, k))) {
+                Init.assign(t, Tensor.uniform(rng, -0.3, 0.3, t.shape().toArray()));
+            } else if (k.endsWith("running_var")) {
+                Init.assign(t, Tensor.uniform(rng, 0.8, 1.5, t.shape().toArray()));
+            } else if (k.endsWith(".weight") && isBatchNorm(m, k)) {
+                Init.assign(t, Tensor.uniform(rng, 0.3, 0.8, t.shape().toArray()));   // activations stay O(1)
+            }
+        }
+    }
+
+    private static boolean isBatchNorm(Tsn m, String key) {
+        String module = key.substring(0, key.lastIndexOf('.'));
+        return m.namedModules().get(module) instanceof dev.saccade.nn.layers.BatchNorm;
+    }
+
+    private static double relError(String what, float[] got, float[] want) {
+        double diff = 0, scale = 0;
+        for (int i = 0; i < want.length; i++) {
+            diff = Math.max(diff, Math.abs(got[i] - want[i]));
+            scale = Math.max(scale, Math.abs(want[i]));
+        }
+        System.out.printf("%-28s max |diff| %.3e, max |ref| %.3e%n", what, diff, scale);
+        assertTrue(scale > 0, what + ": reference is all zeros");
+        return diff / scale;
+    }
+}

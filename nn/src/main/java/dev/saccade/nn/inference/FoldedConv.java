@@ -1,0 +1,92 @@
+package dev.saccade.nn.inference;
+
+import dev.saccade.nn.Module;
+import dev.saccade.nn.layers.BatchNorm;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
+import dev.saccade.tensor.ops.PreparedConv;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A convolution (optionally behind TSM's shift) and the batch norm after it, as one inference convolution:
+ * {@code y = act(conv(shift(x), w') + b' + residual)} with the running statistics folded into the weights,
+ * <pre>
+ *   s = γ / sqrt(σ² + ε),   w'[co] = s[co] · w[co],   b' = (b − μ) · s + β
+ * </pre>
+ * ({@code torch.nn.utils.fusion.fuse_conv_bn_eval}; ONNX Runtime {@code conv_bn_fusion.cc}). The folded weights are
+ * prepared by the input's backend once and kept until {@link Module#parameterVersion()} moves (a state dict load,
+ * an optimizer step, a train/eval switch); the cache is swapped atomically, so one model can run from several
+ * threads at once (two threads may both fold after a change; either result is the same).
+ *
+ * <pre>{@code
+ * FoldedConv f = FoldedConv.of(conv1, bn1);
+ * Tensor h = f.forward(x, null, ConvActivation.RELU);      // relu(bn1(conv1(x)))
+ * }</pre>
+ */
+public final class FoldedConv {
+    private final Conv conv;
+    private final BatchNorm bn;           // or null
+    private final ShiftedInput shift;     // or null
+    private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+
+    private record Prepared(long version, Backend backend, PreparedConv conv) {}
+
+    private FoldedConv(Conv conv, BatchNorm bn, ShiftedInput shift) {
+        this.conv = conv;
+        this.bn = bn;
+        this.shift = shift;
+    }
+
+    /**
+     * The fused form of {@code module} (a {@link Conv}, or a {@link ShiftedInput} around one) followed by
+     * {@code bnOrNull}; null when {@code module} is neither (the caller then runs it as it is).
+     */
+    public static FoldedConv of(Module module, BatchNorm bnOrNull) {
+        if (module instanceof Conv c) return new FoldedConv(c, bnOrNull, null);
+        if (module instanceof ShiftedInput s && s.net() instanceof Conv c) return new FoldedConv(c, bnOrNull, s);
+        return null;
+    }
+
+    public Conv conv() { return conv; }
+
+    /** {@code act(bn(conv(shift(x))) + residual)}; residual may be null. Evaluation under no-grad only. */
+    public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
+        PreparedConv c = prepared(x.backend());
+        if (shift != null && !shift.bidirectionalNow()) {
+            return InferenceConv.apply(shift.shift(x), c, residual, act, 0, 0);         // online or streaming
+        }
+        return InferenceConv.apply(x, c, residual, act, shift == null ? 0 : shift.frames(),
+                shift == null ? 0 : shift.foldDiv());
+    }
+
+    private PreparedConv prepared(Backend backend) {
+        long version = Module.parameterVersion();
+        Prepared p = prepared.get();
+        if (p != null && p.version() == version && p.backend() == backend) return p.conv();
+        Prepared fresh = new Prepared(version, backend, fold(backend));
+        prepared.set(fresh);
+        return fresh.conv();
+    }
+
+    /** w' and b' as above, on the weights' device, then prepared by the backend. */
+    private PreparedConv fold(Backend backend) {
+        try (var noGrad = GradMode.disable()) {
+            Tensor w = conv.weight().detach(), b = conv.bias() == null ? null : conv.bias().detach();
+            if (bn != null) {
+                Tensor s = bn.weight().detach().mul(bn.runningVar().add(bn.eps()).rsqrt());   // (C_out)
+                int[] perChannel = new int[w.rank()];
+                java.util.Arrays.fill(perChannel, 1);
+                perChannel[0] = w.dim(0);
+                w = w.mul(s.reshape(perChannel));                                            // (C_out, C_in/g, *k)
+                Tensor shifted = b == null ? bn.runningMean().neg() : b.sub(bn.runningMean());
+                b = shifted.mul(s).add(bn.bias().detach());                                  // (C_out)
+            }
+            return backend.prepareConv(w.contiguous(), b == null ? null : b.contiguous(), conv.params());
+        }
+    }
+}

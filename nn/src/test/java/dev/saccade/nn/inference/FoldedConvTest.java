@@ -1,0 +1,109 @@
+package dev.saccade.nn.inference;
+
+import dev.saccade.nn.Init;
+import dev.saccade.nn.layers.Activation;
+import dev.saccade.nn.layers.BatchNorm;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.nn.layers.Sequential;
+import dev.saccade.tensor.ShapeException;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.InferenceConv;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batch norm folded into a convolution against the two layers run one after the other in evaluation mode. */
+class FoldedConvTest {
+    private static BatchNorm randomBatchNorm(int channels, SplittableRandom rng) {
+        BatchNorm bn = new BatchNorm(channels, 1e-3, 0.1);
+        Init.assign(bn.weight(), Tensor.uniform(rng, 0.5, 1.5, channels));
+        Init.assign(bn.bias(), Tensor.uniform(rng, -0.5, 0.5, channels));
+        Init.assign(bn.runningMean(), Tensor.uniform(rng, -0.5, 0.5, channels));
+        Init.assign(bn.runningVar(), Tensor.uniform(rng, 0.5, 2, channels));
+        return bn;
+    }
+
+    @Test
+    void foldedConvolutionMatchesConvThenBatchNorm() {
+        SplittableRandom rng = new SplittableRandom(11);
+        Conv conv = Conv.conv2d(5, 7, 3, 2, 1, 1, true, rng);                  // with its own bias
+        BatchNorm bn = randomBatchNorm(7, rng);
+        conv.eval();
+        bn.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 3, 5, 9, 11), residual = Tensor.uniform(rng, -1, 1, 3, 7, 5, 6);
+        FoldedConv f = FoldedConv.of(conv, bn);
+        try (var noGrad = GradMode.disable()) {
+            Tensor reference = bn.forward(conv.forward(x));
+            assertClose(reference, f.forward(x, null, ConvActivation.NONE));
+            assertClose(reference.add(residual).relu(), f.forward(x, residual, ConvActivation.RELU));
+            assertClose(reference.unary(dev.saccade.tensor.ops.UnaryOp.RELU6), f.forward(x, null, ConvActivation.RELU6));
+        }
+    }
+
+    @Test
+    void foldedWeightsFollowParameterChanges() {
+        SplittableRandom rng = new SplittableRandom(12);
+        Conv conv = Conv.conv2d(4, 6, 1, 1, 0, 1, false, rng);
+        BatchNorm bn = randomBatchNorm(6, rng);
+        bn.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2, 4, 5, 5);
+        FoldedConv f = FoldedConv.of(conv, bn);
+        try (var noGrad = GradMode.disable()) {
+            f.forward(x, null, ConvActivation.NONE);                             // folds and caches
+            Init.assign(bn.runningVar(), Tensor.uniform(rng, 3, 4, 6));          // moves the parameter version
+            Init.assign(conv.weight(), Tensor.uniform(rng, -1, 1, 6, 4, 1, 1));
+            assertClose(bn.forward(conv.forward(x)), f.forward(x, null, ConvActivation.NONE));
+        }
+    }
+
+    @Test
+    void sequentialFusesConvBatchNormActivationRuns() {
+        SplittableRandom rng = new SplittableRandom(13);
+        Sequential seq = new Sequential(Conv.conv2d(3, 8, 3, 1, 1, 1, false, rng), randomBatchNorm(8, rng),
+                Activation.relu6(), Conv.conv2d(8, 8, 3, 2, 1, 8, false, rng), randomBatchNorm(8, rng),
+                Activation.relu(), Conv.conv2d(8, 5, 1, 1, 0, 1, false, rng), randomBatchNorm(5, rng));
+        seq.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2, 3, 10, 9), residual = Tensor.uniform(rng, -1, 1, 2, 5, 5, 5);
+        try (var noGrad = GradMode.disable()) {
+            Tensor reference, fused = seq.forwardAdding(x, residual);
+            try (var s = InferenceMode.unfused()) { reference = seq.forwardAdding(x, residual); }
+            assertClose(reference, fused);
+            assertTrue(seq.ownsInferenceOutput(), "the last step is a fused convolution");
+        }
+    }
+
+    @Test
+    void theInferenceConvolutionRefusesGradientsAndBadShapes() {
+        SplittableRandom rng = new SplittableRandom(14);
+        Conv conv = Conv.conv2d(4, 6, 3, 1, 1, 1, false, rng);
+        FoldedConv f = FoldedConv.of(conv, null);
+        Tensor x = Tensor.uniform(rng, -1, 1, 2, 4, 5, 5);
+        assertThrows(IllegalStateException.class, () -> f.forward(x, null, ConvActivation.NONE));
+        try (var noGrad = GradMode.disable()) {
+            var e = assertThrows(ShapeException.class, () -> f.forward(Tensor.zeros(2, 3, 5, 5), null, ConvActivation.NONE));
+            assertTrue(e.getMessage().contains("(2, 3, 5, 5)") || e.getMessage().contains("3 channels"), e.getMessage());
+            var r = assertThrows(ShapeException.class, () -> f.forward(x, Tensor.zeros(2, 5, 5, 5), ConvActivation.RELU));
+            assertTrue(r.getMessage().contains("residual"), r.getMessage());
+            var c = x.backend().prepareConv(conv.weight().detach(), null, conv.params());
+            var s = assertThrows(ShapeException.class, () -> InferenceConv.apply(Tensor.zeros(3, 4, 5, 5), c, null,
+                    ConvActivation.NONE, 2, 8));
+            assertTrue(s.getMessage().contains("T=2"), s.getMessage());
+        }
+    }
+
+    private static void assertClose(Tensor want, Tensor got) {
+        float[] a = want.toFloatArray(), b = got.toFloatArray();
+        assertTrue(a.length == b.length, "lengths " + a.length + " and " + b.length);
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(a[i]));
+        }
+        assertTrue(scale > 0 && diff <= 1e-5 * scale, "max |diff| " + diff + " at scale " + scale);
+    }
+}

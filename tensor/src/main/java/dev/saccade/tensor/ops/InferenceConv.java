@@ -1,0 +1,63 @@
+package dev.saccade.tensor.ops;
+
+import dev.saccade.tensor.ShapeException;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+
+/**
+ * The inference convolution {@code y = act(conv(shift(x), w) + b + residual)}: a convolution with its batch norm
+ * folded into w and b, the residual add and the activation applied in the convolution's epilogue, and TSM's shift
+ * (Lin et al., ICCV 2019, §3) read in place. Evaluation only: no autograd history is recorded, so it refuses to run
+ * while gradients are enabled. References: {@code torch.nn.functional.conv2d}, {@code torch.nn.utils.fusion
+ * .fuse_conv_bn_eval}; ONNX Runtime {@code FusedConv} with a {@code Sum} input.
+ *
+ * <pre>{@code
+ * PreparedConv c = x.backend().prepareConv(wFolded, bFolded, params);
+ * try (var noGrad = GradMode.disable()) {
+ *     Tensor y = InferenceConv.apply(x, c, identity, ConvActivation.RELU, 0, 0);
+ * }
+ * }</pre>
+ */
+public final class InferenceConv {
+    private InferenceConv() {}
+
+    /**
+     * Hands {@code t} back to its backend for reuse ({@link dev.saccade.tensor.Backend#recycle}): call it only on an
+     * intermediate this forward produced and nothing else holds, after its last use.
+     */
+    public static void recycle(Tensor t) {
+        if (t != null) t.backend().recycle(t);
+    }
+
+    /**
+     * @param x           (N, C_in, *spatial)
+     * @param residual    (N, C_out, *out) added before the activation, or null
+     * @param shiftFrames T for TSM's shift of x viewed (N/T, T, C_in, …), or 0 for none
+     * @param shiftFoldDiv the shifted fraction of channels each way is {@code 1/shiftFoldDiv} (fold = C_in / div)
+     */
+    public static Tensor apply(Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int shiftFrames,
+                               int shiftFoldDiv) {
+        String op = "inference_conv";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        Tensor w = c.weight();
+        if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
+        if (x.dim(1) != w.dim(1) * c.params().groups()) {
+            throw new ShapeException(op + ": input " + x.shape() + " has " + x.dim(1) + " channels, weight " + w.shape()
+                    + " with groups=" + c.params().groups() + " expects " + w.dim(1) * c.params().groups());
+        }
+        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        if (shiftFrames > 0) {
+            if (x.rank() != 4 || x.dim(0) % shiftFrames != 0) {
+                throw new ShapeException(op + ": the temporal shift needs (N·T, C, H, W) with T=" + shiftFrames + ", got " + x.shape());
+            }
+            if (shiftFoldDiv < 1) throw new IllegalArgumentException(op + ": shift fold_div " + shiftFoldDiv + " must be ≥ 1");
+        }
+        if (residual != null) {
+            if (residual.dim(0) != x.dim(0) || residual.dim(1) != w.dim(0)) {
+                throw new ShapeException(op + ": residual " + residual.shape() + " does not match the output (" + x.dim(0)
+                        + ", " + w.dim(0) + ", …)");
+            }
+        }
+        return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
+    }
+}
