@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code saccade} command line: {@code demo}, {@code train}, {@code eval}, {@code predict}, {@code stream}, {@code flops}, {@code models}, {@code info}.
+ * The {@code saccade} command line: {@code demo}, {@code train}, {@code eval}, {@code predict}, {@code stream}, {@code bench}, {@code flops}, {@code models}, {@code info}.
  *
  * <pre>{@code
  * saccade flops --model tsm-resnet50 --frames 8 --classes 174 --size 224
@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "saccade", mixinStandardHelpOptions = true, version = "saccade 0.1",
          description = "Video action recognition models (TSN, TSM and temporal attention) in Java.",
-         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, StreamCommand.class, FlopsCommand.class, ModelsCommand.class, InfoCommand.class})
+         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, StreamCommand.class, BenchCommand.class, FlopsCommand.class, ModelsCommand.class, InfoCommand.class})
 public final class Saccade implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

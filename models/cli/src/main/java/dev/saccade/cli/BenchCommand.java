@@ -1,0 +1,178 @@
+package dev.saccade.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saccade.kernels.cpu.CpuThreads;
+import dev.saccade.models.flops.FlopCounter;
+import dev.saccade.models.registry.ModelConfig;
+import dev.saccade.models.registry.ModelRegistry;
+import dev.saccade.models.tsn.Tsn;
+import dev.saccade.models.tsn.TsnCheckpoint;
+import dev.saccade.tensor.Tensor;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code saccade bench}: the quick inference latency of a model on the CPU, as {@code onnxruntime_perf_test} or
+ * {@code trtexec} give it. The model runs in evaluation mode under no-grad on a random clip (N, T, 3, S, S); after
+ * {@code --warmup} untimed forwards it times {@code --runs} forwards and prints the median and best latency, clips/s
+ * and effective GFLOP/s at the median (2 · MACs / time, MACs from {@link FlopCounter}), and the peak heap
+ * ({@link InferenceTiming}). {@code --modules} measures what each temporal module of the id adds: the TSN backbone
+ * alone, then the id's modules added one at a time ({@code tsm+w3-resnet50}: tsn, tsm, tsm+w3), with the MACs and
+ * time each adds.
+ *
+ * <pre>
+ * saccade bench --model tsm-resnet50 --frames 8 --size 224 --batch 1 --threads 2
+ * saccade bench --model tsm+w3-resnet50 --modules --json
+ * </pre>
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+         description = "Time a model's inference on the CPU: median and best latency, clips/s, GFLOP/s, peak heap.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model id, e.g. tsm-resnet50 (see 'saccade models')") String model;
+    @Option(names = "--frames", defaultValue = "8", description = "frames T per clip (default ${DEFAULT-VALUE})") int frames;
+    @Option(names = "--size", defaultValue = "224", description = "input height = width (default ${DEFAULT-VALUE})") int size;
+    @Option(names = "--batch", defaultValue = "1", description = "clips N per forward (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--classes", defaultValue = "174", description = "classes K (default ${DEFAULT-VALUE})") int classes;
+    @Option(names = "--weights", description = "checkpoint (.pth, .pth.tar or .safetensors); default: random initialisation") Path weights;
+    @Option(names = "--threads", description = "CPU threads, at most the JVM's worker count (default: all of them)") Integer threads;
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed forwards first (default ${DEFAULT-VALUE})") int warmup;
+    @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
+    @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
+    @Option(names = "--json", description = "print one JSON object instead of text") boolean json;
+
+    private final PrintStream out;
+
+    public BenchCommand() { this(System.out); }
+
+    BenchCommand(PrintStream out) { this.out = out; }
+
+    /** One timed model: its id, MACs per forward and the timing. */
+    record Measured(String id, long macs, InferenceTiming.Result timing) {}
+
+    @Override public Integer call() throws Exception {
+        int k = threads == null ? CpuThreads.threads() : threads;
+        if (k < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + k);
+        if (k > CpuThreads.threads()) {
+            throw new IllegalArgumentException("--threads " + k + " exceeds the " + CpuThreads.threads()
+                    + " CPU worker threads of this JVM (start it with -Dsaccade.threads=" + k + ")");
+        }
+        if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
+        if (runs < 1) throw new IllegalArgumentException("--runs must be ≥ 1, got " + runs);
+        if (warmup < 0) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
+        ModelConfig.of(model, frames, classes, size).modules();                    // a malformed id fails here, before any work
+        List<String> ids = modules ? cumulativeIds(model) : List.of(model);
+        Tensor clip = randomClip();
+        List<Measured> measured = new ArrayList<>();
+        for (String id : ids) measured.add(measure(id, clip, k, id.equals(model) ? weights : null));
+        if (json) printJson(measured, k);
+        else printText(measured, k);
+        return 0;
+    }
+
+    /** The backbone alone, then the id's modules added one at a time: tsm+w3-resnet50 → tsn-, tsm-, tsm+w3-resnet50. */
+    static List<String> cumulativeIds(String id) {
+        ModelConfig cfg = ModelConfig.of(id, 8, 1, 32);
+        String backbone = cfg.backbone();
+        List<String> ids = new ArrayList<>();
+        ids.add("tsn-" + backbone);
+        String prefix = "";
+        for (String m : cfg.modules().split("\\+")) {
+            if (m.equals("tsn")) continue;
+            prefix = prefix.isEmpty() ? m : prefix + "+" + m;
+            ids.add(prefix + "-" + backbone);
+        }
+        return ids;
+    }
+
+    private Measured measure(String id, Tensor clip, int k, Path weightsFile) throws Exception {
+        try (HeapPeak peak = HeapPeak.start()) {                                  // the peak includes the weights
+            Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
+            if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
+            long macs = FlopCounter.count(net, clip.shape()).macs();
+            return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmup, runs, peak));
+        }
+    }
+
+    /** A clip (N, T, 3, S, S) of uniform values in [−1, 1) from a fixed seed. */
+    private Tensor randomClip() {
+        long n = (long) batch * frames * 3 * size * size;
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a clip batch of " + n + " values is too large");
+        float[] x = new float[(int) n];
+        SplittableRandom rng = new SplittableRandom(42);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);
+        return Tensor.of(x, batch, frames, 3, size, size);
+    }
+
+    private void printText(List<Measured> measured, int k) {
+        Measured m = measured.getLast();
+        InferenceTiming.Result t = m.timing();
+        out.printf(Locale.ROOT, "%s: %d clip%s × %d frames at %d², %d classes, %d thread%s, weights %s%n", m.id(), batch,
+                batch == 1 ? "" : "s", frames, size, classes, k, k == 1 ? "" : "s", weights == null ? "random" : weights);
+        out.printf(Locale.ROOT, "%d warm-up + %d timed forwards, %.2f G MACs each%n", warmup, runs, m.macs() / 1e9);
+        out.printf(Locale.ROOT, "latency    median %.1f ms, best %.1f ms%n", t.medianMs(), t.bestMs());
+        out.printf(Locale.ROOT, "throughput %.2f clips/s, %.1f GFLOP/s effective (2·MACs / median)%n",
+                t.clipsPerSecond(batch), t.gflops(m.macs()));
+        out.printf(Locale.ROOT, "peak heap  %.0f MiB (max heap %.0f MiB)%n", t.peakHeapBytes() / 1048576.0,
+                Runtime.getRuntime().maxMemory() / 1048576.0);
+        if (measured.size() > 1) {
+            out.println();
+            out.println("| model | module added | G MACs | + G MACs | median ms | + ms | time ÷ backbone |");
+            out.println("|---|---|---:|---:|---:|---:|---:|");
+            Measured base = measured.getFirst(), prev = null;
+            for (Measured r : measured) {
+                String added = prev == null ? "(backbone)" : moduleAdded(prev.id(), r.id());
+                out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %.1f | %s | %.2f× |%n", r.id(), added, r.macs() / 1e9,
+                        prev == null ? "–" : String.format(Locale.ROOT, "%+.2f", (r.macs() - prev.macs()) / 1e9),
+                        r.timing().medianMs(),
+                        prev == null ? "–" : String.format(Locale.ROOT, "%+.1f", r.timing().medianMs() - prev.timing().medianMs()),
+                        r.timing().medianMs() / base.timing().medianMs());
+                prev = r;
+            }
+        }
+    }
+
+    private static String moduleAdded(String before, String after) {
+        String a = after.substring(0, after.lastIndexOf('-')), b = before.substring(0, before.lastIndexOf('-'));
+        return b.equals("tsn") ? a : a.substring(b.length() + 1);
+    }
+
+    private void printJson(List<Measured> measured, int k) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode o = mapper.createObjectNode();
+        Measured m = measured.getLast();
+        o.put("model", m.id()).put("frames", frames).put("size", size).put("batch", batch).put("classes", classes)
+                .put("threads", k).put("weights", weights == null ? null : weights.toString())
+                .put("warmup", warmup).put("runs", runs);
+        put(o, m);
+        o.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        if (measured.size() > 1) {
+            ArrayNode steps = o.putArray("modules");
+            Measured prev = null;
+            for (Measured r : measured) {
+                ObjectNode s = steps.addObject();
+                s.put("model", r.id()).put("added", prev == null ? null : moduleAdded(prev.id(), r.id()));
+                put(s, r);
+                prev = r;
+            }
+        }
+        out.println(mapper.writeValueAsString(o));
+    }
+
+    private void put(ObjectNode o, Measured m) {
+        InferenceTiming.Result t = m.timing();
+        o.put("macs", m.macs()).put("median_ms", t.medianMs()).put("best_ms", t.bestMs())
+                .put("clips_per_s", t.clipsPerSecond(batch)).put("gflops", t.gflops(m.macs()))
+                .put("peak_heap_bytes", t.peakHeapBytes());
+        ArrayNode lat = o.putArray("latencies_ms");
+        for (double v : t.latenciesMs()) lat.add(v);
+    }
+}
