@@ -31,6 +31,75 @@ final class ImplicitPanels {
      * {@code ceil(nc/NR)} panels of (kc, NR) in dst.
      */
     static void pack(ConvGeometry g, float[] x, int n0, int gr, int p0, int kc, int j0, int nc, float[] dst) {
+        if (rowsContiguous(g)) {
+            packContiguous(g, x, n0, gr, p0, kc, j0, nc, dst);
+            return;
+        }
+        packRuns(g, x, n0, gr, p0, kc, j0, nc, dst);
+    }
+
+    /**
+     * Whether every tap reads consecutive input positions for consecutive output positions of an image: stride 1
+     * and as wide an input as output ("same" padding, ResNet's and MobileNetV2's 3×3/1). Position {@code p = oh·oW
+     * + ow} of tap (kh, kw) then reads {@code x[…, p + (kh·dH − pH)·W + kw·dW − pW]}, so a panel row is one
+     * shifted contiguous read per image, with the taps that fall in the padding masked off.
+     */
+    static boolean rowsContiguous(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.inW() == g.outW();
+    }
+
+    /**
+     * {@link #pack} for {@link #rowsContiguous} geometries: each panel is cut once into segments of lanes that share
+     * an image, and for every tap a bit mask of the lanes whose input position is inside the image is computed; a row
+     * of the panel is then one masked vector load per segment and half panel (zero in the padding, past the image
+     * and past the last column), whatever the plane's width. This is what makes small planes (14², 7²) cheap, where
+     * the per-run copies of {@link #packRuns} handle a few floats at a time.
+     */
+    static void packContiguous(ConvGeometry g, float[] x, int n0, int gr, int p0, int kc, int j0, int nc, float[] dst) {
+        int P = g.outPlane(), oW = g.outW(), kW = g.kW(), kVol = g.kH() * kW;
+        int inH = g.inH(), inW = g.inW(), inPlane = g.inPlane(), pH = g.padH(), pW = g.padW();
+        int dH = g.dilH(), dW = g.dilW(), cBase = gr * g.cInPerGroup();
+        int[] tapOffset = new int[kVol];                              // (kh·dH − pH)·W + kw·dW − pW
+        for (int tap = 0; tap < kVol; tap++) tapOffset[tap] = (tap / kW * dH - pH) * inW + tap % kW * dW - pW;
+        int maxSegments = (NR - 1) / P + 2;                           // images one panel can touch
+        int[] segmentBase = new int[maxSegments];                     // x offset that lane 0 would read, per segment
+        long[] valid = new long[kVol * maxSegments];                  // per tap and segment: lanes inside the input
+        long half = (1L << L) - 1;
+        for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
+            int nr = Math.min(NR, nc - q), segments = 0;
+            for (int t = 0; t < nr; segments++) {
+                int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p);
+                segmentBase[segments] = ((n0 + i) * g.cIn() + cBase) * inPlane + p - t;
+                for (int tap = 0; tap < kVol; tap++) {
+                    int kh = tap / kW, kw = tap - kh * kW;
+                    long bits = 0;
+                    for (int e = 0, oh = p / oW, ow = p - oh * oW; e < len; e++) {
+                        int ih = oh - pH + kh * dH, iw = ow - pW + kw * dW;
+                        if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) bits |= 1L << (t + e);
+                        if (++ow == oW) { ow = 0; oh++; }
+                    }
+                    valid[tap * maxSegments + segments] = bits;
+                }
+                t += len;
+            }
+            for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
+                int o = d + r * NR, channel = ci * inPlane + tapOffset[tap];
+                for (int h = 0; h < NR; h += L) {
+                    long bits = valid[tap * maxSegments] >>> h & half;
+                    FloatVector v = FloatVector.fromArray(S, x, segmentBase[0] + channel + h, VectorMask.fromLong(S, bits));
+                    for (int s = 1; s < segments; s++) {
+                        VectorMask<Float> m = VectorMask.fromLong(S, valid[tap * maxSegments + s] >>> h & half);
+                        v = v.blend(FloatVector.fromArray(S, x, segmentBase[s] + channel + h, m), m);
+                    }
+                    v.intoArray(dst, o + h);
+                }
+                if (++tap == kVol) { tap = 0; ci++; }
+            }
+        }
+    }
+
+    /** {@link #pack} for any 2-d geometry: per panel row, one read per run of columns sharing an image and an output row. */
+    static void packRuns(ConvGeometry g, float[] x, int n0, int gr, int p0, int kc, int j0, int nc, float[] dst) {
         int P = g.outPlane(), oW = g.outW(), kH = g.kH(), kW = g.kW(), kVol = kH * kW;
         int inH = g.inH(), inW = g.inW(), inPlane = g.inPlane(), sH = g.strideH(), sW = g.strideW();
         int pH = g.padH(), pW = g.padW(), dH = g.dilH(), dW = g.dilW();
