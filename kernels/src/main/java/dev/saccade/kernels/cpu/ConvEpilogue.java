@@ -22,6 +22,15 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
     private static final FloatVector ZERO = FloatVector.zero(S);
     private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
 
+    /** Whether chunk columns {@code [c0, c0 + nr)} are consecutive positions of one image. */
+    boolean oneImage(int c0, int nr) { return c0 % plane + nr <= plane; }
+
+    /** The offset in y of output channel co at chunk column c. */
+    int offset(int co, int c) {
+        int i = c / plane;
+        return ((n0 + i) * cOut + co) * plane + c - i * plane;
+    }
+
     /** Stores rows {@code [0, mr)} × columns {@code [0, nr)} of acc (MR, NR). */
     void store(float[] acc, int mr, int nr, int co0, int c0, boolean first, boolean last) {
         for (int r = 0; r < mr; r++) {

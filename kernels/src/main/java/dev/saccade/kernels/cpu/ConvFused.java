@@ -253,10 +253,17 @@ public final class ConvFused {
                 for (int q0 = 0; q0 < panels; q0 += mcPanels) {
                     int q1 = Math.min(panels, q0 + mcPanels);
                     for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
+                        int nr = Math.min(NR, nc - jr), c = jc + jr;
+                        boolean direct = nr == NR && out.oneImage(c, nr);     // the tile's columns are one image's
                         for (int q = q0; q < q1; q++) {
-                            GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
-                            out.store(acc, Math.min(MR, coutG - q * MR), nr, gr * coutG + q * MR, jc + jr, first, last);
+                            int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR);
+                            if (direct && mr == MR) {
+                                ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                        out.offset(co0, c), g.outPlane(), first, last, bias, co0, residual, act);
+                            } else {
+                                GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
+                                out.store(acc, mr, nr, co0, c, first, last);
+                            }
                         }
                     }
                 }
