@@ -49,12 +49,13 @@ class ImplicitPanelsTest {
             for (int[] w : windows) {
                 int p0 = w[0], kc = w[1], j0 = w[2], nc = w[3];
                 int size = (nc + NR - 1) / NR * NR * kc;
-                float[] expected = new float[size], runs = new float[size], contiguous = new float[size];
-                java.util.Arrays.fill(runs, Float.NaN);                               // every lane must be written
+                float[] expected = new float[size], contiguous = new float[size];
+                float[] gathered = new float[size];
+                java.util.Arrays.fill(gathered, Float.NaN);                           // every lane must be written
                 java.util.Arrays.fill(contiguous, Float.NaN);
                 GemmPacking.packB(false, col, 0, cols, p0, kc, j0, nc, expected, 0);
-                ImplicitPanels.packRuns(g, x, n0, gr, p0, kc, j0, nc, runs);
-                assertArrayEquals(expected, runs, g + " runs, window " + java.util.Arrays.toString(w));
+                ImplicitPanels.packGathered(g, x, n0, gr, p0, kc, j0, nc, gathered);
+                assertArrayEquals(expected, gathered, g + " gathered, window " + java.util.Arrays.toString(w));
                 if (ImplicitPanels.rowsContiguous(g)) {
                     ImplicitPanels.packContiguous(g, x, n0, gr, p0, kc, j0, nc, contiguous);
                     assertArrayEquals(expected, contiguous, g + " contiguous, window " + java.util.Arrays.toString(w));
