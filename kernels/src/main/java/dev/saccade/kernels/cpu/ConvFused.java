@@ -196,12 +196,19 @@ public final class ConvFused {
                 segmentLanes[segments] = ((1L << len) - 1) << t;
                 t += len;
             }
-            if (segments == 1 && nr == NR && shift == null) {
-                // the whole panel lies in one image: two vector copies per row, rows one plane apart
-                int src = (segmentImage[0] * cIn + cBase + p0) * P + segmentStart[0];
-                for (int r = 0, o = d; r < kc; r++, o += NR, src += P) {
-                    FloatVector.fromArray(S, x, src).intoArray(dst, o);
-                    FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
+            if (segments == 1 && nr == NR) {
+                // the whole panel lies in one image: two vector copies per row (of the shift's source frame, or zeros)
+                int image = segmentImage[0], start = segmentStart[0];
+                for (int r = 0, o = d; r < kc; r++, o += NR) {
+                    int ci = cBase + p0 + r, n = shift == null ? image : shift.sourceImage(image, ci);
+                    if (n < 0) {
+                        FloatVector.zero(S).intoArray(dst, o);
+                        FloatVector.zero(S).intoArray(dst, o + L);
+                    } else {
+                        int src = (n * cIn + ci) * P + start;
+                        FloatVector.fromArray(S, x, src).intoArray(dst, o);
+                        FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
+                    }
                 }
                 continue;
             }
