@@ -240,6 +240,8 @@ public final class ConvFused {
         int mcPanels = Math.max(1, GemmBlocked.MC / MR);
         float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
         ConvEpilogue out = new ConvEpilogue(y, residual, bias, act, g.cOut(), g.outPlane(), n0);
+        int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
+        long[] segmentLanes = new long[segmentOffset.length];
         for (int jc = j0; jc < j1; jc += nbBlock) {
             int nc = Math.min(nbBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += kb) {
@@ -251,12 +253,13 @@ public final class ConvFused {
                     int q1 = Math.min(panels, q0 + mcPanels);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr), c = jc + jr;
-                        boolean direct = nr == NR && out.oneImage(c, nr);     // the tile's columns are one image's
+                        int segments = out.segments(c, nr, segmentOffset, segmentLanes);   // images the tile spans
                         for (int q = q0; q < q1; q++) {
                             int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR);
-                            if (direct && mr == MR) {
+                            if (mr == MR) {
                                 ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
-                                        out.offset(co0, c), g.outPlane(), first, last, bias, co0, residual, act);
+                                        co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                        first, last, bias, co0, residual, act);
                             } else {
                                 GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
                                 out.store(acc, mr, nr, co0, c, first, last);

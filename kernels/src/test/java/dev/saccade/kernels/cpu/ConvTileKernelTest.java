@@ -40,14 +40,21 @@ class ConvTileKernelTest {
         float[] bias = withBias ? random(rng, cOut) : null;
         float[] residual = withResidual ? random(rng, n * cOut * plane) : null;
         float[] y0 = random(rng, n * cOut * plane);
-        for (int c : new int[] {plane, plane + 13}) {                    // image 1: its first position, and inside
+        // image 1 from its first position; inside it; straddling images 0 and 1; a short tile at the end of image 1
+        int[][] tiles = {{plane, NR}, {plane + 13, NR}, {plane - 5, NR}, {2 * plane - 9, 9}};
+        for (int[] tile : tiles) {
+            int c = tile[0], nr = tile[1];
             ConvEpilogue out = new ConvEpilogue(y0.clone(), residual, bias, act, cOut, plane, 0);
             float[] acc = new float[MR * NR];
             GemmMicroKernel.accumulate(kc, ap, 0, bp, 0, acc);
-            out.store(acc, MR, NR, co0, c, first, last);
+            out.store(acc, MR, nr, co0, c, first, last);
             float[] expected = out.y(), actual = y0.clone();
-            ConvTileKernel.tile(kc, ap, 0, bp, 0, new float[MR * NR], actual, out.offset(co0, c), plane, first, last, bias, co0, residual, act);
-            assertArrayEquals(expected, actual, "column " + c);
+            int[] offset = new int[ConvEpilogue.maxSegments(plane)];
+            long[] lanes = new long[offset.length];
+            int segments = out.segments(c, nr, offset, lanes);
+            ConvTileKernel.tile(kc, ap, 0, bp, 0, new float[MR * NR], actual, co0 * plane, plane, offset, lanes,
+                    segments, first, last, bias, co0, residual, act);
+            assertArrayEquals(expected, actual, "columns " + c + " + " + nr);
         }
     }
 
