@@ -22,6 +22,26 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
     private static final FloatVector ZERO = FloatVector.zero(S);
     private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
 
+    /** The most images an NR-column tile can span. */
+    static int maxSegments(int plane) { return (NR - 1) / plane + 2; }
+
+    /**
+     * Cuts chunk columns {@code [c0, c0 + nr)} into segments of lanes that share an image: segment s covers the
+     * lanes set in {@code lanes[s]}, and lane t of it is y at {@code offset[s] + co·plane + t} for output channel co.
+     *
+     * @return the number of segments
+     */
+    int segments(int c0, int nr, int[] offset, long[] lanes) {
+        int segments = 0;
+        for (int t = 0; t < nr; segments++) {
+            int c = c0 + t, i = c / plane, p = c - i * plane, len = Math.min(nr - t, plane - p);
+            offset[segments] = (n0 + i) * cOut * plane + p - t;
+            lanes[segments] = ((1L << len) - 1) << t;
+            t += len;
+        }
+        return segments;
+    }
+
     /** Stores rows {@code [0, mr)} × columns {@code [0, nr)} of acc (MR, NR). */
     void store(float[] acc, int mr, int nr, int co0, int c0, boolean first, boolean last) {
         for (int r = 0; r < mr; r++) {
@@ -60,9 +80,9 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
         if (j < len) {                                   // the tail as one masked vector (tiles straddling images)
             VectorMask<Float> m = S.indexInRange(j, len);
             FloatVector v = FloatVector.fromArray(S, acc, a + j, m);
+            if (last) v = v.add(b);                      // the order of the whole vectors: acc + b + y + residual
             if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
             if (last) {
-                v = v.add(b);
                 if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
                 switch (act) {
                     case NONE -> { }

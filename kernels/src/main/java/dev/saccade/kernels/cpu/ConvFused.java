@@ -183,52 +183,49 @@ public final class ConvFused {
         int P = g.outPlane(), cIn = g.cIn(), cBase = s.group() * g.cInPerGroup();
         float[] x = s.data();
         Shift shift = s.shift();
+        int maxSegments = (NR - 1) / P + 2;                                // images one panel can touch
+        int[] segmentImage = new int[maxSegments], segmentStart = new int[maxSegments];
+        long[] segmentLanes = new long[maxSegments];
+        long half = (1L << L) - 1;
         for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
-            int nr = Math.min(NR, nc - q);
-            for (int t = 0; t < nr; ) {
-                int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p), n = s.n0() + i;
-                if (len == NR && shift == null) {
-                    // the whole panel lies in one image: two vector copies per row, rows one plane apart
-                    int src = (n * cIn + cBase + p0) * P + p;
-                    for (int r = 0, o = d; r < kc; r++, o += NR, src += P) {
+            int nr = Math.min(NR, nc - q), segments = 0;
+            for (int t = 0; t < nr; segments++) {                          // lanes sharing an image
+                int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p);
+                segmentImage[segments] = s.n0() + i;
+                segmentStart[segments] = p - t;                            // plane position lane 0 would read
+                segmentLanes[segments] = ((1L << len) - 1) << t;
+                t += len;
+            }
+            if (segments == 1 && nr == NR) {
+                // the whole panel lies in one image: two vector copies per row (of the shift's source frame, or zeros)
+                int image = segmentImage[0], start = segmentStart[0];
+                for (int r = 0, o = d; r < kc; r++, o += NR) {
+                    int ci = cBase + p0 + r, n = shift == null ? image : shift.sourceImage(image, ci);
+                    if (n < 0) {
+                        FloatVector.zero(S).intoArray(dst, o);
+                        FloatVector.zero(S).intoArray(dst, o + L);
+                    } else {
+                        int src = (n * cIn + ci) * P + start;
                         FloatVector.fromArray(S, x, src).intoArray(dst, o);
                         FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
                     }
-                } else if (len == NR) {
-                    // one image, shifted: the source frame (or zero) is chosen per channel row
-                    for (int r = 0, o = d; r < kc; r++, o += NR) {
-                        int ci = cBase + p0 + r, src = shift.sourceImage(n, ci);
-                        if (src < 0) {
-                            FloatVector.zero(S).intoArray(dst, o);
-                            FloatVector.zero(S).intoArray(dst, o + L);
-                        } else {
-                            int at = (src * cIn + ci) * P + p;
-                            FloatVector.fromArray(S, x, at).intoArray(dst, o);
-                            FloatVector.fromArray(S, x, at + L).intoArray(dst, o + L);
-                        }
-                    }
-                } else {
-                    for (int r = 0; r < kc; r++) {
-                        int ci = cBase + p0 + r;
-                        int src = shift == null ? n : shift.sourceImage(n, ci);
-                        int o = d + r * NR + t;
-                        if (src < 0) for (int e = 0; e < len; e++) dst[o + e] = 0f;
-                        else copy(x, (src * cIn + ci) * P + p, dst, o, len);
-                    }
                 }
-                t += len;
+                continue;
             }
-            if (nr < NR) for (int r = 0; r < kc; r++) java.util.Arrays.fill(dst, d + r * NR + nr, d + (r + 1) * NR, 0f);
-        }
-    }
-
-    /** {@code dst[o..o+len) = x[s..s+len)} for the short runs of a panel: whole vectors, then a masked tail. */
-    private static void copy(float[] x, int s, float[] dst, int o, int len) {
-        int e = 0;
-        for (; e + L <= len; e += L) FloatVector.fromArray(S, x, s + e).intoArray(dst, o + e);
-        if (e < len) {
-            VectorMask<Float> m = S.indexInRange(e, len);
-            FloatVector.fromArray(S, x, s + e, m).intoArray(dst, o + e, m);
+            // one masked load per image segment and half panel; a shifted channel reads its source frame, or zero
+            for (int r = 0, o = d; r < kc; r++, o += NR) {
+                int ci = cBase + p0 + r;
+                for (int h = 0; h < NR; h += L) {
+                    FloatVector v = FloatVector.zero(S);
+                    for (int sg = 0; sg < segments; sg++) {
+                        int n = shift == null ? segmentImage[sg] : shift.sourceImage(segmentImage[sg], ci);
+                        if (n < 0) continue;
+                        VectorMask<Float> m = VectorMask.fromLong(S, segmentLanes[sg] >>> h & half);
+                        v = v.blend(FloatVector.fromArray(S, x, (n * cIn + ci) * P + segmentStart[sg] + h, m), m);
+                    }
+                    v.intoArray(dst, o + h);
+                }
+            }
         }
     }
 
@@ -243,6 +240,8 @@ public final class ConvFused {
         int mcPanels = Math.max(1, GemmBlocked.MC / MR);
         float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
         ConvEpilogue out = new ConvEpilogue(y, residual, bias, act, g.cOut(), g.outPlane(), n0);
+        int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
+        long[] segmentLanes = new long[segmentOffset.length];
         for (int jc = j0; jc < j1; jc += nbBlock) {
             int nc = Math.min(nbBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += kb) {
@@ -253,10 +252,18 @@ public final class ConvFused {
                 for (int q0 = 0; q0 < panels; q0 += mcPanels) {
                     int q1 = Math.min(panels, q0 + mcPanels);
                     for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
+                        int nr = Math.min(NR, nc - jr), c = jc + jr;
+                        int segments = out.segments(c, nr, segmentOffset, segmentLanes);   // images the tile spans
                         for (int q = q0; q < q1; q++) {
-                            GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
-                            out.store(acc, Math.min(MR, coutG - q * MR), nr, gr * coutG + q * MR, jc + jr, first, last);
+                            int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR);
+                            if (mr == MR) {
+                                ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                        co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                        first, last, bias, co0, residual, act);
+                            } else {
+                                GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
+                                out.store(acc, mr, nr, co0, c, first, last);
+                            }
                         }
                     }
                 }

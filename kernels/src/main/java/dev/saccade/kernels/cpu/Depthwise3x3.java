@@ -3,6 +3,7 @@ package dev.saccade.kernels.cpu;
 import dev.saccade.tensor.ops.ConvActivation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     output {@code f = oh·Wp + ow} is {@code Σ w[kh, kw] · pad[f + kh·Wp + kw]}, so the whole plane is one long
  *     vector loop of 9 FMAs per vector with constant-stride indices (the two border columns per row are computed
  *     and dropped). Small planes (7×7, 14×14) thus fill whole vectors instead of one short row at a time.</li>
- * <li>Stride 2: the bordered rows are split into even and odd columns, so each output row is
+ * <li>Stride 2: the bordered rows are split into even and odd columns (two vector shuffles per 2L input columns),
+ *     so each output row is
  *     {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors.</li>
  * </ul>
  * The bias, residual and activation are applied as the rows are copied out. ONNX Runtime MLAS's depthwise NCHWc
@@ -23,6 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Depthwise3x3 {
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
+    /** Lanes 2i and 2i + 1 of two vectors side by side (indices past the first vector select from the second). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
 
     /** Per-thread scratch: the bordered plane (or its even/odd halves) and one output plane in the padded frame. */
     private static final class Scratch {
@@ -106,9 +110,21 @@ final class Depthwise3x3 {
         int xBase = plane * H * W, evens = W / 2 + 1, odds = (W + 1) / 2;    // bordered columns 0..W+1
         for (int r = 1; r <= H; r++) {
             int e = 2 * r * half, o = e + half, src = xBase + (r - 1) * W;
+            // 2L input columns at a time: O[c] = x[2c] (q = 2c + 1), E[c + 1] = x[2c + 1] (q = 2c + 2); the last
+            // chunk's masked loads read zeros past the row, which land where the right border goes
+            for (int iw = 0, c = 0; iw < W; iw += 2 * L, c += L) {
+                FloatVector lo, hi;
+                if (iw + 2 * L <= W) {
+                    lo = FloatVector.fromArray(F, x, src + iw);
+                    hi = FloatVector.fromArray(F, x, src + iw + L);
+                } else {
+                    lo = FloatVector.fromArray(F, x, src + iw, F.indexInRange(iw, W));
+                    hi = FloatVector.fromArray(F, x, src + iw + L, F.indexInRange(iw + L, W));
+                }
+                lo.rearrange(EVEN, hi).intoArray(eo, o + c);
+                lo.rearrange(ODD, hi).intoArray(eo, e + 1 + c);
+            }
             eo[e] = 0f;                                                        // q = 0: the left border
-            for (int c = 1, iw = 1; iw < W; c++, iw += 2) eo[e + c] = x[src + iw];   // q = 2c ↔ iw = 2c − 1
-            for (int c = 0, iw = 0; iw < W; c++, iw += 2) eo[o + c] = x[src + iw];   // q = 2c + 1 ↔ iw = 2c
             eo[e + evens] = 0f;                                                // past the data: the right border
             eo[o + odds] = 0f;
         }

@@ -33,6 +33,7 @@ class ConvFusedTest {
                 ConvGeometry.of(2, 3, 5, 1, new int[]{8, 11}, new int[]{3, 5}, new int[]{2, 1}, new int[]{0, 2},
                         new int[]{1, 1}),                                    // non-square kernel, mixed stride/pad
                 ConvGeometry.conv3d(2, 3, 4, 4, 5, 6, 3, 1, 1),              // 3-d: an unfolded column chunk
+                ConvGeometry.conv2d(1, 2, 2, 5, 70, 3, 2, 1).withGroups(2),  // depthwise stride 2, rows of 2L and more
                 ConvGeometry.conv2d(2, 6, 8, 5, 7, 3, 1, 1).withGroups(2),   // grouped
                 ConvGeometry.conv2d(3, 8, 8, 9, 11, 3, 1, 1).withGroups(8),  // depthwise
                 ConvGeometry.conv2d(2, 5, 5, 9, 7, 3, 2, 1).withGroups(5),   // depthwise stride 2, odd plane

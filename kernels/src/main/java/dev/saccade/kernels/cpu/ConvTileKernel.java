@@ -1,0 +1,109 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * A full {@code MR × NR} tile of {@link ConvFused}'s GEMM and its store: {@link GemmMicroKernel#accumulate}, then the
+ * epilogue over the rows of the L1-resident accumulator tile — added to y for a KC block after the first, and with
+ * the bias, the residual and the activation for the last (MLAS's SGEMM kernels apply {@code beta} and
+ * {@code MlasConvPostProcess} per tile; oneDNN's brgemm applies post-ops from the accumulators). The tile's columns
+ * come in segments of consecutive positions of one image: one segment, all lanes, is the common case (plain vector
+ * loads and stores, rows one plane apart); tiles that straddle images (planes of 7², 14²) or end short store each
+ * segment with masked vector operations. Partial tiles (fewer than MR output channels) take {@link ConvEpilogue#store};
+ * both give the same floats (same accumulation, and bias, y, residual added in the same order).
+ */
+final class ConvTileKernel {
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
+
+    private ConvTileKernel() {}
+
+    /**
+     * @param acc      (MR, NR) scratch for the accumulators
+     * @param ap       packed A micro-panel (kc, MR) at aOff
+     * @param bp       packed B micro-panel (kc, NR) at bOff
+     * @param y        output: lane t of segment s, row r of the tile is {@code y[offset[s] + rowBase + r·ldy + t]}
+     * @param lanes    the lanes of each segment (bit t for lane t); lanes of no segment are not stored
+     * @param first    the first KC block: y is overwritten, never read
+     * @param last     the last KC block: bias (at biasOff, or none when null), residual (same offsets as y, or
+     *                 none when null) and act are applied
+     */
+    static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, float[] y, int rowBase, int ldy,
+                     int[] offset, long[] lanes, int segments,
+                     boolean first, boolean last, float[] bias, int biasOff, float[] residual, ConvActivation act) {
+        GemmMicroKernel.accumulate(kc, ap, aOff, bp, bOff, acc);         // (MR, NR), stays in L1
+        if (segments == 1 && lanes[0] == FULL) {
+            contiguous(acc, y, offset[0] + rowBase, ldy, first, last, bias, biasOff, residual, act);
+            return;
+        }
+        boolean relu = act != ConvActivation.NONE, six = act == ConvActivation.RELU6;
+        for (int r = 0; r < MR; r++) {
+            FloatVector b = FloatVector.broadcast(S, !last || bias == null ? 0f : bias[biasOff + r]);
+            for (int h = 0; h < NR; h += L) {
+                FloatVector sum = FloatVector.fromArray(S, acc, r * NR + h);
+                if (last) sum = sum.add(b);
+                for (int sg = 0; sg < segments; sg++) {
+                    long bits = lanes[sg] >>> h & HALF;
+                    if (bits == 0) continue;
+                    VectorMask<Float> m = VectorMask.fromLong(S, bits);
+                    int o = offset[sg] + rowBase + r * ldy + h;
+                    FloatVector v = first ? sum : sum.add(FloatVector.fromArray(S, y, o, m));
+                    if (last) {
+                        if (residual != null) v = v.add(FloatVector.fromArray(S, residual, o, m));
+                        if (relu) v = six ? v.max(ZERO).min(SIX) : v.max(ZERO);
+                    }
+                    v.intoArray(y, o, m);
+                }
+            }
+        }
+    }
+
+    private static final long HALF = (1L << L) - 1, FULL = (1L << NR) - 1;
+
+    /** The epilogue of a tile whose lanes are all one image's consecutive positions: row r at {@code yOff + r·ldy}. */
+    private static void contiguous(float[] acc, float[] y, int yOff, int ldy, boolean first, boolean last,
+                                   float[] bias, int biasOff, float[] residual, ConvActivation act) {
+        if (!last) {
+            for (int r = 0, o = yOff; r < MR; r++, o += ldy) {
+                FloatVector v0 = FloatVector.fromArray(S, acc, r * NR), v1 = FloatVector.fromArray(S, acc, r * NR + L);
+                if (!first) {
+                    v0 = v0.add(FloatVector.fromArray(S, y, o));
+                    v1 = v1.add(FloatVector.fromArray(S, y, o + L));
+                }
+                v0.intoArray(y, o);
+                v1.intoArray(y, o + L);
+            }
+            return;
+        }
+        boolean relu = act != ConvActivation.NONE, six = act == ConvActivation.RELU6;
+        for (int r = 0, o = yOff; r < MR; r++, o += ldy) {
+            FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + r]);
+            FloatVector v0 = FloatVector.fromArray(S, acc, r * NR).add(b), v1 = FloatVector.fromArray(S, acc, r * NR + L).add(b);
+            if (!first) {
+                v0 = v0.add(FloatVector.fromArray(S, y, o));
+                v1 = v1.add(FloatVector.fromArray(S, y, o + L));
+            }
+            if (residual != null) {
+                v0 = v0.add(FloatVector.fromArray(S, residual, o));
+                v1 = v1.add(FloatVector.fromArray(S, residual, o + L));
+            }
+            if (relu) {
+                v0 = v0.max(ZERO);
+                v1 = v1.max(ZERO);
+                if (six) {
+                    v0 = v0.min(SIX);
+                    v1 = v1.min(SIX);
+                }
+            }
+            v0.intoArray(y, o);
+            v1.intoArray(y, o + L);
+        }
+    }
+}
