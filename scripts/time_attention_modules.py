@@ -91,6 +91,10 @@ def main():
     args = ap.parse_args()
     if args.runs < 1 or args.warmup < 0:
         ap.error("--runs must be ≥ 1 and --warmup ≥ 0")
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)                      # fail before the timing, not after it
+    if not os.access(out_dir, os.W_OK):
+        ap.error(f"cannot write to {out_dir}")
 
     torch.set_num_threads(args.threads)
     action_py, m2a_ts, _, shim = load_official(args.action_repo, args.m2a_repo)
@@ -117,9 +121,11 @@ def main():
            "action_repo": os.path.abspath(args.action_repo), "m2a_repo": os.path.abspath(args.m2a_repo),
            "started_utc": started.isoformat(timespec="seconds"),
            "load_average": os.getloadavg(), "results": results}
-    with open(args.out, "w") as f:
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
+    os.replace(tmp, args.out)                                 # never a half-written result
     print(f"{len(results)} results in {args.out}")
 
 
