@@ -500,6 +500,121 @@ def temporal_cases():
          {"frames": 3})
 
 
+# ------------------------------------------------------------------ fused temporal-attention ops
+# Each fused op is checked against the composed PyTorch expression it replaces, at T = 1, 3 and 8 frames.
+
+def action_shift(x, w, n_segment):
+    """ACTION-Net's learnable shift (V-Sense/ACTION-Net models/action.py, Action.forward): permute to
+    (N·H·W, C, T), depthwise Conv1d(C, C, 3, padding=1, groups=C, bias=False), permute back."""
+    nt, c, h, wd = x.size()
+    n = nt // n_segment
+    seq = x.view(n, n_segment, c, h, wd).permute([0, 3, 4, 2, 1]).contiguous().view(n * h * wd, c, n_segment)
+    seq = F.conv1d(seq, w, None, padding=1, groups=c)
+    return seq.view(n, h, wd, c, n_segment).permute([0, 4, 3, 1, 2]).contiguous().view(nt, c, h, wd)
+
+
+def gate_sum(x, c, s, alpha):
+    """ACTION-Net's sum of gated copies, xs·p + xs + xs·q + xs + …: x·c + x·s + α·x (an absent gate drops out)."""
+    y = alpha * x
+    if c is not None:
+        y = y + x * c
+    if s is not None:
+        y = y + x * s
+    return y
+
+
+def gate_product(x, c, s):
+    """CBAM's M_s ⊗ (M_c ⊗ F) (Woo et al., Eq. 1): channel gate first, then spatial (an absent gate is 1)."""
+    y = x
+    if c is not None:
+        y = y * c
+    if s is not None:
+        y = y * s
+    return y
+
+
+def avg_max_pool(x, c, axis):
+    """CBAM's pooled descriptors of v = x·c: spatial → stack([mean, amax] over H, W) (2, M, C); channel →
+    cat([mean, amax] over C, keepdim) (M, 2, H, W). torch.amax splits the gradient evenly among ties."""
+    v = x if c is None else x * c
+    if axis == "spatial":
+        return torch.stack([v.mean((2, 3)), v.amax((2, 3))], 0)
+    return torch.cat([v.mean(1, keepdim=True), v.amax(1, keepdim=True)], 1)
+
+
+def fused_op_cases():
+    # Shapes: odd sizes; each op has a case with H·W = 21 or 35 (whole vectors of 8 or 16 lanes plus a tail) next to
+    # cases with H·W shorter than a vector, so both code paths of the SIMD kernels are compared.
+    # temporal_conv: (N·T, C, H, W); the (N·T, C, 1, 1) case is W3's channel-temporal conv
+    for name, (n, t, c, h, w) in [("temporal_conv_t1", (3, 1, 5, 3, 2)), ("temporal_conv_t3", (2, 3, 5, 3, 3)),
+                                  ("temporal_conv_t8", (1, 8, 3, 2, 3)), ("temporal_conv_t8_n2_1x1", (2, 8, 9, 1, 1)),
+                                  ("temporal_conv_t3_rows", (1, 3, 3, 5, 7))]:
+        r = Inputs(name)
+        emit(name, "temporal_conv", lambda x, w, t=t: action_shift(x, w, t),
+             {"x": r.randn(n * t, c, h, w), "w": r.randn(c, 1, 3)}, ["x", "w"], {"frames": t})
+    # broadcast_gate: M = N·T frames; gates in (0, 1) as the sigmoids that produce them
+    for name, m, (c, h, w), gates, combine, alpha in [
+            ("broadcast_gate_sum_t1", 2, (3, 5, 7), "cs", "sum", 3.0),
+            ("broadcast_gate_sum_t3", 3, (7, 2, 5), "cs", "sum", 3.0),
+            ("broadcast_gate_sum_t8_channel_only", 8, (3, 3, 2), "c", "sum", 2.0),
+            ("broadcast_gate_sum_t3_spatial_only", 3, (4, 5, 3), "s", "sum", 1.5),
+            ("broadcast_gate_product_t1", 1, (9, 3, 5), "cs", "product", 0.0),
+            ("broadcast_gate_product_t3", 3, (3, 5, 7), "cs", "product", 0.0),
+            ("broadcast_gate_product_t8_channel_only", 8, (6, 3, 3), "c", "product", 0.0),
+            ("broadcast_gate_product_t8_spatial_only", 8, (3, 2, 5), "s", "product", 0.0)]:
+        r = Inputs(name)
+        inputs = {"x": r.randn(m, c, h, w)}
+        if "c" in gates:
+            inputs["c"] = r.uniform(0.0, 1.0, m, c, 1, 1)
+        if "s" in gates:
+            inputs["s"] = r.uniform(0.0, 1.0, m, 1, h, w)
+        if combine == "sum":
+            fn = lambda x, c=None, s=None, a=alpha: gate_sum(x, c, s, a)
+        else:
+            fn = lambda x, c=None, s=None: gate_product(x, c, s)
+        emit(name, "broadcast_gate", fn, inputs, list(inputs), {"combine": combine, "offset": alpha})
+    # avg_max_pool: with the channel attention c (W3, CBAM) and without; the tie cases take values from {0, 1, 2}
+    for name, m, (c, h, w), scaled, axis, ties in [
+            ("avg_max_pool_spatial_t1", 1, (5, 3, 7), True, "spatial", False),
+            ("avg_max_pool_spatial_t3", 3, (7, 5, 3), True, "spatial", False),
+            ("avg_max_pool_spatial_t8_unscaled", 8, (3, 3, 5), False, "spatial", False),
+            ("avg_max_pool_channel_t1", 2, (9, 3, 7), True, "channel", False),
+            ("avg_max_pool_channel_t3", 3, (5, 4, 3), True, "channel", False),
+            ("avg_max_pool_channel_t8_unscaled", 8, (6, 3, 3), False, "channel", False),
+            ("avg_max_pool_spatial_t3_ties", 3, (4, 3, 7), False, "spatial", True),
+            ("avg_max_pool_channel_t3_ties", 3, (5, 3, 7), False, "channel", True)]:
+        r = Inputs(name)
+        x = r.ints(3, m, c, h, w).astype(np.float32) if ties else r.randn(m, c, h, w)
+        inputs = {"x": x}
+        if scaled:
+            inputs["c"] = r.uniform(0.1, 1.0, m, c, 1, 1)
+        emit(name, "avg_max_pool", lambda x, c=None, a=axis: avg_max_pool(x, c, a), inputs, list(inputs),
+             {"axis": axis})
+    # sigmoid_gate: M2A's x·σ(z) + x (α = 1); z wide enough to saturate σ at both ends
+    for name, m, (c, h, w), alpha in [("sigmoid_gate_t1", 2, (5, 3, 3), 1.0), ("sigmoid_gate_t3", 3, (3, 5, 7), 1.0),
+                                      ("sigmoid_gate_t8", 8, (3, 3, 3), 1.0),
+                                      ("sigmoid_gate_t3_alpha_half", 3, (4, 3, 5), 0.5)]:
+        r = Inputs(name)
+        emit(name, "sigmoid_gate", lambda x, z, a=alpha: x * torch.sigmoid(z) + a * x,
+             {"x": r.randn(m, c, h, w), "z": r.randn(m, c, h, w, scale=4.0)}, ["x", "z"], {"offset": alpha})
+    # non-contiguous inputs (every axis permuted): the backends take any layout
+    r = Inputs("strided_temporal_conv")
+    emit("strided_temporal_conv", "temporal_conv", lambda x, w: action_shift(x, w, 3),
+         {"x": r.randn(6, 5, 3, 2), "w": r.randn(5, 1, 3)}, ["x", "w"], {"frames": 3}, strided=["x", "w"])
+    r = Inputs("strided_broadcast_gate_sum")
+    emit("strided_broadcast_gate_sum", "broadcast_gate", lambda x, c, s: gate_sum(x, c, s, 3.0),
+         {"x": r.randn(6, 5, 3, 2), "c": r.uniform(0, 1, 6, 5, 1, 1), "s": r.uniform(0, 1, 6, 1, 3, 2)},
+         ["x", "c", "s"], {"combine": "sum", "offset": 3.0}, strided=["x", "c", "s"])
+    r = Inputs("strided_avg_max_pool_channel")
+    emit("strided_avg_max_pool_channel", "avg_max_pool", lambda x, c: avg_max_pool(x, c, "channel"),
+         {"x": r.randn(3, 5, 3, 4), "c": r.uniform(0.1, 1, 3, 5, 1, 1)}, ["x", "c"], {"axis": "channel"},
+         strided=["x"])
+    r = Inputs("strided_sigmoid_gate")
+    emit("strided_sigmoid_gate", "sigmoid_gate", lambda x, z: x * torch.sigmoid(z) + x,
+         {"x": r.randn(3, 4, 3, 2), "z": r.randn(3, 4, 3, 2, scale=2.0)}, ["x", "z"], {"offset": 1.0},
+         strided=["x", "z"])
+
+
 def strided_cases():
     """Layer and temporal ops fed non-contiguous inputs (every axis permuted): the backend contract says any layout."""
     r = Inputs("strided_conv2d")
@@ -563,6 +678,7 @@ def main():
     norm_cases()
     shape_cases()
     temporal_cases()
+    fused_op_cases()
     strided_cases()
     unknown = set(KNOWN_BUGS) - {c["name"] for c in CASES}
     assert not unknown, f"KNOWN_BUGS names no case: {sorted(unknown)}"

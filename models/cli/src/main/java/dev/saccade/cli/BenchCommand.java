@@ -1,5 +1,6 @@
 package dev.saccade.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +14,10 @@ import dev.saccade.tensor.Tensor;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,17 +30,22 @@ import picocli.CommandLine.Option;
  * and effective GFLOP/s at the median (2 · MACs / time, MACs from {@link FlopCounter}), and the peak heap
  * ({@link InferenceTiming}). {@code --modules} measures what each temporal module of the id adds: the TSN backbone
  * alone, then the id's modules added one at a time ({@code tsm+w3-resnet50}: tsn, tsm, tsm+w3), with the MACs and
- * time each adds.
+ * time each adds. Several ids, comma-separated, are timed in one run, each step once ({@code --json} then prints
+ * one object per id, one per line). {@code --chart FILE} draws each module's extra multiply-adds and extra time over
+ * {@code tsm-<backbone>} as a PNG ({@link ModuleCostChart}), from this run or, with {@code --chart-from}, from the
+ * JSON of earlier runs (two files: before and after).
  *
  * <pre>
  * saccade bench --model tsm-resnet50 --frames 8 --size 224 --batch 1 --threads 2
  * saccade bench --model tsm+w3-resnet50 --modules --json
+ * saccade bench --model tsm+w3-resnet50,action-resnet50,tsm+m2a-resnet50,tsm+cbam-resnet50 --modules --json --chart cost.png
+ * saccade bench --chart cost.png --chart-from before.json --chart-from after.json
  * </pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
          description = "Time a model's inference on the CPU: median and best latency, clips/s, GFLOP/s, peak heap.")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model id, e.g. tsm-resnet50 (see 'saccade models')") String model;
+    @Option(names = "--model", split = ",", description = "model id, e.g. tsm-resnet50 (see 'saccade models'); several, comma-separated, are timed in one run") List<String> models;
     @Option(names = "--frames", defaultValue = "8", description = "frames T per clip (default ${DEFAULT-VALUE})") int frames;
     @Option(names = "--size", defaultValue = "224", description = "input height = width (default ${DEFAULT-VALUE})") int size;
     @Option(names = "--batch", defaultValue = "1", description = "clips N per forward (default ${DEFAULT-VALUE})") int batch;
@@ -47,7 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed forwards first (default ${DEFAULT-VALUE})") int warmup;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
-    @Option(names = "--json", description = "print one JSON object instead of text") boolean json;
+    @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
+    @Option(names = "--chart", description = "with --modules or --chart-from: write a PNG of each module's extra multiply-adds and time over tsm-<backbone>") Path chart;
+    @Option(names = "--chart-from", description = "draw --chart from the JSON of earlier 'bench --modules --json' runs instead of timing: one file, or two (before, after)") List<Path> chartFrom;
 
     private final PrintStream out;
 
@@ -59,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
     record Measured(String id, long macs, InferenceTiming.Result timing) {}
 
     @Override public Integer call() throws Exception {
+        if (chartFrom != null && !chartFrom.isEmpty()) return chartFromFiles();
+        if (models == null || models.isEmpty()) throw new IllegalArgumentException("--model is required (or --chart-from to draw a chart from files)");
+        if (chart != null && !modules) throw new IllegalArgumentException("--chart needs --modules (or --chart-from FILE)");
+        if (weights != null && models.size() > 1) throw new IllegalArgumentException("--weights applies to one --model, got " + models.size() + " ids");
         int k = threads == null ? CpuThreads.threads() : threads;
         if (k < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + k);
         if (k > CpuThreads.threads()) {
@@ -68,14 +82,61 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
         if (runs < 1) throw new IllegalArgumentException("--runs must be ≥ 1, got " + runs);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
-        ModelConfig.of(model, frames, classes, size).modules();                    // a malformed id fails here, before any work
-        List<String> ids = modules ? cumulativeIds(model) : List.of(model);
+        for (String model : models) ModelConfig.of(model, frames, classes, size).modules();   // a malformed id fails here, before any work
         Tensor clip = randomClip();
-        List<Measured> measured = new ArrayList<>();
-        for (String id : ids) measured.add(measure(id, clip, k, id.equals(model) ? weights : null));
-        if (json) printJson(measured, k);
-        else printText(measured, k);
+        Map<String, Measured> done = new LinkedHashMap<>();                         // each step timed once, shared by the ids
+        List<ObjectNode> runs = new ArrayList<>();
+        for (String model : models) {
+            List<Measured> measured = new ArrayList<>();
+            for (String id : modules ? cumulativeIds(model) : List.of(model)) {
+                Measured m = done.get(id);
+                if (m == null) done.put(id, m = measure(id, clip, k, id.equals(model) ? weights : null));
+                measured.add(m);
+            }
+            runs.add(toJson(measured, k));
+            if (json) out.println(new ObjectMapper().writeValueAsString(runs.getLast()));
+            else {
+                if (runs.size() > 1) out.println();
+                printText(measured, k);
+            }
+        }
+        if (chart != null) {
+            ModuleCostChart.write(chart, null, List.copyOf(runs));
+            if (!json) out.println("chart: " + chart);
+        }
         return 0;
+    }
+
+    /** {@code --chart-from}: reads the JSON objects of one or two files (before, after) and writes {@code --chart}. */
+    private int chartFromFiles() throws Exception {
+        if (chart == null) throw new IllegalArgumentException("--chart-from needs --chart FILE (the PNG to write)");
+        if (models != null && !models.isEmpty()) throw new IllegalArgumentException("--chart-from draws from files and times nothing: drop --model");
+        if (chartFrom.size() > 2) throw new IllegalArgumentException("--chart-from takes one file, or two (before, after), got " + chartFrom.size());
+        List<List<JsonNode>> inputs = new ArrayList<>();
+        for (Path p : chartFrom) inputs.add(readRuns(p));
+        List<ModuleCostChart.Cost> costs = ModuleCostChart.write(chart, inputs.size() == 2 ? inputs.getFirst() : null, inputs.getLast());
+        for (ModuleCostChart.Cost c : costs) {
+            out.printf(Locale.ROOT, "%s: %+.1f %% multiply-adds, %+.1f %% time (%+.1f ms) over %s%n", c.model(),
+                    c.extraMacsPercent(), c.extraTimePercent(), c.extraMs(), c.reference());
+        }
+        out.println("chart: " + chart);
+        return 0;
+    }
+
+    /** The JSON objects of a file written by {@code bench --json}: one or more, one after another. */
+    static List<JsonNode> readRuns(Path file) throws java.io.IOException {
+        List<JsonNode> runs = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> it = new ObjectMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+            while (it.hasNext()) {
+                JsonNode n = it.next();
+                if (!n.isObject()) throw new IllegalArgumentException(file + ": expected the JSON objects of 'saccade bench --json', found " + n.getNodeType());
+                runs.add(n);
+            }
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(file + ": not the JSON of 'saccade bench --json': " + e.getOriginalMessage(), e);
+        }
+        if (runs.isEmpty()) throw new IllegalArgumentException(file + ": no JSON object in it");
+        return runs;
     }
 
     /** The backbone alone, then the id's modules added one at a time: tsm+w3-resnet50 → tsn-, tsm-, tsm+w3-resnet50. */
@@ -145,9 +206,9 @@ public final class BenchCommand implements Callable<Integer> {
         return b.equals("tsn") ? a : a.substring(b.length() + 1);
     }
 
-    private void printJson(List<Measured> measured, int k) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode o = mapper.createObjectNode();
+    /** The JSON object of one id: the id's own figures, and its steps under {@code modules} when there are several. */
+    private ObjectNode toJson(List<Measured> measured, int k) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
         Measured m = measured.getLast();
         o.put("model", m.id()).put("frames", frames).put("size", size).put("batch", batch).put("classes", classes)
                 .put("threads", k).put("weights", weights == null ? null : weights.toString())
@@ -164,7 +225,7 @@ public final class BenchCommand implements Callable<Integer> {
                 prev = r;
             }
         }
-        out.println(mapper.writeValueAsString(o));
+        return o;
     }
 
     private void put(ObjectNode o, Measured m) {

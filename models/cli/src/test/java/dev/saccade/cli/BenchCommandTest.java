@@ -131,4 +131,74 @@ class BenchCommandTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--model"), missing.err());
     }
+
+    /** A bench JSON object of {@code model} with its steps (id, MACs, median ms), as {@code --modules --json} writes it. */
+    private static String run(String model, Object... steps) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < steps.length; i += 3) {
+            if (i > 0) b.append(',');
+            b.append(String.format(java.util.Locale.ROOT, "{\"model\":\"%s\",\"macs\":%d,\"median_ms\":%s}", steps[i], steps[i + 1], steps[i + 2]));
+        }
+        int last = steps.length - 3;
+        return String.format(java.util.Locale.ROOT, "{\"model\":\"%s\",\"macs\":%d,\"median_ms\":%s,\"modules\":[%s]}",
+                model, steps[last + 1], steps[last + 2], b);
+    }
+
+    @Test void moduleCostIsOverTsmOfTheSameRunOrAnother() throws Exception {
+        String w3 = run("tsm+w3-resnet50", "tsn-resnet50", 1000L, 90.0, "tsm-resnet50", 1000L, 100.0, "tsm+w3-resnet50", 1010L, 120.0);
+        String action = run("action-resnet50", "tsn-resnet50", 1000L, 95.0, "action-resnet50", 1050L, 150.0);
+        ObjectMapper m = new ObjectMapper();
+        List<ModuleCostChart.Cost> costs = ModuleCostChart.costs(List.of(m.readTree(w3), m.readTree(action)));
+        assertEquals(2, costs.size());
+        assertEquals(new ModuleCostChart.Cost("tsm+w3-resnet50", "tsm-resnet50", 1.0, 20.0, 20.0), costs.get(0));
+        assertEquals("tsm-resnet50", costs.get(1).reference(), "ACTION's run has no TSM step: the other run's");
+        assertEquals(5.0, costs.get(1).extraMacsPercent(), 1e-12);
+        assertEquals(50.0, costs.get(1).extraTimePercent(), 1e-12);
+        List<ModuleCostChart.Cost> alone = ModuleCostChart.costs(List.of(m.readTree(action)));
+        assertEquals("tsn-resnet50", alone.getFirst().reference(), "no TSM step anywhere: the backbone alone");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ModuleCostChart.costs(List.of(m.readTree("{\"model\":\"tsm+w3-resnet50\",\"macs\":1,\"median_ms\":2}"))));
+        assertTrue(e.getMessage().contains("tsm+w3-resnet50") && e.getMessage().contains("--modules"), e.getMessage());
+    }
+
+    @Test void chartFromOneOrTwoJsonFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path before = dir.resolve("before.json"), after = dir.resolve("after.json"), png = dir.resolve("cost.png");
+        java.nio.file.Files.writeString(before, run("tsm+w3-resnet50", "tsn-resnet50", 1000L, 90.0, "tsm-resnet50", 1000L, 100.0, "tsm+w3-resnet50", 1010L, 130.0) + "\n");
+        java.nio.file.Files.writeString(after, run("tsm+w3-resnet50", "tsn-resnet50", 1000L, 90.0, "tsm-resnet50", 1000L, 100.0, "tsm+w3-resnet50", 1010L, 120.0) + "\n"
+                + run("action-resnet50", "tsn-resnet50", 1000L, 95.0, "action-resnet50", 1050L, 150.0) + "\n");
+        Run r = bench("--chart", png.toString(), "--chart-from", before.toString(), "--chart-from", after.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tsm+w3-resnet50: +1.0 % multiply-adds, +20.0 % time (+20.0 ms) over tsm-resnet50"), r.out());
+        assertTrue(r.out().contains("action-resnet50: +5.0 % multiply-adds, +50.0 % time"), r.out());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(img != null && img.getWidth() >= 640 && img.getHeight() == 480, "a PNG chart at " + png);
+
+        Run three = bench("--chart", png.toString(), "--chart-from", after.toString(), "--chart-from", after.toString(), "--chart-from", after.toString());
+        assertEquals(2, three.code());
+        assertTrue(three.err().contains("one file, or two"), three.err());
+        Run noPng = bench("--chart-from", after.toString());
+        assertEquals(2, noPng.code());
+        assertTrue(noPng.err().contains("--chart"), noPng.err());
+        java.nio.file.Files.writeString(before, "[1, 2]");
+        Run bad = bench("--chart", png.toString(), "--chart-from", before.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("before.json"), bad.err());
+    }
+
+    @Test void severalModelsShareTheirStepsAndDrawTheChart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path png = dir.resolve("cost.png");
+        Run r = bench(once("--model", "tsm+w3-resnet18,action-resnet18", "--modules", "--json", "--chart", png.toString()));
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        JsonNode w3 = new ObjectMapper().readTree(lines[0]), action = new ObjectMapper().readTree(lines[1]);
+        assertEquals("tsm+w3-resnet18", w3.get("model").asText());
+        assertEquals("action-resnet18", action.get("model").asText());
+        assertEquals(w3.get("modules").get(0).get("latencies_ms"), action.get("modules").get(0).get("latencies_ms"),
+                "tsn-resnet18 is timed once for both ids");
+        assertTrue(javax.imageio.ImageIO.read(png.toFile()) != null, "a PNG chart");
+        Run noModules = bench(once("--model", "tsm+w3-resnet18", "--chart", png.toString()));
+        assertEquals(2, noModules.code());
+        assertTrue(noModules.err().contains("--chart needs --modules"), noModules.err());
+    }
 }

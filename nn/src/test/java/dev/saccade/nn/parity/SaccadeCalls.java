@@ -62,7 +62,34 @@ final class SaccadeCalls {
                 Tensor conv = Functional.conv2d(x, in.get("w"), null, 1, 1, 1, x.dim(1));
                 yield Functional.frameDifferenceAction(conv, x, c.intParam("frames"));
             }
+            case "temporal_conv" -> Functional.temporalConv(in.get("x"), in.get("w"), c.intParam("frames"));
+            case "broadcast_gate" -> broadcastGate(c, in);
+            case "avg_max_pool" -> avgMaxPool(c, in);
+            case "sigmoid_gate" -> Functional.sigmoidGate(in.get("x"), in.get("z"), c.doubleParam("offset"));
             default -> throw new IllegalArgumentException("case '" + c.name() + "': unknown op '" + c.op() + "' in cases.json");
+        };
+    }
+
+    /**
+     * ACTION-Net's {@code x·c + x·s + α·x} ({@code combine = sum}) or CBAM's {@code x·c·s} ({@code product}); a gate
+     * missing from the case's inputs is absent.
+     */
+    private static Tensor broadcastGate(GoldenCase c, Map<String, Tensor> in) {
+        String combine = c.stringParam("combine");
+        return switch (combine) {
+            case "sum" -> Functional.gateSum(in.get("x"), in.get("c"), in.get("s"), c.doubleParam("offset"));
+            case "product" -> Functional.gateProduct(in.get("x"), in.get("c"), in.get("s"));
+            default -> throw new IllegalArgumentException("case '" + c.name() + "': unknown combine '" + combine + "'");
+        };
+    }
+
+    /** stack([mean, amax] of x·c over H, W) (2, M, C), or cat([mean, amax] over C) (M, 2, H, W); c may be absent. */
+    private static Tensor avgMaxPool(GoldenCase c, Map<String, Tensor> in) {
+        String axis = c.stringParam("axis");
+        return switch (axis) {
+            case "spatial" -> Functional.spatialAvgMaxPool(in.get("x"), in.get("c"));
+            case "channel" -> Functional.channelAvgMaxPool(in.get("x"), in.get("c"));
+            default -> throw new IllegalArgumentException("case '" + c.name() + "': unknown axis '" + axis + "'");
         };
     }
 
