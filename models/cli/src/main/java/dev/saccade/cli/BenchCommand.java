@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * ({@link InferenceTiming}). {@code --modules} measures what each temporal module of the id adds: the TSN backbone
  * alone, then the id's modules added one at a time ({@code tsm+w3-resnet50}: tsn, tsm, tsm+w3), with the MACs and
  * time each adds. Several ids, comma-separated, are timed in one run, each step once ({@code --json} then prints
- * one object per id, one per line). {@code --chart FILE} draws each module's extra multiply-adds and extra time over
+ * one object per id, one per line). Whenever more than one model is timed, they run side by side in interleaved
+ * rounds (one forward of each per round, the order rotating), so their ratios compare like with like; the peak
+ * heap is then that of all of them together. {@code --chart FILE} draws each module's extra multiply-adds and extra time over
  * {@code tsm-<backbone>} as a PNG ({@link ModuleCostChart}), from this run or, with {@code --chart-from}, from the
  * JSON of earlier runs (two files: before and after).
  *
@@ -84,15 +86,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
         for (String model : models) ModelConfig.of(model, frames, classes, size).modules();   // a malformed id fails here, before any work
         Tensor clip = randomClip();
-        Map<String, Measured> done = new LinkedHashMap<>();                         // each step timed once, shared by the ids
+        List<String> all = new ArrayList<>();                                       // each step timed once, shared by the ids
+        for (String model : models)
+            for (String id : modules ? cumulativeIds(model) : List.of(model)) if (!all.contains(id)) all.add(id);
+        Map<String, Measured> done = all.size() == 1
+                ? Map.of(all.getFirst(), measure(all.getFirst(), clip, k, weights))
+                : measureTogether(all, clip, k);
         List<ObjectNode> runs = new ArrayList<>();
         for (String model : models) {
             List<Measured> measured = new ArrayList<>();
-            for (String id : modules ? cumulativeIds(model) : List.of(model)) {
-                Measured m = done.get(id);
-                if (m == null) done.put(id, m = measure(id, clip, k, id.equals(model) ? weights : null));
-                measured.add(m);
-            }
+            for (String id : modules ? cumulativeIds(model) : List.of(model)) measured.add(done.get(id));
             runs.add(toJson(measured, k));
             if (json) out.println(new ObjectMapper().writeValueAsString(runs.getLast()));
             else {
@@ -160,6 +163,27 @@ public final class BenchCommand implements Callable<Integer> {
             if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
             long macs = FlopCounter.count(net, clip.shape()).macs();
             return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmup, runs, peak));
+        }
+    }
+
+    /**
+     * Several ids timed side by side in interleaved rounds ({@link InferenceTiming#timeRounds}); the weights file, if
+     * any, goes to the ids it names exactly (the models given with {@code --model}). The peak heap is all of theirs.
+     */
+    private Map<String, Measured> measureTogether(List<String> ids, Tensor clip, int k) throws Exception {
+        try (HeapPeak peak = HeapPeak.start()) {
+            List<Tsn> nets = new ArrayList<>();
+            List<Long> macs = new ArrayList<>();
+            for (String id : ids) {
+                Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
+                if (weights != null && models.contains(id)) TsnCheckpoint.load(net, weights);
+                nets.add(net);
+                macs.add(FlopCounter.count(net, clip.shape()).macs());
+            }
+            List<InferenceTiming.Result> timings = InferenceTiming.timeRounds(nets, clip, k, warmup, runs, peak);
+            Map<String, Measured> out = new LinkedHashMap<>();
+            for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), new Measured(ids.get(i), macs.get(i), timings.get(i)));
+            return out;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.saccade.models.tsn.Tsn;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Times a model's inference the way {@code saccade bench} reports it: the model in evaluation mode, every forward
@@ -56,5 +57,35 @@ public final class InferenceTiming {
             }
         }
         return new Result(ms, peak.bytes());
+    }
+
+    /**
+     * Times several models side by side: {@code warmup} untimed rounds, then {@code runs} timed rounds, each round one
+     * forward of every model, the order rotating from round to round — so that the models share the JIT's warm-up and
+     * the machine's load drifts over all of them alike, and their ratios are the figures to read. The peak heap is
+     * that of all the models together.
+     *
+     * @return one result per net, in the order given
+     */
+    public static List<Result> timeRounds(List<Tsn> nets, Tensor clip, int threads, int warmup, int runs, HeapPeak peak) {
+        if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
+        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
+        int n = nets.size();
+        double[][] ms = new double[n][runs];
+        for (Tsn net : nets) net.eval();
+        try (CpuThreads.Limit limit = CpuThreads.limit(threads); GradMode.Scope noGrad = GradMode.disable()) {
+            for (int round = -warmup; round < runs; round++) {
+                for (int j = 0; j < n; j++) {
+                    int m = Math.floorMod(round + j, n);                       // rotate who goes first
+                    long t0 = System.nanoTime();
+                    Tensor logits = nets.get(m).forward(clip);                 // (N, K)
+                    logits.toFloatArray();
+                    if (round >= 0) ms[m][round] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        List<Result> out = new java.util.ArrayList<>();
+        for (double[] r : ms) out.add(new Result(r, peak.bytes()));
+        return out;
     }
 }

@@ -114,6 +114,22 @@ class BenchCommandTest {
         assertTrue(text.out().contains("| tsm+w3-resnet18 | w3 |"), text.out());
     }
 
+    @Test void severalModelsAreTimedInInterleavedRounds() throws Exception {
+        Run r = bench("--model", "tsn-resnet18,tsm-resnet18", "--frames", "2", "--size", "32", "--warmup", "1",
+                "--runs", "3", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        long peak = -1;
+        for (String line : lines) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            assertEquals(3, o.get("latencies_ms").size());
+            for (JsonNode v : o.get("latencies_ms")) assertTrue(v.asDouble() > 0, line);
+            if (peak >= 0) assertEquals(peak, o.get("peak_heap_bytes").asLong(), "one peak for the models timed together");
+            peak = o.get("peak_heap_bytes").asLong();
+        }
+    }
+
     @Test void badArgumentsExitWithTwoAndNameTheOption() {
         Run batch = bench(tiny("--model", "tsm-resnet18", "--batch", "0"));
         assertEquals(2, batch.code());
