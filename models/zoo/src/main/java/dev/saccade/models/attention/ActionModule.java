@@ -2,6 +2,7 @@ package dev.saccade.models.attention;
 
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.LeadsIntoConv;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
@@ -26,13 +27,14 @@ import java.util.function.UnaryOperator;
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
- * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}).
+ * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}). In inference the block's batch norm and
+ * ReLU after {@code net} fold into it ({@link LeadsIntoConv}).
  *
  * <pre>{@code
  * Module conv1 = new ActionModule(Conv.conv2d(256, 64, 1, 1, 0, 1, false, rng), 8, 8, rng);
  * }</pre>
  */
-public final class ActionModule extends Module {
+public final class ActionModule extends Module implements LeadsIntoConv {
     /** Channel reduction of the CE and ME paths (hard-coded 16 in the official code). */
     public static final int REDUCTION = 16;
 
@@ -82,6 +84,15 @@ public final class ActionModule extends Module {
     public int shiftDiv() { return shiftDiv; }
 
     @Override public Tensor forward(Tensor x) { return net.forward(excite(x, frames, Weights.of(this), meNorm::forward)); }
+
+    // ---- inference: the block folds its batch norm (and ReLU) into net, which reads the excited input
+
+    @Override public Conv lastConv() { return net; }
+
+    @Override public Tensor convInput(Tensor x) { return excite(x, frames, Weights.of(this), meNorm::forward); }
+
+    /** The excited sum is a new tensor (the gate's output) in both the fused and the composed form. */
+    @Override public boolean ownsConvInput() { return true; }
 
     /**
      * The input of {@code net}: the sum of the three excited copies of the shifted {@code x}, with weights {@code w}

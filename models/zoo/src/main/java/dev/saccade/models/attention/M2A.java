@@ -1,6 +1,8 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
@@ -27,7 +29,7 @@ import java.util.SplittableRandom;
  * Tensor y = m2a.forward(x);                          // x, y: (N·8, 64, H, W)
  * }</pre>
  */
-public final class M2A extends Module {
+public final class M2A extends Module implements OwnsOutput {
     /** Channel reduction of conv_down, {@code n_div} in the official code ({@code --shift_div 8}). */
     public static final int REDUCTION = 8;
     private static final double LAYER_NORM_EPS = 1e-5;
@@ -48,6 +50,9 @@ public final class M2A extends Module {
     public int frames() { return frames; }
 
     @Override public Tensor forward(Tensor x) { return excite(x, frames, Weights.of(this)); }
+
+    /** The gated output is a new tensor (fused or composed), so a following conv may recycle it. */
+    @Override public boolean ownsInferenceOutput() { return InferenceMode.active(this); }
 
     /** The M2A output {@code x·σ(z) + x} with the weights {@code w} (official names). */
     public static Tensor excite(Tensor x, int frames, Weights w) {
