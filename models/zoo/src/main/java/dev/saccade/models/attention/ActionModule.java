@@ -26,8 +26,8 @@ import java.util.function.UnaryOperator;
  *       s  = σ(expand(avgpool(d)))                                                               (N·T, C, 1, 1)
  * out = net(xs·p + xs  +  xs·q + xs  +  xs·s + xs)
  * </pre>
- * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W) and
- * the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
+ * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W),
+ * STE's channel mean through the {@code AvgMaxPool} kernel, and the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
@@ -126,7 +126,10 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         Tensor xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                  // (N·T, C, H, W)
 
         // STE: channel mean → Conv3d over (T, H, W) → σ
-        Tensor p = xs.reshape(n, frames, c, h, wd).mean(true, 2).permute(0, 2, 1, 3, 4).contiguous(); // (N, 1, T, H, W)
+        Tensor meanC = FusedAttention.enabled()
+                ? Functional.channelAvgMaxPool(xs, null).narrow(1, 0, 1).contiguous()          // (N·T, 1, H, W), one vector pass
+                : xs.mean(true, 1);                                                               // (N·T, 1, H, W)
+        Tensor p = meanC.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();      // (N, 1, T, H, W)
         p = Functional.conv3d(p, w.get("action_p1_conv1.weight"), null, 1, 1, 1, 1);             // (N, 1, T, H, W)
         p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
 
