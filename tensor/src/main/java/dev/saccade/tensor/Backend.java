@@ -202,6 +202,16 @@ public interface Backend {
     }
 
     /**
+     * {@code act(gate(x) + residual)} for the gate of {@link #broadcastGate} (c, s and residual each may be null); see
+     * {@link dev.saccade.tensor.ops.InferenceGate}. Evaluation only. New contiguous (M, C, H, W) that nothing else
+     * references (a backend may hand it out of its {@link #recycle} pool).
+     */
+    default Tensor gateInference(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset, Tensor residual,
+                                 dev.saccade.tensor.ops.ConvActivation act) {
+        return dev.saccade.tensor.ops.InferenceGate.composed(x, c, s, combine, offset, residual, act);
+    }
+
+    /**
      * Mean and max of v = x·c (c (M, C, 1, 1) or null) over H·W → (2, M, C), or over C → (M, 2, H, W), in one read;
      * see {@link AvgMaxPool}. New contiguous output.
      */

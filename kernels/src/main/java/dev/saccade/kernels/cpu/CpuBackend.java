@@ -208,6 +208,14 @@ public final class CpuBackend implements Backend {
         return y;
     }
 
+    @Override public Tensor gateInference(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset, Tensor residual,
+                                          dev.saccade.tensor.ops.ConvActivation act) {
+        if (x.dtype() != DType.F32) return Backend.super.gateInference(x, c, s, combine, offset, residual, act);
+        Tensor y = Tensor.wrap(HostStorage.wrap(ActivationPool.take(x.numel())), x.shape(), this);   // fully overwritten below
+        CpuBroadcastGate.forward(contiguous(x), c, s, combine, offset, residual == null ? null : contiguous(residual), act, y);
+        return y;
+    }
+
     @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,
                                                     double offset, boolean needX, boolean needC, boolean needS) {
         Tensor gx = needX ? alloc(gy.dtype(), gy.shape()) : null;

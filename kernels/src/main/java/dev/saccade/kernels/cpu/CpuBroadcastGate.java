@@ -4,6 +4,7 @@ import dev.saccade.tensor.DType;
 import dev.saccade.tensor.HostStorage;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BroadcastGate.Combine;
+import dev.saccade.tensor.ops.ConvActivation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * c (M, C) and a spatial gate s (M, S), either absent: {@code y = x·(α + c + s)} (SUM) or {@code y = x·c·s}
  * (PRODUCT). Forward reads x once and writes y once; backward reads g and x once, writes gx once and reduces
  * gc (over S) and gs (over C) on the way. Work is split over the M frames, so each frame's gs row is private to
- * one thread. The scalar twin computes in double; F64 and disabled SIMD use it.
+ * one thread. In inference the forward can also finish a residual block, {@code y = act(gate(x) + r)}, in the
+ * same pass ({@link dev.saccade.tensor.ops.InferenceGate}). The scalar twin computes in double; F64 and disabled
+ * SIMD use it.
  */
 final class CpuBroadcastGate {
     private static final VectorSpecies<Float> V = Simd.F;
@@ -25,44 +28,100 @@ final class CpuBroadcastGate {
 
     /** y = gate(x); x, y contiguous (M, C, H, W); c (M, C, 1, 1) and s (M, 1, H, W) any layout, or null. */
     static void forward(Tensor x, Tensor c, Tensor s, Combine combine, double offset, Tensor y) {
+        forward(x, c, s, combine, offset, null, ConvActivation.NONE, y);
+    }
+
+    /**
+     * y = act(gate(x) + r), the gate with the residual block's epilogue (inference): r contiguous (M, C, H, W) or
+     * null; y may be x itself (each element is read before it is written).
+     */
+    static void forward(Tensor x, Tensor c, Tensor s, Combine combine, double offset, Tensor r, ConvActivation act, Tensor y) {
         int m = x.dim(0), ch = x.dim(1), sp = x.dim(2) * x.dim(3);
         if (x.numel() == 0) return;
-        HostStorage xs = CpuElementwise.host(x), ys = CpuElementwise.host(y);
-        int xo = x.layout().offset();
+        HostStorage xs = CpuElementwise.host(x), ys = CpuElementwise.host(y), rs = r == null ? null : CpuElementwise.host(r);
+        int xo = x.layout().offset(), yo = y.layout().offset(), ro = r == null ? 0 : r.layout().offset();
         boolean sum = combine == Combine.SUM;
         double cAbsent = sum ? 0 : 1, base = sum ? offset : 0;
         double[] cv = values(c), sv = values(s);
         if (xs.dtype() == DType.F32 && Simd.enabled()) {
-            float[] xf = xs.floats(), yf = ys.floats(), sf = sv == null ? null : toFloats(sv);
+            float[] xf = xs.floats(), yf = ys.floats(), rf = rs == null ? null : rs.floats(), sf = sv == null ? null : toFloats(sv);
+            boolean plain = rf == null && act == ConvActivation.NONE;
             CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
                 for (int row = lo; row < hi; row++) {
-                    int in = xo + row * sp, out = row * sp, so = (row / ch) * sp;
+                    int in = xo + row * sp, out = yo + row * sp, so = (row / ch) * sp;
                     float gc = (float) (cv == null ? cAbsent : cv[row]);
-                    if (sf == null) { scaleRow(xf, in, yf, out, sp, (float) (sum ? base + gc : gc)); continue; }
+                    if (sf == null && plain) { scaleRow(xf, in, yf, out, sp, (float) (sum ? base + gc : gc)); continue; }
+                    if (sf == null) { scaleRowEpilogue(xf, in, rf, ro + row * sp, yf, out, sp, (float) (sum ? base + gc : gc), act); continue; }
                     float add = (float) (base + gc);
                     FloatVector vc = FloatVector.broadcast(V, sum ? add : gc);
                     int i = 0, bound = V.loopBound(sp);
-                    for (; i < bound; i += V.length()) {
-                        FloatVector gs = FloatVector.fromArray(V, sf, so + i);
-                        FloatVector gate = sum ? gs.add(vc) : gs.mul(vc);
-                        FloatVector.fromArray(V, xf, in + i).mul(gate).intoArray(yf, out + i);
+                    if (plain) {
+                        for (; i < bound; i += V.length()) {
+                            FloatVector gs = FloatVector.fromArray(V, sf, so + i);
+                            FloatVector gate = sum ? gs.add(vc) : gs.mul(vc);
+                            FloatVector.fromArray(V, xf, in + i).mul(gate).intoArray(yf, out + i);
+                        }
+                    } else {
+                        int rr = ro + row * sp;
+                        for (; i < bound; i += V.length()) {
+                            FloatVector gs = FloatVector.fromArray(V, sf, so + i);
+                            FloatVector gate = sum ? gs.add(vc) : gs.mul(vc);
+                            FloatVector v = FloatVector.fromArray(V, xf, in + i).mul(gate);
+                            if (rf != null) v = v.add(FloatVector.fromArray(V, rf, rr + i));
+                            activate(v, act).intoArray(yf, out + i);
+                        }
                     }
-                    for (; i < sp; i++) yf[out + i] = xf[in + i] * (sum ? sf[so + i] + add : sf[so + i] * gc);
+                    for (; i < sp; i++) {
+                        float v = xf[in + i] * (sum ? sf[so + i] + add : sf[so + i] * gc);
+                        if (rf != null) v += rf[ro + row * sp + i];
+                        yf[out + i] = act.apply(v);
+                    }
                 }
             });
         } else {
             CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
                 for (int row = lo; row < hi; row++) {
-                    int in = xo + row * sp, out = row * sp, so = (row / ch) * sp;
+                    int in = xo + row * sp, out = yo + row * sp, so = (row / ch) * sp, rr = ro + row * sp;
                     double gc = cv == null ? cAbsent : cv[row];
                     for (int i = 0; i < sp; i++) {
                         double gs = sv == null ? cAbsent : sv[so + i];
                         double gate = sum ? base + gc + gs : gc * gs;
-                        ys.setDouble(out + i, xs.getDouble(in + i) * gate);
+                        double v = xs.getDouble(in + i) * gate + (rs == null ? 0 : rs.getDouble(rr + i));
+                        ys.setDouble(out + i, activate(v, act));
                     }
                 }
             });
         }
+    }
+
+    /** The activation in vectors: identity, max(v, 0) or min(max(v, 0), 6). */
+    private static FloatVector activate(FloatVector v, ConvActivation act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> v.max(0f);
+            case RELU6 -> v.max(0f).min(6f);
+        };
+    }
+
+    /** The activation of the scalar twin, in double (as {@link ConvActivation#apply}). */
+    private static double activate(double v, ConvActivation act) {
+        return switch (act) {
+            case NONE -> v;
+            case RELU -> v > 0 ? v : 0;
+            case RELU6 -> v <= 0 ? 0 : Math.min(v, 6);
+        };
+    }
+
+    /** y = act(x·a + r) over one row; r may be null. */
+    private static void scaleRowEpilogue(float[] x, int in, float[] r, int ri, float[] y, int out, int len, float a, ConvActivation act) {
+        FloatVector va = FloatVector.broadcast(V, a);
+        int i = 0, bound = V.loopBound(len);
+        for (; i < bound; i += V.length()) {
+            FloatVector v = FloatVector.fromArray(V, x, in + i).mul(va);
+            if (r != null) v = v.add(FloatVector.fromArray(V, r, ri + i));
+            activate(v, act).intoArray(y, out + i);
+        }
+        for (; i < len; i++) y[out + i] = act.apply(x[in + i] * a + (r == null ? 0f : r[ri + i]));
     }
 
     private static float[] toFloats(double[] d) {

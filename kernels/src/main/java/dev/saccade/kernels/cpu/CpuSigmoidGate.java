@@ -8,17 +8,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@link dev.saccade.tensor.ops.SigmoidGate} op on contiguous x, z: {@code y = x·(α + σ(z))} and its backward
- * {@code gx = g·(α + σ)}, {@code gz = g·x·σ(1 − σ)}, reading each input once. σ runs lane by lane through
- * {@code Math.exp} in blocks of {@link #BLOCK} (as the sigmoid unary op does, so that results do not depend on JIT
- * timing), the multiplies and adds in vectors. The scalar twin computes in double; F64 and disabled SIMD use it.
+ * {@code gx = g·(α + σ)}, {@code gz = g·x·σ(1 − σ)}, reading each input once. σ runs in vectors through
+ * {@link VectorExp} (adds and fused multiply-adds only, so that results do not depend on JIT timing; a lane-by-lane
+ * {@code Math.exp} was most of this op's time). The scalar twin computes in double with {@code Math.exp}; F64 and
+ * disabled SIMD use it.
  */
 final class CpuSigmoidGate {
     private static final VectorSpecies<Float> V = Simd.F;
-    private static final int BLOCK = 256, GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 15;
 
     private CpuSigmoidGate() {}
-
-    private static float sigmoid(float z) { return (float) (1 / (1 + Math.exp(-z))); }
 
     static void forward(Tensor x, Tensor z, double offset, Tensor y) {
         int n = x.numel();
@@ -30,16 +29,14 @@ final class CpuSigmoidGate {
                 for (int i = lo; i < hi; i++) ys.setDouble(i, xs.getDouble(xo + i) * (offset + 1 / (1 + Math.exp(-zs.getDouble(zo + i)))));
                 return;
             }
-            float[] xf = xs.floats(), zf = zs.floats(), yf = ys.floats(), s = new float[BLOCK];
+            float[] xf = xs.floats(), zf = zs.floats(), yf = ys.floats();
             FloatVector a = FloatVector.broadcast(V, (float) offset);
-            for (int b = lo; b < hi; b += BLOCK) {
-                int len = Math.min(BLOCK, hi - b), i = 0, bound = V.loopBound(len);
-                for (int k = 0; k < len; k++) s[k] = sigmoid(zf[zo + b + k]);
-                for (; i < bound; i += V.length()) {
-                    FloatVector.fromArray(V, xf, xo + b + i).mul(FloatVector.fromArray(V, s, i).add(a)).intoArray(yf, b + i);
-                }
-                for (; i < len; i++) yf[b + i] = xf[xo + b + i] * (s[i] + (float) offset);
+            int i = lo, bound = lo + V.loopBound(hi - lo);
+            for (; i < bound; i += V.length()) {
+                FloatVector s = VectorExp.sigmoid(FloatVector.fromArray(V, zf, zo + i));
+                FloatVector.fromArray(V, xf, xo + i).mul(s.add(a)).intoArray(yf, i);
             }
+            for (; i < hi; i++) yf[i] = xf[xo + i] * (VectorExp.sigmoid(zf[zo + i]) + (float) offset);
         });
     }
 
@@ -59,22 +56,19 @@ final class CpuSigmoidGate {
                 }
                 return;
             }
-            float[] gf = gs.floats(), xf = xs.floats(), zf = zs.floats(), s = new float[BLOCK];
+            float[] gf = gs.floats(), xf = xs.floats(), zf = zs.floats();
             float[] gxf = gxs == null ? null : gxs.floats(), gzf = gzs == null ? null : gzs.floats();
             FloatVector a = FloatVector.broadcast(V, (float) offset), one = FloatVector.broadcast(V, 1f);
-            for (int b = lo; b < hi; b += BLOCK) {
-                int len = Math.min(BLOCK, hi - b), i = 0, bound = V.loopBound(len);
-                for (int k = 0; k < len; k++) s[k] = sigmoid(zf[zo + b + k]);
-                for (; i < bound; i += V.length()) {
-                    FloatVector gv = FloatVector.fromArray(V, gf, go + b + i), sv = FloatVector.fromArray(V, s, i);
-                    if (gxf != null) gv.mul(sv.add(a)).intoArray(gxf, b + i);
-                    if (gzf != null) gv.mul(FloatVector.fromArray(V, xf, xo + b + i)).mul(sv).mul(one.sub(sv)).intoArray(gzf, b + i);
-                }
-                for (; i < len; i++) {
-                    float gv = gf[go + b + i], sv = s[i];
-                    if (gxf != null) gxf[b + i] = gv * (sv + (float) offset);
-                    if (gzf != null) gzf[b + i] = gv * xf[xo + b + i] * sv * (1 - sv);
-                }
+            int i = lo, bound = lo + V.loopBound(hi - lo);
+            for (; i < bound; i += V.length()) {
+                FloatVector gv = FloatVector.fromArray(V, gf, go + i), sv = VectorExp.sigmoid(FloatVector.fromArray(V, zf, zo + i));
+                if (gxf != null) gv.mul(sv.add(a)).intoArray(gxf, i);
+                if (gzf != null) gv.mul(FloatVector.fromArray(V, xf, xo + i)).mul(sv).mul(one.sub(sv)).intoArray(gzf, i);
+            }
+            for (; i < hi; i++) {
+                float gv = gf[go + i], sv = VectorExp.sigmoid(zf[zo + i]);
+                if (gxf != null) gxf[i] = gv * (sv + (float) offset);
+                if (gzf != null) gzf[i] = gv * xf[xo + i] * sv * (1 - sv);
             }
         });
     }

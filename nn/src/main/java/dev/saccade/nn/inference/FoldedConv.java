@@ -32,23 +32,27 @@ public final class FoldedConv {
     private final Conv conv;
     private final BatchNorm bn;           // or null
     private final ShiftedInput shift;     // or null
+    private final LeadsIntoConv lead;     // or null
     private final AtomicReference<Prepared> prepared = new AtomicReference<>();
 
     private record Prepared(long version, Backend backend, PreparedConv conv) {}
 
-    private FoldedConv(Conv conv, BatchNorm bn, ShiftedInput shift) {
+    private FoldedConv(Conv conv, BatchNorm bn, ShiftedInput shift, LeadsIntoConv lead) {
         this.conv = conv;
         this.bn = bn;
         this.shift = shift;
+        this.lead = lead;
     }
 
     /**
-     * The fused form of {@code module} (a {@link Conv}, or a {@link ShiftedInput} around one) followed by
-     * {@code bnOrNull}; null when {@code module} is neither (the caller then runs it as it is).
+     * The fused form of {@code module} (a {@link Conv}, a {@link ShiftedInput} around one, or a module that
+     * {@link LeadsIntoConv} one, as its structure is now) followed by {@code bnOrNull}; null when {@code module} is
+     * none of these (the caller then runs it as it is).
      */
     public static FoldedConv of(Module module, BatchNorm bnOrNull) {
-        if (module instanceof Conv c) return new FoldedConv(c, bnOrNull, null);
-        if (module instanceof ShiftedInput s && s.net() instanceof Conv c) return new FoldedConv(c, bnOrNull, s);
+        if (module instanceof Conv c) return new FoldedConv(c, bnOrNull, null, null);
+        if (module instanceof ShiftedInput s && s.net() instanceof Conv c) return new FoldedConv(c, bnOrNull, s, null);
+        if (module instanceof LeadsIntoConv l && l.lastConv() != null) return new FoldedConv(l.lastConv(), bnOrNull, null, l);
         return null;
     }
 
@@ -57,6 +61,12 @@ public final class FoldedConv {
     /** {@code act(bn(conv(shift(x))) + residual)}; residual may be null. Evaluation under no-grad only. */
     public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
         PreparedConv c = prepared(x.backend());
+        if (lead != null) {
+            Tensor in = lead.convInput(x);                                               // (N·T, C_in, H, W)
+            Tensor y = InferenceConv.apply(in, c, residual, act, lead.shiftFrames(), lead.shiftFoldDiv());
+            if (lead.ownsConvInput() && in != x) InferenceConv.recycle(in);             // consumed by the conv
+            return y;
+        }
         if (shift != null && !shift.bidirectionalNow()) {
             return InferenceConv.apply(shift.shift(x), c, residual, act, 0, 0);         // online or streaming
         }

@@ -3,7 +3,9 @@ package dev.saccade.nn.layers;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.LeadsIntoConv;
 import dev.saccade.nn.inference.OwnsOutput;
+import dev.saccade.nn.inference.TemporalShiftStep;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.InferenceConv;
@@ -16,12 +18,15 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Modules applied in order, named "0", "1", … as in {@code torch.nn.Sequential}. In evaluation mode under no-grad
  * ({@link InferenceMode}) each run of {@code Conv [BatchNorm] [ReLU | ReLU6]} (the conv possibly behind TSM's
- * shift) runs as one {@link FoldedConv}; everything else runs as it is.
+ * shift) runs as one {@link FoldedConv}; everything else runs as it is. A Sequential that ends with a convolution
+ * (possibly behind a {@link TemporalShiftStep}) {@link LeadsIntoConv}: a batch norm after it folds into that conv.
  */
-public final class Sequential extends Module implements OwnsOutput {
+public final class Sequential extends Module implements OwnsOutput, LeadsIntoConv {
     private final List<Module> layers = new ArrayList<>();
     /** The fused plan for the current layers, built on the first inference forward; reset by {@link #add}. */
     private final AtomicReference<List<Step>> plan = new AtomicReference<>();
+    /** The plan of the layers before the last convolution (and its shift), for {@link #convInput}; reset by {@link #add}. */
+    private final AtomicReference<List<Step>> prefixPlan = new AtomicReference<>();
 
     public Sequential(Module... modules) { for (Module m : modules) add(m); }
 
@@ -29,6 +34,7 @@ public final class Sequential extends Module implements OwnsOutput {
     public Sequential add(Module m) {
         layers.add(register(Integer.toString(layers.size()), m));
         plan.set(null);
+        prefixPlan.set(null);
         return this;
     }
 
@@ -46,7 +52,11 @@ public final class Sequential extends Module implements OwnsOutput {
             for (Module m : layers) x = m.forward(x);
             return residual == null ? x : x.add(residual);
         }
-        List<Step> steps = plan();
+        return run(plan(), x, residual);
+    }
+
+    /** The inference steps in order; the residual goes into the last convolution's epilogue when it can. */
+    private static Tensor run(List<Step> steps, Tensor x, Tensor residual) {
         boolean ownInput = false;            // x was produced by the previous step and nothing else holds it
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
@@ -62,6 +72,32 @@ public final class Sequential extends Module implements OwnsOutput {
         return residual == null ? x : x.add(residual);
     }
 
+    // ---- LeadsIntoConv: [layers…] [TemporalShiftStep] Conv, so that a batch norm after this folds into the conv
+
+    @Override public Conv lastConv() {
+        return !layers.isEmpty() && layers.get(layers.size() - 1) instanceof Conv c ? c : null;
+    }
+
+    /** Layers before the last convolution and its shift. */
+    private int prefixEnd() {
+        int end = layers.size() - 1;
+        return end > 0 && layers.get(end - 1) instanceof TemporalShiftStep ? end - 1 : end;
+    }
+
+    @Override public int shiftFrames() { return prefixEnd() < layers.size() - 1 ? ((TemporalShiftStep) layers.get(layers.size() - 2)).frames() : 0; }
+
+    @Override public int shiftFoldDiv() { return prefixEnd() < layers.size() - 1 ? ((TemporalShiftStep) layers.get(layers.size() - 2)).foldDiv() : 0; }
+
+    @Override public Tensor convInput(Tensor x) {
+        if (lastConv() == null) throw new IllegalStateException("Sequential: does not end with a convolution");
+        return run(prefixPlan(), x, null);
+    }
+
+    @Override public boolean ownsConvInput() {
+        List<Step> p = prefixPlan();
+        return !p.isEmpty() && p.get(p.size() - 1).owns();
+    }
+
     /** One step of the inference plan: a fused convolution, or a module run as it is. */
     private record Step(FoldedConv fused, ConvActivation act, Module module) {
         /** Whether this step's output is fresh and held by no one else. */
@@ -75,27 +111,36 @@ public final class Sequential extends Module implements OwnsOutput {
         return steps.get(steps.size() - 1).owns();
     }
 
-    private List<Step> plan() {
-        List<Step> p = plan.get();
+    private List<Step> plan() { return cached(plan, layers.size()); }
+
+    private List<Step> prefixPlan() { return cached(prefixPlan, prefixEnd()); }
+
+    private List<Step> cached(AtomicReference<List<Step>> cache, int end) {
+        List<Step> p = cache.get();
         if (p != null) return p;
+        List<Step> built = build(end);
+        cache.compareAndSet(null, built);
+        return built;
+    }
+
+    /** The plan of layers [0, end). */
+    private List<Step> build(int end) {
         List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < end; i++) {
             Module m = layers.get(i);
-            BatchNorm bn = i + 1 < layers.size() && layers.get(i + 1) instanceof BatchNorm b ? b : null;
+            BatchNorm bn = i + 1 < end && layers.get(i + 1) instanceof BatchNorm b ? b : null;
             FoldedConv f = FoldedConv.of(m, bn);
             if (f == null) { steps.add(new Step(null, null, m)); continue; }
             if (bn != null) i++;
             ConvActivation act = ConvActivation.NONE;
-            if (i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
+            if (i + 1 < end && layers.get(i + 1) instanceof Activation a) {
                 if (a.op() == UnaryOp.RELU) act = ConvActivation.RELU;
                 else if (a.op() == UnaryOp.RELU6) act = ConvActivation.RELU6;
                 if (act != ConvActivation.NONE) i++;
             }
             steps.add(new Step(f, act, null));
         }
-        List<Step> built = List.copyOf(steps);
-        plan.compareAndSet(null, built);
-        return built;
+        return List.copyOf(steps);
     }
 
     @Override public String describe() { return "Sequential"; }

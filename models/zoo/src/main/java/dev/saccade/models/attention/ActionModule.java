@@ -2,10 +2,15 @@ package dev.saccade.models.attention;
 
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.FoldedConv;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.LeadsIntoConv;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.InferenceConv;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -21,24 +26,27 @@ import java.util.function.UnaryOperator;
  *       s  = σ(expand(avgpool(d)))                                                               (N·T, C, 1, 1)
  * out = net(xs·p + xs  +  xs·q + xs  +  xs·s + xs)
  * </pre>
- * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W) and
- * the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
+ * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W),
+ * STE's channel mean through the {@code AvgMaxPool} kernel, and the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
- * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}).
+ * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}). In inference the block's batch norm and
+ * ReLU after {@code net} fold into it ({@link LeadsIntoConv}), and ME's squeeze (with {@code action_p3_bn1} folded)
+ * and depthwise 3×3 run as prepared convolutions.
  *
  * <pre>{@code
  * Module conv1 = new ActionModule(Conv.conv2d(256, 64, 1, 1, 0, 1, false, rng), 8, 8, rng);
  * }</pre>
  */
-public final class ActionModule extends Module {
+public final class ActionModule extends Module implements LeadsIntoConv {
     /** Channel reduction of the CE and ME paths (hard-coded 16 in the official code). */
     public static final int REDUCTION = 16;
 
     private final Conv net;
     private final BatchNorm meNorm;
     private final int channels, frames, shiftDiv;
+    private final FoldedConv meSqueeze, meDepthwise;   // ME's full-resolution convs (squeeze with its BN) for inference
 
     /** @param net the wrapped first conv; {@code shiftDiv} is the official {@code shift_div} (8) */
     public ActionModule(Conv net, int frames, int shiftDiv, SplittableRandom rng) {
@@ -56,9 +64,10 @@ public final class ActionModule extends Module {
         register("action_p2_squeeze", Conv.conv2d(c, r, 1, 1, 0, 1, false, rng));
         register("action_p2_conv1", Conv.conv1d(r, r, 3, 1, 1, 1, false, rng));
         register("action_p2_expand", Conv.conv2d(r, c, 1, 1, 0, 1, false, rng));
-        register("action_p3_squeeze", Conv.conv2d(c, r, 1, 1, 0, 1, false, rng));
+        Conv squeeze = register("action_p3_squeeze", Conv.conv2d(c, r, 1, 1, 0, 1, false, rng));
         this.meNorm = register("action_p3_bn1", new BatchNorm(r));
-        register("action_p3_conv1", Conv.conv2d(r, r, 3, 1, 1, r, false, rng));
+        this.meSqueeze = FoldedConv.of(squeeze, meNorm);
+        this.meDepthwise = FoldedConv.of(register("action_p3_conv1", Conv.conv2d(r, r, 3, 1, 1, r, false, rng)), null);
         register("action_p3_expand", Conv.conv2d(r, c, 1, 1, 0, 1, false, rng));
     }
 
@@ -83,17 +92,44 @@ public final class ActionModule extends Module {
 
     @Override public Tensor forward(Tensor x) { return net.forward(excite(x, frames, Weights.of(this), meNorm::forward)); }
 
+    // ---- inference: the block folds its batch norm (and ReLU) into net, which reads the excited input
+
+    @Override public Conv lastConv() { return net; }
+
+    @Override public Tensor convInput(Tensor x) {
+        if (!InferenceMode.active(this)) return excite(x, frames, Weights.of(this), meNorm::forward);
+        // ME's squeeze + BN and its depthwise 3×3 as prepared inference convs; their outputs recycled once used
+        Tensor[] me = new Tensor[2];
+        Tensor out = excite(x, frames, Weights.of(this), xs -> me[0] = meSqueeze.forward(xs, null, ConvActivation.NONE),
+                m -> me[1] = meDepthwise.forward(m, null, ConvActivation.NONE));
+        InferenceConv.recycle(me[0]);
+        InferenceConv.recycle(me[1]);
+        return out;
+    }
+
+    /** The excited sum is a new tensor (the gate's output) in both the fused and the composed form. */
+    @Override public boolean ownsConvInput() { return true; }
+
     /**
      * The input of {@code net}: the sum of the three excited copies of the shifted {@code x}, with weights {@code w}
      * (official names) and {@code meNorm} the ME path's BatchNorm (the module's own, or a functional stand-in).
      */
     public static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meNorm) {
+        return excite(x, frames, w, xs -> meNorm.apply(Functional.conv2d(xs, w.get("action_p3_squeeze.weight"), null, 1, 0, 1, 1)),
+                m -> Functional.conv2d(m, w.get("action_p3_conv1.weight"), null, 1, 1, 1, m.dim(1)));
+    }
+
+    /** As above, with ME's squeeze + BN ({@code meSqueeze}) and its depthwise 3×3 ({@code meDepthwise}) given. */
+    private static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meSqueeze, UnaryOperator<Tensor> meDepthwise) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                  // (N·T, C, H, W)
 
         // STE: channel mean → Conv3d over (T, H, W) → σ
-        Tensor p = xs.reshape(n, frames, c, h, wd).mean(true, 2).permute(0, 2, 1, 3, 4).contiguous(); // (N, 1, T, H, W)
+        Tensor meanC = FusedAttention.enabled()
+                ? Functional.channelAvgMaxPool(xs, null).narrow(1, 0, 1).contiguous()          // (N·T, 1, H, W), one vector pass
+                : xs.mean(true, 1);                                                               // (N·T, 1, H, W)
+        Tensor p = meanC.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();      // (N, 1, T, H, W)
         p = Functional.conv3d(p, w.get("action_p1_conv1.weight"), null, 1, 1, 1, 1);             // (N, 1, T, H, W)
         p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
 
@@ -106,8 +142,8 @@ public final class ActionModule extends Module {
         q = Functional.conv2d(q, w.get("action_p2_expand.weight"), null, 1, 0, 1, 1).sigmoid();  // (N·T, C, 1, 1)
 
         // ME: squeeze + BN → depthwise 3×3 → dw(m)[t+1] − m[t] (zero last frame) → avgpool → expand → σ
-        Tensor m = meNorm.apply(Functional.conv2d(xs, w.get("action_p3_squeeze.weight"), null, 1, 0, 1, 1)); // (N·T, r, H, W)
-        Tensor md = Functional.conv2d(m, w.get("action_p3_conv1.weight"), null, 1, 1, 1, r);     // (N·T, r, H, W)
+        Tensor m = meSqueeze.apply(xs);                                                          // (N·T, r, H, W)
+        Tensor md = meDepthwise.apply(m);                                                        // (N·T, r, H, W)
         Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
         Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
 

@@ -1,7 +1,11 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.BroadcastGate;
+import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.InferenceGate;
 import java.util.List;
 
 /** The pooled descriptors and masks shared by CBAM and W3 (Woo et al., ECCV 2018, Eq. 2–3; Pérez-Rúa et al., ECCV 2020, Eq. 3, 5). */
@@ -44,21 +48,37 @@ final class AttentionMaps {
      * {@code out = F'·M_s}: fused, F' is never written (the pooling scales x by mc on the way, the gate applies
      * mc and M_s in one pass); composed, F' is materialised and pooled as the equations read. x (N·T, C, H, W),
      * mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}; {@code temporal} refines M_s before it gates (W3 Eq. 6).
+     * With a {@code residual} (N·T, C, H, W), out is the residual block's {@code relu(F'·M_s + residual)}.
      */
-    static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, java.util.function.UnaryOperator<Tensor> temporal) {
+    static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, java.util.function.UnaryOperator<Tensor> temporal,
+                                           Tensor residual) {
         int pad = kernel.dim(2) / 2;
         if (FusedAttention.enabled()) {
             Tensor pooled = Functional.channelAvgMaxPool(x, mc);                                  // (N·T, 2, H, W)
             Tensor ms = temporal.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());
-            return new Tensor[] {Functional.gateProduct(x, mc, ms), ms};
+            return new Tensor[] {gate(x, mc, ms, residual), ms};
         }
         Tensor fc = x.mul(mc);                                                                    // (N·T, C, H, W)
         Tensor ms = temporal.apply(spatialMask(fc, kernel));
-        return new Tensor[] {fc.mul(ms), ms};
+        return new Tensor[] {addRelu(fc.mul(ms), residual), ms};
     }
 
-    /** x·mc for mc (N·T, C, 1, 1): the channel-attended features when no spatial mask follows. */
-    static Tensor gateChannel(Tensor x, Tensor mc) {
-        return FusedAttention.enabled() ? Functional.gateProduct(x, mc, null) : x.mul(mc);
+    /** x·mc for mc (N·T, C, 1, 1): the channel-attended features when no spatial mask follows; with a residual, relu(x·mc + residual). */
+    static Tensor gateChannel(Tensor x, Tensor mc, Tensor residual) {
+        return FusedAttention.enabled() ? gate(x, mc, null, residual) : addRelu(x.mul(mc), residual);
     }
+
+    /**
+     * x·mc·ms, or {@code relu(x·mc·ms + residual)} with a residual: in inference one {@link InferenceGate} pass,
+     * otherwise the gate op followed by the add and the ReLU (the ops autograd differentiates).
+     */
+    private static Tensor gate(Tensor x, Tensor mc, Tensor ms, Tensor residual) {
+        if (residual != null && !GradMode.isEnabled()) {
+            return InferenceGate.apply(x, mc, ms, BroadcastGate.Combine.PRODUCT, 0, residual, ConvActivation.RELU);
+        }
+        return addRelu(Functional.gateProduct(x, mc, ms), residual);
+    }
+
+    /** y, or relu(y + residual) with a residual. */
+    private static Tensor addRelu(Tensor y, Tensor residual) { return residual == null ? y : y.add(residual).relu(); }
 }

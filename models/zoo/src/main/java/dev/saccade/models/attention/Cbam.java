@@ -1,6 +1,7 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ResidualEpilogue;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.nn.layers.Linear;
@@ -24,7 +25,7 @@ import java.util.SplittableRandom;
  * Tensor y = new Cbam(256, rng).forward(f);   // f, y: (N·T, 256, H, W)
  * }</pre>
  */
-public final class Cbam extends Module {
+public final class Cbam extends Module implements ResidualEpilogue {
     public static final int REDUCTION = 16;
     private final int channels;
 
@@ -38,13 +39,19 @@ public final class Cbam extends Module {
 
     @Override public Tensor forward(Tensor x) { return attend(x, Weights.of(this)); }
 
+    /** {@code relu(CBAM(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) { return attend(x, Weights.of(this), residual); }
+
     /** CBAM with weights {@code w} (this module's names). */
-    public static Tensor attend(Tensor x, Weights w) {
+    public static Tensor attend(Tensor x, Weights w) { return attend(x, w, null); }
+
+    /** CBAM with weights {@code w}, or with a residual (N·T, C, H, W) {@code relu(CBAM(x) + residual)}. */
+    private static Tensor attend(Tensor x, Weights w, Tensor residual) {
         Clips.clips("CBAM", x, 1, w.get("mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1);
         Tensor mc = AttentionMaps.channelLogits(x, w, "mlp").sigmoid();             // (N·T, C), Eq. 2
         // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
-        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m)[0];
+        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual)[0];
     }
 
     @Override public String describe() { return "CBAM(" + channels + ", r=" + REDUCTION + ")"; }

@@ -1,9 +1,14 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.FoldedConv;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.InferenceConv;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +23,8 @@ import java.util.SplittableRandom;
  * y'  = A m + y                               residual onto the un-normalised y
  * out = x·σ(conv_up(y')) + x                  1×1, r → C, bias
  * </pre>
- * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass.
+ * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass. In inference the two
+ * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm).
  * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
  * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
  *
@@ -27,12 +33,13 @@ import java.util.SplittableRandom;
  * Tensor y = m2a.forward(x);                          // x, y: (N·8, 64, H, W)
  * }</pre>
  */
-public final class M2A extends Module {
+public final class M2A extends Module implements OwnsOutput {
     /** Channel reduction of conv_down, {@code n_div} in the official code ({@code --shift_div 8}). */
     public static final int REDUCTION = 8;
     private static final double LAYER_NORM_EPS = 1e-5;
 
     private final int channels, frames;
+    private final FoldedConv down, up;            // conv_down and conv_up prepared once for inference
 
     public M2A(int channels, int frames, SplittableRandom rng) {
         Clips.checkFrames("M2A", frames);
@@ -40,14 +47,35 @@ public final class M2A extends Module {
         this.channels = channels;
         this.frames = frames;
         int r = channels / REDUCTION;
-        register("conv_down", Conv.conv2d(channels, r, 1, 1, 0, 1, true, rng));
-        register("conv_up", Conv.conv2d(r, channels, 1, 1, 0, 1, true, rng));
+        down = FoldedConv.of(register("conv_down", Conv.conv2d(channels, r, 1, 1, 0, 1, true, rng)), null);
+        up = FoldedConv.of(register("conv_up", Conv.conv2d(r, channels, 1, 1, 0, 1, true, rng)), null);
     }
 
     public int channels() { return channels; }
     public int frames() { return frames; }
 
-    @Override public Tensor forward(Tensor x) { return excite(x, frames, Weights.of(this)); }
+    @Override public Tensor forward(Tensor x) {
+        if (InferenceMode.active(this)) return exciteInference(x);
+        return excite(x, frames, Weights.of(this));
+    }
+
+    /**
+     * {@link #excite} in inference: conv_down and conv_up run as prepared inference convolutions (weights packed
+     * once, the bias in the epilogue, outputs from the backend's pool), their outputs recycled once consumed.
+     */
+    private Tensor exciteInference(Tensor x) {
+        Clips.clips("M2A", x, frames, channels);
+        Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
+        Tensor attended = motionAttention(y, frames).add(y);                    // (N·T, r, H, W)
+        InferenceConv.recycle(y);
+        Tensor z = up.forward(attended, null, ConvActivation.NONE);            // (N·T, C, H, W)
+        Tensor out = FusedAttention.enabled() ? Functional.sigmoidGate(x, z, 1) : x.mul(z.sigmoid()).add(x);
+        InferenceConv.recycle(z);
+        return out;
+    }
+
+    /** The gated output is a new tensor (fused or composed), so a following conv may recycle it. */
+    @Override public boolean ownsInferenceOutput() { return InferenceMode.active(this); }
 
     /** The M2A output {@code x·σ(z) + x} with the weights {@code w} (official names). */
     public static Tensor excite(Tensor x, int frames, Weights w) {

@@ -1,6 +1,7 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.TemporalShiftStep;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.Functional;
 
@@ -14,7 +15,7 @@ import dev.saccade.tensor.ops.Functional;
  * Tensor y = new TemporalShiftLayer(8, 8).forward(x);   // x, y: (N·8, C, H, W)
  * }</pre>
  */
-public final class TemporalShiftLayer extends Module {
+public final class TemporalShiftLayer extends Module implements TemporalShiftStep {
     private final int frames, foldDiv;
 
     public TemporalShiftLayer(int frames, int foldDiv) {
@@ -22,6 +23,9 @@ public final class TemporalShiftLayer extends Module {
         this.frames = frames;
         this.foldDiv = foldDiv;
     }
+
+    @Override public int frames() { return frames; }
+    @Override public int foldDiv() { return foldDiv; }
 
     @Override public Tensor forward(Tensor x) { return Functional.temporalShift(x, frames, foldDiv); } // (N·T, C, H, W)
 

@@ -1,6 +1,7 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ResidualEpilogue;
 import dev.saccade.nn.layers.Activation;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.nn.layers.Linear;
@@ -39,7 +40,7 @@ import java.util.SplittableRandom;
  * Tensor mask = w3.lastSpatialMask();  // (N·8, 1, H, W)
  * }</pre>
  */
-public final class W3Attention extends Module {
+public final class W3Attention extends Module implements ResidualEpilogue {
     /** MLP reduction ratio r (CBAM's 16). */
     public static final int REDUCTION = 16;
     /** Kernel of the frame-level spatial conv. */
@@ -101,19 +102,31 @@ public final class W3Attention extends Module {
         return out.features();
     }
 
+    /** {@code relu(W3(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) {
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, residual);
+        lastMask.set(out.spatialMask());
+        return out.features();
+    }
+
     /** The W3 output and mask with weights {@code w} (names as this module's). */
     public static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal) {
+        return attend(x, frames, w, spatial, temporal, null);
+    }
+
+    /** As {@link #attend(Tensor, int, Weights, boolean, boolean)}; with a residual the features are {@code relu(W3(x) + residual)}. */
+    private static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal, Tensor residual) {
         int n = Clips.clips("W3", x, frames, w.get("channel.mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
 
         Tensor mc = AttentionMaps.channelLogits(x, w, "channel.mlp").sigmoid();                 // (N·T, C)  M_c-frm, Eq. 3
         if (temporal) mc = channelTemporal(mc, n, frames, w);                                    // M_c, Eq. 4
         Tensor mc4 = mc.reshape(nt, c, 1, 1);
-        if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4), null);                 // F_c = M_c ⊗ F
+        if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual), null);                 // F_c = M_c ⊗ F
 
         // M_s-frm = σ(conv([avg_C F_c, max_C F_c])) (Eq. 5), M_s (Eq. 6), out = M_s ⊗ F_c
         Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"),
-                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms);
+                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms, residual);
         return new Output(gated[0], gated[1]);
     }
 

@@ -5,9 +5,13 @@ import dev.saccade.models.flops.FlopTraceable;
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.inference.OwnsOutput;
+import dev.saccade.nn.inference.ResidualEpilogue;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.BroadcastGate;
+import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.InferenceConv;
+import dev.saccade.tensor.ops.InferenceGate;
 
 /**
  * The part shared by ResNet's BasicBlock and Bottleneck: {@code relu(afterBranch(branch(x)) + shortcut(x))}, then
@@ -17,7 +21,9 @@ import dev.saccade.tensor.ops.InferenceConv;
  *
  * <p>In evaluation mode under no-grad ({@link InferenceMode}) the block runs its convolutions with their batch norms
  * folded in ({@link dev.saccade.nn.inference.FoldedConv}), and without an {@code after_branch} module the last
- * convolution adds the shortcut and applies the ReLU as it stores its output.
+ * convolution adds the shortcut and applies the ReLU as it stores its output; with one, a module that is a
+ * {@link ResidualEpilogue} does the add and the ReLU in its own last pass, and any other is followed by one
+ * add-and-ReLU pass ({@link InferenceGate}).
  */
 abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput {
     private Module afterBranch, afterBlock, downsample;
@@ -61,8 +67,13 @@ abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput
         Tensor out;
         if (afterBranch == null) {
             out = branchInference(x, identity);
-        } else {
-            out = afterBranch.forward(branchInference(x, null)).add(identity).relu();
+        } else if (afterBranch instanceof ResidualEpilogue fused) {
+            Tensor b = branchInference(x, null);                          // (N·T, C_out, H', W')
+            out = fused.forwardResidualRelu(b, identity);                 // the module's last pass adds and rectifies
+            InferenceConv.recycle(b);                                     // the branch's own output, now dead
+        } else {                                                          // relu(m(b) + identity) in one pass
+            out = InferenceGate.apply(afterBranch.forward(branchInference(x, null)), null, null, BroadcastGate.Combine.PRODUCT, 0,
+                    identity, ConvActivation.RELU);
         }
         if (downsample != null) InferenceConv.recycle(identity);          // the shortcut's own output, now dead
         return afterBlock == null ? out : afterBlock.forward(out);

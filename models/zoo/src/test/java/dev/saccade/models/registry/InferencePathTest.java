@@ -1,5 +1,6 @@
 package dev.saccade.models.registry;
 
+import dev.saccade.models.attention.FusedAttention;
 import dev.saccade.models.tsn.Tsn;
 import dev.saccade.nn.Init;
 import dev.saccade.nn.inference.InferenceMode;
@@ -38,6 +39,28 @@ class InferencePathTest {
             float[] reference;
             try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
             assertTrue(relError(id, fused, reference) <= 1e-4);
+        }
+    }
+
+    static List<String> attentionIds() {
+        return ids().stream().filter(id -> id.matches(".*(cbam|w3|action|m2a).*")).toList();
+    }
+
+    /** The attention modules' composed ops ({@code FusedAttention} off) on the fused inference path agree too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attentionIds")
+    void foldedInferenceWithComposedAttentionOps(String id) {
+        Tsn model = small(id);
+        Tensor x = Tensor.uniform(new SplittableRandom(4), -1, 1, 1, FRAMES, 3, SIZE, SIZE);   // (N, T, 3, H, W)
+        try (var noGrad = GradMode.disable()) {
+            float[] fusedOps = model.forward(x).toFloatArray();
+            FusedAttention.setEnabled(false);
+            float[] composed = model.forward(x).toFloatArray(), reference;
+            try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+            assertTrue(relError(id + " composed attention", composed, reference) <= 1e-4);
+            assertTrue(relError(id + " fused vs composed attention", fusedOps, composed) <= 1e-4);
+        } finally {
+            FusedAttention.setEnabled(true);
         }
     }
 

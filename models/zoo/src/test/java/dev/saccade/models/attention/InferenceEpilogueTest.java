@@ -1,0 +1,123 @@
+package dev.saccade.models.attention;
+
+import static dev.saccade.tensor.testing.Tolerance.assertClose;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.saccade.nn.Init;
+import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.FoldedConv;
+import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.ResidualEpilogue;
+import dev.saccade.nn.layers.Activation;
+import dev.saccade.nn.layers.BatchNorm;
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.nn.layers.Sequential;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.ConvActivation;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The attention modules' inference forms against their op-by-op evaluation, with the fused attention ops on and off,
+ * at T ∈ {1, 3, 8} on odd spatial sizes: CBAM and W3 finishing the residual block ({@link ResidualEpilogue},
+ * {@code relu(module(x) + identity)} in the output gate), and ACTION and M2A before a block's first conv with the
+ * batch norm and ReLU after it folded into that conv ({@link FoldedConv} of a module that leads into a conv).
+ */
+class InferenceEpilogueTest {
+    @AfterEach void restore() { FusedAttention.setEnabled(true); }
+
+    private static void bothAttentionPaths(Runnable check) {
+        for (boolean fused : new boolean[] {true, false}) {
+            FusedAttention.setEnabled(fused);
+            check.run();
+        }
+        FusedAttention.setEnabled(true);
+    }
+
+    private static void residualCase(String what, Function<SplittableRandom, Module> build, int frames, int c, int h, int w) {
+        SplittableRandom rng = new SplittableRandom(7);
+        Module m = build.apply(rng);
+        m.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2 * frames, c, h, w), identity = Tensor.uniform(rng, -1, 1, 2 * frames, c, h, w);
+        bothAttentionPaths(() -> {
+            try (var noGrad = GradMode.disable()) {
+                Tensor fused = ((ResidualEpilogue) m).forwardResidualRelu(x, identity);
+                Tensor reference;
+                try (var s = InferenceMode.unfused()) { reference = m.forward(x).add(identity).relu(); }
+                assertClose(what + " T=" + frames + " fused attention " + FusedAttention.enabled(),
+                        reference.toDoubleArray(), fused.toDoubleArray(), 1e-6, 1e-5);
+            }
+        });
+        // with gradients on, the same method runs the differentiable ops
+        Tensor xg = x.detach().setRequiresGrad(true);
+        Tensor y = ((ResidualEpilogue) m).forwardResidualRelu(xg, identity);
+        y.sum().backward();
+        assertNotNull(xg.grad(), what + ": the training form is differentiable");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8})
+    void gatesFinishTheResidualBlock(int frames) {
+        residualCase("CBAM", rng -> new Cbam(16, rng), frames, 16, 5, 3);
+        residualCase("W3", rng -> new W3Attention(32, frames, true, true, rng), frames, 32, 7, 5);
+        residualCase("W3 no spatial", rng -> new W3Attention(16, frames, false, true, rng), frames, 16, 3, 3);
+        residualCase("W3 no temporal", rng -> new W3Attention(16, frames, true, false, rng), frames, 16, 3, 5);
+    }
+
+    /** Batch-norm statistics and affine parameters far from the identity, so that the folding matters. */
+    private static BatchNorm randomBatchNorm(int channels, SplittableRandom rng) {
+        BatchNorm bn = new BatchNorm(channels);
+        Init.assign(bn.runningMean(), Tensor.uniform(rng, -0.5, 0.5, channels));
+        Init.assign(bn.runningVar(), Tensor.uniform(rng, 0.5, 2, channels));
+        Init.assign(bn.weight(), Tensor.uniform(rng, 0.5, 1.5, channels));
+        Init.assign(bn.bias(), Tensor.uniform(rng, -0.5, 0.5, channels));
+        bn.eval();
+        return bn;
+    }
+
+    private static void foldCase(String what, Module lead, int frames, int c, int cOut, int h, int w, SplittableRandom rng) {
+        lead.eval();
+        BatchNorm bn = randomBatchNorm(cOut, rng);
+        FoldedConv folded = FoldedConv.of(lead, bn);
+        assertNotNull(folded, what + ": the batch norm after it folds into its last conv");
+        Tensor x = Tensor.uniform(rng, -1, 1, 2 * frames, c, h, w), residual = Tensor.uniform(rng, -1, 1, 2 * frames, cOut, h, w);
+        bothAttentionPaths(() -> {
+            try (var noGrad = GradMode.disable()) {
+                Tensor reference, withResidual;
+                try (var s = InferenceMode.unfused()) {
+                    reference = bn.forward(lead.forward(x)).relu();
+                    withResidual = bn.forward(lead.forward(x)).add(residual);
+                }
+                String at = what + " T=" + frames + " fused attention " + FusedAttention.enabled();
+                assertClose(at, reference.toDoubleArray(), folded.forward(x, null, ConvActivation.RELU).toDoubleArray(), 1e-5, 1e-4);
+                assertClose(at + " + residual", withResidual.toDoubleArray(),
+                        folded.forward(x, residual, ConvActivation.NONE).toDoubleArray(), 1e-5, 1e-4);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8})
+    void modulesBeforeTheFirstConvFoldItsBatchNorm(int frames) {
+        SplittableRandom rng = new SplittableRandom(11);
+        foldCase("ACTION(conv1)", new ActionModule(Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng), frames, 8, rng), frames, 16, 8, 5, 3, rng);
+        foldCase("ACTION(conv3×3)", new ActionModule(Conv.conv2d(16, 8, 3, 1, 1, 1, false, rng), frames, 8, rng), frames, 16, 8, 5, 3, rng);
+        foldCase("M2A, shift, conv1", new Sequential(new M2A(16, frames, rng), new TemporalShiftLayer(frames, 8),
+                Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng)), frames, 16, 8, 3, 5, rng);
+        foldCase("M2A, conv1", new Sequential(new M2A(16, frames, rng), Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng)), frames, 16, 8, 3, 5, rng);
+        foldCase("shift, conv3×3", new Sequential(new TemporalShiftLayer(frames, 4), Conv.conv2d(16, 8, 3, 1, 1, 1, false, rng)),
+                frames, 16, 8, 5, 5, rng);
+    }
+
+    @Test void aSequentialNotEndingWithAConvIsRunAsItIs() {
+        SplittableRandom rng = new SplittableRandom(13);
+        assertNull(FoldedConv.of(new Sequential(Conv.conv2d(4, 4, 1, 1, 0, 1, false, rng), Activation.relu()), null));
+        assertNull(FoldedConv.of(new Sequential(), null));
+    }
+}

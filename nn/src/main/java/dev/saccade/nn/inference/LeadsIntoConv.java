@@ -1,0 +1,33 @@
+package dev.saccade.nn.inference;
+
+import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Tensor;
+
+/**
+ * A module that ends with a convolution: {@code forward(x) = lastConv(shift(convInput(x)))}, where the shift is
+ * TSM's offline bi-directional shift ({@link #shiftFrames()} > 0) or none. A block's first convolution wrapped by a
+ * temporal module (ACTION-Net's {@code Action(conv1)}, M2A's {@code Sequential(M2A, TemporalShift, conv1)}) is one:
+ * in inference ({@link InferenceMode}) {@link FoldedConv} folds the batch norm that follows into {@link #lastConv()}
+ * and applies the activation in its epilogue, as it does for a bare convolution, instead of running the
+ * convolution, the batch norm and the activation as three passes.
+ *
+ * <pre>{@code
+ * FoldedConv f = FoldedConv.of(new ActionModule(conv1, 8, 8, rng), bn1);   // relu(bn1(Action(conv1)(x))) in one conv
+ * }</pre>
+ */
+public interface LeadsIntoConv {
+    /** The convolution the module ends with, or null when it does not end with one. */
+    Conv lastConv();
+
+    /** In inference: what the module computes before the shift and {@link #lastConv()}, for the module input x. */
+    Tensor convInput(Tensor x);
+
+    /** T of the offline shift between {@link #convInput} and the convolution, or 0 for none. */
+    default int shiftFrames() { return 0; }
+
+    /** 1/foldDiv of the channels shift each way (with {@link #shiftFrames()} > 0). */
+    default int shiftFoldDiv() { return 0; }
+
+    /** Whether {@link #convInput}'s result is fresh and held by nothing else (it may be recycled after the conv). */
+    boolean ownsConvInput();
+}
