@@ -46,12 +46,6 @@ public class ConvFusedBench {
     private PackedConvWeights weights;
     private float[] x, residual, y;
 
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public long flop;
-        @Setup(Level.Iteration) public void reset() { flop = 0; }
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,7 +60,7 @@ public class ConvFusedBench {
     }
 
     @Benchmark
-    public void forward(Flops counter, Blackhole bh) {
+    public void forward(FlopCounter counter, Blackhole bh) {
         ConvFused.forward(g, x, weights, residual, ConvActivation.RELU, 0, 0, y);
         counter.flop += g.flops();
         bh.consume(y);

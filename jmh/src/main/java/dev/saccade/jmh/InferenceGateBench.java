@@ -9,11 +9,9 @@ import dev.saccade.tensor.ops.InferenceConv;
 import dev.saccade.tensor.ops.InferenceGate;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -47,13 +45,6 @@ public class InferenceGateBench {
     private long elements;
     private GradMode.Scope noGrad;
 
-    /** Bytes the fused form moves, reported per second by JMH. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Bytes {
-        public long bytes;
-        @Setup(Level.Iteration) public void reset() { bytes = 0; }
-    }
 
     @Setup
     public void setup() {
@@ -72,13 +63,13 @@ public class InferenceGateBench {
     @TearDown public void tearDown() { noGrad.close(); }
 
     @Benchmark
-    public Tensor gateAddReluComposed(Bytes b) {
+    public Tensor gateAddReluComposed(ByteCounter b) {
         b.bytes += 3 * elements * 4;
         return Functional.gateProduct(x, c, s).add(identity).relu();
     }
 
     @Benchmark
-    public Tensor gateAddReluFused(Bytes b) {
+    public Tensor gateAddReluFused(ByteCounter b) {
         b.bytes += 3 * elements * 4;
         Tensor y = InferenceGate.apply(x, c, s, BroadcastGate.Combine.PRODUCT, 0, identity, ConvActivation.RELU);
         InferenceConv.recycle(y);                                    // as the next block does once it has read it
@@ -86,13 +77,13 @@ public class InferenceGateBench {
     }
 
     @Benchmark
-    public Tensor sigmoidGateComposed(Bytes b) {
+    public Tensor sigmoidGateComposed(ByteCounter b) {
         b.bytes += 3 * elements * 4;
         return x.mul(z.sigmoid()).add(x);
     }
 
     @Benchmark
-    public Tensor sigmoidGateFused(Bytes b) {
+    public Tensor sigmoidGateFused(ByteCounter b) {
         b.bytes += 3 * elements * 4;
         return Functional.sigmoidGate(x, z, 1);
     }
