@@ -68,24 +68,37 @@ public final class InferenceTiming {
      * @return one result per net, in the order given
      */
     public static List<Result> timeRounds(List<Tsn> nets, Tensor clip, int threads, int warmup, int runs, HeapPeak peak) {
-        if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
-        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
-        int n = nets.size();
-        double[][] ms = new double[n][runs];
-        for (Tsn net : nets) net.eval();
+        List<Runnable> forwards = new java.util.ArrayList<>();
+        for (Tsn net : nets) {
+            net.eval();
+            forwards.add(() -> net.forward(clip).toFloatArray());          // (N, K), on the host
+        }
+        double[][] ms;
         try (CpuThreads.Limit limit = CpuThreads.limit(threads); GradMode.Scope noGrad = GradMode.disable()) {
-            for (int round = -warmup; round < runs; round++) {
-                for (int j = 0; j < n; j++) {
-                    int m = Math.floorMod(round + j, n);                       // rotate who goes first
-                    long t0 = System.nanoTime();
-                    Tensor logits = nets.get(m).forward(clip);                 // (N, K)
-                    logits.toFloatArray();
-                    if (round >= 0) ms[m][round] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
+            ms = rounds(forwards, warmup, runs);
         }
         List<Result> out = new java.util.ArrayList<>();
         for (double[] r : ms) out.add(new Result(r, peak.bytes()));
         return out;
+    }
+
+    /**
+     * The schedule of {@link #timeRounds}: round r (warm-up rounds are r &lt; 0) runs every forward once, starting with
+     * forward {@code r mod n} and going on in order; returns each forward's timed-round latencies in milliseconds.
+     */
+    static double[][] rounds(List<Runnable> forwards, int warmup, int runs) {
+        if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
+        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
+        int n = forwards.size();
+        double[][] ms = new double[n][runs];
+        for (int round = -warmup; round < runs; round++) {
+            for (int j = 0; j < n; j++) {
+                int m = Math.floorMod(round + j, n);                           // rotate who goes first
+                long t0 = System.nanoTime();
+                forwards.get(m).run();
+                if (round >= 0) ms[m][round] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        return ms;
     }
 }

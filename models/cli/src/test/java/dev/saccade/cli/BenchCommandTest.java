@@ -114,7 +114,7 @@ class BenchCommandTest {
         assertTrue(text.out().contains("| tsm+w3-resnet18 | w3 |"), text.out());
     }
 
-    @Test void severalModelsAreTimedInInterleavedRounds() throws Exception {
+    @Test void severalModelsAreTimedTogetherWithOnePeakHeap() throws Exception {
         Run r = bench("--model", "tsn-resnet18,tsm-resnet18", "--frames", "2", "--size", "32", "--warmup", "1",
                 "--runs", "3", "--threads", "1", "--json");
         assertEquals(0, r.code(), r.err());
