@@ -156,6 +156,15 @@ public interface Backend {
     }
 
     /**
+     * {@code y = gate·(1 + σ(conv(x, w) + b))} ({@link dev.saccade.tensor.ops.InferenceConv#applyGated}, which checks
+     * the shapes): M2A's excitation {@code x·σ(conv_up(·)) + x}; no autograd. The default composes {@link #conv} and
+     * {@link #sigmoidGate}; a backend may apply the gate as the convolution stores its output.
+     */
+    default Tensor convInferenceGated(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor gate) {
+        return sigmoidGate(gate, conv(x, c.weight(), c.bias(), c.params()), 1);
+    }
+
+    /**
      * A hint that {@code t}, an intermediate of an inference forward, is dead: nothing reads it again and no view
      * of its storage is held. A backend may reuse the storage for a later output of the same size. Default: none.
      */

@@ -13,14 +13,16 @@ import jdk.incubator.vector.VectorMask;
  * columns {@code c0 …} go to {@code y (N, C_out, P)}, column {@code c = i·P + p} to image {@code n0 + i}, position p.
  * The first KC block overwrites y (never reading it, so y need not be zeroed), later ones add to it, and the last
  * one adds the bias and the residual and applies the activation before its store: one pass over the output
- * (MLAS {@code PostProcessBlock}: accumulate, bias, activation in registers; oneDNN post-ops).
+ * (MLAS {@code PostProcessBlock}: accumulate, bias, activation in registers; oneDNN post-ops). With {@code gate} the
+ * last block writes {@code residual·(σ(v) + 1)} instead ({@link ConvFused#forwardGated}; act is then NONE).
  *
- * @param residual (N, C_out, P) or null
+ * @param residual (N, C_out, P) or null; the gate input when {@code gate}
  * @param bias     (C_out) or null
  */
-record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation act, int cOut, int plane, int n0) {
+record ConvEpilogue(float[] y, float[] residual, boolean gate, float[] bias, ConvActivation act, int cOut, int plane, int n0) {
     private static final FloatVector ZERO = FloatVector.zero(S);
     private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     /** The most images an NR-column tile can span. */
     static int maxSegments(int plane) { return (NR - 1) / plane + 2; }
@@ -63,7 +65,8 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
             for (; j + L <= len; j += L) {
                 FloatVector v = FloatVector.fromArray(S, acc, a + j).add(vb);
                 if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
-                if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
+                if (gate) v = FloatVector.fromArray(S, residual, d + j).mul(VectorExp.sigmoid(v).add(ONE));
+                else if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
                 switch (act) {
                     case NONE -> { }
                     case RELU -> v = v.max(ZERO);
@@ -83,7 +86,8 @@ record ConvEpilogue(float[] y, float[] residual, float[] bias, ConvActivation ac
             if (last) v = v.add(b);                      // the order of the whole vectors: acc + b + y + residual
             if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
             if (last) {
-                if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
+                if (gate) v = FloatVector.fromArray(S, residual, d + j, m).mul(VectorExp.sigmoid(v).add(ONE));
+                else if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
                 switch (act) {
                     case NONE -> { }
                     case RELU -> v = v.max(ZERO);

@@ -61,6 +61,28 @@ public final class ConvFused {
     public static void forward(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                                int shiftFrames, int shiftFold, float[] y) {
         check(g, x, w, residual, shiftFrames, shiftFold, y);
+        run(g, x, w, residual, false, act, shiftFrames, shiftFold, y);
+    }
+
+    /**
+     * {@code y = gate·(1 + σ(conv(x, w) + b))}, M2A's excitation {@code x·σ(conv_up(·)) + x} (gebob19/M2A
+     * {@code ops/temporal_shift.py}, {@code M2A.forward}) written by the GEMM as it stores each tile: the convolution's
+     * output z is never stored, and the gate input is read once. σ is {@link VectorExp#sigmoid}, and
+     * {@code gate·(σ + 1)} is computed as {@link CpuSigmoidGate} computes it, so the floats equal the conv followed by
+     * that op. Not for depthwise convolutions (the caller composes those).
+     *
+     * @param gate (N, C_out, *out), the same shape as y
+     */
+    public static void forwardGated(ConvGeometry g, float[] x, PackedConvWeights w, float[] gate, float[] y) {
+        if (gate == null) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": the gate input is null");
+        if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": not for depthwise convolutions");
+        check(g, x, w, gate, 0, 0, y);
+        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, y);
+    }
+
+    /** residual is the gate input when {@code gate}, else added before act. */
+    private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
+                            ConvActivation act, int shiftFrames, int shiftFold, float[] y) {
         if (g.isDepthwise()) {
             if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
@@ -74,7 +96,7 @@ public final class ConvFused {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
                     for (int gr = 0; gr < g.groups(); gr++) {
                         Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
-                        gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, act, y);
+                        gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y);
                     }
                 }
             });
@@ -86,7 +108,7 @@ public final class ConvFused {
                 Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());   // shared, read-only
                 int panels = (cols + NR - 1) / NR, group = gr;
                 CpuThreads.parallelFor(0, panels, 1, (lo, hi) ->
-                        gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, act, y));
+                        gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, gate, act, y));
             }
         }
     }
@@ -102,6 +124,12 @@ public final class ConvFused {
         float[] in = shiftFrames > 0 ? shiftedCopy(g, x, shiftFrames, shiftFold) : x;
         ConvKernels.forwardScalar(g, in, w, bias, y);
         for (int i = 0; i < y.length; i++) y[i] = act.apply(residual == null ? y[i] : y[i] + residual[i]);
+    }
+
+    /** The scalar twin of {@link #forwardGated}: the convolution by its definition, then {@code gate·(σ + 1)} in double. */
+    public static void forwardGatedScalar(ConvGeometry g, float[] x, float[] w, float[] bias, float[] gate, float[] y) {
+        ConvKernels.forwardScalar(g, x, w, bias, y);
+        for (int i = 0; i < y.length; i++) y[i] = (float) (gate[i] * (1 / (1 + Math.exp(-(double) y[i])) + 1));
     }
 
     /** TSM's shift of x (N, C, *spatial) as a copy, the reference the in-place read is tested against. */
@@ -233,13 +261,13 @@ public final class ConvFused {
 
     /** Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed. */
     private static void gemm(ConvGeometry g, PackedConvWeights w, int gr, Source s, int n0, int j0, int j1,
-                             float[] residual, ConvActivation act, float[] y) {
+                             float[] residual, boolean gate, ConvActivation act, float[] y) {
         Buffers buf = BUFFERS.get();
         int k = w.k(), coutG = g.cOutPerGroup(), panels = PackedConvWeights.panelsPerGroup(coutG);
         int kb = even(k, GemmBlocked.KC, 1), nbBlock = even(j1 - j0, GemmBlocked.NC, NR);
         int mcPanels = Math.max(1, GemmBlocked.MC / MR);
         float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
-        ConvEpilogue out = new ConvEpilogue(y, residual, bias, act, g.cOut(), g.outPlane(), n0);
+        ConvEpilogue out = new ConvEpilogue(y, residual, gate, bias, act, g.cOut(), g.outPlane(), n0);
         int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
         long[] segmentLanes = new long[segmentOffset.length];
         for (int jc = j0; jc < j1; jc += nbBlock) {
@@ -257,9 +285,15 @@ public final class ConvFused {
                         for (int q = q0; q < q1; q++) {
                             int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR);
                             if (mr == MR) {
-                                ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
-                                        co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
-                                        first, last, bias, co0, residual, act);
+                                if (gate) {
+                                    ConvTileKernel.tileGated(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                            first, last, bias, co0, residual);
+                                } else {
+                                    ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                            first, last, bias, co0, residual, act);
+                                }
                             } else {
                                 GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
                                 out.store(acc, mr, nr, co0, c, first, last);

@@ -22,6 +22,7 @@ import jdk.incubator.vector.VectorMask;
 final class ConvTileKernel {
     private static final FloatVector ZERO = FloatVector.zero(S);
     private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     private ConvTileKernel() {}
 
@@ -66,6 +67,53 @@ final class ConvTileKernel {
     }
 
     private static final long HALF = (1L << L) - 1, FULL = (1L << NR) - 1;
+
+    /**
+     * {@link #tile} whose last KC block writes {@code gate·(σ(v) + 1)} for v = acc + bias (+ y), the gate input at
+     * y's offsets ({@link ConvFused#forwardGated}); earlier blocks are {@link #tile}'s. Kept apart from {@link #tile}
+     * so that the plain epilogue's code stays as small as it was; v goes back into the L1-resident acc and
+     * {@link #gateSegment} (no vectors cross that call) applies the gate.
+     */
+    static void tileGated(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, float[] y, int rowBase, int ldy,
+                          int[] offset, long[] lanes, int segments, boolean first, boolean last, float[] bias, int biasOff,
+                          float[] gate) {
+        if (!last) {
+            tile(kc, ap, aOff, bp, bOff, acc, y, rowBase, ldy, offset, lanes, segments, first, false, bias, biasOff, null,
+                    ConvActivation.NONE);
+            return;
+        }
+        GemmMicroKernel.accumulate(kc, ap, aOff, bp, bOff, acc);         // (MR, NR), stays in L1
+        if (bias != null) {
+            for (int r = 0; r < MR; r++) {
+                FloatVector b = FloatVector.broadcast(S, bias[biasOff + r]);
+                for (int h = 0; h < NR; h += L) FloatVector.fromArray(S, acc, r * NR + h).add(b).intoArray(acc, r * NR + h);
+            }
+        }
+        for (int sg = 0; sg < segments; sg++) {
+            long bits = lanes[sg];
+            int t0 = Long.numberOfTrailingZeros(bits), len = Long.bitCount(bits);
+            for (int r = 0; r < MR; r++) gateSegment(acc, r * NR + t0, gate, y, offset[sg] + rowBase + r * ldy + t0, len, first);
+        }
+    }
+
+    /**
+     * {@code y[d + j] = gate[d + j]·(σ(v) + 1)}, v = {@code acc[a + j]} (+ {@code y[d + j]} unless first), for
+     * j &lt; len: the arithmetic of {@link CpuSigmoidGate}, whole vectors then one masked tail.
+     */
+    private static void gateSegment(float[] acc, int a, float[] gate, float[] y, int d, int len, boolean first) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector v = FloatVector.fromArray(S, acc, a + j);
+            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
+            FloatVector.fromArray(S, gate, d + j).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d + j);
+        }
+        if (j < len) {
+            VectorMask<Float> m = S.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(S, acc, a + j, m);
+            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
+            FloatVector.fromArray(S, gate, d + j, m).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d + j, m);
+        }
+    }
 
     /** The epilogue of a tile whose lanes are all one image's consecutive positions: row r at {@code yOff + r·ldy}. */
     private static void contiguous(float[] acc, float[] y, int yOff, int ldy, boolean first, boolean last,

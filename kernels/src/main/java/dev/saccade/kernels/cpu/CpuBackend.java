@@ -143,6 +143,10 @@ public final class CpuBackend implements Backend {
                 () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
     }
 
+    @Override public Tensor convInferenceGated(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor gate) {
+        return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
+    }
+
     @Override public void recycle(Tensor t) {
         if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
                 && t.numel() == h.length()) {

@@ -12,6 +12,7 @@ import dev.saccade.tensor.ops.PreparedConv;
  * Adapts {@link Backend#prepareConv} and {@link Backend#convInference} to {@link ConvFused}: F32 weights are packed
  * once into {@link PackedConvWeights}; F64 (and anything not packed) runs the composed default. With SIMD off the
  * scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
+ * The gated form ({@link #runGated}, M2A's {@code x·σ(z) + x}) applies the gate as the GEMM stores each tile.
  * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
  */
 final class CpuInferenceConv {
@@ -44,6 +45,20 @@ final class CpuInferenceConv {
             ConvFused.forwardScalar(g, xf, floats(c.weight()), bias, rf, act, readFrames, fold, yf);
         }
         return y;
+    }
+
+    /**
+     * {@code y = gate·(1 + σ(conv(x) + b))}: {@link ConvFused#forwardGated}, the gate in the GEMM's store; depthwise
+     * convolutions, F64 and disabled SIMD run {@code composed}.
+     */
+    static Tensor runGated(CpuBackend b, Tensor x, PreparedConv c, Tensor gate, java.util.function.Supplier<Tensor> composed) {
+        if (!(c.packed() instanceof PackedConvWeights pw) || pw.isDepthwise() || x.dtype() != DType.F32 || !Simd.enabled()) {
+            return composed.get();
+        }
+        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        ConvFused.forwardGated(g, floats(x), pw, floats(gate), yf);
+        return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
     }
 
     private static Shape outShape(ConvGeometry g) {

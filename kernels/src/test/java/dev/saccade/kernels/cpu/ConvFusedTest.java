@@ -60,6 +60,44 @@ class ConvFusedTest {
         check(g, bias, residual, act, 0, 0, 11);
     }
 
+    static Stream<ConvGeometry> gatedGeometries() { return geometries().stream().filter(g -> !g.isDepthwise()); }
+
+    /** M2A's {@code x·σ(conv_up(·)) + x} written by the GEMM's store, against the conv by definition then the gate. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gatedGeometries")
+    void gatedMatchesScalarTwin(ConvGeometry g) {
+        Random rnd = new Random(13);
+        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength());
+        float[] b = random(rnd, g.cOut()), gate = random(rnd, g.outputLength());
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forwardGatedScalar(g, x, w, b, gate, expected);
+        float[] y = new float[g.outputLength()];
+        Arrays.fill(y, Float.NaN);                                          // y is write-only: never read
+        PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * g.kernelVolume(), false);
+        ConvFused.forwardGated(g, x, pw, gate, y);
+        double maxErr = 0;
+        for (int i = 0; i < y.length; i++) {
+            // |Δ| ≤ |gate|·|Δσ| + ulps: the conv's own error through σ' ≤ 1/4, times the gate
+            double tol = 1e-5 * Math.max(1, Math.abs(gate[i])) * Math.max(1, Math.abs(expected[i]));
+            maxErr = Math.max(maxErr, Math.abs(y[i] - expected[i]) / tol);
+        }
+        assertTrue(maxErr <= 1, g + ": worst |Δ| / tolerance = " + maxErr);
+    }
+
+    @Test
+    void gatedRefusesDepthwiseAndAMissingGate() {
+        ConvGeometry dw = ConvGeometry.conv2d(1, 4, 4, 7, 7, 3, 1, 1).withGroups(4);
+        PackedConvWeights pdw = PackedConvWeights.pack(new float[4 * 9], null, 4, 4, 9, true);
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvFused.forwardGated(dw, new float[dw.inputLength()],
+                pdw, new float[dw.outputLength()], new float[dw.outputLength()]));
+        assertTrue(e.getMessage().contains("depthwise"), e.getMessage());
+        ConvGeometry g = ConvGeometry.conv2d(2, 4, 6, 5, 5, 1, 1, 0);
+        PackedConvWeights pw = PackedConvWeights.pack(new float[24], null, 6, 1, 4, false);
+        e = assertThrows(IllegalArgumentException.class, () -> ConvFused.forwardGated(g, new float[g.inputLength()], pw,
+                null, new float[g.outputLength()]));
+        assertTrue(e.getMessage().contains("gate input is null"), e.getMessage());
+    }
+
     @Test
     void mobileNetDepthwiseConvolutionsTakeTheDirect3x3Kernel() {
         assertTrue(Depthwise3x3.supports(ConvGeometry.conv2d(2, 3, 3, 14, 14, 3, 2, 1).withGroups(3)));

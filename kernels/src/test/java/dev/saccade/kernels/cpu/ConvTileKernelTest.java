@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link ConvTileKernel}, the tile with its epilogue from the registers, against the path it short-cuts —
  * {@link GemmMicroKernel#accumulate} then {@link ConvEpilogue#store} — bit for bit, for every KC-block position
- * (first, middle, last, only), with and without bias and residual, every activation; y holds other data around the
- * tile, which must be left as it was.
+ * (first, middle, last, only), with and without bias and residual, every activation, and the sigmoid gate of
+ * {@link ConvFused#forwardGated}; y holds other data around the tile, which must be left as it was. The gate itself
+ * is checked against the ungated store followed by {@code r·(σ(z) + 1)} as {@link CpuSigmoidGate} computes it.
  */
 class ConvTileKernelTest {
 
@@ -27,13 +28,17 @@ class ConvTileKernelTest {
             for (boolean last : new boolean[] {true, false})
                 for (boolean bias : new boolean[] {false, true})
                     for (boolean residual : new boolean[] {false, true})
-                        for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(first, last, bias, residual, act));
+                        for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(first, last, bias, residual, act, false));
+        for (boolean first : new boolean[] {true, false})
+            for (boolean last : new boolean[] {true, false})
+                for (boolean bias : new boolean[] {false, true}) out.add(Arguments.of(first, last, bias, true, ConvActivation.NONE, true));
         return out.stream();
     }
 
-    @ParameterizedTest(name = "first={0} last={1} bias={2} residual={3} {4}")
+    @ParameterizedTest(name = "first={0} last={1} bias={2} residual={3} {4} gate={5}")
     @MethodSource("cases")
-    void matchesAccumulateThenStore(boolean first, boolean last, boolean withBias, boolean withResidual, ConvActivation act) {
+    void matchesAccumulateThenStore(boolean first, boolean last, boolean withBias, boolean withResidual, ConvActivation act,
+                                    boolean gate) {
         SplittableRandom rng = new SplittableRandom(7);
         int kc = 37, cOut = 2 * MR + 3, plane = NR + 13, n = 2, co0 = MR, n0 = 1;
         float[] ap = random(rng, kc * MR), bp = random(rng, kc * NR);
@@ -44,7 +49,7 @@ class ConvTileKernelTest {
         int[][] tiles = {{plane, NR}, {plane + 13, NR}, {plane - 5, NR}, {2 * plane - 9, 9}};
         for (int[] tile : tiles) {
             int c = tile[0], nr = tile[1];
-            ConvEpilogue out = new ConvEpilogue(y0.clone(), residual, bias, act, cOut, plane, 0);
+            ConvEpilogue out = new ConvEpilogue(y0.clone(), residual, gate, bias, act, cOut, plane, 0);
             float[] acc = new float[MR * NR];
             GemmMicroKernel.accumulate(kc, ap, 0, bp, 0, acc);
             out.store(acc, MR, nr, co0, c, first, last);
@@ -52,9 +57,25 @@ class ConvTileKernelTest {
             int[] offset = new int[ConvEpilogue.maxSegments(plane)];
             long[] lanes = new long[offset.length];
             int segments = out.segments(c, nr, offset, lanes);
-            ConvTileKernel.tile(kc, ap, 0, bp, 0, new float[MR * NR], actual, co0 * plane, plane, offset, lanes,
-                    segments, first, last, bias, co0, residual, act);
+            if (gate) {
+                ConvTileKernel.tileGated(kc, ap, 0, bp, 0, new float[MR * NR], actual, co0 * plane, plane, offset, lanes,
+                        segments, first, last, bias, co0, residual);
+            } else {
+                ConvTileKernel.tile(kc, ap, 0, bp, 0, new float[MR * NR], actual, co0 * plane, plane, offset, lanes,
+                        segments, first, last, bias, co0, residual, act);
+            }
             assertArrayEquals(expected, actual, "columns " + c + " + " + nr);
+            if (gate && last) {                                  // the gate is r·(σ(z) + 1) of the ungated output z
+                ConvEpilogue plain = new ConvEpilogue(y0.clone(), null, false, bias, act, cOut, plane, 0);
+                plain.store(acc, MR, nr, co0, c, first, true);
+                float[] z = plain.y(), gated = y0.clone();
+                for (int r = 0; r < MR; r++)
+                    for (int t = 0; t < nr; t++) {
+                        int col = c + t, i = ((col / plane) * cOut + co0 + r) * plane + col % plane;
+                        gated[i] = residual[i] * (VectorExp.sigmoid(z[i]) + 1f);
+                    }
+                assertArrayEquals(gated, expected, 1e-5f, "gate, columns " + c + " + " + nr);
+            }
         }
     }
 

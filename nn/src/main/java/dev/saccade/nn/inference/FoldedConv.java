@@ -74,6 +74,16 @@ public final class FoldedConv {
                 shift == null ? 0 : shift.foldDiv());
     }
 
+    /**
+     * {@code gate·(1 + σ(bn(conv(x))))}, the convolution followed by {@code Functional.sigmoidGate(gate, ·, 1)} (M2A's
+     * excitation), the gate applied as the convolution stores its output. Evaluation under no-grad only; not for a
+     * conv behind a shift or a leading module.
+     */
+    public Tensor forwardGated(Tensor x, Tensor gate) {
+        if (lead != null || shift != null) throw new IllegalStateException("FoldedConv.forwardGated: only for a plain convolution");
+        return InferenceConv.applyGated(x, prepared(x.backend()), gate);
+    }
+
     private PreparedConv prepared(Backend backend) {
         long version = Module.parameterVersion();
         Prepared p = prepared.get();

@@ -45,6 +45,27 @@ class FoldedConvTest {
         }
     }
 
+    /** M2A's {@code gate·(1 + σ(conv(x)))} with the gate in the conv's store, against the conv then the sigmoid gate. */
+    @Test
+    void gatedConvolutionMatchesConvThenSigmoidGate() {
+        SplittableRandom rng = new SplittableRandom(14);
+        for (Conv conv : new Conv[] {Conv.conv2d(5, 7, 1, 1, 0, 1, true, rng), Conv.conv2d(5, 7, 3, 2, 1, 1, true, rng),
+                Conv.conv2d(6, 6, 3, 1, 1, 6, true, rng)}) {                       // pointwise, strided 3×3, depthwise
+            conv.eval();
+            Tensor x = Tensor.uniform(rng, -1, 1, 3, conv.inChannels(), 9, 11);
+            FoldedConv f = FoldedConv.of(conv, null);
+            try (var noGrad = GradMode.disable()) {
+                Tensor z = conv.forward(x), gate = Tensor.uniform(rng, -2, 2, z.shape().toArray());
+                Tensor reference = dev.saccade.tensor.ops.Functional.sigmoidGate(gate, z, 1);
+                assertClose(reference, f.forwardGated(x, gate));
+                Tensor wrong = Tensor.uniform(rng, -1, 1, 3, z.dim(1), z.dim(2) + 1, z.dim(3));
+                var e = assertThrows(ShapeException.class, () -> f.forwardGated(x, wrong));
+                assertTrue(e.getMessage().contains("gate " + wrong.shape()), e.getMessage());
+            }
+            assertThrows(IllegalStateException.class, () -> f.forwardGated(x, x));   // gradients enabled
+        }
+    }
+
     @Test
     void foldedWeightsFollowParameterChanges() {
         SplittableRandom rng = new SplittableRandom(12);

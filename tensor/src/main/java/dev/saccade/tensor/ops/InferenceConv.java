@@ -60,4 +60,32 @@ public final class InferenceConv {
         }
         return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
     }
+
+    /**
+     * {@code y = gate·(1 + σ(conv(x, w) + b))}: the convolution followed by {@link Functional#sigmoidGate} with offset
+     * 1, M2A's {@code x·σ(conv_up(y')) + x} (Gebotys et al., arXiv 2111.09976, §3; gebob19/M2A {@code M2A.forward}),
+     * with the gate applied as the convolution's output is stored. Evaluation only.
+     *
+     * @param x    (N, C_in, *spatial)
+     * @param gate (N, C_out, *out), the shape of the convolution's output
+     */
+    public static Tensor applyGated(Tensor x, PreparedConv c, Tensor gate) {
+        String op = "inference_conv_gated";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        Tensor w = c.weight();
+        if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
+        if (x.dim(1) != w.dim(1) * c.params().groups()) {
+            throw new ShapeException(op + ": input " + x.shape() + " has " + x.dim(1) + " channels, weight " + w.shape()
+                    + " with groups=" + c.params().groups() + " expects " + w.dim(1) * c.params().groups());
+        }
+        if (x.dtype() != w.dtype() || gate.dtype() != w.dtype()) {
+            throw new ShapeException(op + ": input is " + x.dtype() + ", gate " + gate.dtype() + ", weight " + w.dtype());
+        }
+        int[] out = new int[x.rank() - 2];
+        for (int i = 0; i < out.length; i++) out[i] = c.params().outputSize(i, x.dim(i + 2), w.dim(i + 2));
+        boolean same = gate.rank() == x.rank() && gate.dim(0) == x.dim(0) && gate.dim(1) == w.dim(0);
+        for (int i = 0; same && i < out.length; i++) same = gate.dim(i + 2) == out[i];
+        if (!same) throw new ShapeException(op + ": gate " + gate.shape() + " is not the output's shape (" + x.dim(0) + ", " + w.dim(0) + ", " + java.util.Arrays.toString(out) + ")");
+        return x.backend().convInferenceGated(x, c, gate);
+    }
 }

@@ -23,8 +23,9 @@ import java.util.SplittableRandom;
  * y'  = A m + y                               residual onto the un-normalised y
  * out = x·σ(conv_up(y')) + x                  1×1, r → C, bias
  * </pre>
- * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass. In inference the two
- * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm).
+ * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass; in inference the two
+ * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm) and the gate is applied by conv_up as it
+ * stores its output ({@code InferenceConv.applyGated}: z is never written).
  * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
  * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
  *
@@ -68,8 +69,13 @@ public final class M2A extends Module implements OwnsOutput {
         Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
         Tensor attended = motionAttention(y, frames).add(y);                    // (N·T, r, H, W)
         InferenceConv.recycle(y);
+        if (FusedAttention.enabled()) {
+            Tensor out = up.forwardGated(attended, x);                         // x·σ(conv_up(·)) + x, in its store
+            InferenceConv.recycle(attended);
+            return out;
+        }
         Tensor z = up.forward(attended, null, ConvActivation.NONE);            // (N·T, C, H, W)
-        Tensor out = FusedAttention.enabled() ? Functional.sigmoidGate(x, z, 1) : x.mul(z.sigmoid()).add(x);
+        Tensor out = x.mul(z.sigmoid()).add(x);
         InferenceConv.recycle(z);
         return out;
     }
