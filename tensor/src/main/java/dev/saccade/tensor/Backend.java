@@ -165,6 +165,14 @@ public interface Backend {
     }
 
     /**
+     * M2A's {@code softmax(m mᵀ/√E) m + y} ({@link dev.saccade.tensor.ops.MotionAttention#inference}, which checks
+     * the shape), no autograd. The default runs {@link dev.saccade.tensor.ops.MotionAttention#composed}.
+     */
+    default Tensor motionAttentionInference(Tensor y, int frames, double eps) {
+        return dev.saccade.tensor.ops.MotionAttention.composed(y, frames, eps);
+    }
+
+    /**
      * A hint that {@code t}, an intermediate of an inference forward, is dead: nothing reads it again and no view
      * of its storage is held. A backend may reuse the storage for a later output of the same size. Default: none.
      */

@@ -147,6 +147,14 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }
 
+    @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
+        if (y.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.motionAttentionInference(y, frames, eps);
+        float[] yf = ((HostStorage) y.contiguousFromZero().storage()).floats();
+        float[] out = ActivationPool.take(y.numel());                            // fully overwritten
+        CpuMotionAttention.forward(yf, y.dim(0) / frames, frames, y.numel() / y.dim(0), eps, out);
+        return Tensor.wrap(HostStorage.wrap(out), y.shape(), this);
+    }
+
     @Override public void recycle(Tensor t) {
         if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
                 && t.numel() == h.length()) {

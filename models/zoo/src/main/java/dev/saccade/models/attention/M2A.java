@@ -9,6 +9,7 @@ import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceConv;
+import dev.saccade.tensor.ops.MotionAttention;
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +26,8 @@ import java.util.SplittableRandom;
  * </pre>
  * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass; in inference the two
  * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm) and the gate is applied by conv_up as it
- * stores its output ({@code InferenceConv.applyGated}: z is never written).
+ * stores its output ({@code InferenceConv.applyGated}: z is never written), and the lines from the layer norm to
+ * {@code A m + y} run as one kernel ({@link MotionAttention#inference}).
  * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
  * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
  *
@@ -67,7 +69,9 @@ public final class M2A extends Module implements OwnsOutput {
     private Tensor exciteInference(Tensor x) {
         Clips.clips("M2A", x, frames, channels);
         Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
-        Tensor attended = motionAttention(y, frames).add(y);                    // (N·T, r, H, W)
+        Tensor attended = FusedAttention.enabled()                               // (N·T, r, H, W)
+                ? MotionAttention.inference(y, frames, LAYER_NORM_EPS)
+                : motionAttention(y, frames).add(y);
         InferenceConv.recycle(y);
         if (FusedAttention.enabled()) {
             Tensor out = up.forwardGated(attended, x);                         // x·σ(conv_up(·)) + x, in its store
@@ -94,18 +98,9 @@ public final class M2A extends Module implements OwnsOutput {
 
     /**
      * {@code CustomMotionAttention} without its residual: softmax(m mᵀ/√E) m for the motion m of the per-frame
-     * layer-normalised {@code y} (N·T, r, H, W). Reference: scaled dot-product attention, Vaswani et al. 2017 Eq. 1.
+     * layer-normalised {@code y} (N·T, r, H, W) ({@link MotionAttention#attention}, differentiable).
      */
-    static Tensor motionAttention(Tensor y, int frames) {
-        int nt = y.dim(0), r = y.dim(1), h = y.dim(2), wd = y.dim(3);
-        int n = nt / frames, e = r * h * wd;
-        Tensor normed = Functional.layerNorm(y, 3, null, null, LAYER_NORM_EPS);    // (N·T, r, H, W), per frame over (r, H, W)
-        Tensor motion = Functional.frameDifferenceM2a(normed, frames);              // (N·T, r, H, W)
-        Tensor tokens = motion.reshape(n, frames, e);                               // (N, T, E)
-        Tensor scores = tokens.matmul(tokens.transpose(1, 2)).mul(1.0 / Math.sqrt(e)); // (N, T, T)
-        Tensor attended = scores.softmax(-1).matmul(tokens);                        // (N, T, E)
-        return attended.reshape(nt, r, h, wd);
-    }
+    static Tensor motionAttention(Tensor y, int frames) { return MotionAttention.attention(y, frames, LAYER_NORM_EPS); }
 
     @Override public String describe() { return "M2A(" + channels + ", r=" + channels / REDUCTION + ", T=" + frames + ")"; }
 }

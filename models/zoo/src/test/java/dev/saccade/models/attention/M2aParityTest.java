@@ -59,5 +59,9 @@ class M2aParityTest {
         Weights w = Weights.of(seq.get(0));
         Tensor y = dev.saccade.tensor.ops.Functional.conv2d(get(io, "input"), w.get("conv_down.weight"), w.get("conv_down.bias"), 1, 0, 1, 1);
         assertClose("m2a attention (A·m)", get(io, "attention"), M2A.motionAttention(y, T));
+        try (var noGrad = dev.saccade.tensor.autograd.GradMode.disable()) {   // the fused inference kernel: A·m + y
+            Tensor fused = dev.saccade.tensor.ops.MotionAttention.inference(y, T, 1e-5);
+            assertClose("m2a attention, fused inference kernel (A·m + y) − y", get(io, "attention"), fused.sub(y));
+        }
     }
 }
