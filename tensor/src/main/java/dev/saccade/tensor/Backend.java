@@ -199,6 +199,15 @@ public interface Backend {
      */
     default Tensor temporalConv(Tensor x, Tensor w, int frames) { return TemporalConv.composed(this, x, w, frames); }
 
+    /**
+     * ACTION's shift with its spatial and channel means, {xs, (N·T, C, 1, 1), (N·T, 1, H, W)}
+     * ({@link dev.saccade.tensor.ops.PooledTemporalConv#inference}, which checks the shapes); no autograd. The default
+     * runs {@link dev.saccade.tensor.ops.PooledTemporalConv#composed}.
+     */
+    default Tensor[] pooledTemporalConv(Tensor x, Tensor w, int frames) {
+        return dev.saccade.tensor.ops.PooledTemporalConv.composed(x, w, frames);
+    }
+
     /** Gradients of {@link #temporalConv}: {gx (N·T, C, H, W) or null unless needX, gw (C, 1, 3) or null unless needW}. */
     default Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
         return TemporalConv.composedBackward(this, gy, x, w, frames, needX, needW);

@@ -201,6 +201,18 @@ public final class CpuBackend implements Backend {
         return y;
     }
 
+    @Override public Tensor[] pooledTemporalConv(Tensor x, Tensor w, int frames) {
+        if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.pooledTemporalConv(x, w, frames);
+        int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        Tensor xc = contiguous(x);
+        float[] y = ActivationPool.take(x.numel());                               // fully overwritten
+        Tensor spatial = alloc(DType.F32, Shape.of(nt, c, 1, 1)), channel = alloc(DType.F32, Shape.of(nt, 1, h, wd));
+        CpuPooledTemporalConv.forward(((HostStorage) xc.storage()).floats(), xc.layout().offset(), CpuTemporalConv.taps(w),
+                nt / frames, frames, c, h * wd, y, ((HostStorage) spatial.storage()).floats(),
+                ((HostStorage) channel.storage()).floats());
+        return new Tensor[] {Tensor.wrap(HostStorage.wrap(y), x.shape(), this), spatial, channel};
+    }
+
     @Override public Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
         Tensor g = contiguous(gy), gx = null, gw = null;
         if (needX) {

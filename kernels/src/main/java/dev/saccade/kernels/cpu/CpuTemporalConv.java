@@ -22,7 +22,7 @@ final class CpuTemporalConv {
     private CpuTemporalConv() {}
 
     /** The taps w (C, 1, 3) as double[3C], row-major, read through any layout. */
-    private static double[] taps(Tensor w) {
+    static double[] taps(Tensor w) {
         double[] k = new double[w.numel()];
         float[] f = w.dtype() == DType.F32 ? w.toFloatArray() : null;
         double[] d = f == null ? w.toDoubleArray() : null;

@@ -11,6 +11,8 @@ import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceConv;
+import dev.saccade.tensor.ops.PooledTemporalConv;
+import dev.saccade.tensor.autograd.GradMode;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -28,6 +30,8 @@ import java.util.function.UnaryOperator;
  * </pre>
  * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W),
  * STE's channel mean through the {@code AvgMaxPool} kernel, and the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
+ * Under no-grad (evaluation) the shift, CE's spatial mean and STE's channel mean come from one pass over x
+ * ({@code PooledTemporalConv}).
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
@@ -123,18 +127,28 @@ public final class ActionModule extends Module implements LeadsIntoConv {
     private static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meSqueeze, UnaryOperator<Tensor> meDepthwise) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-        Tensor xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                  // (N·T, C, H, W)
+        Tensor xs, meanC, pooled;
+        if (FusedAttention.enabled() && !GradMode.isEnabled()) {
+            // evaluation: the shift and both means in one pass over x (the means are of xs)
+            Tensor[] shifted = PooledTemporalConv.inference(x, w.get("action_shift.weight"), frames);
+            xs = shifted[0];                                                                      // (N·T, C, H, W)
+            pooled = shifted[1];                                                                  // (N·T, C, 1, 1)
+            meanC = shifted[2];                                                                   // (N·T, 1, H, W)
+        } else {
+            xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                      // (N·T, C, H, W)
+            meanC = FusedAttention.enabled()
+                    ? Functional.channelAvgMaxPool(xs, null).narrow(1, 0, 1).contiguous()      // (N·T, 1, H, W), one vector pass
+                    : xs.mean(true, 1);                                                           // (N·T, 1, H, W)
+            pooled = Functional.adaptiveAvgPool(xs, 1, 1);                                        // (N·T, C, 1, 1)
+        }
 
         // STE: channel mean → Conv3d over (T, H, W) → σ
-        Tensor meanC = FusedAttention.enabled()
-                ? Functional.channelAvgMaxPool(xs, null).narrow(1, 0, 1).contiguous()          // (N·T, 1, H, W), one vector pass
-                : xs.mean(true, 1);                                                               // (N·T, 1, H, W)
         Tensor p = meanC.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();      // (N, 1, T, H, W)
         p = Functional.conv3d(p, w.get("action_p1_conv1.weight"), null, 1, 1, 1, 1);             // (N, 1, T, H, W)
         p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
 
         // CE: avgpool → squeeze → Conv1d over T → relu → expand → σ
-        Tensor q = Functional.conv2d(Functional.adaptiveAvgPool(xs, 1, 1), w.get("action_p2_squeeze.weight"), null, 1, 0, 1, 1); // (N·T, r, 1, 1)
+        Tensor q = Functional.conv2d(pooled, w.get("action_p2_squeeze.weight"), null, 1, 0, 1, 1);  // (N·T, r, 1, 1)
         int r = q.dim(1);
         q = q.reshape(n, frames, r).transpose(1, 2).contiguous();                                 // (N, r, T)
         q = Functional.conv1d(q, w.get("action_p2_conv1.weight"), null, 1, 1, 1, 1).relu();      // (N, r, T)

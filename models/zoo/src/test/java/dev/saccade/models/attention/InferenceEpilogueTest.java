@@ -115,6 +115,20 @@ class InferenceEpilogueTest {
                 frames, 16, 8, 5, 5, rng);
     }
 
+    /** Under no-grad ACTION takes its shift and both means from one kernel (PooledTemporalConv): the same output. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 8})
+    void actionWithoutGradientsMatchesItsAutogradForward(int frames) {
+        SplittableRandom rng = new SplittableRandom(17);
+        ActionModule m = new ActionModule(Conv.conv2d(32, 8, 1, 1, 0, 1, false, rng), frames, 8, rng);
+        m.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2 * frames, 32, 7, 5);
+        Tensor withGrad = m.forward(x);                                          // autograd ops: shift, pools
+        Tensor noGrad;
+        try (var off = GradMode.disable()) { noGrad = m.forward(x); }
+        assertClose("ACTION T=" + frames, withGrad.toDoubleArray(), noGrad.toDoubleArray(), 1e-6, 1e-5);
+    }
+
     @Test void aSequentialNotEndingWithAConvIsRunAsItIs() {
         SplittableRandom rng = new SplittableRandom(13);
         assertNull(FoldedConv.of(new Sequential(Conv.conv2d(4, 4, 1, 1, 0, 1, false, rng), Activation.relu()), null));

@@ -1,0 +1,46 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.tensor.testing.Tolerance.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.saccade.tensor.DType;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.PooledTemporalConv;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link CpuPooledTemporalConv}: xs bit for bit against the {@code TemporalConv} kernel, and the spatial and channel
+ * means against {@link PooledTemporalConv#composed} in double; T ∈ {1, 3, 8, 16}, planes shorter than a vector, not
+ * a multiple of it, and ResNet-50-like; one and several clips; channel counts that split unevenly over the blocks.
+ */
+class PooledTemporalConvKernelTest {
+
+    @ParameterizedTest(name = "T={0} clips={1} C={2} H={3} W={4}")
+    @CsvSource({"1, 2, 3, 4, 5", "3, 2, 5, 3, 3", "8, 1, 16, 7, 7", "8, 2, 33, 14, 14", "16, 1, 7, 5, 9", "8, 1, 64, 28, 28",
+            "3, 3, 1, 2, 2"})
+    void matchesTheComposedOps(int frames, int clips, int c, int h, int w) {
+        SplittableRandom rng = new SplittableRandom(frames * 17L + c);
+        Tensor x = Tensor.uniform(rng, -1, 1, clips * frames, c, h, w), k = Tensor.uniform(rng, -1, 1, c, 1, 3);
+        Tensor[] fused;
+        try (var noGrad = GradMode.disable()) { fused = PooledTemporalConv.inference(x, k, frames); }
+        assertArrayEquals(Functional.temporalConv(x, k, frames).toFloatArray(), fused[0].toFloatArray(), "xs");
+        Tensor[] expected = PooledTemporalConv.composed(x.to(DType.F64), k.to(DType.F64), frames);
+        String at = "T=" + frames + " " + x.shape();
+        assertClose(at + " spatial mean", expected[1].toDoubleArray(), fused[1].toDoubleArray(), 1e-6, 1e-5);
+        assertClose(at + " channel mean", expected[2].toDoubleArray(), fused[2].toDoubleArray(), 1e-6, 1e-5);
+        assertArrayEquals(expected[1].shape().toArray(), fused[1].shape().toArray());
+        assertArrayEquals(expected[2].shape().toArray(), fused[2].shape().toArray());
+    }
+
+    @Test
+    void evaluationOnly() {
+        Tensor x = Tensor.zeros(4, 2, 3, 3), k = Tensor.zeros(2, 1, 3);
+        assertThrows(IllegalStateException.class, () -> PooledTemporalConv.inference(x, k, 2));
+    }
+}
