@@ -33,7 +33,12 @@ public final class MotionAttention {
         String op = "motion_attention";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, y, frames);
-        return y.backend().motionAttentionInference(y, frames, eps);
+        Tensor out = y.backend().motionAttentionInference(y, frames, eps);
+        int n = y.dim(0) / frames, e = y.numel() / y.dim(0);
+        // the two products of the composed form, as MatMul counts them: m mᵀ (N, T, T) and A m (N, T, E)
+        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, frames), (long) n * frames * frames * e);
+        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, e), (long) n * frames * frames * e);
+        return out;
     }
 
     /** The same from layer norm, frame difference, matmul, softmax, matmul and add (differentiable). */

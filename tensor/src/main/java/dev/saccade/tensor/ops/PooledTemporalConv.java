@@ -29,7 +29,9 @@ public final class PooledTemporalConv {
         String op = "pooled_temporal_conv";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         TemporalConv.check(op, x, w, frames);
-        return x.backend().pooledTemporalConv(x, w, frames);
+        Tensor[] out = x.backend().pooledTemporalConv(x, w, frames);
+        MacCounter.report("temporal_conv", out[0].shape(), 3L * out[0].numel());   // as TemporalConv counts it
+        return out;
     }
 
     /** The same from {@link Functional#temporalConv}, {@link Functional#adaptiveAvgPool} and a mean over C. */
