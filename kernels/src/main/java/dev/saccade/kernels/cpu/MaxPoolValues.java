@@ -1,12 +1,15 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Max pooling for inference: the window maxima only, no argmax (nothing will route a gradient), separably for 2-d
  * windows with dilation 1 (ResNet's 3×3/2 stem pool): per output row, the element-wise max of the window's input
- * rows as whole vectors along W, then the max over each window's columns of that row. Padding never wins and a NaN
+ * rows as whole vectors along W, then the max over each window's columns of that row — for the 3-wide, stride-2,
+ * pad-1 window (the stem pool) in vectors too: the row is split into its even and odd columns by two shuffles per
+ * 2L columns, and output column j is {@code max(E[j], O[j], E[j + 1])} of the bordered row. Padding never wins and a NaN
  * wins, as {@code torch.nn.functional.max_pool2d}. Other geometries fall back to {@link PoolKernels#maxForward}.
  * (ONNX Runtime MLAS {@code MlasPool}: windows trimmed to the input, never padded copies.)
  *
@@ -16,7 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class MaxPoolValues {
     private static final VectorSpecies<Float> F = VectorMath.F;
-    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    private static final int L = F.length();
 
     private MaxPoolValues() {}
 
@@ -34,10 +39,12 @@ final class MaxPoolValues {
         int inPlane = g.inPlane(), outPlane = g.outPlane(), inH = g.inH(), inW = g.inW(), planes = g.n() * g.c();
         int oH = g.outH(), oW = g.outW(), kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
         int pH = g.padH(), pW = g.padW(), bound = F.loopBound(inW);
+        boolean stemWindow = kW == 3 && sW == 2 && pW == 1;
         CpuThreads.parallelFor(0, planes * oH, 16, (lo, hi) -> {
             float[][] holder = ROW.get();
             if (holder[0].length < inW) holder[0] = new float[inW];
-            float[] row = holder[0];                                                    // (W): max over window rows
+            if (holder[1].length < 2 * (inW / 2 + 2 + 2 * L)) holder[1] = new float[2 * (inW / 2 + 2 + 2 * L)];
+            float[] row = holder[0], eo = holder[1];                                    // (W): max over window rows
             for (int item = lo; item < hi; item++) {                                    // item = plane·oH + oh
                 int plane = item / oH, oh = item - plane * oH;
                 int h0 = Math.max(0, oh * sH - pH), h1 = Math.min(inH, oh * sH - pH + kH);
@@ -51,6 +58,10 @@ final class MaxPoolValues {
                     for (; w < inW; w++) row[w] = max(row[w], x[src + w]);
                 }
                 int o = plane * outPlane + oh * oW;
+                if (stemWindow) {
+                    stemRow(row, inW, eo, y, o, oW);
+                    continue;
+                }
                 for (int ow = 0; ow < oW; ow++) {
                     int w0 = Math.max(0, ow * sW - pW), w1 = Math.min(inW, ow * sW - pW + kW);
                     float best = row[w0];
@@ -59,6 +70,39 @@ final class MaxPoolValues {
                 }
             }
         });
+    }
+
+    /**
+     * {@code y[o + j] = max(row[2j − 1], row[2j], row[2j + 1])} (columns outside the row left out) for j &lt; oW. With
+     * the bordered row B[q] = row[q − 1] (B[0] and B[W + 1] −∞), E[c] = B[2c] and O[c] = B[2c + 1] in eo (E from 0,
+     * O from the middle): y[o + j] = max(E[j], O[j], E[j + 1]).
+     */
+    private static void stemRow(float[] row, int w, float[] eo, float[] y, int o, int oW) {
+        int half = eo.length / 2;                                                  // O starts here
+        for (int iw = 0, c = 0; iw < w; iw += 2 * L, c += L) {
+            FloatVector lo, hi;                                                    // row[2c …], O[c] = row[2c], E[c + 1] = row[2c + 1]
+            if (iw + 2 * L <= w) {
+                lo = FloatVector.fromArray(F, row, iw);
+                hi = FloatVector.fromArray(F, row, iw + L);
+            } else {
+                lo = FloatVector.fromArray(F, row, iw, F.indexInRange(iw, w));
+                hi = FloatVector.fromArray(F, row, iw + L, F.indexInRange(iw + L, w));
+            }
+            lo.rearrange(ODD, hi).intoArray(eo, 1 + c);
+            lo.rearrange(EVEN, hi).intoArray(eo, half + c);
+        }
+        eo[0] = Float.NEGATIVE_INFINITY;                                           // B[0], the left padding
+        eo[1 + w / 2] = Float.NEGATIVE_INFINITY;                                   // past the odd columns: B[W + 1] when W is odd
+        int j = 0;
+        for (; j + L <= oW; j += L) {
+            FloatVector.fromArray(F, eo, j).max(FloatVector.fromArray(F, eo, half + j)).max(FloatVector.fromArray(F, eo, j + 1))
+                    .intoArray(y, o + j);
+        }
+        if (j < oW) {
+            var m = F.indexInRange(j, oW);
+            FloatVector.fromArray(F, eo, j).max(FloatVector.fromArray(F, eo, half + j)).max(FloatVector.fromArray(F, eo, j + 1))
+                    .intoArray(y, o + j, m);
+        }
     }
 
     /** The larger, NaN winning (as {@code Math.max} and the vector {@code max}). */

@@ -17,6 +17,10 @@ class MaxPoolValuesTest {
         return Stream.of(
                 Arguments.of(PoolGeometry.pool2d(3, 5, 13, 11, 3, 2, 1)),    // ResNet's stem pool, odd plane
                 Arguments.of(PoolGeometry.pool2d(2, 3, 7, 37, 3, 2, 1)),     // rows longer than a vector, with a tail
+                Arguments.of(PoolGeometry.pool2d(1, 2, 12, 112, 3, 2, 1)),   // the stem pool's row width
+                Arguments.of(PoolGeometry.pool2d(2, 2, 5, 8, 3, 2, 1)),      // even width below a vector
+                Arguments.of(PoolGeometry.pool2d(1, 2, 4, 65, 3, 2, 1)),     // odd width past 4 vectors: last window trimmed
+                Arguments.of(PoolGeometry.pool2d(1, 1, 3, 1, 3, 2, 1)),      // one column
                 Arguments.of(PoolGeometry.pool2d(2, 4, 9, 8, 2, 2, 0)),
                 Arguments.of(PoolGeometry.pool2d(1, 2, 6, 5, 3, 1, 1)),      // stride 1
                 Arguments.of(PoolGeometry.pool2d(1, 3, 10, 9, 5, 3, 2)));
