@@ -165,16 +165,6 @@ public interface Backend {
     }
 
     /**
-     * {@code y = act(conv(x·(offset + c + s), w) + b + residual)} ({@link dev.saccade.tensor.ops.InferenceConv#applyGatedInput});
-     * no autograd. The default writes the gated input ({@link dev.saccade.tensor.ops.GatedConvInput#materialise}) and
-     * runs {@link #convInference}; a backend may apply the gate as the convolution reads x.
-     */
-    default Tensor convInferenceGatedInput(dev.saccade.tensor.ops.GatedConvInput in, dev.saccade.tensor.ops.PreparedConv c,
-                                           Tensor residualOrNull, dev.saccade.tensor.ops.ConvActivation act) {
-        return convInference(in.materialise(), c, residualOrNull, act, 0, 0);
-    }
-
-    /**
      * M2A's {@code softmax(m mᵀ/√E) m + y} ({@link dev.saccade.tensor.ops.MotionAttention#inference}, which checks
      * the shape), no autograd. The default runs {@link dev.saccade.tensor.ops.MotionAttention#composed}.
      */

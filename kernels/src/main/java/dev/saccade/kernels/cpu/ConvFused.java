@@ -80,45 +80,6 @@ public final class ConvFused {
         run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, y);
     }
 
-    /**
-     * {@code y = act(conv(x·(offset + c + s), w) + b + residual)} for a 1×1 stride-1 ungrouped convolution, the input
-     * gate applied as the B panels are packed from x: ACTION-Net's {@code net(xs·p + xs + xs·q + xs + xs·s + xs)}
-     * with c = q + s per channel and s = p per position, offset 3 (V-Sense/ACTION-Net {@code models/action.py},
-     * {@code Action.forward}; {@link dev.saccade.tensor.ops.BroadcastGate}'s SUM form). The gated input is never
-     * stored.
-     *
-     * @param perChannel  (N, C_in), c
-     * @param perPosition (N, P), s
-     */
-    public static void forwardGatedInput(ConvGeometry g, float[] x, float[] perChannel, float[] perPosition, float offset,
-                                         PackedConvWeights w, float[] residual, ConvActivation act, float[] y) {
-        check(g, x, w, residual, 0, 0, y);
-        if (!g.isPointwise() || g.groups() != 1) {
-            throw new IllegalArgumentException("ConvFused.forwardGatedInput " + g + ": only for a 1×1 stride-1 ungrouped convolution");
-        }
-        if (perChannel.length < g.n() * g.cIn() || perPosition.length < g.n() * g.inPlane()) {
-            throw new IllegalArgumentException("ConvFused.forwardGatedInput " + g + ": the gate needs (N, C_in) = "
-                    + g.n() * g.cIn() + " and (N, P) = " + g.n() * g.inPlane() + " values, got " + perChannel.length
-                    + " and " + perPosition.length);
-        }
-        runSource(g, x, w, residual, false, act, null, new InputGate(perChannel, perPosition, offset), y);
-    }
-
-    /** The scalar twin of {@link #forwardGatedInput}: the gated input materialised, then {@link #forwardScalar}. */
-    public static void forwardGatedInputScalar(ConvGeometry g, float[] x, float[] perChannel, float[] perPosition,
-                                               float offset, float[] w, float[] bias, float[] residual,
-                                               ConvActivation act, float[] y) {
-        int c = g.cIn(), p = g.inPlane();
-        float[] gated = new float[g.inputLength()];
-        for (int n = 0; n < g.n(); n++)
-            for (int ci = 0; ci < c; ci++)
-                for (int i = 0; i < p; i++) {
-                    int o = (n * c + ci) * p + i;
-                    gated[o] = x[o] * (offset + perChannel[n * c + ci] + perPosition[n * p + i]);
-                }
-        forwardScalar(g, gated, w, bias, residual, act, 0, 0, y);
-    }
-
     /** residual is the gate input when {@code gate}, else added before act. */
     private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
                             ConvActivation act, int shiftFrames, int shiftFold, float[] y) {
@@ -127,19 +88,14 @@ public final class ConvFused {
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
             return;
         }
-        runSource(g, x, w, residual, gate, act, shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null, null, y);
-    }
-
-    /** The GEMMs of a non-depthwise convolution, x read with the shift or the input gate (either or none). */
-    private static void runSource(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
-                                  ConvActivation act, Shift shift, InputGate inputGate, float[] y) {
+        Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
         int images = imagesPerGemm(g), chunks = (g.n() + images - 1) / images;
         if (CpuThreads.threads() > 1 && chunks >= CpuThreads.threads()) {
             CpuThreads.parallelFor(0, chunks, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
                     for (int gr = 0; gr < g.groups(); gr++) {
-                        Source src = source(g, x, n0, nb, gr, images, shift, inputGate, BUFFERS.get());
+                        Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
                         gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y);
                     }
                 }
@@ -149,7 +105,7 @@ public final class ConvFused {
         for (int c = 0; c < chunks; c++) {
             int n0 = c * images, nb = Math.min(images, g.n() - n0), cols = nb * g.outPlane();
             for (int gr = 0; gr < g.groups(); gr++) {
-                Source src = source(g, x, n0, nb, gr, images, shift, inputGate, BUFFERS.get());   // shared, read-only
+                Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());   // shared, read-only
                 int panels = (cols + NR - 1) / NR, group = gr;
                 CpuThreads.parallelFor(0, panels, 1, (lo, hi) ->
                         gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, gate, act, y));
@@ -216,22 +172,18 @@ public final class ConvFused {
         }
     }
 
-    /** ACTION's input gate as a read: element (n, ci, p) of x is read as {@code x·(offset + perChannel[n, ci] + perPosition[n, p])}. */
-    record InputGate(float[] perChannel, float[] perPosition, float offset) {}
-
     /**
      * Where group gr of images {@code [n0, n0 + nb)} is read from: x itself (1×1 stride-1: row ci of image i is
      * channel plane ci, with the shift applied per row), or an unfolded column matrix (K, nb·P).
      */
-    private record Source(float[] data, Kind kind, int n0, int nb, int group, Shift shift, InputGate gate) {}
+    private record Source(float[] data, Kind kind, int n0, int nb, int group, Shift shift) {}
 
     /** x read as 1×1 rows, x read through {@link ImplicitPanels}, or an unfolded column matrix. */
     private enum Kind { POINTWISE, IMPLICIT, COLUMNS }
 
-    private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift,
-                                 InputGate gate, Buffers buf) {
-        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr, shift, gate);
-        if (ImplicitPanels.supports(g)) return new Source(x, Kind.IMPLICIT, n0, nb, gr, null, null);
+    private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Buffers buf) {
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr, shift);
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.IMPLICIT, n0, nb, gr, null);
         int k = g.cInPerGroup() * g.kernelVolume(), cols = nb * g.outPlane();
         float[] col = buf.col(k * cols);                                               // (K, nb·P)
         int[] taps = Im2col.allTaps(g);
@@ -242,7 +194,7 @@ public final class ConvFused {
         } else {
             ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
         }
-        return new Source(col, Kind.COLUMNS, n0, nb, gr, null, null);
+        return new Source(col, Kind.COLUMNS, n0, nb, gr, null);
     }
 
     /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
@@ -259,10 +211,6 @@ public final class ConvFused {
         int P = g.outPlane(), cIn = g.cIn(), cBase = s.group() * g.cInPerGroup();
         float[] x = s.data();
         Shift shift = s.shift();
-        if (s.gate() != null) {
-            packGated(g, s, p0, kc, j0, nc, dst);
-            return;
-        }
         int maxSegments = (NR - 1) / P + 2;                                // images one panel can touch
         int[] segmentImage = new int[maxSegments], segmentStart = new int[maxSegments];
         long[] segmentLanes = new long[maxSegments];
@@ -302,48 +250,6 @@ public final class ConvFused {
                         if (n < 0) continue;
                         VectorMask<Float> m = VectorMask.fromLong(S, segmentLanes[sg] >>> h & half);
                         v = v.blend(FloatVector.fromArray(S, x, (n * cIn + ci) * P + segmentStart[sg] + h, m), m);
-                    }
-                    v.intoArray(dst, o + h);
-                }
-            }
-        }
-    }
-
-    /**
-     * {@link #packB}'s 1×1 read with the input gate: per panel the per-position gate of its image segment is loaded
-     * once, per row the channel's {@code offset + perChannel} is added to it and multiplies x.
-     */
-    private static void packGated(ConvGeometry g, Source s, int p0, int kc, int j0, int nc, float[] dst) {
-        int P = g.outPlane(), cIn = g.cIn();
-        float[] x = s.data(), pc = s.gate().perChannel(), pp = s.gate().perPosition();
-        float offset = s.gate().offset();
-        long half = (1L << L) - 1;
-        for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
-            int nr = Math.min(NR, nc - q), c0 = j0 + q, n0 = s.n0() + c0 / P, start0 = c0 % P;
-            if (nr == NR && start0 + NR <= P) {
-                // the whole panel lies in one image: its position gate is two vectors, a row adds its channel's term
-                FloatVector s0 = FloatVector.fromArray(S, pp, n0 * P + start0), s1 = FloatVector.fromArray(S, pp, n0 * P + start0 + L);
-                for (int r = 0, o = d; r < kc; r++, o += NR) {
-                    int ci = p0 + r, src = (n0 * cIn + ci) * P + start0;
-                    float a = offset + pc[n0 * cIn + ci];
-                    FloatVector.fromArray(S, x, src).mul(s0.add(a)).intoArray(dst, o);
-                    FloatVector.fromArray(S, x, src + L).mul(s1.add(a)).intoArray(dst, o + L);
-                }
-                continue;
-            }
-            // panels that straddle images or end short: one masked load of x and of the gate per image segment
-            for (int r = 0, o = d; r < kc; r++, o += NR) {
-                int ci = p0 + r;
-                for (int h = 0; h < NR; h += L) {
-                    FloatVector v = FloatVector.zero(S);
-                    for (int t = 0; t < nr; ) {
-                        int c = c0 + t, n = s.n0() + c / P, p = c % P, len = Math.min(nr - t, P - p), start = p - t;
-                        long bits = (((1L << len) - 1) << t) >>> h & half;
-                        t += len;
-                        if (bits == 0) continue;
-                        VectorMask<Float> m = VectorMask.fromLong(S, bits);
-                        FloatVector gate = FloatVector.fromArray(S, pp, n * P + start + h, m).add(offset + pc[n * cIn + ci]);
-                        v = v.blend(FloatVector.fromArray(S, x, (n * cIn + ci) * P + start + h, m).mul(gate), m);
                     }
                     v.intoArray(dst, o + h);
                 }

@@ -147,12 +147,6 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }
 
-    @Override public Tensor convInferenceGatedInput(dev.saccade.tensor.ops.GatedConvInput in, dev.saccade.tensor.ops.PreparedConv c,
-                                                    Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
-        return CpuInferenceConv.runGatedInput(this, in, c, residual, act,
-                () -> Backend.super.convInferenceGatedInput(in, c, residual, act));
-    }
-
     @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
         if (y.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.motionAttentionInference(y, frames, eps);
         float[] yf = ((HostStorage) y.contiguousFromZero().storage()).floats();

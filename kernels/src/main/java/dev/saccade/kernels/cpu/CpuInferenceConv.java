@@ -61,22 +61,6 @@ final class CpuInferenceConv {
         return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
     }
 
-    /**
-     * {@code act(conv(x·(offset + c + s)) + b + residual)}: {@link ConvFused#forwardGatedInput}, the gate in the
-     * packing of 1×1 stride-1 ungrouped convolutions; other geometries, F64 and disabled SIMD run {@code composed}.
-     */
-    static Tensor runGatedInput(CpuBackend b, dev.saccade.tensor.ops.GatedConvInput in, PreparedConv c, Tensor residual,
-                                ConvActivation act, java.util.function.Supplier<Tensor> composed) {
-        Tensor x = in.x();
-        if (!(c.packed() instanceof PackedConvWeights pw) || x.dtype() != DType.F32 || !Simd.enabled()) return composed.get();
-        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
-        if (!g.isPointwise() || g.groups() != 1) return composed.get();
-        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
-        ConvFused.forwardGatedInput(g, floats(x), floats(in.perChannel()), floats(in.perPosition()), (float) in.offset(),
-                pw, residual == null ? null : floats(residual), act, yf);
-        return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
-    }
-
     private static Shape outShape(ConvGeometry g) {
         int[] o = g.outputSize();
         int[] d = new int[o.length + 2];

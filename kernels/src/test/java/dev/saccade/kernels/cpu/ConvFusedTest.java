@@ -84,47 +84,6 @@ class ConvFusedTest {
         assertTrue(maxErr <= 1, g + ": worst |Δ| / tolerance = " + maxErr);
     }
 
-    static Stream<Arguments> gatedInputCases() {
-        List<Arguments> out = new ArrayList<>();
-        List<ConvGeometry> gs = new ArrayList<>(geometries().stream().filter(g -> g.isPointwise() && g.groups() == 1).toList());
-        gs.add(ConvGeometry.conv2d(3, 5, 4, 1, 1, 1, 1, 0));                   // 1×1 planes: a panel spans 3 images
-        gs.add(ConvGeometry.conv2d(2, 33, 16, 56, 56, 1, 1, 0));               // a ResNet plane, whole panels in an image
-        for (ConvGeometry g : gs)
-            for (boolean residual : new boolean[] {false, true}) out.add(Arguments.of(g, residual));
-        return out.stream();
-    }
-
-    /** ACTION's {@code net(xs·(3 + c + s))} with the gate applied while the B panels are packed, against the twin. */
-    @ParameterizedTest(name = "{0} residual={1}")
-    @MethodSource("gatedInputCases")
-    void gatedInputMatchesScalarTwin(ConvGeometry g, boolean withResidual) {
-        Random rnd = new Random(17);
-        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
-        float[] perChannel = random(rnd, g.n() * g.cIn()), perPosition = random(rnd, g.n() * g.inPlane());
-        float[] res = withResidual ? random(rnd, g.outputLength()) : null;
-        float[] expected = new float[g.outputLength()];
-        ConvFused.forwardGatedInputScalar(g, x, perChannel, perPosition, 3f, w, b, res, ConvActivation.RELU, expected);
-        float[] y = new float[g.outputLength()];
-        Arrays.fill(y, Float.NaN);
-        PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), 1, g.cIn(), false);
-        ConvFused.forwardGatedInput(g, x, perChannel, perPosition, 3f, pw, res, ConvActivation.RELU, y);
-        double maxErr = 0, scale = 0;
-        for (int i = 0; i < y.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(y[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        assertTrue(maxErr <= 1e-5 * Math.max(1, scale), g + ": max |Δ| = " + maxErr + " (scale " + scale + ")");
-    }
-
-    @Test
-    void gatedInputRefusesOtherGeometries() {
-        ConvGeometry g = ConvGeometry.conv2d(2, 4, 6, 5, 5, 3, 1, 1);
-        PackedConvWeights pw = PackedConvWeights.pack(new float[6 * 4 * 9], null, 6, 1, 36, false);
-        var e = assertThrows(IllegalArgumentException.class, () -> ConvFused.forwardGatedInput(g, new float[g.inputLength()],
-                new float[8], new float[50], 3f, pw, null, ConvActivation.NONE, new float[g.outputLength()]));
-        assertTrue(e.getMessage().contains("only for a 1×1"), e.getMessage());
-    }
-
     @Test
     void gatedRefusesDepthwiseAndAMissingGate() {
         ConvGeometry dw = ConvGeometry.conv2d(1, 4, 4, 7, 7, 3, 1, 1).withGroups(4);

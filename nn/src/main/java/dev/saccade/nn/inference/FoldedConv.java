@@ -62,8 +62,6 @@ public final class FoldedConv {
     public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
         PreparedConv c = prepared(x.backend());
         if (lead != null) {
-            var gated = lead.shiftFrames() == 0 ? lead.gatedConvInput(x) : null;
-            if (gated != null) return InferenceConv.applyGatedInput(gated, c, residual, act);   // gated as it is read
             Tensor in = lead.convInput(x);                                               // (N·T, C_in, H, W)
             Tensor y = InferenceConv.apply(in, c, residual, act, lead.shiftFrames(), lead.shiftFoldDiv());
             if (lead.ownsConvInput() && in != x) InferenceConv.recycle(in);             // consumed by the conv
@@ -86,8 +84,7 @@ public final class FoldedConv {
         return InferenceConv.applyGated(x, prepared(x.backend()), gate);
     }
 
-    /** The folded, backend-prepared weights, refreshed when the parameters change. */
-    PreparedConv prepared(Backend backend) {
+    private PreparedConv prepared(Backend backend) {
         long version = Module.parameterVersion();
         Prepared p = prepared.get();
         if (p != null && p.version() == version && p.backend() == backend) return p.conv();

@@ -22,13 +22,6 @@ public interface LeadsIntoConv {
     /** In inference: what the module computes before the shift and {@link #lastConv()}, for the module input x. */
     Tensor convInput(Tensor x);
 
-    /**
-     * In inference, instead of {@link #convInput}: the convolution's input as {@code x·(offset + c + s)} for the
-     * convolution to gate as it reads ({@link dev.saccade.tensor.ops.InferenceConv#applyGatedInput}), or null when the
-     * module has no such form now (then {@link #convInput} runs). Only asked when {@link #shiftFrames()} is 0.
-     */
-    default dev.saccade.tensor.ops.GatedConvInput gatedConvInput(Tensor x) { return null; }
-
     /** T of the offline shift between {@link #convInput} and the convolution, or 0 for none. */
     default int shiftFrames() { return 0; }
 

@@ -66,28 +66,6 @@ class FoldedConvTest {
         }
     }
 
-    /** ACTION's {@code conv(x·(3 + c + s))} with the gate in the conv's read, against the gated tensor then the conv. */
-    @Test
-    void gatedInputMatchesGateThenConvolution() {
-        SplittableRandom rng = new SplittableRandom(15);
-        for (Conv conv : new Conv[] {Conv.conv2d(6, 5, 1, 1, 0, 1, false, rng), Conv.conv2d(6, 5, 3, 1, 1, 1, false, rng)}) {
-            BatchNorm bn = randomBatchNorm(5, rng);
-            bn.eval();
-            Tensor x = Tensor.uniform(rng, -1, 1, 4, 6, 7, 9), c = Tensor.uniform(rng, 0, 1, 4, 6, 1, 1);
-            Tensor s = Tensor.uniform(rng, 0, 1, 4, 1, 7, 9), residual = Tensor.uniform(rng, -1, 1, 4, 5, 7, 9);
-            var in = new dev.saccade.tensor.ops.GatedConvInput(x, c, s, 3);
-            FoldedConv f = FoldedConv.of(conv, bn);
-            try (var noGrad = GradMode.disable()) {
-                Tensor reference = bn.forward(conv.forward(in.materialise())).add(residual).relu();
-                assertClose(reference, InferenceConv.applyGatedInput(in, f.prepared(x.backend()), residual, ConvActivation.RELU));
-            }
-        }
-        Tensor x = Tensor.zeros(2, 3, 4, 4);
-        var e = assertThrows(ShapeException.class, () -> new dev.saccade.tensor.ops.GatedConvInput(x, Tensor.zeros(2, 3, 1, 1),
-                Tensor.zeros(2, 1, 4, 5), 3));
-        assertTrue(e.getMessage().contains("(N, 1, H, W)"), e.getMessage());
-    }
-
     @Test
     void foldedWeightsFollowParameterChanges() {
         SplittableRandom rng = new SplittableRandom(12);

@@ -62,27 +62,6 @@ public final class InferenceConv {
     }
 
     /**
-     * {@code y = act(conv(in.x·(offset + perChannel + perPosition), w) + b + residual)}: the input gate applied as the
-     * convolution reads x (the gated tensor is not written where the backend can do so). Evaluation only.
-     *
-     * @param residual (N, C_out, *out) added before the activation, or null
-     */
-    public static Tensor applyGatedInput(GatedConvInput in, PreparedConv c, Tensor residual, ConvActivation act) {
-        String op = "inference_conv_gated_input";
-        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
-        Tensor x = in.x(), w = c.weight();
-        if (x.rank() != w.rank() || x.dim(1) != w.dim(1) * c.params().groups()) {
-            throw new ShapeException(op + ": input " + x.shape() + " does not fit weight " + w.shape() + " with groups="
-                    + c.params().groups());
-        }
-        if (residual != null && (residual.dim(0) != x.dim(0) || residual.dim(1) != w.dim(0))) {
-            throw new ShapeException(op + ": residual " + residual.shape() + " does not match the output (" + x.dim(0)
-                    + ", " + w.dim(0) + ", …)");
-        }
-        return x.backend().convInferenceGatedInput(in, c, residual, act);
-    }
-
-    /**
      * {@code y = gate·(1 + σ(conv(x, w) + b))}: the convolution followed by {@link Functional#sigmoidGate} with offset
      * 1, M2A's {@code x·σ(conv_up(y')) + x} (Gebotys et al., arXiv 2111.09976, §3; gebob19/M2A {@code M2A.forward}),
      * with the gate applied as the convolution's output is stored. Evaluation only.

@@ -10,7 +10,6 @@ import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
-import dev.saccade.tensor.ops.GatedConvInput;
 import dev.saccade.tensor.ops.InferenceConv;
 import dev.saccade.tensor.ops.PooledTemporalConv;
 import dev.saccade.tensor.autograd.GradMode;
@@ -32,8 +31,7 @@ import java.util.function.UnaryOperator;
  * With {@link FusedAttention} on (the default) the shift runs as {@code TemporalConv} directly on (N·T, C, H, W),
  * STE's channel mean through the {@code AvgMaxPool} kernel, and the three gates as one {@code BroadcastGate} pass, {@code xs·(3 + p + q + s)}; off, as the composed ops above.
  * Under no-grad (evaluation) the shift, CE's spatial mean and STE's channel mean come from one pass over x
- * ({@code PooledTemporalConv}), and in inference {@code net} applies the gates as it reads xs
- * ({@link #gatedConvInput}): the excited sum is not written.
+ * ({@code PooledTemporalConv}).
  * Children are named as the official ones ({@code net}, {@code action_shift}, {@code action_p1_conv1},
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
@@ -113,20 +111,6 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         return out;
     }
 
-    /**
-     * In inference with the fused ops: the excitation as {@code xs·(3 + (q + s) + p)} for {@code net} to apply as it
-     * reads xs (the gated sum is never written); null with the composed ops.
-     */
-    @Override public GatedConvInput gatedConvInput(Tensor x) {
-        if (!InferenceMode.active(this) || !FusedAttention.enabled()) return null;
-        Tensor[] me = new Tensor[2];
-        Paths paths = paths(x, frames, Weights.of(this), xs -> me[0] = meSqueeze.forward(xs, null, ConvActivation.NONE),
-                m -> me[1] = meDepthwise.forward(m, null, ConvActivation.NONE));
-        InferenceConv.recycle(me[0]);
-        InferenceConv.recycle(me[1]);
-        return new GatedConvInput(paths.xs(), paths.q().add(paths.s()), paths.p(), 3);
-    }
-
     /** The excited sum is a new tensor (the gate's output) in both the fused and the composed form. */
     @Override public boolean ownsConvInput() { return true; }
 
@@ -141,17 +125,6 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
     /** As above, with ME's squeeze + BN ({@code meSqueeze}) and its depthwise 3×3 ({@code meDepthwise}) given. */
     private static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meSqueeze, UnaryOperator<Tensor> meDepthwise) {
-        Paths a = paths(x, frames, w, meSqueeze, meDepthwise);
-        Tensor xs = a.xs(), p = a.p(), q = a.q(), s = a.s();
-        if (FusedAttention.enabled()) return Functional.gateSum(xs, q.add(s), p, 3);             // xs·(3 + p + q + s), one pass
-        Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
-        return x1.add(x2).add(x3);
-    }
-
-    /** The shifted input and the three paths' gates: STE p (N·T, 1, H, W), CE q and ME s (N·T, C, 1, 1). */
-    private record Paths(Tensor xs, Tensor p, Tensor q, Tensor s) {}
-
-    private static Paths paths(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meSqueeze, UnaryOperator<Tensor> meDepthwise) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xs, meanC, pooled;
@@ -188,7 +161,9 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
         Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
 
-        return new Paths(xs, p, q, s);
+        if (FusedAttention.enabled()) return Functional.gateSum(xs, q.add(s), p, 3);             // xs·(3 + p + q + s), one pass
+        Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
+        return x1.add(x2).add(x3);
     }
 
     /**
