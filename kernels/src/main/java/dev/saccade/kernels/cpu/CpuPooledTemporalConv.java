@@ -1,7 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -71,7 +70,7 @@ final class CpuPooledTemporalConv {
                     sum = sum.add(acc);
                     acc.add(FloatVector.fromArray(V, part, pr + i)).intoArray(part, pr + i);
                 }
-                float total = sum.reduceLanes(VectorOperators.ADD);
+                float total = Simd.sumLanes(sum);                            // a fixed order: same bits in every JIT tier
                 for (; i < s; i++) {
                     float acc = x[in + i] * w1;
                     if (prev) acc = Math.fma(x[in + i - plane], w0, acc);

@@ -38,6 +38,24 @@ class PooledTemporalConvKernelTest {
         assertArrayEquals(expected[2].shape().toArray(), fused[2].shape().toArray());
     }
 
+    /** The means must not depend on whether the interpreter or the JIT ran the kernel (no lane reductions in an unspecified order). */
+    @Test
+    void sameBitsInterpretedAndCompiled() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int clips = 2, frames = 4, c = 8, s = 7 * 7;
+        float[] x = new float[clips * frames * c * s];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1) * 1000;   // large: rounding shows
+        double[] k = {0.3, 0.9, -0.7, 0.2, 1.1, 0.4, -0.5, 0.8, 0.6, 0.1, 0.7, -0.2, 0.9, 0.5, 0.3, -0.4, 1.0, 0.2,
+                0.6, 0.6, 0.6, -0.1, 0.9, 0.3};
+        float[] y = new float[x.length], first = new float[clips * frames * c], again = new float[first.length];
+        float[] channel = new float[clips * frames * s];
+        CpuPooledTemporalConv.forward(x, 0, k, clips, frames, c, s, y, first, channel);
+        for (int round = 0; round < 3000; round++) {
+            CpuPooledTemporalConv.forward(x, 0, k, clips, frames, c, s, y, again, channel);
+            assertArrayEquals(first, again, "round " + round);
+        }
+    }
+
     @Test
     void evaluationOnly() {
         Tensor x = Tensor.zeros(4, 2, 3, 3), k = Tensor.zeros(2, 1, 3);
