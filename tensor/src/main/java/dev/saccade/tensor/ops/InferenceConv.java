@@ -40,11 +40,7 @@ public final class InferenceConv {
         String op = "inference_conv";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         Tensor w = c.weight();
-        if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
-        if (x.dim(1) != w.dim(1) * c.params().groups()) {
-            throw new ShapeException(op + ": input " + x.shape() + " has " + x.dim(1) + " channels, weight " + w.shape()
-                    + " with groups=" + c.params().groups() + " expects " + w.dim(1) * c.params().groups());
-        }
+        checkInput(op, x, c);
         if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
         if (shiftFrames > 0) {
             if (x.rank() != 4 || x.dim(0) % shiftFrames != 0) {
@@ -61,6 +57,16 @@ public final class InferenceConv {
         return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
     }
 
+    /** x against the prepared weight: the same rank, and the channels the weight and its groups expect. */
+    private static void checkInput(String op, Tensor x, PreparedConv c) {
+        Tensor w = c.weight();
+        if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
+        if (x.dim(1) != w.dim(1) * c.params().groups()) {
+            throw new ShapeException(op + ": input " + x.shape() + " has " + x.dim(1) + " channels, weight " + w.shape()
+                    + " with groups=" + c.params().groups() + " expects " + w.dim(1) * c.params().groups());
+        }
+    }
+
     /**
      * {@code y = gate·(1 + σ(conv(x, w) + b))}: the convolution followed by {@link Functional#sigmoidGate} with offset
      * 1, M2A's {@code x·σ(conv_up(y')) + x} (Gebotys et al., arXiv 2111.09976, §3; gebob19/M2A {@code M2A.forward}),
@@ -73,11 +79,7 @@ public final class InferenceConv {
         String op = "inference_conv_gated";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         Tensor w = c.weight();
-        if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
-        if (x.dim(1) != w.dim(1) * c.params().groups()) {
-            throw new ShapeException(op + ": input " + x.shape() + " has " + x.dim(1) + " channels, weight " + w.shape()
-                    + " with groups=" + c.params().groups() + " expects " + w.dim(1) * c.params().groups());
-        }
+        checkInput(op, x, c);
         if (x.dtype() != w.dtype() || gate.dtype() != w.dtype()) {
             throw new ShapeException(op + ": input is " + x.dtype() + ", gate " + gate.dtype() + ", weight " + w.dtype());
         }
