@@ -66,6 +66,11 @@ final class GemmMicroKernel {
 
     /** {@code acc (MR, NR) = Σ_p ap[p, :]ᵀ · bp[p, :]}: the register-resident outer-product loop. */
     static void accumulate(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc) {
+        accumulate(kc, ap, aOff, bp, bOff, acc, 0);
+    }
+
+    /** {@link #accumulate(int, float[], int, float[], int, float[])} into {@code acc[accOff, accOff + MR·NR)}. */
+    static void accumulate(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -88,14 +93,14 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[ia + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
             a = FloatVector.broadcast(S, ap[ia + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        c00.intoArray(acc, 0);          c01.intoArray(acc, L);
-        c10.intoArray(acc, NR);         c11.intoArray(acc, NR + L);
-        c20.intoArray(acc, 2 * NR);     c21.intoArray(acc, 2 * NR + L);
-        c30.intoArray(acc, 3 * NR);     c31.intoArray(acc, 3 * NR + L);
-        c40.intoArray(acc, 4 * NR);     c41.intoArray(acc, 4 * NR + L);
-        c50.intoArray(acc, 5 * NR);     c51.intoArray(acc, 5 * NR + L);
-        c60.intoArray(acc, 6 * NR);     c61.intoArray(acc, 6 * NR + L);
-        c70.intoArray(acc, 7 * NR);     c71.intoArray(acc, 7 * NR + L);
+        c00.intoArray(acc, accOff);          c01.intoArray(acc, accOff + L);
+        c10.intoArray(acc, accOff + NR);     c11.intoArray(acc, accOff + NR + L);
+        c20.intoArray(acc, accOff + 2 * NR); c21.intoArray(acc, accOff + 2 * NR + L);
+        c30.intoArray(acc, accOff + 3 * NR); c31.intoArray(acc, accOff + 3 * NR + L);
+        c40.intoArray(acc, accOff + 4 * NR); c41.intoArray(acc, accOff + 4 * NR + L);
+        c50.intoArray(acc, accOff + 5 * NR); c51.intoArray(acc, accOff + 5 * NR + L);
+        c60.intoArray(acc, accOff + 6 * NR); c61.intoArray(acc, accOff + 6 * NR + L);
+        c70.intoArray(acc, accOff + 7 * NR); c71.intoArray(acc, accOff + 7 * NR + L);
     }
 
     /** The scalar twin of {@link #tile}: same packed inputs, same accumulation order per element. */

@@ -19,6 +19,7 @@ public final class PackedConvWeights {
     private final boolean depthwise;
     private final float[] panels;   // (groups, Q, K, MR); for a depthwise convolution the plain (C, kVol) weights
     private final float[] bias;     // (C_out) or null
+    private volatile WinogradWeights winograd;   // made on first use by a 3×3 layer WinogradConv runs
 
     private PackedConvWeights(int cOut, int groups, int k, boolean depthwise, float[] panels, float[] bias) {
         this.cOut = cOut;
@@ -90,6 +91,19 @@ public final class PackedConvWeights {
     /** Offset of panel q (rows {@code [q·MR, q·MR + MR)} of the group) of group gr. */
     int panel(int gr, int q) { return (gr * panelsPerGroup(cOut / groups) + q) * MR * k; }
 
-    /** Bytes held (the packed panels and the bias). */
-    public long bytes() { return 4L * (panels.length + (bias == null ? 0 : bias.length)); }
+    /**
+     * The same weights transformed for {@link WinogradConv}, made from {@code plain} (C_out, C_in, 3, 3) the first
+     * time a call needs them and kept (two threads racing both make the same, immutable result).
+     */
+    WinogradWeights winograd(java.util.function.Supplier<float[]> plain) {
+        WinogradWeights u = winograd;
+        if (u == null) winograd = u = WinogradWeights.transform(plain.get(), bias, cOut, k / 9);
+        return u;
+    }
+
+    /** Bytes held (the packed panels, the bias, and the Winograd transform once made). */
+    public long bytes() {
+        WinogradWeights u = winograd;
+        return 4L * (panels.length + (bias == null ? 0 : bias.length)) + (u == null ? 0 : u.bytes());
+    }
 }

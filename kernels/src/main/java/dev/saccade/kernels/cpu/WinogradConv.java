@@ -1,0 +1,297 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.NR;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
+import static dev.saccade.kernels.cpu.WinogradWeights.XI;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * The inference 3×3 convolution (stride 1, padding 1, ungrouped) by Winograd's minimal filtering F(2×2, 3×3)
+ * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016, §4): each 2×2 output tile is
+ * {@code Y = Aᵀ·[Σ_ci U[co, ci] ⊙ V[ci]]·A} with {@code V = Bᵀ·d·B} of the 4×4 input tile d around it and
+ * {@code U = G·g·Gᵀ} of the kernel ({@link WinogradWeights}), so the 16 positions of the tile are 16 matrix products
+ * {@code M_ξ (C_out, tiles) = U_ξ (C_out, C_in) · V_ξ (C_in, tiles)}: 16 multiply-adds per 4 outputs and input
+ * channel instead of 36, 2.25× fewer. Then {@code y = act(Y + b + residual)} as {@link ConvFused} writes it.
+ *
+ * <pre>
+ *      | 1  0 −1  0 |          | 1  1  1  0 |
+ * Bᵀ = | 0  1  1  0 |     Aᵀ = | 0  1 −1 −1 |
+ *      | 0 −1  1  0 |
+ *      | 0  1  0 −1 |
+ * </pre>
+ *
+ * <p>How it runs: the tiles of a row of tiles are taken 16 at a time (one vector of tiles, a <em>segment</em>), two
+ * segments side by side make the NR = 32 columns of one GEMM panel. Per panel, the input transform writes V straight
+ * into the GEMM's packed B order (16, C_in, NR), reading each input row as even and odd columns by two shuffles; then
+ * for each block of MR output channels the micro-kernel accumulates the 16 products over all C_in into 16 register
+ * tiles, and the output transform turns them into 2×2 tiles, interleaves their columns back into rows and applies
+ * bias, residual and activation as it stores. Nothing of V or M leaves the cache. Panels are split over the threads.
+ * Rounding differs from the direct convolution's (the transforms add and subtract inputs before the products); the
+ * error stays at float precision for unit-scale data ({@code WinogradConvTest}). NNPACK and cuDNN use the same
+ * algorithm for these layers; ONNX Runtime's MLAS and oneDNN's default CPU path run them directly.
+ *
+ * <pre>{@code
+ * ConvGeometry g = ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1);
+ * WinogradWeights u = WinogradWeights.transform(w, bias, 64, 64);
+ * WinogradConv.forward(g, x, u, null, ConvActivation.RELU, y);
+ * }</pre>
+ */
+public final class WinogradConv {
+    /** Fewest input channels worth the transforms (below, the direct GEMM path is as fast). */
+    static final int MIN_CHANNELS = 16;
+
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    /** Interleaves two vectors: lanes {@code a0 b0 a1 b1 …} of the low halves, then of the high halves. */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? i / 2 : L + i / 2);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? L / 2 + i / 2 : L + L / 2 + i / 2);
+
+    /** Per-thread scratch: one panel's V (16, C_in, NR) and its 16 accumulator tiles (16, MR, NR). */
+    private static final class Buffers {
+        float[] v = new float[0];
+        final float[] acc = new float[XI * MR * NR];
+        final float[] eo = new float[SCRATCH];
+        final float[] tile = new float[4 * L];
+
+        float[] v(int size) { if (v.length < size) v = new float[size]; return v; }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private WinogradConv() {}
+
+    /** Whether g is a convolution this kernel runs: 2-d, 3×3, stride 1, padding 1, dilation 1, ungrouped, C_in ≥ 16. */
+    public static boolean supports(ConvGeometry g) {
+        return g.rank() == 2 && g.kH() == 3 && g.kW() == 3 && g.strideH() == 1 && g.strideW() == 1
+                && g.padH() == 1 && g.padW() == 1 && g.dilH() == 1 && g.dilW() == 1 && g.groups() == 1
+                && g.cIn() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Whether the inference path runs g here rather than through {@link ConvFused}: supported, and the output at
+     * least {@value #MIN_WIDTH} columns wide (rows of tiles fill most of a vector; on narrower planes the GEMM path was
+     * as fast or faster in {@code WinogradConvBench}).
+     */
+    public static boolean pays(ConvGeometry g) { return supports(g) && g.outW() >= MIN_WIDTH; }
+
+    /** Narrowest output {@link #pays} takes. */
+    static final int MIN_WIDTH = 28;
+
+    /**
+     * {@code y = act(conv(x, w) + b + residual)}; y is overwritten, never read.
+     *
+     * @param x        (N, C_in, H, W)
+     * @param w        the transformed weights (and bias) of a (C_out, C_in, 3, 3) kernel
+     * @param residual (N, C_out, H, W) added before the activation, or null
+     * @param y        (N, C_out, H, W)
+     */
+    public static void forward(ConvGeometry g, float[] x, WinogradWeights w, float[] residual, ConvActivation act, float[] y) {
+        check(g, x, w, residual, y);
+        Tiles t = new Tiles(g);
+        CpuThreads.parallelFor(0, t.panels(), 1, (p0, p1) -> {
+            Buffers buf = BUFFERS.get();
+            float[] v = buf.v(XI * g.cIn() * NR);
+            for (int p = p0; p < p1; p++) panel(g, t, x, w, residual, act, y, p, v, buf);
+        });
+    }
+
+    /**
+     * Where the tiles are: row of tiles {@code ty} of image n holds {@code tw = ⌈W/2⌉} tiles, cut into segments of at
+     * most L; segment s is {@code (n, ty, k)} with {@code s = (n·th + ty)·perRow + k}, its first tile {@code k·L}.
+     */
+    private record Tiles(int th, int tw, int perRow, int segments) {
+        Tiles(ConvGeometry g) { this((g.outH() + 1) / 2, (g.outW() + 1) / 2, g.n()); }
+        private Tiles(int th, int tw, int n) { this(th, tw, (tw + L - 1) / L, n * th * ((tw + L - 1) / L)); }
+        int panels() { return (segments + 1) / 2; }
+    }
+
+    /** One panel: segments 2p and 2p + 1 in lanes {@code [0, L)} and {@code [L, 2L)}. */
+    private static void panel(ConvGeometry g, Tiles t, float[] x, WinogradWeights w, float[] residual,
+                              ConvActivation act, float[] y, int p, float[] v, Buffers buf) {
+        int cIn = g.cIn(), halves = Math.min(2, t.segments() - 2 * p);
+        for (int h = 0; h < halves; h++) inputTransform(g, t, x, 2 * p + h, h, v, buf.eo);
+        float[] u = w.u(), acc = buf.acc;
+        for (int q = 0, panels = PackedConvWeights.panelsPerGroup(g.cOut()); q < panels; q++) {
+            for (int xi = 0; xi < XI; xi++) {
+                GemmMicroKernel.accumulate(cIn, u, w.panel(xi, q), v, xi * cIn * NR, acc, xi * MR * NR);
+            }
+            int mr = Math.min(MR, g.cOut() - q * MR);
+            for (int h = 0; h < halves; h++) outputTransform(g, t, w.bias(), residual, act, y, 2 * p + h, h, q * MR, mr, acc, buf.tile);
+        }
+    }
+
+    // ---------------------------------------------------------------- V = Bᵀ·d·B
+
+    /**
+     * Writes V of segment s for every input channel into lanes {@code [h·L, h·L + L)} of the panel's B order
+     * {@code v[(ξ·C_in + ci)·NR + lane]}. Tile j of the segment reads input columns {@code s0 + 2j + {0..3}} with
+     * {@code s0 = 2·tx0 − 1}: with E and O the even and odd columns of the window from s0 ({@link #splitRow}), these
+     * are {@code E[j], O[j], E[j + 1], O[j + 1]}, plain loads ({@link #transformColumn}). Columns and rows outside the
+     * image read zero (the padding).
+     */
+    private static void inputTransform(ConvGeometry g, Tiles t, float[] x, int s, int h, float[] v, float[] eo) {
+        int perImage = t.th() * t.perRow(), n = s / perImage, rest = s - n * perImage;
+        int ty = rest / t.perRow(), tx0 = (rest - ty * t.perRow()) * L;
+        int cIn = g.cIn(), H = g.inH(), W = g.inW(), plane = H * W, s0 = 2 * tx0 - 1, top = 2 * ty - 1;
+        long b0 = columns(s0, W), b1 = columns(s0 + L, W), b2 = columns(s0 + 2 * L, W) & 3L;   // columns in [0, W)
+        int stride = cIn * NR;
+        for (int ci = 0; ci < cIn; ci++) {
+            int o = (n * cIn + ci) * plane + top * W + s0;                  // input row i of the tile at o + i·W
+            if (o < 0 || o + 3 * W + 3 * L > x.length) {
+                // the array's first or last rows: copied with their padding first, so that no load's offset leaves
+                // the array (a load that did would compile a second, out-of-range path whose vectors get boxed)
+                copyWindow(x, o, W, top, H, s0, eo, 4 * EO_ROW);
+                for (int i = 0; i < 4; i++) splitRow(eo, 4 * EO_ROW + i * WINDOW_ROW, -1L, -1L, 3L, eo, i * EO_ROW);
+            } else {
+                for (int i = 0; i < 4; i++) {
+                    long row = top + i >= 0 && top + i < H ? -1L : 0L;       // a padding row reads no lane
+                    splitRow(x, o + i * W, b0 & row, b1 & row, b2 & row, eo, i * EO_ROW);
+                }
+            }
+            // (Bᵀ·d·B)[i][j] per column j of the tile: the rows combined as e_j = a_j + sign·b_j (see transformColumn)
+            int dst = ci * NR + h * L;
+            transformColumn(eo, 0, 1, -1f, v, dst, stride);                      // E[j] − E[j + 1]
+            transformColumn(eo, L + 1, 1, 1f, v, dst + stride, stride);          // O[j] + E[j + 1]
+            transformColumn(eo, 1, L + 1, -1f, v, dst + 2 * stride, stride);     // E[j + 1] − O[j]
+            transformColumn(eo, L + 1, L + 2, -1f, v, dst + 3 * stride, stride); // O[j] − O[j + 1]
+        }
+    }
+
+    /** One input row split into E (L + 1 floats) and O (L + 1 floats) in the scratch. */
+    static final int EO_ROW = 2 * L + 2;
+    /** Columns of a copied window row: the 2L + 2 a split reads. */
+    private static final int WINDOW_ROW = 2 * L + 2;
+    /** Scratch floats per thread: four split rows, then a copied window of four rows. */
+    static final int SCRATCH = 4 * EO_ROW + 4 * WINDOW_ROW + L;
+
+    /** The 4 input rows from o (row top), their columns {@code [s0, s0 + 2L + 2)}, zero outside the image, at w0. */
+    private static void copyWindow(float[] x, int o, int w, int top, int h, int s0, float[] window, int w0) {
+        for (int i = 0; i < 4; i++)
+            for (int c = 0; c < WINDOW_ROW; c++) {
+                int row = top + i, col = s0 + c;
+                window[w0 + i * WINDOW_ROW + c] = row >= 0 && row < h && col >= 0 && col < w ? x[o + i * w + c] : 0f;
+            }
+    }
+
+    /**
+     * {@code E[j] = x[p + 2j]} and {@code O[j] = x[p + 2j + 1]} for j ≤ L into {@code eo[e ..]} (E) and
+     * {@code eo[e + L + 1 ..]} (O), lanes outside m0 (columns p … p + L), m1 (the next L) and m2 (the last two) zero.
+     */
+    private static void splitRow(float[] x, int p, long m0, long m1, long m2, float[] eo, int e) {
+        FloatVector a0 = load(x, p, m0), a1 = load(x, p + L, m1), a2 = load(x, p + 2 * L, m2);
+        a0.rearrange(EVEN, a1).intoArray(eo, e);
+        a0.rearrange(ODD, a1).intoArray(eo, e + L + 1);
+        eo[e + L] = a2.lane(0);
+        eo[e + 2 * L + 1] = a2.lane(1);
+    }
+
+    /**
+     * Column j of {@code V = Bᵀ·d·B} for the 4 split rows: per row i, {@code t_i = eo[i·EO_ROW + a ..] + sign·eo[i·EO_ROW
+     * + b ..]} (d·B's column j, exact as an fma with sign ±1), then down the column {@code t0 − t2, t1 + t2, t2 − t1,
+     * t1 − t3} written at o + {0, 4, 8, 12}·stride (ξ = 4i + j). Scalars in, stores out: C2 compiles it whole.
+     */
+    private static void transformColumn(float[] eo, int a, int b, float sign, float[] v, int o, int stride) {
+        FloatVector k = FloatVector.broadcast(S, sign);
+        FloatVector t0 = FloatVector.fromArray(S, eo, b).fma(k, FloatVector.fromArray(S, eo, a));
+        FloatVector t1 = FloatVector.fromArray(S, eo, EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, EO_ROW + a));
+        FloatVector t2 = FloatVector.fromArray(S, eo, 2 * EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, 2 * EO_ROW + a));
+        FloatVector t3 = FloatVector.fromArray(S, eo, 3 * EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, 3 * EO_ROW + a));
+        t0.sub(t2).intoArray(v, o);
+        t1.add(t2).intoArray(v, o + 4 * stride);
+        t2.sub(t1).intoArray(v, o + 8 * stride);
+        t1.sub(t3).intoArray(v, o + 12 * stride);
+    }
+
+    /** The lanes of {@code x[o, o + L)} set in {@code lanes}; the others read zero. */
+    private static FloatVector load(float[] x, int o, long lanes) {
+        return FloatVector.fromArray(S, x, o, VectorMask.fromLong(S, lanes));
+    }
+
+    /** The lanes whose column {@code start + lane} lies in {@code [0, W)}, as mask bits. */
+    private static long columns(int start, int w) {
+        int lo = Math.max(0, -start), hi = Math.min(L, w - start);             // valid lanes [lo, hi)
+        return hi <= lo ? 0L : (hi >= 64 ? -1L : (1L << hi) - 1) & -(1L << lo);
+    }
+
+    // ---------------------------------------------------------------- Y = Aᵀ·M·A, then the epilogue
+
+    /** Rows {@code [co0, co0 + mr)} of segment s (lanes {@code [h·L, h·L + L)} of the 16 accumulator tiles) into y. */
+    private static void outputTransform(ConvGeometry g, Tiles t, float[] bias, float[] residual, ConvActivation act,
+                                        float[] y, int s, int h, int co0, int mr, float[] acc, float[] tile) {
+        int perImage = t.th() * t.perRow(), n = s / perImage, rest = s - n * perImage;
+        int ty = rest / t.perRow(), tx0 = (rest - ty * t.perRow()) * L;
+        int ho = g.outH(), wo = g.outW(), col = 2 * tx0, width = Math.min(2 * L, wo - col);
+        boolean second = 2 * ty + 1 < ho;
+        long lo = lanes(width), hi = lanes(width - L);                       // the row's columns in each output vector
+        // the activation as a clamp [min, max]: −∞/+∞ for none, so that no vector is chosen between two
+        float min = act == ConvActivation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+        float max = act == ConvActivation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+        float[] res = residual == null ? y : residual;                       // read with no lane when there is none
+        long resLo = residual == null ? 0L : lo, resHi = residual == null ? 0L : hi;
+        for (int r = 0; r < mr; r++) {
+            int o = ((n * g.cOut() + co0 + r) * ho + 2 * ty) * wo + col;
+            outputTile(acc, r * NR + h * L, bias == null ? 0f : bias[co0 + r], tile);
+            emitRow(tile, 0, min, max, res, resLo, resHi, y, o, lo, hi);
+            if (second) emitRow(tile, 2 * L, min, max, res, resLo, resHi, y, o + wo, lo, hi);
+        }
+    }
+
+    /**
+     * {@code Y = Aᵀ·M·A + bias} of one output channel's L tiles, M the accumulator vectors at a (tile ξ at
+     * a + ξ·MR·NR): y00, y01, y10, y11 (each L tiles) into {@code tile[0, 4L)}. Scalars in, stores out.
+     */
+    private static void outputTile(float[] acc, int a, float bias, float[] tile) {
+        // Aᵀ·M down the columns of the tile: s_j = m0j + m1j + m2j, d_j = m1j − m2j − m3j (m_ij at ξ = 4i + j)
+        FloatVector s0 = m(acc, a, 0).add(m(acc, a, 4)).add(m(acc, a, 8)), d0 = m(acc, a, 4).sub(m(acc, a, 8)).sub(m(acc, a, 12));
+        FloatVector s1 = m(acc, a, 1).add(m(acc, a, 5)).add(m(acc, a, 9)), d1 = m(acc, a, 5).sub(m(acc, a, 9)).sub(m(acc, a, 13));
+        FloatVector s2 = m(acc, a, 2).add(m(acc, a, 6)).add(m(acc, a, 10)), d2 = m(acc, a, 6).sub(m(acc, a, 10)).sub(m(acc, a, 14));
+        FloatVector s3 = m(acc, a, 3).add(m(acc, a, 7)).add(m(acc, a, 11)), d3 = m(acc, a, 7).sub(m(acc, a, 11)).sub(m(acc, a, 15));
+        FloatVector b = FloatVector.broadcast(S, bias);
+        s0.add(s1).add(s2).add(b).intoArray(tile, 0);                       // (…)·A
+        s1.sub(s2).sub(s3).add(b).intoArray(tile, L);
+        d0.add(d1).add(d2).add(b).intoArray(tile, 2 * L);
+        d1.sub(d2).sub(d3).add(b).intoArray(tile, 3 * L);
+    }
+
+    /** Accumulator tile ξ's vector at offset a. */
+    private static FloatVector m(float[] acc, int a, int xi) { return FloatVector.fromArray(S, acc, a + xi * MR * NR); }
+
+    /**
+     * One output row of L tiles: the left and right columns {@code tile[t ..]} and {@code tile[t + L ..]} interleaved
+     * ({@code y0 y1 y0 y1 …}), the residual's lanes resLo/resHi added, clamped to [min, max], written at
+     * {@code y[o, o + 2L)} on the lanes of lo and hi.
+     */
+    private static void emitRow(float[] tile, int t, float min, float max, float[] res, long resLo, long resHi,
+                                float[] y, int o, long lo, long hi) {
+        FloatVector left = FloatVector.fromArray(S, tile, t), right = FloatVector.fromArray(S, tile, t + L);
+        FloatVector vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
+        FloatVector v0 = left.rearrange(ZIP_LO, right).add(FloatVector.fromArray(S, res, o, VectorMask.fromLong(S, resLo)));
+        FloatVector v1 = left.rearrange(ZIP_HI, right).add(FloatVector.fromArray(S, res, o + L, VectorMask.fromLong(S, resHi)));
+        v0.max(vMin).min(vMax).intoArray(y, o, VectorMask.fromLong(S, lo));
+        v1.max(vMin).min(vMax).intoArray(y, o + L, VectorMask.fromLong(S, hi));
+    }
+
+    /** Mask bits of the first n lanes (none for n ≤ 0, all for n ≥ L). */
+    private static long lanes(int n) { return n <= 0 ? 0L : n >= L ? (L == 64 ? -1L : (1L << L) - 1) : (1L << n) - 1; }
+
+    // ---------------------------------------------------------------- checks
+
+    private static void check(ConvGeometry g, float[] x, WinogradWeights w, float[] residual, float[] y) {
+        if (!supports(g)) throw new IllegalArgumentException("WinogradConv.forward " + g + ": only 3×3, stride 1, padding 1, dilation 1, ungrouped 2-d convolutions with C_in ≥ " + MIN_CHANNELS);
+        if (w.cOut() != g.cOut() || w.cIn() != g.cIn()) {
+            throw new IllegalArgumentException("WinogradConv.forward " + g + ": weights transformed for (C_out=" + w.cOut()
+                    + ", C_in=" + w.cIn() + ")");
+        }
+        if (x.length < g.inputLength()) throw new IllegalArgumentException("WinogradConv.forward " + g + ": x has " + x.length + " elements, needs " + g.inputLength());
+        if (y.length < g.outputLength()) throw new IllegalArgumentException("WinogradConv.forward " + g + ": y has " + y.length + " elements, needs " + g.outputLength());
+        if (residual != null && residual.length < g.outputLength()) {
+            throw new IllegalArgumentException("WinogradConv.forward " + g + ": residual has " + residual.length + " elements, needs " + g.outputLength());
+        }
+    }
+}

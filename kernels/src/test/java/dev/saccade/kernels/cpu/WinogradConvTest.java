@@ -1,0 +1,118 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link WinogradConv} against the convolution by its definition ({@link ConvFused#forwardScalar}, accumulated in
+ * double): odd planes (a last tile half outside), rows of tiles longer than a vector, planes smaller than a tile,
+ * C_out not a multiple of MR, an odd number of segments, every epilogue combination.
+ */
+class WinogradConvTest {
+
+    static List<ConvGeometry> geometries() {
+        return List.of(
+                ConvGeometry.conv2d(2, 16, 8, 8, 8, 3, 1, 1),                // even plane, one segment per row of tiles
+                ConvGeometry.conv2d(3, 17, 13, 7, 9, 3, 1, 1),               // odd plane: last tile row/column half out
+                ConvGeometry.conv2d(1, 24, 9, 5, 45, 3, 1, 1),               // 23 tiles a row: a full and a partial segment
+                ConvGeometry.conv2d(2, 16, 16, 33, 34, 3, 1, 1),             // rows of tiles = L + 1 and L + 1/2 wide
+                ConvGeometry.conv2d(1, 20, 5, 1, 1, 3, 1, 1),                // 1×1 plane: padding all around
+                ConvGeometry.conv2d(1, 16, 8, 2, 3, 3, 1, 1),                // plane smaller than a tile
+                ConvGeometry.conv2d(1, 18, 7, 3, 7, 3, 1, 1),                // odd segment count: the last panel half empty
+                ConvGeometry.conv2d(1, 16, 8, 4, 99, 3, 1, 1),               // a middle segment read without masks
+                ConvGeometry.conv2d(1, 16, 8, 3, 63, 3, 1, 1),               // the last segment ends 1 short of unmasked
+                ConvGeometry.conv2d(2, 64, 24, 14, 14, 3, 1, 1));            // ResNet-like: C_in a multiple of KC's share
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (ConvGeometry g : geometries())
+            for (boolean bias : new boolean[] {false, true})
+                for (boolean residual : new boolean[] {false, true})
+                    for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(g, bias, residual, act));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} bias={1} residual={2} {3}")
+    @MethodSource("cases")
+    void matchesTheConvolutionByDefinition(ConvGeometry g, boolean withBias, boolean withResidual, ConvActivation act) {
+        Random rnd = new Random(g.hashCode() + (withBias ? 1 : 0) + (withResidual ? 2 : 0) + act.ordinal() * 4);
+        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength());
+        float[] b = withBias ? random(rnd, g.cOut()) : null;
+        float[] res = withResidual ? random(rnd, g.outputLength()) : null;
+        if (act == ConvActivation.RELU6) for (int i = 0; i < w.length; i++) w[i] *= 4f;   // values beyond 6 too
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
+        float[] y = new float[g.outputLength() + 7];
+        Arrays.fill(y, Float.NaN);                                          // y is write-only, and nothing past its end is
+        WinogradConv.forward(g, x, WinogradWeights.transform(w, b, g.cOut(), g.cIn()), res, act, y);
+        // each output sums 9·C_in products of unit-scale values: the float error grows like √(9·C_in)·ε·|terms|
+        double tol = 2e-6 * Math.sqrt(9.0 * g.cIn()) * (act == ConvActivation.RELU6 ? 4 : 1);
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(y[i] - expected[i]));
+        assertTrue(worst <= tol, g + " " + act + ": max |Δ| = " + worst + " > " + tol);
+        for (int i = expected.length; i < y.length; i++) assertTrue(Float.isNaN(y[i]), "wrote past the output at " + i);
+    }
+
+    @Test
+    void theWeightTransformIsGgGt() {
+        // g = [[1,2,3],[4,5,6],[7,8,9]]: U = G·g·Gᵀ by hand, rows of G = (1,0,0), (½,½,½), (½,−½,½), (0,0,1)
+        float[] g = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+        double[] u = new double[16];
+        WinogradWeights.transformKernel(g, 0, u);
+        double[][] G = {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}};
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) {
+                double s = 0;
+                for (int a = 0; a < 3; a++) for (int c = 0; c < 3; c++) s += G[i][a] * g[3 * a + c] * G[j][c];
+                assertEquals(s, u[4 * i + j], 1e-12, "U[" + i + "][" + j + "]");
+            }
+    }
+
+    @Test
+    void supportsOnlyItsGeometry() {
+        assertTrue(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1)));
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 2, 1)), "stride 2");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 0)), "padding 0");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 1, 1, 0)), "1×1");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1).withGroups(64)), "depthwise");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 2).withDilation(2)), "dilated");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv2d(8, 2, 1, 56, 56, 3, 1, 1)), "two input channels");
+        assertFalse(WinogradConv.supports(ConvGeometry.conv3d(2, 16, 16, 4, 8, 8, 3, 1, 1)), "3-d");
+    }
+
+    @Test
+    void badInputIsRejectedWithTheShapes() {
+        ConvGeometry g = ConvGeometry.conv2d(2, 16, 8, 5, 5, 3, 1, 1);
+        WinogradWeights w = WinogradWeights.transform(new float[8 * 16 * 9], null, 8, 16);
+        var e = assertThrows(IllegalArgumentException.class, () -> WinogradConv.forward(g, new float[10], w, null,
+                ConvActivation.NONE, new float[g.outputLength()]));
+        assertTrue(e.getMessage().contains("x has 10 elements"), e.getMessage());
+        ConvGeometry other = ConvGeometry.conv2d(2, 16, 9, 5, 5, 3, 1, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> WinogradConv.forward(other, new float[other.inputLength()],
+                w, null, ConvActivation.NONE, new float[other.outputLength()]));
+        assertTrue(e.getMessage().contains("C_out=8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WinogradWeights.transform(new float[5], null, 8, 16));
+        assertTrue(e.getMessage().contains("(C_out, C_in, 3, 3) = (8, 16, 3, 3)"), e.getMessage());
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
+        return a;
+    }
+}
