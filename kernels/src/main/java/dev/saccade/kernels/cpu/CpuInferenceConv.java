@@ -11,7 +11,7 @@ import dev.saccade.tensor.ops.PreparedConv;
 /**
  * Adapts {@link Backend#prepareConv} and {@link Backend#convInference} to {@link ConvFused}: F32 weights are packed
  * once into {@link PackedConvWeights}; F64 (and anything not packed) runs the composed default. 3×3 stride-1
- * convolutions on planes where it pays run {@link WinogradConv} (their transformed weights made on first use). With
+ * convolutions with 16 or more input channels run {@link WinogradConv} (their transformed weights made on first use). With
  * SIMD off the scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
  * The gated form ({@link #runGated}, M2A's {@code x·σ(z) + x}) applies the gate as the GEMM stores each tile.
  * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
@@ -39,7 +39,7 @@ final class CpuInferenceConv {
         float[] xf = floats(in), rf = residual == null ? null : floats(residual);
         float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
         Tensor y = Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
-        if (Simd.enabled() && readFrames == 0 && WinogradConv.pays(g)) {
+        if (Simd.enabled() && readFrames == 0 && WinogradConv.supports(g)) {
             WinogradConv.forward(g, xf, pw.winograd(() -> floats(c.weight())), rf, act, yf);
         } else if (Simd.enabled()) {
             ConvFused.forward(g, xf, pw, rf, act, readFrames, fold, yf);

@@ -26,9 +26,11 @@ import jdk.incubator.vector.VectorShuffle;
  *      | 0  1  0 −1 |
  * </pre>
  *
- * <p>How it runs: the tiles of a row of tiles are taken 16 at a time (one vector of tiles, a <em>segment</em>), two
- * segments side by side make the NR = 32 columns of one GEMM panel. Per panel, the input transform writes V straight
- * into the GEMM's packed B order (16, C_in, NR), reading each input row as even and odd columns by two shuffles; then
+ * <p>How it runs: the tiles are taken L = 16 at a time (one vector of tiles, a <em>segment</em>) — along a row of
+ * tiles when the row is wide, else in raster order across rows and images, so that small planes fill the vector too —
+ * and two segments side by side make the NR = 32 columns of one GEMM panel. Per panel, the input transform writes V
+ * straight into the GEMM's packed B order (16, C_in, NR), reading each input row as even and odd columns by two
+ * shuffles; then
  * for each block of MR output channels the micro-kernel accumulates the 16 products over all C_in into 16 register
  * tiles, and the output transform turns them into 2×2 tiles, interleaves their columns back into rows and applies
  * bias, residual and activation as it stores. Nothing of V or M leaves the cache. Panels are split over the threads.
@@ -52,12 +54,15 @@ public final class WinogradConv {
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? i / 2 : L + i / 2);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? L / 2 + i / 2 : L + L / 2 + i / 2);
 
-    /** Per-thread scratch: one panel's V (16, C_in, NR) and its 16 accumulator tiles (16, MR, NR). */
+    /** Per-thread scratch: one panel's V (16, C_in, NR), its 16 accumulator tiles (16, MR, NR), the transforms' rows. */
     private static final class Buffers {
         float[] v = new float[0];
-        final float[] acc = new float[XI * MR * NR];
+        final float[] acc = new float[PASS * XI * MR * NR];
+        final int[] count = new int[2 * PASS];
         final float[] eo = new float[SCRATCH];
-        final float[] tile = new float[4 * L];
+        final float[] lanes = new float[16 * 2 * L];       // c0..c3 of 4 rows, each L lanes + L spare (general path)
+        final float[] tile = new float[4 * 2 * L];         // y00, y01, y10, y11, each L lanes + L spare
+        final int[][] pieces = new int[2 * PASS][L * PIECE];
 
         float[] v(int size) { if (v.length < size) v = new float[size]; return v; }
     }
@@ -66,22 +71,16 @@ public final class WinogradConv {
 
     private WinogradConv() {}
 
-    /** Whether g is a convolution this kernel runs: 2-d, 3×3, stride 1, padding 1, dilation 1, ungrouped, C_in ≥ 16. */
+    /**
+     * Whether g is a convolution this kernel runs: 2-d, 3×3, stride 1, padding 1, dilation 1, ungrouped, C_in ≥ 16.
+     * The inference path runs all of them here: at ResNet-50's four stage shapes (56² … 7², 8 frames) it took
+     * 0.6–0.7 of the implicit-GEMM path's time in {@code WinogradConvBench}.
+     */
     public static boolean supports(ConvGeometry g) {
         return g.rank() == 2 && g.kH() == 3 && g.kW() == 3 && g.strideH() == 1 && g.strideW() == 1
                 && g.padH() == 1 && g.padW() == 1 && g.dilH() == 1 && g.dilW() == 1 && g.groups() == 1
                 && g.cIn() >= MIN_CHANNELS;
     }
-
-    /**
-     * Whether the inference path runs g here rather than through {@link ConvFused}: supported, and the output at
-     * least {@value #MIN_WIDTH} columns wide (rows of tiles fill most of a vector; on narrower planes the GEMM path was
-     * as fast or faster in {@code WinogradConvBench}).
-     */
-    public static boolean pays(ConvGeometry g) { return supports(g) && g.outW() >= MIN_WIDTH; }
-
-    /** Narrowest output {@link #pays} takes. */
-    static final int MIN_WIDTH = 28;
 
     /**
      * {@code y = act(conv(x, w) + b + residual)}; y is overwritten, never read.
@@ -94,89 +93,163 @@ public final class WinogradConv {
     public static void forward(ConvGeometry g, float[] x, WinogradWeights w, float[] residual, ConvActivation act, float[] y) {
         check(g, x, w, residual, y);
         Tiles t = new Tiles(g);
-        CpuThreads.parallelFor(0, t.panels(), 1, (p0, p1) -> {
+        int perPass = t.panels() >= PASS * CpuThreads.threads() ? PASS : 1;     // every thread still gets a pass
+        int passes = (t.panels() + perPass - 1) / perPass;
+        CpuThreads.parallelFor(0, passes, 1, (p0, p1) -> {
             Buffers buf = BUFFERS.get();
-            float[] v = buf.v(XI * g.cIn() * NR);
-            for (int p = p0; p < p1; p++) panel(g, t, x, w, residual, act, y, p, v, buf);
+            float[] v = buf.v(perPass * XI * g.cIn() * NR);
+            for (int p = p0; p < p1; p++) pass(g, t, x, w, residual, act, y, p, perPass, v, buf);
         });
     }
 
+    // ---------------------------------------------------------------- where the tiles are
+
+    /** Ints per piece: image, row of tiles, first tile of the row, tiles, first lane. */
+    private static final int PIECE = 5;
+
     /**
-     * Where the tiles are: row of tiles {@code ty} of image n holds {@code tw = ⌈W/2⌉} tiles, cut into segments of at
-     * most L; segment s is {@code (n, ty, k)} with {@code s = (n·th + ty)·perRow + k}, its first tile {@code k·L}.
+     * Row of tiles ty of image n holds {@code tw = ⌈W/2⌉} tiles. When {@code byRow} (rows at least 3/4 of a vector
+     * wide) a segment is at most L tiles of one row, {@code perRow} segments a row; otherwise segment s is the tiles
+     * {@code [s·L, s·L + L)} in raster order (n, ty, tx), in pieces that each lie in one row.
      */
-    private record Tiles(int th, int tw, int perRow, int segments) {
-        Tiles(ConvGeometry g) { this((g.outH() + 1) / 2, (g.outW() + 1) / 2, g.n()); }
-        private Tiles(int th, int tw, int n) { this(th, tw, (tw + L - 1) / L, n * th * ((tw + L - 1) / L)); }
+    private record Tiles(int n, int th, int tw, boolean byRow, int perRow, int segments) {
+        Tiles(ConvGeometry g) { this(g.n(), (g.outH() + 1) / 2, (g.outW() + 1) / 2); }
+
+        private Tiles(int n, int th, int tw) { this(n, th, tw, 4 * tw >= 3 * L, (tw + L - 1) / L); }
+
+        private Tiles(int n, int th, int tw, boolean byRow, int perRow) {
+            this(n, th, tw, byRow, perRow, byRow ? n * th * perRow : (int) (((long) n * th * tw + L - 1) / L));
+        }
+
         int panels() { return (segments + 1) / 2; }
+
+        /** Fills {@code out} with segment s's pieces (image, ty, tx0, length, first lane); returns how many. */
+        int pieces(int s, int[] out) {
+            if (byRow) {
+                int row = s / perRow, k = s - row * perRow;
+                set(out, 0, row / th, row % th, k * L, Math.min(L, tw - k * L), 0);
+                return 1;
+            }
+            long first = (long) s * L, end = Math.min(first + L, (long) n * th * tw);
+            int count = 0;
+            for (long tile = first; tile < end; count++) {
+                long row = tile / tw;
+                int tx = (int) (tile - row * tw), len = (int) Math.min(tw - tx, end - tile);
+                set(out, count, (int) (row / th), (int) (row % th), tx, len, (int) (tile - first));
+                tile += len;
+            }
+            return count;
+        }
+
+        private static void set(int[] out, int i, int image, int ty, int tx0, int len, int lane0) {
+            out[i * PIECE] = image;
+            out[i * PIECE + 1] = ty;
+            out[i * PIECE + 2] = tx0;
+            out[i * PIECE + 3] = len;
+            out[i * PIECE + 4] = lane0;
+        }
     }
 
-    /** One panel: segments 2p and 2p + 1 in lanes {@code [0, L)} and {@code [L, 2L)}. */
-    private static void panel(ConvGeometry g, Tiles t, float[] x, WinogradWeights w, float[] residual,
-                              ConvActivation act, float[] y, int p, float[] v, Buffers buf) {
-        int cIn = g.cIn(), halves = Math.min(2, t.segments() - 2 * p);
-        for (int h = 0; h < halves; h++) inputTransform(g, t, x, 2 * p + h, h, v, buf.eo);
+    /**
+     * GEMM panels per pass over U: each A micro-panel of U brought into the cache is used for this many panels
+     * (tsn-resnet50 ran ~5 % faster with 2 than with 1; 4 was no better in {@code WinogradConvBench}).
+     */
+    static final int PASS = 2;
+
+    /**
+     * Panels {@code [p·perPass, p·perPass + perPass)}: panel j holds segments 2j and 2j + 1 in lanes {@code [0, L)} and
+     * {@code [L, 2L)}, its V at {@code j·16·C_in·NR} and its 16 accumulator tiles at {@code j·16·MR·NR}.
+     */
+    private static void pass(ConvGeometry g, Tiles t, float[] x, WinogradWeights w, float[] residual,
+                             ConvActivation act, float[] y, int p, int perPass, float[] v, Buffers buf) {
+        int cIn = g.cIn(), first = p * perPass * 2, segments = Math.min(2 * perPass, t.segments() - first);
+        int panels = (segments + 1) / 2, vPanel = XI * cIn * NR, accPanel = XI * MR * NR;
+        int[] count = buf.count;
+        for (int sg = 0; sg < segments; sg++) {
+            count[sg] = t.pieces(first + sg, buf.pieces[sg]);
+            inputTransform(g, x, buf.pieces[sg], count[sg], sg & 1, v, (sg >> 1) * vPanel, buf);
+        }
         float[] u = w.u(), acc = buf.acc;
-        for (int q = 0, panels = PackedConvWeights.panelsPerGroup(g.cOut()); q < panels; q++) {
+        for (int q = 0, blocks = PackedConvWeights.panelsPerGroup(g.cOut()); q < blocks; q++) {
             for (int xi = 0; xi < XI; xi++) {
-                GemmMicroKernel.accumulate(cIn, u, w.panel(xi, q), v, xi * cIn * NR, acc, xi * MR * NR);
+                int a = w.panel(xi, q);
+                for (int j = 0; j < panels; j++) {
+                    GemmMicroKernel.accumulate(cIn, u, a, v, j * vPanel + xi * cIn * NR, acc, j * accPanel + xi * MR * NR);
+                }
             }
             int mr = Math.min(MR, g.cOut() - q * MR);
-            for (int h = 0; h < halves; h++) outputTransform(g, t, w.bias(), residual, act, y, 2 * p + h, h, q * MR, mr, acc, buf.tile);
+            for (int sg = 0; sg < segments; sg++) {
+                outputTransform(g, w.bias(), residual, act, y, buf.pieces[sg], count[sg], sg & 1, q * MR, mr, acc,
+                        (sg >> 1) * accPanel, buf.tile);
+            }
         }
     }
 
     // ---------------------------------------------------------------- V = Bᵀ·d·B
 
     /**
-     * Writes V of segment s for every input channel into lanes {@code [h·L, h·L + L)} of the panel's B order
-     * {@code v[(ξ·C_in + ci)·NR + lane]}. Tile j of the segment reads input columns {@code s0 + 2j + {0..3}} with
+     * Writes V of one segment for every input channel into lanes {@code [h·L, h·L + L)} of the panel's B order
+     * {@code v[(ξ·C_in + ci)·NR + lane]}. Tile j of a piece reads input columns {@code s0 + 2j + {0..3}} with
      * {@code s0 = 2·tx0 − 1}: with E and O the even and odd columns of the window from s0 ({@link #splitRow}), these
-     * are {@code E[j], O[j], E[j + 1], O[j + 1]}, plain loads ({@link #transformColumn}). Columns and rows outside the
-     * image read zero (the padding).
+     * are {@code E[j], O[j], E[j + 1], O[j + 1]}. A segment of one piece reads them from E and O as they are; pieces
+     * are first gathered lane by lane ({@link #gatherPiece}). Columns and rows outside the image read zero.
      */
-    private static void inputTransform(ConvGeometry g, Tiles t, float[] x, int s, int h, float[] v, float[] eo) {
-        int perImage = t.th() * t.perRow(), n = s / perImage, rest = s - n * perImage;
-        int ty = rest / t.perRow(), tx0 = (rest - ty * t.perRow()) * L;
-        int cIn = g.cIn(), H = g.inH(), W = g.inW(), plane = H * W, s0 = 2 * tx0 - 1, top = 2 * ty - 1;
-        long b0 = columns(s0, W), b1 = columns(s0 + L, W), b2 = columns(s0 + 2 * L, W) & 3L;   // columns in [0, W)
-        int stride = cIn * NR;
+    private static void inputTransform(ConvGeometry g, float[] x, int[] pieces, int count, int h, float[] v, int v0,
+                                       Buffers buf) {
+        int cIn = g.cIn(), H = g.inH(), W = g.inW(), plane = H * W, stride = cIn * NR;
+        float[] eo = buf.eo, c = buf.lanes;
+        boolean single = count == 1;
         for (int ci = 0; ci < cIn; ci++) {
-            int o = (n * cIn + ci) * plane + top * W + s0;                  // input row i of the tile at o + i·W
-            if (o < 0 || o + 3 * W + 3 * L > x.length) {
-                // the array's first or last rows: copied with their padding first, so that no load's offset leaves
-                // the array (a load that did would compile a second, out-of-range path whose vectors get boxed)
-                copyWindow(x, o, W, top, H, s0, eo, 4 * EO_ROW);
-                for (int i = 0; i < 4; i++) splitRow(eo, 4 * EO_ROW + i * WINDOW_ROW, -1L, -1L, 3L, eo, i * EO_ROW);
-            } else {
+            for (int k = 0; k < count; k++) {
+                int n = pieces[k * PIECE], ty = pieces[k * PIECE + 1], tx0 = pieces[k * PIECE + 2];
+                int len = pieces[k * PIECE + 3], lane0 = pieces[k * PIECE + 4];
+                int s0 = 2 * tx0 - 1, top = 2 * ty - 1, o = (n * cIn + ci) * plane + top * W + s0;   // row i at o + i·W
+                long b0 = columns(s0, W), b1 = columns(s0 + L, W), b2 = columns(s0 + 2 * L, W) & 3L;
                 for (int i = 0; i < 4; i++) {
-                    long row = top + i >= 0 && top + i < H ? -1L : 0L;       // a padding row reads no lane
-                    splitRow(x, o + i * W, b0 & row, b1 & row, b2 & row, eo, i * EO_ROW);
+                    int row = top + i, p = o + i * W, e = i * EO_ROW;
+                    if (row < 0 || row >= H) {
+                        splitRow(eo, 0, 0L, 0L, 0L, eo, e);                   // a padding row: zeros
+                    } else if (p < 0 || p + 3 * L > x.length) {
+                        // the array's first or last columns: copied with their padding first, so that no load's
+                        // offset leaves the array (a load that did would compile a second, out-of-range path whose
+                        // vectors get boxed)
+                        copyWindow(x, p, W, s0, eo, WINDOW);
+                        splitRow(eo, WINDOW, -1L, -1L, 3L, eo, e);
+                    } else {
+                        splitRow(x, p, b0, b1, b2, eo, e);
+                    }
+                    if (!single) gatherPiece(eo, e, c, i, lane0, len);
                 }
             }
-            // (Bᵀ·d·B)[i][j] per column j of the tile: the rows combined as e_j = a_j + sign·b_j (see transformColumn)
-            int dst = ci * NR + h * L;
-            transformColumn(eo, 0, 1, -1f, v, dst, stride);                      // E[j] − E[j + 1]
-            transformColumn(eo, L + 1, 1, 1f, v, dst + stride, stride);          // O[j] + E[j + 1]
-            transformColumn(eo, 1, L + 1, -1f, v, dst + 2 * stride, stride);     // E[j + 1] − O[j]
-            transformColumn(eo, L + 1, L + 2, -1f, v, dst + 3 * stride, stride); // O[j] − O[j + 1]
+            int dst = v0 + ci * NR + h * L;
+            // (Bᵀ·d·B)[i][j] per column j of the tile: the rows combined as t = a + sign·b (see transformColumn)
+            if (single) {                                                    // E at 0, O at L + 1 of each row
+                transformColumn(eo, EO_ROW, 0, 1, -1f, v, dst, stride);                      // E[j] − E[j + 1]
+                transformColumn(eo, EO_ROW, L + 1, 1, 1f, v, dst + stride, stride);          // O[j] + E[j + 1]
+                transformColumn(eo, EO_ROW, 1, L + 1, -1f, v, dst + 2 * stride, stride);     // E[j + 1] − O[j]
+                transformColumn(eo, EO_ROW, L + 1, L + 2, -1f, v, dst + 3 * stride, stride); // O[j] − O[j + 1]
+            } else {                                                         // c_k of row i at (4i + k)·2L
+                transformColumn(c, 8 * L, 0, 4 * L, -1f, v, dst, stride);                    // c0 − c2
+                transformColumn(c, 8 * L, 2 * L, 4 * L, 1f, v, dst + stride, stride);        // c1 + c2
+                transformColumn(c, 8 * L, 4 * L, 2 * L, -1f, v, dst + 2 * stride, stride);   // c2 − c1
+                transformColumn(c, 8 * L, 2 * L, 6 * L, -1f, v, dst + 3 * stride, stride);   // c1 − c3
+            }
         }
     }
 
     /** One input row split into E (L + 1 floats) and O (L + 1 floats) in the scratch. */
     static final int EO_ROW = 2 * L + 2;
-    /** Columns of a copied window row: the 2L + 2 a split reads. */
-    private static final int WINDOW_ROW = 2 * L + 2;
-    /** Scratch floats per thread: four split rows, then a copied window of four rows. */
-    static final int SCRATCH = 4 * EO_ROW + 4 * WINDOW_ROW + L;
+    /** Where in the scratch a copied window row goes: after four split rows. */
+    private static final int WINDOW = 4 * EO_ROW;
+    /** Scratch floats per thread: four split rows, then a copied window row (2L + 2 read, L spare). */
+    static final int SCRATCH = WINDOW + 3 * L;
 
-    /** The 4 input rows from o (row top), their columns {@code [s0, s0 + 2L + 2)}, zero outside the image, at w0. */
-    private static void copyWindow(float[] x, int o, int w, int top, int h, int s0, float[] window, int w0) {
-        for (int i = 0; i < 4; i++)
-            for (int c = 0; c < WINDOW_ROW; c++) {
-                int row = top + i, col = s0 + c;
-                window[w0 + i * WINDOW_ROW + c] = row >= 0 && row < h && col >= 0 && col < w ? x[o + i * w + c] : 0f;
-            }
+    /** Columns {@code [s0, s0 + 2L + 2)} of the input row at p (column s0), zero outside {@code [0, W)}, at w0. */
+    private static void copyWindow(float[] x, int p, int w, int s0, float[] window, int w0) {
+        for (int c = 0; c < 2 * L + 2; c++) {
+            int col = s0 + c;
+            window[w0 + c] = col >= 0 && col < w ? x[p + c] : 0f;
+        }
     }
 
     /**
@@ -192,16 +265,29 @@ public final class WinogradConv {
     }
 
     /**
-     * Column j of {@code V = Bᵀ·d·B} for the 4 split rows: per row i, {@code t_i = eo[i·EO_ROW + a ..] + sign·eo[i·EO_ROW
+     * A piece's tiles into lanes {@code [lane0, lane0 + len)} of row i's c0..c3 (at {@code (4i + k)·2L}):
+     * {@code c0 = E[j], c1 = O[j], c2 = E[j + 1], c3 = O[j + 1]} from the split row at e.
+     */
+    private static void gatherPiece(float[] eo, int e, float[] c, int i, int lane0, int len) {
+        VectorMask<Float> m = VectorMask.fromLong(S, lanes(len));
+        int o = 8 * i * L + lane0;
+        FloatVector.fromArray(S, eo, e).intoArray(c, o, m);
+        FloatVector.fromArray(S, eo, e + L + 1).intoArray(c, o + 2 * L, m);
+        FloatVector.fromArray(S, eo, e + 1).intoArray(c, o + 4 * L, m);
+        FloatVector.fromArray(S, eo, e + L + 2).intoArray(c, o + 6 * L, m);
+    }
+
+    /**
+     * Column j of {@code V = Bᵀ·d·B} for the 4 rows: per row i, {@code t_i = c[i·rowStride + a ..] + sign·c[i·rowStride
      * + b ..]} (d·B's column j, exact as an fma with sign ±1), then down the column {@code t0 − t2, t1 + t2, t2 − t1,
      * t1 − t3} written at o + {0, 4, 8, 12}·stride (ξ = 4i + j). Scalars in, stores out: C2 compiles it whole.
      */
-    private static void transformColumn(float[] eo, int a, int b, float sign, float[] v, int o, int stride) {
+    private static void transformColumn(float[] c, int rowStride, int a, int b, float sign, float[] v, int o, int stride) {
         FloatVector k = FloatVector.broadcast(S, sign);
-        FloatVector t0 = FloatVector.fromArray(S, eo, b).fma(k, FloatVector.fromArray(S, eo, a));
-        FloatVector t1 = FloatVector.fromArray(S, eo, EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, EO_ROW + a));
-        FloatVector t2 = FloatVector.fromArray(S, eo, 2 * EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, 2 * EO_ROW + a));
-        FloatVector t3 = FloatVector.fromArray(S, eo, 3 * EO_ROW + b).fma(k, FloatVector.fromArray(S, eo, 3 * EO_ROW + a));
+        FloatVector t0 = FloatVector.fromArray(S, c, b).fma(k, FloatVector.fromArray(S, c, a));
+        FloatVector t1 = FloatVector.fromArray(S, c, rowStride + b).fma(k, FloatVector.fromArray(S, c, rowStride + a));
+        FloatVector t2 = FloatVector.fromArray(S, c, 2 * rowStride + b).fma(k, FloatVector.fromArray(S, c, 2 * rowStride + a));
+        FloatVector t3 = FloatVector.fromArray(S, c, 3 * rowStride + b).fma(k, FloatVector.fromArray(S, c, 3 * rowStride + a));
         t0.sub(t2).intoArray(v, o);
         t1.add(t2).intoArray(v, o + 4 * stride);
         t2.sub(t1).intoArray(v, o + 8 * stride);
@@ -221,30 +307,33 @@ public final class WinogradConv {
 
     // ---------------------------------------------------------------- Y = Aᵀ·M·A, then the epilogue
 
-    /** Rows {@code [co0, co0 + mr)} of segment s (lanes {@code [h·L, h·L + L)} of the 16 accumulator tiles) into y. */
-    private static void outputTransform(ConvGeometry g, Tiles t, float[] bias, float[] residual, ConvActivation act,
-                                        float[] y, int s, int h, int co0, int mr, float[] acc, float[] tile) {
-        int perImage = t.th() * t.perRow(), n = s / perImage, rest = s - n * perImage;
-        int ty = rest / t.perRow(), tx0 = (rest - ty * t.perRow()) * L;
-        int ho = g.outH(), wo = g.outW(), col = 2 * tx0, width = Math.min(2 * L, wo - col);
-        boolean second = 2 * ty + 1 < ho;
-        long lo = lanes(width), hi = lanes(width - L);                       // the row's columns in each output vector
+    /** Rows {@code [co0, co0 + mr)} of a segment (lanes {@code [h·L, h·L + L)} of the 16 accumulator tiles) into y. */
+    private static void outputTransform(ConvGeometry g, float[] bias, float[] residual, ConvActivation act, float[] y,
+                                        int[] pieces, int count, int h, int co0, int mr, float[] acc, int acc0,
+                                        float[] tile) {
+        int ho = g.outH(), wo = g.outW();
         // the activation as a clamp [min, max]: −∞/+∞ for none, so that no vector is chosen between two
         float min = act == ConvActivation.NONE ? Float.NEGATIVE_INFINITY : 0f;
         float max = act == ConvActivation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
         float[] res = residual == null ? y : residual;                       // read with no lane when there is none
-        long resLo = residual == null ? 0L : lo, resHi = residual == null ? 0L : hi;
         for (int r = 0; r < mr; r++) {
-            int o = ((n * g.cOut() + co0 + r) * ho + 2 * ty) * wo + col;
-            outputTile(acc, r * NR + h * L, bias == null ? 0f : bias[co0 + r], tile);
-            emitRow(tile, 0, min, max, res, resLo, resHi, y, o, lo, hi);
-            if (second) emitRow(tile, 2 * L, min, max, res, resLo, resHi, y, o + wo, lo, hi);
+            outputTile(acc, acc0 + r * NR + h * L, bias == null ? 0f : bias[co0 + r], tile);
+            for (int k = 0; k < count; k++) {
+                int n = pieces[k * PIECE], ty = pieces[k * PIECE + 1], tx0 = pieces[k * PIECE + 2];
+                int len = pieces[k * PIECE + 3], lane0 = pieces[k * PIECE + 4];
+                int col = 2 * tx0, width = Math.min(2 * len, wo - col);
+                long lo = lanes(width), hi = lanes(width - L);               // the row's columns in each output vector
+                long resLo = residual == null ? 0L : lo, resHi = residual == null ? 0L : hi;
+                int o = ((n * g.cOut() + co0 + r) * ho + 2 * ty) * wo + col;
+                emitRow(tile, lane0, min, max, res, resLo, resHi, y, o, lo, hi);
+                if (2 * ty + 1 < ho) emitRow(tile, 4 * L + lane0, min, max, res, resLo, resHi, y, o + wo, lo, hi);
+            }
         }
     }
 
     /**
      * {@code Y = Aᵀ·M·A + bias} of one output channel's L tiles, M the accumulator vectors at a (tile ξ at
-     * a + ξ·MR·NR): y00, y01, y10, y11 (each L tiles) into {@code tile[0, 4L)}. Scalars in, stores out.
+     * a + ξ·MR·NR): y00, y01, y10, y11 (each L tiles) into {@code tile} at 0, 2L, 4L, 6L. Scalars in, stores out.
      */
     private static void outputTile(float[] acc, int a, float bias, float[] tile) {
         // Aᵀ·M down the columns of the tile: s_j = m0j + m1j + m2j, d_j = m1j − m2j − m3j (m_ij at ξ = 4i + j)
@@ -254,22 +343,22 @@ public final class WinogradConv {
         FloatVector s3 = m(acc, a, 3).add(m(acc, a, 7)).add(m(acc, a, 11)), d3 = m(acc, a, 7).sub(m(acc, a, 11)).sub(m(acc, a, 15));
         FloatVector b = FloatVector.broadcast(S, bias);
         s0.add(s1).add(s2).add(b).intoArray(tile, 0);                       // (…)·A
-        s1.sub(s2).sub(s3).add(b).intoArray(tile, L);
-        d0.add(d1).add(d2).add(b).intoArray(tile, 2 * L);
-        d1.sub(d2).sub(d3).add(b).intoArray(tile, 3 * L);
+        s1.sub(s2).sub(s3).add(b).intoArray(tile, 2 * L);
+        d0.add(d1).add(d2).add(b).intoArray(tile, 4 * L);
+        d1.sub(d2).sub(d3).add(b).intoArray(tile, 6 * L);
     }
 
     /** Accumulator tile ξ's vector at offset a. */
     private static FloatVector m(float[] acc, int a, int xi) { return FloatVector.fromArray(S, acc, a + xi * MR * NR); }
 
     /**
-     * One output row of L tiles: the left and right columns {@code tile[t ..]} and {@code tile[t + L ..]} interleaved
+     * One output row of tiles: the left and right columns {@code tile[t ..]} and {@code tile[t + 2L ..]} interleaved
      * ({@code y0 y1 y0 y1 …}), the residual's lanes resLo/resHi added, clamped to [min, max], written at
      * {@code y[o, o + 2L)} on the lanes of lo and hi.
      */
     private static void emitRow(float[] tile, int t, float min, float max, float[] res, long resLo, long resHi,
                                 float[] y, int o, long lo, long hi) {
-        FloatVector left = FloatVector.fromArray(S, tile, t), right = FloatVector.fromArray(S, tile, t + L);
+        FloatVector left = FloatVector.fromArray(S, tile, t), right = FloatVector.fromArray(S, tile, t + 2 * L);
         FloatVector vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
         FloatVector v0 = left.rearrange(ZIP_LO, right).add(FloatVector.fromArray(S, res, o, VectorMask.fromLong(S, resLo)));
         FloatVector v1 = left.rearrange(ZIP_HI, right).add(FloatVector.fromArray(S, res, o + L, VectorMask.fromLong(S, resHi)));
