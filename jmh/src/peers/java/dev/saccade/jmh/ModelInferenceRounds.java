@@ -14,7 +14,9 @@ import java.util.Locale;
 /**
  * saccade, ONNX Runtime and libtorch on the same model, weights and clip in one JVM, in interleaved rounds: each
  * round runs one forward of every engine, one after the other, so a burst of load from other processes on a shared
- * machine hits all engines alike (JMH runs each benchmark in its own fork, one after the other). Prints, per model and
+ * machine hits all engines alike (JMH runs each benchmark in its own fork, one after the other). The order rotates
+ * round by round and each forward starts after a {@value #SETTLE_MS} ms pause, so that no engine runs in the wake of
+ * another's spin-waiting worker threads. Prints, per model and
  * batch, the median and best latency of each engine, clips/s and effective GFLOP/s at the median (2·MACs / latency,
  * saccade's count), and saccade's speed relative to ONNX Runtime (ORT's median ÷ saccade's). Models without an
  * exported file (ACTION-Net, W3, M2A) run saccade only and are compared with ORT's plain ResNet-50 over the same
@@ -79,6 +81,9 @@ public final class ModelInferenceRounds {
         table.forEach(System.out::println);
     }
 
+    /** Pause before each timed forward, longer than an OpenMP pool's spin-wait (GNU: ~0.3 s at most). */
+    static final long SETTLE_MS = 400;
+
     static String cell(Timings t) { return String.format(Locale.ROOT, "%.1f (%.1f)", t.median(), t.best()); }
 
     static double gflops(long macs, Timings t) { return 2.0 * macs / (t.median() / 1000) / 1e9; }
@@ -113,7 +118,11 @@ public final class ModelInferenceRounds {
         }
         double[][] ms = new double[engines.size()][rounds];
         for (int r = -warmup; r < rounds; r++) {
-            for (int e = 0; e < engines.size(); e++) {
+            for (int k = 0; k < engines.size(); k++) {
+                // the order rotates round by round, and each forward starts after a pause: an engine whose worker
+                // threads spin-wait after a forward (libtorch's OpenMP pool) would otherwise slow whichever runs next
+                int e = Math.floorMod(k + r, engines.size());
+                Thread.sleep(SETTLE_MS);
                 long t0 = System.nanoTime();
                 float[] logits = engines.get(e).run();
                 double elapsed = (System.nanoTime() - t0) / 1e6;
