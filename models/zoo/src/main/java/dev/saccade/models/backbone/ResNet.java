@@ -109,15 +109,21 @@ public final class ResNet extends Backbone {
     }
 
     @Override public Tensor features(Tensor x) {
-        Tensor h;
-        if (InferenceMode.active(this)) {
-            Tensor s = stem.forward(x, null, ConvActivation.RELU);                      // (N·T, width, H/2, W/2)
-            h = maxpool.forward(s);                                                     // (N·T, width, H/4, W/4)
-            InferenceConv.recycle(s);
-        } else {
-            h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+        if (!InferenceMode.active(this)) {
+            Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+            for (Sequential layer : layers) h = layer.forward(h);           // … → (N·T, C_f, H/32, W/32)
+            return h;
         }
-        for (Sequential layer : layers) h = layer.forward(h);               // … → (N·T, C_f, H/32, W/32)
+        Tensor s = stem.forward(x, null, ConvActivation.RELU);                          // (N·T, width, H/2, W/2)
+        Tensor h = maxpool.forward(s);                                                  // (N·T, width, H/4, W/4)
+        InferenceConv.recycle(s);
+        boolean owned = true;                                                // the pool's output is ours alone
+        for (Sequential layer : layers) {
+            Tensor next = layer.forward(h);
+            if (owned) InferenceConv.recycle(h);                             // a stage's input, consumed by it
+            owned = layer.ownsInferenceOutput();
+            h = next;
+        }
         return h;
     }
 
