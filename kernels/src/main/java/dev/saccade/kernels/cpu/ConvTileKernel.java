@@ -98,21 +98,33 @@ final class ConvTileKernel {
 
     /**
      * {@code y[d + j] = gate[d + j]·(σ(v) + 1)}, v = {@code acc[a + j]} (+ {@code y[d + j]} unless first), for
-     * j &lt; len: the arithmetic of {@link CpuSigmoidGate}, whole vectors then one masked tail.
+     * j &lt; len: the arithmetic of {@link CpuSigmoidGate}, a vector (or its first lanes) at a time through
+     * {@link #gateLanes}; a vector that would reach past an array's end takes the scalar twin (same operations).
      */
     private static void gateSegment(float[] acc, int a, float[] gate, float[] y, int d, int len, boolean first) {
-        int j = 0;
-        for (; j + L <= len; j += L) {
-            FloatVector v = FloatVector.fromArray(S, acc, a + j);
-            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
-            FloatVector.fromArray(S, gate, d + j).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d + j);
+        for (int j = 0; j < len; j += L) {
+            int n = Math.min(L, len - j);
+            long lanes = n == L ? HALF : (1L << n) - 1;
+            if (a + j + L <= acc.length && d + j + L <= y.length && d + j + L <= gate.length) {
+                gateLanes(acc, a + j, gate, y, d + j, lanes, first ? 0L : lanes);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float v = acc[a + j + i] + (first ? 0f : y[d + j + i]);
+                    y[d + j + i] = gate[d + j + i] * (VectorExp.sigmoid(v) + 1f);
+                }
+            }
         }
-        if (j < len) {
-            VectorMask<Float> m = S.indexInRange(j, len);
-            FloatVector v = FloatVector.fromArray(S, acc, a + j, m);
-            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j, m));
-            FloatVector.fromArray(S, gate, d + j, m).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d + j, m);
-        }
+    }
+
+    /**
+     * One vector of {@link #gateSegment} on the lanes set in {@code lanes}, y added on {@code yLanes} (none for the
+     * first KC block). Scalars in, stores out, no vector chosen between two: C2 compiles it whole (a vector that
+     * crosses a call C2 did not inline, or merges two paths, is boxed on the heap).
+     */
+    private static void gateLanes(float[] acc, int a, float[] gate, float[] y, int d, long lanes, long yLanes) {
+        VectorMask<Float> m = VectorMask.fromLong(S, lanes);
+        FloatVector v = FloatVector.fromArray(S, acc, a, m).add(FloatVector.fromArray(S, y, d, VectorMask.fromLong(S, yLanes)));
+        FloatVector.fromArray(S, gate, d, m).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d, m);
     }
 
     /** The epilogue of a tile whose lanes are all one image's consecutive positions: row r at {@code yOff + r·ldy}. */

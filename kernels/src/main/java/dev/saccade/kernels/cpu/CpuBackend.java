@@ -155,6 +155,15 @@ public final class CpuBackend implements Backend {
         return Tensor.wrap(HostStorage.wrap(out), y.shape(), this);
     }
 
+    /**
+     * An output the kernel overwrites completely: F32 from the {@link ActivationPool} (a buffer handed back by the
+     * inference path, or a new one), other types zero-filled as {@link #alloc} makes them.
+     */
+    private Tensor pooledOrAlloc(DType dtype, Shape shape) {
+        if (dtype != DType.F32) return alloc(dtype, shape);
+        return Tensor.wrap(HostStorage.wrap(ActivationPool.take(shape.numel())), shape, this);
+    }
+
     @Override public void recycle(Tensor t) {
         if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
                 && t.numel() == h.length()) {
@@ -183,7 +192,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public Tensor frameDifferenceAction(Tensor a, Tensor b, int frames) {
-        Tensor out = alloc(a.dtype(), a.shape());
+        Tensor out = pooledOrAlloc(a.dtype(), a.shape());                          // every frame written, the last zeroed
         CpuTemporal.action(contiguous(a), contiguous(b), frames, out);
         return out;
     }
@@ -227,7 +236,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public Tensor broadcastGate(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset) {
-        Tensor y = alloc(x.dtype(), x.shape());
+        Tensor y = pooledOrAlloc(x.dtype(), x.shape());                           // every element written
         CpuBroadcastGate.forward(contiguous(x), c, s, combine, offset, y);
         return y;
     }

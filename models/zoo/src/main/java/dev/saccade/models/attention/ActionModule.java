@@ -128,7 +128,8 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xs, meanC, pooled;
-        if (FusedAttention.enabled() && !GradMode.isEnabled()) {
+        boolean inference = FusedAttention.enabled() && !GradMode.isEnabled();   // xs and d are then handed back
+        if (inference) {
             // evaluation: the shift and both means in one pass over x (the means are of xs)
             Tensor[] shifted = PooledTemporalConv.inference(x, w.get("action_shift.weight"), frames);
             xs = shifted[0];                                                                      // (N·T, C, H, W)
@@ -160,8 +161,13 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         Tensor md = meDepthwise.apply(m);                                                        // (N·T, r, H, W)
         Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
         Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
+        if (inference) InferenceConv.recycle(d);                                                 // pooled: dead now
 
-        if (FusedAttention.enabled()) return Functional.gateSum(xs, q.add(s), p, 3);             // xs·(3 + p + q + s), one pass
+        if (FusedAttention.enabled()) {
+            Tensor out = Functional.gateSum(xs, q.add(s), p, 3);                                  // xs·(3 + p + q + s), one pass
+            if (inference) InferenceConv.recycle(xs);                                             // the shift's output, consumed
+            return out;
+        }
         Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
         return x1.add(x2).add(x3);
     }
