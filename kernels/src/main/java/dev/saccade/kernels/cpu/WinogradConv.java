@@ -30,10 +30,12 @@ import jdk.incubator.vector.VectorShuffle;
  * tiles when the row is wide, else in raster order across rows and images, so that small planes fill the vector too —
  * and two segments side by side make the NR = 32 columns of one GEMM panel. Per panel, the input transform writes V
  * straight into the GEMM's packed B order (16, C_in, NR), reading each input row as even and odd columns by two
- * shuffles; then
- * for each block of MR output channels the micro-kernel accumulates the 16 products over all C_in into 16 register
- * tiles, and the output transform turns them into 2×2 tiles, interleaves their columns back into rows and applies
- * bias, residual and activation as it stores. Nothing of V or M leaves the cache. Panels are split over the threads.
+ * shuffles; then for each block of MR output channels the micro-kernel accumulates each of the 16 products over all
+ * C_in in registers (two panels per pass over U, so each U micro-panel brought into the cache serves both), and the
+ * output transform turns the 16 accumulator tiles into 2×2 tiles, interleaves their columns back into rows and
+ * applies bias, residual and activation as it stores. Nothing of V or M leaves the cache. Passes are split over the
+ * threads. The vector code is cut into small methods that take scalars and arrays only: C2 boxes a vector that
+ * crosses a call it did not inline or that merges two paths, which made a first version allocate 40 MB a call.
  * Rounding differs from the direct convolution's (the transforms add and subtract inputs before the products); the
  * error stays at float precision for unit-scale data ({@code WinogradConvTest}). NNPACK and cuDNN use the same
  * algorithm for these layers; ONNX Runtime's MLAS and oneDNN's default CPU path run them directly.
