@@ -45,9 +45,12 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(2, 3, 3, 6, 8, 5, 1, 2).withGroups(3));  // 5×5: the general depthwise kernel
     }
 
-    static Stream<Arguments> cases() {
+    static Stream<Arguments> cases() { return epilogueCases(geometries()); }
+
+    /** Every geometry with and without bias and residual, under every activation: (g, bias, residual, act). */
+    static Stream<Arguments> epilogueCases(List<ConvGeometry> geometries) {
         List<Arguments> out = new ArrayList<>();
-        for (ConvGeometry g : geometries())
+        for (ConvGeometry g : geometries)
             for (boolean bias : new boolean[] {false, true})
                 for (boolean residual : new boolean[] {false, true})
                     for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(g, bias, residual, act));

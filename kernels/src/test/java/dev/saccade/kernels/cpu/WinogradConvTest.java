@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -38,14 +37,7 @@ class WinogradConvTest {
                 ConvGeometry.conv2d(2, 64, 24, 14, 14, 3, 1, 1));            // ResNet-like: C_in a multiple of KC's share
     }
 
-    static Stream<Arguments> cases() {
-        List<Arguments> out = new ArrayList<>();
-        for (ConvGeometry g : geometries())
-            for (boolean bias : new boolean[] {false, true})
-                for (boolean residual : new boolean[] {false, true})
-                    for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(g, bias, residual, act));
-        return out.stream();
-    }
+    static Stream<Arguments> cases() { return ConvFusedTest.epilogueCases(geometries()); }
 
     @ParameterizedTest(name = "{0} bias={1} residual={2} {3}")
     @MethodSource("cases")
