@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorMask;
  * <p>Per group g, {@code Y_g (C_out/g, B·P) = W_g (C_out/g, K) · col(X_g) (K, B·P)} over chunks of B images side by
  * side, as in {@link ConvGemm}. The column panels of B are packed straight from x: by channel rows for 1×1
  * stride-1 convolutions (the TSM shift applied by that read: {@link #forward}'s {@code shiftFrames}), through
- * {@link ImplicitPanels} for other 2-d ones; only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
+ * {@link ImplicitPanels} for other 2-d ones (stride-2 ones from their input's {@link PhaseSplit} copy, made once per
+ * chunk, so that every tap is read with vector loads); only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
  * Depthwise convolutions run {@link ConvDepthwise}'s direct kernel with the same epilogue per plane.
  *
  * <pre>{@code
@@ -37,10 +38,12 @@ public final class ConvFused {
     private static final class Buffers {
         float[] col = new float[0];   // (K, B·P)
         float[] b = new float[0];     // (ceil(nc/NR), kc, NR)
+        float[] phases = new float[0]; // (B, C_in/g, phases, ⌈H/2⌉, ⌈W/2⌉), PhaseSplit
         final float[] acc = new float[MR * NR];
 
         float[] col(int size) { if (col.length < size) col = new float[size]; return col; }
         float[] b(int size) { if (b.length < size) b = new float[size]; return b; }
+        float[] phases(int size) { if (phases.length < size) phases = new float[size]; return phases; }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -174,27 +177,40 @@ public final class ConvFused {
 
     /**
      * Where group gr of images {@code [n0, n0 + nb)} is read from: x itself (1×1 stride-1: row ci of image i is
-     * channel plane ci, with the shift applied per row), or an unfolded column matrix (K, nb·P).
+     * channel plane ci, with the shift applied per row; or "same" stride-1 taps read in place), the polyphase copy
+     * of a stride-2 convolution's input ({@link PhaseSplit}, images and channels from 0), x gathered tap by tap, or
+     * an unfolded column matrix (K, nb·P). {@code taps} says how contiguous reads find their input, null for the
+     * others.
      */
-    private record Source(float[] data, Kind kind, int n0, int nb, int group, Shift shift) {}
+    private record Source(float[] data, Kind kind, int n0, int nb, int channel0, Shift shift,
+                          ImplicitPanels.Taps taps) {}
 
-    /** x read as 1×1 rows, x read through {@link ImplicitPanels}, or an unfolded column matrix. */
-    private enum Kind { POINTWISE, IMPLICIT, COLUMNS }
+    /** x read as 1×1 rows, read tap by tap with vector loads, gathered, or an unfolded column matrix. */
+    private enum Kind { POINTWISE, CONTIGUOUS, GATHERED, COLUMNS }
 
     private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Buffers buf) {
-        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr, shift);
-        if (ImplicitPanels.supports(g)) return new Source(x, Kind.IMPLICIT, n0, nb, gr, null);
-        int k = g.cInPerGroup() * g.kernelVolume(), cols = nb * g.outPlane();
+        int cinG = g.cInPerGroup(), plane = g.inPlane();
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr * cinG, shift, null);
+        if (ImplicitPanels.rowsContiguous(g) && ImplicitPanels.supports(g)) {
+            return new Source(x, Kind.CONTIGUOUS, n0, nb, gr * cinG, null, ImplicitPanels.Taps.direct(g));
+        }
+        if (PhaseSplit.supports(g)) {
+            PhaseSplit split = PhaseSplit.of(g);
+            float[] phases = buf.phases(split.length(nb, cinG));
+            split.split(x, n0, nb, gr * cinG, cinG, phases);
+            return new Source(phases, Kind.CONTIGUOUS, 0, nb, 0, null, split.taps(cinG));
+        }
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.GATHERED, n0, nb, gr * cinG, null, null);
+        int k = cinG * g.kernelVolume(), cols = nb * g.outPlane();
         float[] col = buf.col(k * cols);                                               // (K, nb·P)
         int[] taps = Im2col.allTaps(g);
-        int cinG = g.cInPerGroup(), plane = g.inPlane();
         if (!Im2col.byTaps(g)) {
             for (int i = 0; i < nb; i++)
                 Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * plane, cinG, col, i * g.outPlane(), cols);
         } else {
             ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
         }
-        return new Source(col, Kind.COLUMNS, n0, nb, gr, null);
+        return new Source(col, Kind.COLUMNS, n0, nb, gr * cinG, null, null);
     }
 
     /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
@@ -203,12 +219,16 @@ public final class ConvFused {
             GemmPacking.packB(false, s.data(), 0, s.nb() * g.outPlane(), p0, kc, j0, nc, dst, 0);
             return;
         }
-        if (s.kind() == Kind.IMPLICIT) {
-            ImplicitPanels.pack(g, s.data(), s.n0(), s.group(), p0, kc, j0, nc, dst);
+        if (s.kind() == Kind.CONTIGUOUS) {
+            ImplicitPanels.packContiguous(g, s.taps(), s.data(), s.n0(), s.channel0(), p0, kc, j0, nc, dst);
+            return;
+        }
+        if (s.kind() == Kind.GATHERED) {
+            ImplicitPanels.packGathered(g, s.data(), s.n0(), s.channel0() / g.cInPerGroup(), p0, kc, j0, nc, dst);
             return;
         }
         // 1×1 stride 1: row ci, column j = i·P + p is x[n0 + i (or its shift source), gr·C_in/g + ci, p].
-        int P = g.outPlane(), cIn = g.cIn(), cBase = s.group() * g.cInPerGroup();
+        int P = g.outPlane(), cIn = g.cIn(), cBase = s.channel0();
         float[] x = s.data();
         Shift shift = s.shift();
         int maxSegments = (NR - 1) / P + 2;                                // images one panel can touch

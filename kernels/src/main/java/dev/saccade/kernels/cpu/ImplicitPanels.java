@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Per panel, the lanes' input positions and a bit mask of the lanes inside the input are worked out once per
  * tap; every row of the panel is then one or two masked vector reads per half panel: plain loads when a tap reads
- * consecutive positions ({@link #packContiguous}), gathers otherwise ({@link #packGathered}). The reference is
+ * consecutive positions ({@link #packContiguous}: stride 1 on x itself, stride 2 on its {@link PhaseSplit} copy),
+ * gathers otherwise ({@link #packGathered}). The reference is
  * {@link Im2col#im2col} followed by {@link GemmPacking#packB}.
  */
 final class ImplicitPanels {
@@ -34,69 +35,85 @@ final class ImplicitPanels {
     }
 
     /**
-     * Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of group gr of images {@code n0 …} into
-     * {@code ceil(nc/NR)} panels of (kc, NR) in dst.
-     */
-    static void pack(ConvGeometry g, float[] x, int n0, int gr, int p0, int kc, int j0, int nc, float[] dst) {
-        if (rowsContiguous(g)) {
-            packContiguous(g, x, n0, gr, p0, kc, j0, nc, dst);
-            return;
-        }
-        packGathered(g, x, n0, gr, p0, kc, j0, nc, dst);
-    }
-
-    /**
      * Whether every tap reads consecutive input positions for consecutive output positions of an image: stride 1
      * and as wide an input as output ("same" padding, ResNet's and MobileNetV2's 3×3/1). Position {@code p = oh·oW
      * + ow} of tap (kh, kw) then reads {@code x[…, p + (kh·dH − pH)·W + kw·dW − pW]}, so a panel row is one
-     * shifted contiguous read per image, with the taps that fall in the padding masked off.
+     * shifted contiguous read per image, with the taps that fall in the padding masked off. Stride-2 convolutions
+     * get there through {@link PhaseSplit}.
      */
     static boolean rowsContiguous(ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1 && g.inW() == g.outW();
     }
 
     /**
-     * {@link #pack} for {@link #rowsContiguous} geometries: each panel is cut once into segments of lanes that share
-     * an image, and for every tap a bit mask of the lanes whose input position is inside the image is computed; a row
-     * of the panel is then one masked vector load per segment and half panel (zero in the padding, past the image
-     * and past the last column), whatever the plane's width. This is what makes small planes (14², 7²) cheap, where
-     * copies of a row at a time would handle a few floats each.
+     * Where each tap of a {@link #rowsContiguous}-style read finds its input: output position {@code (oh, ow)} of
+     * tap t reads {@code src[image·imageStride + ci·channelStride + offset[t] + oh·cols + ow]}, inside the input
+     * when {@code 0 ≤ oh + rowShift[t] < rows} and {@code 0 ≤ ow + colShift[t] < cols} (zero otherwise), with
+     * {@code cols} the output width. {@link #direct} reads x itself; {@link PhaseSplit#taps} its polyphase copy.
      */
+    record Taps(int[] offset, int[] rowShift, int[] colShift, int rows, int cols, int channelStride, int imageStride) {
+        /** The taps of a stride-1 {@link #rowsContiguous} geometry read from x (N, C_in, H, W). */
+        static Taps direct(ConvGeometry g) {
+            int kW = g.kW(), kVol = g.kH() * kW;
+            int[] offset = new int[kVol], rowShift = new int[kVol], colShift = new int[kVol];
+            for (int tap = 0; tap < kVol; tap++) {
+                rowShift[tap] = tap / kW * g.dilH() - g.padH();
+                colShift[tap] = tap % kW * g.dilW() - g.padW();
+                offset[tap] = rowShift[tap] * g.inW() + colShift[tap];
+            }
+            return new Taps(offset, rowShift, colShift, g.inH(), g.inW(), g.inPlane(), g.cIn() * g.inPlane());
+        }
+    }
+
+    /** {@link #packContiguous(ConvGeometry, Taps, float[], int, int, int, int, int, int, float[])} on x itself. */
     static void packContiguous(ConvGeometry g, float[] x, int n0, int gr, int p0, int kc, int j0, int nc, float[] dst) {
-        int P = g.outPlane(), oW = g.outW(), kW = g.kW(), kVol = g.kH() * kW;
-        int inH = g.inH(), inW = g.inW(), inPlane = g.inPlane(), pH = g.padH(), pW = g.padW();
-        int dH = g.dilH(), dW = g.dilW(), cBase = gr * g.cInPerGroup();
-        int[] tapOffset = new int[kVol];                              // (kh·dH − pH)·W + kw·dW − pW
-        for (int tap = 0; tap < kVol; tap++) tapOffset[tap] = (tap / kW * dH - pH) * inW + tap % kW * dW - pW;
+        packContiguous(g, Taps.direct(g), x, n0, gr * g.cInPerGroup(), p0, kc, j0, nc, dst);
+    }
+
+    /**
+     * Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of images {@code n0 …} into
+     * {@code ceil(nc/NR)} panels of (kc, NR) in dst, for {@link #rowsContiguous} reads described by taps: each panel is cut once into segments of
+     * lanes that share an image, and for every tap a bit mask of the lanes whose input position is inside the image
+     * is computed (a vector compare per half panel); a row of the panel is then one masked vector load per segment
+     * and half panel (zero in the padding, past the image and past the last column), whatever the plane's width.
+     * This is what makes small planes (14², 7²) cheap, where copies of a row at a time would handle a few floats
+     * each.
+     *
+     * @param src      the input as taps describe it; image {@code n0} is the first column's
+     * @param channel0 the first input channel of the group in src
+     */
+    static void packContiguous(ConvGeometry g, Taps taps, float[] src, int n0, int channel0, int p0, int kc, int j0,
+                               int nc, float[] dst) {
+        int P = g.outPlane(), oW = g.outW(), kVol = g.kH() * g.kW();
+        int[] tapOffset = taps.offset();
         int maxSegments = (NR - 1) / P + 2;                           // images one panel can touch
-        int[] segmentBase = new int[maxSegments];                     // x offset that lane 0 would read, per segment
-        long[] valid = new long[kVol * maxSegments];                  // per tap and segment: lanes inside the input
+        int[] segmentBase = new int[maxSegments];                     // src offset that lane 0 would read, per segment
+        long[] segmentLanes = new long[maxSegments];
+        long[] valid = new long[kVol];                                // per tap: lanes inside the input
+        int[] laneH = new int[NR], laneW = new int[NR];
         long half = (1L << L) - 1;
         for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
             int nr = Math.min(NR, nc - q), segments = 0;
             for (int t = 0; t < nr; segments++) {
                 int c = j0 + q + t, i = c / P, p = c - i * P, len = Math.min(nr - t, P - p);
-                segmentBase[segments] = ((n0 + i) * g.cIn() + cBase) * inPlane + p - t;
-                for (int tap = 0; tap < kVol; tap++) {
-                    int kh = tap / kW, kw = tap - kh * kW;
-                    long bits = 0;
-                    for (int e = 0, oh = p / oW, ow = p - oh * oW; e < len; e++) {
-                        int ih = oh - pH + kh * dH, iw = ow - pW + kw * dW;
-                        if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) bits |= 1L << (t + e);
-                        if (++ow == oW) { ow = 0; oh++; }
-                    }
-                    valid[tap * maxSegments + segments] = bits;
-                }
+                segmentBase[segments] = (n0 + i) * taps.imageStride() + channel0 * taps.channelStride() + p - t;
+                segmentLanes[segments] = ((1L << len) - 1) << t;
                 t += len;
             }
+            for (int t = 0; t < NR; t++) {                            // each lane's output row and column
+                int p = (j0 + q + Math.min(t, nr - 1)) % P, oh = p / oW;
+                laneH[t] = t < nr ? oh : Integer.MIN_VALUE / 2;       // lanes past the last column: never inside
+                laneW[t] = p - oh * oW;
+            }
+            for (int tap = 0; tap < kVol; tap++) valid[tap] = inside(laneH, laneW, taps, tap);
             for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
-                int o = d + r * NR, channel = ci * inPlane + tapOffset[tap];
+                int o = d + r * NR, channel = ci * taps.channelStride() + tapOffset[tap];
                 for (int h = 0; h < NR; h += L) {
-                    long bits = valid[tap * maxSegments] >>> h & half;
-                    FloatVector v = FloatVector.fromArray(S, x, segmentBase[0] + channel + h, VectorMask.fromLong(S, bits));
+                    long bits = valid[tap] & segmentLanes[0];
+                    FloatVector v = FloatVector.fromArray(S, src, segmentBase[0] + channel + h, VectorMask.fromLong(S, bits >>> h & half));
                     for (int s = 1; s < segments; s++) {
-                        VectorMask<Float> m = VectorMask.fromLong(S, valid[tap * maxSegments + s] >>> h & half);
-                        v = v.blend(FloatVector.fromArray(S, x, segmentBase[s] + channel + h, m), m);
+                        VectorMask<Float> m = VectorMask.fromLong(S, (valid[tap] & segmentLanes[s]) >>> h & half);
+                        v = v.blend(FloatVector.fromArray(S, src, segmentBase[s] + channel + h, m), m);
                     }
                     v.intoArray(dst, o + h);
                 }
@@ -105,8 +122,23 @@ final class ImplicitPanels {
         }
     }
 
+    /** The lanes (bit t for lane t) whose input position for tap lies inside the input, a vector compare at a time. */
+    private static long inside(int[] laneH, int[] laneW, Taps taps, int tap) {
+        long bits = 0;
+        for (int h = 0; h < NR; h += L) {
+            IntVector ih = IntVector.fromArray(I, laneH, h).add(taps.rowShift()[tap]);
+            IntVector iw = IntVector.fromArray(I, laneW, h).add(taps.colShift()[tap]);
+            VectorMask<Integer> in = ih.compare(VectorOperators.GE, 0).and(ih.compare(VectorOperators.LT, taps.rows()))
+                    .and(iw.compare(VectorOperators.GE, 0)).and(iw.compare(VectorOperators.LT, taps.cols()));
+            bits |= in.toLong() << h;
+        }
+        return bits;
+    }
+
     /**
-     * {@link #pack} for any 2-d geometry (strided ones: the 7×7/2 stem, 3×3/2 and 1×1/2): per panel and tap, the
+     * Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of group gr of images {@code n0 …} into
+     * {@code ceil(nc/NR)} panels of (kc, NR) in dst, for any 2-d geometry (those neither contiguous nor split by
+     * {@link PhaseSplit}: "valid" padding, strides other than 2): per panel and tap, the
      * offset every lane reads relative to the panel's first image and channel ci, and a bit mask of the lanes inside
      * the input; a row of the panel is then one masked gather per half panel ({@code vgatherdps} with AVX-512).
      */

@@ -29,6 +29,12 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(8, 12, 9, 7, 7, 1, 1, 0),                // pointwise chunk: tiles straddle images
                 ConvGeometry.conv2d(1, 4, 9, 52, 48, 1, 1, 0),               // 2496 columns > NC
                 ConvGeometry.conv2d(9, 7, 8, 3, 3, 3, 2, 1),                 // small planes, many images per GEMM
+                ConvGeometry.conv2d(3, 9, 10, 12, 40, 3, 2, 1),              // 3×3/2 phase split: rows of 20 > L
+                ConvGeometry.conv2d(2, 5, 9, 9, 7, 3, 2, 1),                 // 3×3/2, odd height and width
+                ConvGeometry.conv2d(2, 7, 6, 5, 9, 1, 2, 0),                 // 1×1/2: one phase, odd width
+                ConvGeometry.conv2d(2, 8, 6, 10, 11, 3, 2, 1).withGroups(2), // grouped 3×3/2: the second group's phases
+                ConvGeometry.conv2d(2, 3, 5, 11, 9, 3, 2, 2).withDilation(2), // dilated 3×3/2
+                ConvGeometry.conv2d(2, 3, 5, 9, 9, 3, 2, 0),                 // 3×3/2 "valid": gathered, not split
                 ConvGeometry.conv2d(3, 4, 9, 9, 20, 3, 1, 2).withDilation(2), // dilated taps read in place
                 ConvGeometry.of(2, 3, 5, 1, new int[]{8, 11}, new int[]{3, 5}, new int[]{2, 1}, new int[]{0, 2},
                         new int[]{1, 1}),                                    // non-square kernel, mixed stride/pad

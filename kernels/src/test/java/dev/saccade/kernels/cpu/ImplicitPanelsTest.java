@@ -64,6 +64,68 @@ class ImplicitPanelsTest {
         }
     }
 
+    static List<ConvGeometry> stridedGeometries() {
+        return List.of(
+                ConvGeometry.conv2d(3, 3, 4, 11, 13, 7, 2, 3),               // stem 7×7/2, odd sizes
+                ConvGeometry.conv2d(2, 3, 4, 16, 40, 7, 2, 3),               // stem, phase rows of 20 > L
+                ConvGeometry.conv2d(4, 2, 3, 8, 8, 3, 2, 1),                 // 3×3/2: 16-column images
+                ConvGeometry.conv2d(3, 2, 3, 7, 9, 3, 2, 1),                 // 3×3/2, odd height and width
+                ConvGeometry.conv2d(3, 4, 3, 5, 7, 1, 2, 0),                 // 1×1/2: one phase
+                ConvGeometry.conv2d(3, 4, 4, 6, 10, 3, 2, 1).withGroups(2),  // grouped
+                ConvGeometry.conv2d(3, 2, 3, 9, 11, 3, 2, 2).withDilation(2), // dilated
+                ConvGeometry.conv2d(3, 2, 2, 1, 1, 3, 2, 1));                // 1×1 plane: one tap inside
+    }
+
+    /**
+     * A stride-2 geometry's {@link PhaseSplit} copy packed by {@link ImplicitPanels#packContiguous} against
+     * {@link Im2col#im2col} then {@link GemmPacking#packB}, bit for bit, windows as above; the split's slack
+     * past what it writes is left alone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stridedGeometries")
+    void phaseSplitPackedContiguouslyMatchesIm2colThenPackB(ConvGeometry g) {
+        SplittableRandom rng = new SplittableRandom(g.hashCode());
+        float[] x = new float[g.inputLength()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
+        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume(), plane = g.inPlane();
+        int n0 = 1, nb = g.n() - 1, cols = nb * g.outPlane();
+        PhaseSplit split = PhaseSplit.of(g);
+        for (int gr = 0; gr < g.groups(); gr++) {
+            float[] col = new float[k * cols];                                        // (K, nb·P)
+            for (int i = 0; i < nb; i++)
+                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * plane, cinG, col, i * g.outPlane(), cols);
+            float[] phases = new float[split.length(nb, cinG) + 3];
+            java.util.Arrays.fill(phases, Float.NaN);                                 // every read float must be written
+            split.split(x, n0, nb, gr * cinG, cinG, phases);
+            for (int i = split.length(nb, cinG) - GemmMicroKernel.L; i < phases.length; i++) {
+                assertEquals(Float.NaN, phases[i], g + ": the split wrote past its images at " + i);
+            }
+            int[][] windows = {{0, k, 0, cols}, {Math.min(4, k - 1), Math.max(1, k - 5), 3, cols - 3},
+                               {1, Math.min(2, k - 1), Math.min(5, cols - 1), Math.min(2 * NR + 7, cols - 5)}};
+            for (int[] w : windows) {
+                int p0 = w[0], kc = w[1], j0 = w[2], nc = w[3];
+                int size = (nc + NR - 1) / NR * NR * kc;
+                float[] expected = new float[size], packed = new float[size];
+                java.util.Arrays.fill(packed, Float.NaN);
+                GemmPacking.packB(false, col, 0, cols, p0, kc, j0, nc, expected, 0);
+                ImplicitPanels.packContiguous(g, split.taps(cinG), phases, 0, 0, p0, kc, j0, nc, packed);
+                assertArrayEquals(expected, packed, g + " group " + gr + ", window " + java.util.Arrays.toString(w));
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void phaseSplitTakesStrideTwoWithAHalfWidthOutputOnly() {
+        assertEquals(true, PhaseSplit.supports(ConvGeometry.conv2d(1, 3, 64, 224, 224, 7, 2, 3)));
+        assertEquals(true, PhaseSplit.supports(ConvGeometry.conv2d(1, 8, 8, 7, 7, 1, 2, 0)));
+        assertEquals(false, PhaseSplit.supports(ConvGeometry.conv2d(1, 8, 8, 9, 9, 3, 2, 0)));   // 4 wide, not 5
+        assertEquals(false, PhaseSplit.supports(ConvGeometry.conv2d(1, 8, 8, 9, 9, 3, 1, 1)));
+        assertEquals(false, PhaseSplit.supports(ConvGeometry.conv2d(1, 8, 8, 9, 9, 3, 3, 1)));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PhaseSplit.of(ConvGeometry.conv2d(1, 8, 8, 9, 9, 3, 2, 0)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("stride-2"), e.getMessage());
+    }
+
     @org.junit.jupiter.api.Test
     void sameConvolutionsAreContiguousOthersAreNot() {
         assertEquals(true, ImplicitPanels.rowsContiguous(ConvGeometry.conv2d(1, 1, 1, 7, 7, 3, 1, 1)));

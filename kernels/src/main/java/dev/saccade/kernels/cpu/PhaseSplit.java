@@ -1,0 +1,154 @@
+package dev.saccade.kernels.cpu;
+
+import static dev.saccade.kernels.cpu.GemmMicroKernel.L;
+import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * Stride-2 2-d convolutions read as stride-1 ones, through the input's polyphase components: x (C, H, W) is copied
+ * once into phases {@code x_ab[c, r, s] = x[c, 2r + a, 2s + b]} (a, b ∈ {0, 1}; {@code Hp = ⌈H/2⌉} rows and
+ * {@code Wp = ⌈W/2⌉} columns each, zero past the image). Tap (kh, kw) of output (oh, ow) reads input row
+ * {@code 2·oh + e} with {@code e = kh·dH − pH}: phase {@code a = e mod 2}, row {@code oh + ⌊e/2⌋}, and likewise for
+ * columns. When {@code Wp} equals the output width, consecutive output positions read consecutive phase positions,
+ * so {@link ImplicitPanels#packContiguous} packs every tap with vector loads instead of gathers — for the 7×7/2 stem,
+ * ResNet's 3×3/2 and its 1×1/2 downsample (which uses one phase only: only the phases some tap reads are made).
+ * This is the polyphase decomposition of a decimating filter (P. P. Vaidyanathan, <i>Multirate Systems and Filter
+ * Banks</i>, 1993, §4.3); oneDNN and XNNPACK rearrange strided inputs for the same reason.
+ *
+ * <pre>{@code
+ * ConvGeometry g = ConvGeometry.conv2d(8, 128, 128, 56, 56, 3, 2, 1);
+ * PhaseSplit split = PhaseSplit.of(g);                        // all four phases, 28×28 each
+ * float[] phases = new float[split.length(8, 128)];
+ * split.split(x, 0, 8, 0, 128, phases);
+ * ImplicitPanels.packContiguous(g, split.taps(128), phases, 0, 0, p0, kc, j0, nc, panels);
+ * }</pre>
+ */
+final class PhaseSplit {
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+
+    private final ConvGeometry g;
+    private final int hp, wp;
+    /** Index of phase (a, b) at {@code 2a + b} among the phases made, or −1 when no tap reads it. */
+    private final int[] phaseIndex = {-1, -1, -1, -1};
+    private final int phases;
+
+    private PhaseSplit(ConvGeometry g) {
+        this.g = g;
+        this.hp = (g.inH() + 1) / 2;
+        this.wp = (g.inW() + 1) / 2;
+        int made = 0;
+        for (int kh = 0; kh < g.kH(); kh++)
+            for (int kw = 0; kw < g.kW(); kw++) {
+                int phase = 2 * parity(kh * g.dilH() - g.padH()) + parity(kw * g.dilW() - g.padW());
+                if (phaseIndex[phase] < 0) phaseIndex[phase] = made++;
+            }
+        this.phases = made;
+    }
+
+    /**
+     * Whether g is read this way: a 2-d convolution of stride 2 in both directions whose output is exactly
+     * {@code ⌈W/2⌉} wide ("same"-style padding: the stem, 3×3/2 with padding 1, 1×1/2 with none).
+     */
+    static boolean supports(ConvGeometry g) {
+        return ImplicitPanels.supports(g) && g.strideH() == 2 && g.strideW() == 2 && g.outW() == (g.inW() + 1) / 2;
+    }
+
+    /** The split for g, which {@link #supports} must accept. */
+    static PhaseSplit of(ConvGeometry g) {
+        if (!supports(g)) throw new IllegalArgumentException("PhaseSplit: " + g + " is not a stride-2 convolution with an output ⌈W/2⌉ wide");
+        return new PhaseSplit(g);
+    }
+
+    /**
+     * Floats a buffer for {@link #split} of {@code images} images of {@code channels} channels needs: what it writes,
+     * and a vector of slack so that the last row's masked stores stay inside the array.
+     */
+    int length(int images, int channels) {
+        return images * channels * phases * hp * wp + L;
+    }
+
+    /** How {@link ImplicitPanels#packContiguous} reads a split of {@code channels} channels per image. */
+    ImplicitPanels.Taps taps(int channels) {
+        int kW = g.kW(), kVol = g.kH() * kW, plane = hp * wp;
+        int[] offset = new int[kVol], rowShift = new int[kVol], colShift = new int[kVol];
+        for (int tap = 0; tap < kVol; tap++) {
+            int eh = tap / kW * g.dilH() - g.padH(), ew = tap % kW * g.dilW() - g.padW();
+            rowShift[tap] = Math.floorDiv(eh, 2);
+            colShift[tap] = Math.floorDiv(ew, 2);
+            offset[tap] = phaseIndex[2 * parity(eh) + parity(ew)] * plane + rowShift[tap] * wp + colShift[tap];
+        }
+        return new ImplicitPanels.Taps(offset, rowShift, colShift, hp, wp, phases * plane, channels * phases * plane);
+    }
+
+    /**
+     * Writes the phases of channels {@code [c0, c0 + channels)} of images {@code [n0, n0 + images)} of x
+     * (N, C_in, H, W) into dst as (images, channels, phases, Hp, Wp).
+     */
+    void split(float[] x, int n0, int images, int c0, int channels, float[] dst) {
+        int inH = g.inH(), inW = g.inW(), plane = hp * wp;
+        for (int i = 0; i < images; i++)
+            for (int c = 0; c < channels; c++) {
+                int src = ((n0 + i) * g.cIn() + c0 + c) * g.inPlane();
+                int out = (i * channels + c) * phases * plane;
+                for (int a = 0; a < 2; a++) {
+                    int even = phaseIndex[2 * a], odd = phaseIndex[2 * a + 1];
+                    if (even < 0 && odd < 0) continue;
+                    int d0 = even < 0 ? -1 : out + even * plane, d1 = odd < 0 ? -1 : out + odd * plane;
+                    for (int r = 0, ih = a; r < hp; r++, ih += 2) {
+                        int rowOff = r * wp;
+                        if (ih >= inH) {                                       // the row below an odd-height image
+                            if (d0 >= 0) java.util.Arrays.fill(dst, d0 + rowOff, d0 + rowOff + wp, 0f);
+                            if (d1 >= 0) java.util.Arrays.fill(dst, d1 + rowOff, d1 + rowOff + wp, 0f);
+                            continue;
+                        }
+                        splitRow(x, src + ih * inW, inW, dst, d0 < 0 ? -1 : d0 + rowOff, d1 < 0 ? -1 : d1 + rowOff);
+                    }
+                }
+            }
+    }
+
+    /**
+     * Even columns of one input row to {@code dst[d0, d0 + Wp)}, odd ones to {@code dst[d1, …)} (−1: not made):
+     * 2L floats read, two shuffles, L lanes stored at a time. A window may run into the next row (those lanes are
+     * not stored); one that would run past x's end is copied by the scalar twin.
+     */
+    private void splitRow(float[] x, int row, int inW, float[] dst, int d0, int d1) {
+        for (int s = 0; s < wp; s += L) {
+            int n = Math.min(L, wp - s), from = row + 2 * s;
+            if (from + 2 * L <= x.length) {
+                splitWindow(x, from, dst, d0 < 0 ? -1 : d0 + s, d1 < 0 ? -1 : d1 + s, n == L ? -1L : (1L << n) - 1);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int col = 2 * (s + j);
+                    if (d0 >= 0) dst[d0 + s + j] = x[row + col];
+                    if (d1 >= 0) dst[d1 + s + j] = col + 1 < inW ? x[row + col + 1] : 0f;
+                }
+            }
+        }
+        if (d1 >= 0 && (inW & 1) == 1) dst[d1 + wp - 1] = 0f;               // column W of an odd-width image
+    }
+
+    /**
+     * One window of {@link #splitRow}: the lanes set in {@code lanes} stored (all of them when −1). No vector
+     * crosses a call or merges two paths, so C2 keeps them in registers.
+     */
+    private static void splitWindow(float[] x, int from, float[] dst, int d0, int d1, long lanes) {
+        FloatVector lo = FloatVector.fromArray(S, x, from), hi = FloatVector.fromArray(S, x, from + L);
+        if (lanes == -1L) {
+            if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0);
+            if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1);
+        } else {
+            VectorMask<Float> m = VectorMask.fromLong(S, lanes);
+            if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0, m);
+            if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1, m);
+        }
+    }
+
+    private static int parity(int e) {
+        return e & 1;
+    }
+}
