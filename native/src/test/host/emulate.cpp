@@ -1,7 +1,7 @@
 // Runs the synchronisation-free kernels (grid-stride loops: temporal shift, frame differences, binary with
 // broadcasting, strided copy / convert, index_select / index_add / gather backward, unary, max / average / adaptive pooling
-// and their gather backward passes) on the host, one simulated thread after another, against
-// plain loops. Catches indexing mistakes on machines without a GPU; the GPU tests in module kernels remain the
+// and their gather backward passes, motion attention's softmax, the pooled shift's spatial means) on the host, one
+// simulated thread after another, against plain loops. Catches indexing mistakes on machines without a GPU; the GPU tests in module kernels remain the
 // real check. Build and run: native/host-test.sh
 #include "host_shim.h"
 #include <cstdio>
@@ -19,6 +19,8 @@
 #include "avg_max_pool.cu"
 #include "sigmoid_gate.cu"
 #include "pool.cu"
+#include "motion_attention.cu"
+#include "pooled_temporal_conv.cu"
 int fails = 0;
 #define CHECK(c, ...) do { if (!(c)) { fails++; if (fails < 10) printf(__VA_ARGS__); } } while (0)
 int main() {
@@ -322,6 +324,34 @@ int main() {
         for (long long i = 0; i < planes * aPlane; i++) l += ay[i] * agy[i];
         for (long long i = 0; i < planes * inPlane; i++) r += x[i] * agx[i];
         CHECK(std::fabs(l - r) < 1e-9 * std::fabs(l), "adaptive adjoint %d %f %f\n", c3, l, r);
+    }
+    // motion attention's softmax: part (N, G, T(T+1)/2) summed over G, scaled by 1/√E, row softmax of the symmetric scores
+    {
+        long long N = 2, G = 3, E = 16; int T = 3, P = T * (T + 1) / 2;
+        std::vector<double> part(N * G * P); std::vector<float> a(N * T * T);
+        for (auto& v : part) v = rand() % 9 - 4;
+        LAUNCH(2, 4, motion_attention_softmax_f32(part.data(), a.data(), N, T, E, G));
+        for (long long n = 0; n < N; n++) for (int p = 0; p < T; p++) {
+            double row[3], sum = 0, mx = -1e300;
+            for (int q = 0; q < T; q++) {
+                int k = p >= q ? p * (p + 1) / 2 + q : q * (q + 1) / 2 + p;
+                double s = 0; for (long long g = 0; g < G; g++) s += part[(n * G + g) * P + k];
+                row[q] = s / 4; mx = std::max(mx, row[q]);
+            }
+            for (int q = 0; q < T; q++) sum += row[q] = std::exp(row[q] - mx);
+            for (int q = 0; q < T; q++) CHECK(std::fabs(a[(n * T + p) * T + q] - row[q] / sum) < 1e-6, "motion softmax\n");
+        }
+    }
+    // the pooled shift's spatial means: part (R, ⌈S/32⌉, C) summed over the tiles, over S
+    {
+        long long R = 3, C = 5, S = 70, tiles = 3;
+        std::vector<double> part(R * tiles * C), sp(R * C);
+        for (auto& v : part) v = rand() % 100;
+        LAUNCH(2, 8, pooled_temporal_conv_spatial_f64(part.data(), sp.data(), R, C, S));
+        for (long long r = 0; r < R; r++) for (long long c = 0; c < C; c++) {
+            double s = 0; for (long long k = 0; k < tiles; k++) s += part[(r * tiles + k) * C + c];
+            CHECK(sp[r * C + c] == s * (1.0 / S), "pooled spatial\n");
+        }
     }
     printf(fails ? "FAILURES: %d\n" : "all host-emulated checks passed\n", fails);
     return fails != 0;

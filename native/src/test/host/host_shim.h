@@ -9,6 +9,7 @@ using std::max; using std::min;
 #define __forceinline__ inline
 #define __restrict__
 #define __shared__ static
+#define __launch_bounds__(n)
 struct dim3 { unsigned x = 0, y = 0, z = 0; };
 static dim3 blockIdx, threadIdx, blockDim, gridDim;
 struct float4 { float x, y, z, w; };

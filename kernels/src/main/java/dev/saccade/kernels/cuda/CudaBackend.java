@@ -294,6 +294,17 @@ public final class CudaBackend implements Backend {
         return CudaFusedAttention.temporalConv(this, onDevice(x), onDevice(w), frames, false);
     }
 
+    /** ACTION-Net's shift with its spatial and channel means, in one pass over x (pooled_temporal_conv.cu). */
+    @Override public Tensor[] pooledTemporalConv(Tensor x, Tensor w, int frames) {
+        return CudaFusedInference.pooledTemporalConv(this, onDevice(x), onDevice(w), frames);
+    }
+
+    /** M2A's motion attention on motion_attention.cu for T ≤ 16 frames; longer clips run the composed form. */
+    @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
+        if (frames > MotionAttentionKernels.MAX_FRAMES) return Backend.super.motionAttentionInference(y, frames, eps);
+        return CudaFusedInference.motionAttention(this, onDevice(y), frames, eps);
+    }
+
     @Override public Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
         Tensor gx = needX ? CudaFusedAttention.temporalConv(this, onDevice(gy), onDevice(w), frames, true) : null;
         Tensor gw = needW ? CudaFusedAttention.temporalConvWeightGradient(this, onDevice(gy), onDevice(x), w.shape(), frames) : null;

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Tensors with a size-0 axis on the CUDA backend, without a GPU: a zero-length {@link CudaStorage} owns no device
  * memory, and fill / unary / unary backward / binary / axpy return before building a kernel layout (which has no
- * size-0 axes) or launching anything. Any native call here would fail, since this machine has no CUDA driver
- * loaded; with a GPU the same calls run in {@code CudaConformanceTest}.
+ * size-0 axes) or launching anything; so do the fused inference ops (motion attention, pooled temporal conv).
+ * Any native call here would fail, since this machine has no CUDA driver loaded; with a GPU the same calls run in
+ * {@code CudaConformanceTest}.
  */
 class CudaEmptyTensorTest {
     private final CudaBackend cuda = new CudaBackend();
@@ -49,5 +50,16 @@ class CudaEmptyTensorTest {
         assertEquals(Shape.of(0, 4), cuda.binary(BinaryOp.MUL, x, y).shape());
         cuda.axpy(2.0, x, y);
         assertEquals(0, cuda.download(y.storage()).length());
+    }
+
+    @Test
+    void fusedInferenceOpsOnEmptyTensorsReturnEmptyResults() {
+        Tensor y = cuda.onDevice(Tensor.zeros(0, 4, 3, 3));                      // (N·T, r, H, W) with no clips
+        assertEquals(Shape.of(0, 4, 3, 3), cuda.motionAttentionInference(y, 8, 1e-5).shape());
+        Tensor x = cuda.onDevice(Tensor.zeros(0, 0, 3, 3)), w = cuda.onDevice(Tensor.zeros(0, 1, 3));
+        Tensor[] r = cuda.pooledTemporalConv(x, w, 8);                            // {xs, spatial, channel}, all empty
+        assertEquals(Shape.of(0, 0, 3, 3), r[0].shape());
+        assertEquals(Shape.of(0, 0, 1, 1), r[1].shape());
+        assertEquals(Shape.of(0, 1, 3, 3), r[2].shape());
     }
 }

@@ -60,6 +60,16 @@ class FatbinResourcesTest {
                 assertEquals(index.get(fwd), index.get(bwd), op + ": forward and backward live in one file");
             }
         }
+        // the fused inference ops: one file per op family, every stage in it
+        Map<String, List<String>> fused = Map.of(
+                "motion_attention.fatbin", List.of("motion_attention_stats", "motion_attention_softmax",
+                        "motion_attention_scores_t4", "motion_attention_scores_t8", "motion_attention_scores_t16",
+                        "motion_attention_output_t4", "motion_attention_output_t8", "motion_attention_output_t16"),
+                "pooled_temporal_conv.fatbin", List.of("pooled_temporal_conv", "pooled_temporal_conv_spatial"));
+        for (var file : fused.entrySet())
+            for (String op : file.getValue())
+                for (String dt : List.of("f32", "f64"))
+                    assertEquals(file.getKey(), index.get(op + "_" + dt), "kernel " + op + "_" + dt + " in kernels.index");
         for (String dt : List.of("f32", "f64")) {   // index_select's backward is the deterministic index_add
             assertTrue(index.containsKey("index_select_" + dt) && index.containsKey("index_add_" + dt), "index_select / index_add " + dt);
             assertEquals(index.get("index_select_" + dt), index.get("index_add_" + dt));
