@@ -46,18 +46,7 @@ class CudaConformanceTest {
     // ------------------------------------------------------------------ helpers
 
     /** A CPU F32 (or F64) tensor of Gaussian values. */
-    private static Tensor rand(DType dt, long seed, int... shape) {
-        Random r = new Random(seed);
-        int n = Shape.of(shape).numel();
-        if (dt == DType.F64) {
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) d[i] = r.nextGaussian();
-            return Tensor.of(d, shape);
-        }
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) f[i] = (float) r.nextGaussian();
-        return Tensor.of(f, shape);
-    }
+    private static Tensor rand(DType dt, long seed, int... shape) { return GpuTesting.gaussian(dt, seed, shape); }
 
     private static Tensor rand(long seed, int... shape) { return rand(DType.F32, seed, shape); }
 
@@ -66,24 +55,10 @@ class CudaConformanceTest {
     private static Tensor gpu(Tensor t) { return t.to(GPU); }
 
     /** The same view (shape, strides, offset) over a device copy of the whole storage. */
-    private Tensor sameView(Tensor cpuView) {
-        return Tensor.wrap(cuda.upload(cpu.download(cpuView.storage())), cpuView.layout(), cuda);
-    }
+    private Tensor sameView(Tensor cpuView) { return GpuTesting.sameView(cuda, cpu, cpuView); }
 
     private static void close(String what, Tensor expected, Tensor actual, double tol) {
-        assertEquals(expected.shape(), actual.shape(), what + ": shape");
-        assertEquals(GPU, actual.device(), what + ": result device");
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < e.length; i++) {
-            if (Double.isNaN(e[i]) && Double.isNaN(a[i])) continue;
-            double d = Math.abs(e[i] - a[i]) / (1 + Math.abs(e[i]));
-            if (!(d <= worst)) { worst = d; at = i; }
-        }
-        final double w = worst;
-        final int idx = at;
-        assertTrue(w <= tol, () -> what + ": max relative difference " + w + " at " + idx + " (cpu " + e[idx] + ", cuda " + a[idx] + ")");
+        GpuTesting.assertCloseOn(GPU, what, expected, actual, tol);
     }
 
     // ------------------------------------------------------------------ memory

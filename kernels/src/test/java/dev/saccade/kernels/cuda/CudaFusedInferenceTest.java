@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.saccade.kernels.cpu.CpuBackend;
 import dev.saccade.tensor.DType;
 import dev.saccade.tensor.Device;
-import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.MotionAttention;
 import dev.saccade.tensor.ops.PooledTemporalConv;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,40 +39,17 @@ class CudaFusedInferenceTest {
         {3 * 8, 40, 5, 3, 8},
     };
 
-    private static Tensor rand(DType dt, long seed, int... shape) {
-        Random r = new Random(seed);
-        int n = Shape.of(shape).numel();
-        if (dt == DType.F64) {
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) d[i] = r.nextGaussian();
-            return Tensor.of(d, shape);
-        }
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) f[i] = (float) r.nextGaussian();
-        return Tensor.of(f, shape);
-    }
+    private static Tensor rand(DType dt, long seed, int... shape) { return GpuTesting.gaussian(dt, seed, shape); }
 
     private static Tensor gpu(Tensor t) { return t.to(GPU); }
 
     /** The same view (shape, strides, offset) over a device copy of the whole storage. */
     private static Tensor sameView(CudaBackend cuda, CpuBackend cpu, Tensor cpuView) {
-        return Tensor.wrap(cuda.upload(cpu.download(cpuView.storage())), cpuView.layout(), cuda);
+        return GpuTesting.sameView(cuda, cpu, cpuView);
     }
 
     private static void close(String what, Tensor expected, Tensor actual, double tol) {
-        assertEquals(expected.shape(), actual.shape(), what + ": shape");
-        assertEquals(GPU, actual.device(), what + ": result device");
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < e.length; i++) {
-            double d = Math.abs(e[i] - a[i]) / (1 + Math.abs(e[i]));
-            if (!(d <= worst)) { worst = d; at = i; }
-        }
-        final double w = worst;
-        final int idx = at;
-        System.out.printf("%s: max relative difference %.3e%n", what, w);
-        assertTrue(w <= tol, () -> what + ": max relative difference " + w + " at " + idx + " (cpu " + e[idx] + ", cuda " + a[idx] + ")");
+        GpuTesting.assertCloseOn(GPU, what, expected, actual, tol);
     }
 
     // ------------------------------------------------------------------ motion attention

@@ -27,6 +27,41 @@ final class GpuTesting {
         return a;
     }
 
+    /** A CPU F32 (or F64) tensor of Gaussian values: {@link #randomFloats} (or {@link #randomDoubles}) shaped. */
+    static dev.saccade.tensor.Tensor gaussian(dev.saccade.tensor.DType dt, long seed, int... shape) {
+        int n = dev.saccade.tensor.Shape.of(shape).numel();
+        return dt == dev.saccade.tensor.DType.F64 ? dev.saccade.tensor.Tensor.of(randomDoubles(n, seed), shape)
+                : dev.saccade.tensor.Tensor.of(randomFloats(n, seed), shape);
+    }
+
+    /** The same view (shape, strides, offset) as cpuView, over a device copy of its whole storage. */
+    static dev.saccade.tensor.Tensor sameView(CudaBackend cuda, dev.saccade.kernels.cpu.CpuBackend cpu,
+                                              dev.saccade.tensor.Tensor cpuView) {
+        return dev.saccade.tensor.Tensor.wrap(cuda.upload(cpu.download(cpuView.storage())), cpuView.layout(), cuda);
+    }
+
+    /**
+     * actual, on {@code device}, within {@code tol} of expected in {@code |Δ| / (1 + |expected|)}, element by element
+     * (NaN where both are NaN); prints the largest difference, which is what a GPU run's log is read for.
+     */
+    static void assertCloseOn(dev.saccade.tensor.Device device, String what, dev.saccade.tensor.Tensor expected,
+                              dev.saccade.tensor.Tensor actual, double tol) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.shape(), actual.shape(), what + ": shape");
+        org.junit.jupiter.api.Assertions.assertEquals(device, actual.device(), what + ": result device");
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < e.length; i++) {
+            if (Double.isNaN(e[i]) && Double.isNaN(a[i])) continue;
+            double d = Math.abs(e[i] - a[i]) / (1 + Math.abs(e[i]));
+            if (!(d <= worst)) { worst = d; at = i; }
+        }
+        final double w = worst;
+        final int idx = at;
+        System.out.printf("%s: max relative difference %.3e%n", what, w);
+        assertTrue(w <= tol, () -> what + ": max relative difference " + w + " at " + idx + " (cpu " + e[idx] + ", cuda " + a[idx] + ")");
+    }
+
     static DeviceBuffer upload(float[] a) {
         DeviceBuffer b = DeviceBuffer.allocate(4L * Math.max(1, a.length));
         b.copyFrom(a);
