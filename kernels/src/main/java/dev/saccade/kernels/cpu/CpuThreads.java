@@ -2,7 +2,9 @@ package dev.saccade.kernels.cpu;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -19,11 +21,34 @@ public final class CpuThreads {
 
     private static final int THREADS = Integer.getInteger("saccade.threads",
             Runtime.getRuntime().availableProcessors());
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
-        Thread t = new Thread(r, "saccade-cpu");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * How long a worker that ran out of work, and a caller waiting for its workers, poll before they block
+     * ({@code -Dsaccade.spinMicros}, default 1000; 0 blocks at once). A forward is a chain of short parallel
+     * loops: a blocked thread must be woken for each one, which on a virtual machine whose idle vCPU has halted
+     * costs tens to hundreds of microseconds; polling for a millisecond keeps the pool awake through a forward and
+     * lets it sleep between forwards (ONNX Runtime's and OpenMP's pools spin before blocking for the same reason).
+     */
+    private static final long SPIN_NANOS = Long.getLong("saccade.spinMicros", 1000) * 1000;
+
+    private static final ExecutorService POOL = new ThreadPoolExecutor(Math.max(1, THREADS - 1), Math.max(1, THREADS - 1),
+            0, TimeUnit.MILLISECONDS, new SpinningQueue(), r -> {
+                Thread t = new Thread(r, "saccade-cpu");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** The pool's queue: {@link #take} polls for {@link #SPIN_NANOS} before it blocks. */
+    private static final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
+        @Override public Runnable take() throws InterruptedException {
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (System.nanoTime() < until) {
+                Runnable r = poll();
+                if (r != null) return r;
+                Thread.onSpinWait();
+            }
+            return super.take();
+        }
+    }
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
     /** The most chunks a parallelFor started on this thread splits into (see {@link #limit}). */
     private static final ThreadLocal<Integer> LIMIT = ThreadLocal.withInitial(() -> Integer.MAX_VALUE);
@@ -74,6 +99,7 @@ public final class CpuThreads {
         IN_WORKER.set(true);
         try { task.run(start, start + (int) ((long) n / chunks)); }
         finally { IN_WORKER.set(false); }
+        for (long until = System.nanoTime() + SPIN_NANOS; done.getCount() > 0 && System.nanoTime() < until; ) Thread.onSpinWait();
         try { done.await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IllegalStateException(e); }
         Throwable t = failure.get();
         if (t instanceof RuntimeException re) throw re;
