@@ -148,7 +148,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
-        if (y.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.motionAttentionInference(y, frames, eps);
+        if (y.dtype() != DType.F32 || !Simd.enabled() || y.numel() == 0) {
+            return Backend.super.motionAttentionInference(y, frames, eps);
+        }
         float[] yf = ((HostStorage) y.contiguousFromZero().storage()).floats();
         float[] out = ActivationPool.take(y.numel());                            // fully overwritten
         CpuMotionAttention.forward(yf, y.dim(0) / frames, frames, y.numel() / y.dim(0), eps, out);

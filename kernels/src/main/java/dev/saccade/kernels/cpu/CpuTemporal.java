@@ -48,12 +48,15 @@ final class CpuTemporal {
 
     private static Object arrayOf(HostStorage s) { return s.dtype() == DType.F32 ? s.floats() : s.doubles(); }
 
+    /** Elements per (n, t) row of t (N·T, …); 0 for an empty batch. */
+    private static int plane(Tensor t) { return t.dim(0) == 0 ? 0 : t.numel() / t.dim(0); }
+
     /** Work on one (n, t) row of an (N·T, …) buffer. */
     private interface RowKernel { void run(int row, int t); }
 
     /** M2A: out[t] = x[t+1] − x[t], out[T−1] = −x[T−1]. */
     static void m2a(Tensor x, int frames, Tensor out) {
-        int plane = x.numel() / x.dim(0);
+        int plane = plane(x);
         HostStorage xs = CpuElementwise.host(x), os = CpuElementwise.host(out);
         int xo = x.layout().offset();
         rows(x.dim(0), frames, (row, t) -> {
@@ -65,7 +68,7 @@ final class CpuTemporal {
 
     /** M2A backward: gx[t] = g[t−1] − g[t], with g[−1] = 0. */
     static void m2aBackward(Tensor g, int frames, Tensor gx) {
-        int plane = g.numel() / g.dim(0);
+        int plane = plane(g);
         HostStorage gs = CpuElementwise.host(g), os = CpuElementwise.host(gx);
         int go = g.layout().offset();
         rows(g.dim(0), frames, (row, t) -> {
@@ -77,7 +80,7 @@ final class CpuTemporal {
 
     /** ACTION ME: out[t] = a[t+1] − b[t] for t &lt; T−1, out[T−1] = 0. */
     static void action(Tensor a, Tensor b, int frames, Tensor out) {
-        int plane = a.numel() / a.dim(0);
+        int plane = plane(a);
         HostStorage as = CpuElementwise.host(a), bs = CpuElementwise.host(b), os = CpuElementwise.host(out);
         int ao = a.layout().offset(), bo = b.layout().offset();
         rows(a.dim(0), frames, (row, t) -> {
@@ -89,7 +92,7 @@ final class CpuTemporal {
 
     /** ACTION ME backward: ga[t+1] = g[t], gb[t] = −g[t] for t &lt; T−1; ga[0] = 0, gb[T−1] = 0. */
     static void actionBackward(Tensor g, int frames, Tensor ga, Tensor gb) {
-        int plane = g.numel() / g.dim(0);
+        int plane = plane(g);
         HostStorage gs = CpuElementwise.host(g), as = CpuElementwise.host(ga), bs = CpuElementwise.host(gb);
         int go = g.layout().offset();
         rows(g.dim(0), frames, (row, t) -> {

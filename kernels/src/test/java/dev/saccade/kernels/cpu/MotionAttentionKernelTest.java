@@ -1,6 +1,7 @@
 package dev.saccade.kernels.cpu;
 
 import static dev.saccade.tensor.testing.Tolerance.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,14 @@ class MotionAttentionKernelTest {
             Tensor fused = MotionAttention.inference(view, 4, 1e-5);
             Tensor expected = MotionAttention.composed(view.contiguous().to(DType.F64), 4, 1e-5);
             assertClose("view", expected.toDoubleArray(), fused.toDoubleArray(), 2e-5, 2e-5);
+        }
+    }
+
+    @Test
+    void anEmptyBatchGivesAnEmptyOutput() {
+        try (var noGrad = GradMode.disable()) {
+            Tensor out = MotionAttention.inference(Tensor.zeros(0, 2, 3, 3), 4, 1e-5);   // no clips
+            assertEquals(dev.saccade.tensor.Shape.of(0, 2, 3, 3), out.shape());
         }
     }
 

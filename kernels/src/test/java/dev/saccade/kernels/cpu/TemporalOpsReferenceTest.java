@@ -56,6 +56,17 @@ class TemporalOpsReferenceTest {
         }
     }
 
+    /** No clips: each frame difference and its backward gives an empty tensor of the input's shape. */
+    @Test void frameDifferencesOfAnEmptyBatchAreEmpty() {
+        Tensor x = Tensor.zeros(0, C, H, W).setRequiresGrad(true), b = Tensor.zeros(0, C, H, W).setRequiresGrad(true);
+        Tensor m2a = new FrameDifferenceM2a(T).apply(x), action = new FrameDifferenceAction(T).apply(x, b);
+        assertEquals(x.shape(), m2a.shape());
+        assertEquals(x.shape(), action.shape());
+        m2a.sum().add(action.sum()).backward();
+        assertEquals(x.shape(), x.grad().shape());
+        assertEquals(b.shape(), b.grad().shape());
+    }
+
     @Test void m2aMotionHasNegatedLastFrame() {
         Tensor x = Tensor.uniform(new SplittableRandom(2), -1, 1, N * T, C, H, W).to(dev.saccade.tensor.DType.F64);
         double[] xs = x.toDoubleArray();

@@ -34,7 +34,7 @@ public final class MotionAttention {
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, y, frames);
         Tensor out = y.backend().motionAttentionInference(y, frames, eps);
-        int n = y.dim(0) / frames, e = y.numel() / y.dim(0);
+        int n = y.dim(0) / frames, e = y.dim(1) * y.dim(2) * y.dim(3);                // E per frame, also for no frames
         // the two products of the composed form, as MatMul counts them: m mᵀ (N, T, T) and A m (N, T, E)
         MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, frames), (long) n * frames * frames * e);
         MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, e), (long) n * frames * frames * e);
