@@ -35,18 +35,12 @@ class ImplicitPanelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("geometries")
     void packersMatchIm2colThenPackB(ConvGeometry g) {
-        SplittableRandom rng = new SplittableRandom(g.hashCode());
-        float[] x = new float[g.inputLength()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
-        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume(), plane = g.inPlane();
+        float[] x = randomInput(g);
+        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume();
         int n0 = 1, nb = g.n() - 1, cols = nb * g.outPlane();
         for (int gr = 0; gr < g.groups(); gr++) {
-            float[] col = new float[k * cols];                                        // (K, nb·P)
-            for (int i = 0; i < nb; i++)
-                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * plane, cinG, col, i * g.outPlane(), cols);
-            int[][] windows = {{0, k, 0, cols}, {Math.min(4, k - 1), Math.max(1, k - 5), 3, cols - 3},
-                               {1, Math.min(2, k - 1), Math.min(5, cols - 1), Math.min(2 * NR + 7, cols - 5)}};
-            for (int[] w : windows) {
+            float[] col = im2col(g, x, n0, nb, gr);                                   // (K, nb·P)
+            for (int[] w : windows(k, cols)) {
                 int p0 = w[0], kc = w[1], j0 = w[2], nc = w[3];
                 int size = (nc + NR - 1) / NR * NR * kc;
                 float[] expected = new float[size], contiguous = new float[size];
@@ -84,25 +78,19 @@ class ImplicitPanelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stridedGeometries")
     void phaseSplitPackedContiguouslyMatchesIm2colThenPackB(ConvGeometry g) {
-        SplittableRandom rng = new SplittableRandom(g.hashCode());
-        float[] x = new float[g.inputLength()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
-        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume(), plane = g.inPlane();
+        float[] x = randomInput(g);
+        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume();
         int n0 = 1, nb = g.n() - 1, cols = nb * g.outPlane();
         PhaseSplit split = PhaseSplit.of(g);
         for (int gr = 0; gr < g.groups(); gr++) {
-            float[] col = new float[k * cols];                                        // (K, nb·P)
-            for (int i = 0; i < nb; i++)
-                Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * plane, cinG, col, i * g.outPlane(), cols);
+            float[] col = im2col(g, x, n0, nb, gr);                                   // (K, nb·P)
             float[] phases = new float[split.length(nb, cinG) + 3];
             java.util.Arrays.fill(phases, Float.NaN);                                 // every read float must be written
             split.split(x, n0, nb, gr * cinG, cinG, phases);
             for (int i = split.length(nb, cinG) - GemmMicroKernel.L; i < phases.length; i++) {
                 assertEquals(Float.NaN, phases[i], g + ": the split wrote past its images at " + i);
             }
-            int[][] windows = {{0, k, 0, cols}, {Math.min(4, k - 1), Math.max(1, k - 5), 3, cols - 3},
-                               {1, Math.min(2, k - 1), Math.min(5, cols - 1), Math.min(2 * NR + 7, cols - 5)}};
-            for (int[] w : windows) {
+            for (int[] w : windows(k, cols)) {
                 int p0 = w[0], kc = w[1], j0 = w[2], nc = w[3];
                 int size = (nc + NR - 1) / NR * NR * kc;
                 float[] expected = new float[size], packed = new float[size];
@@ -112,6 +100,32 @@ class ImplicitPanelsTest {
                 assertArrayEquals(expected, packed, g + " group " + gr + ", window " + java.util.Arrays.toString(w));
             }
         }
+    }
+
+    /** x (N, C_in, H, W) of uniform values in [−1, 1), seeded by the geometry. */
+    private static float[] randomInput(ConvGeometry g) {
+        SplittableRandom rng = new SplittableRandom(g.hashCode());
+        float[] x = new float[g.inputLength()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
+        return x;
+    }
+
+    /** The reference B operand: group gr of images [n0, n0 + nb) unfolded by {@link Im2col#im2col}, (K, nb·P). */
+    private static float[] im2col(ConvGeometry g, float[] x, int n0, int nb, int gr) {
+        int cinG = g.cInPerGroup(), cols = nb * g.outPlane();
+        float[] col = new float[cinG * g.kernelVolume() * cols];
+        for (int i = 0; i < nb; i++)
+            Im2col.im2col(g, x, ((n0 + i) * g.cIn() + gr * cinG) * g.inPlane(), cinG, col, i * g.outPlane(), cols);
+        return col;
+    }
+
+    /**
+     * Windows {p0, kc, j0, nc} of a (K, cols) operand: the whole; rows and columns that start inside a channel and
+     * an image; a few rows over two panels and a short one.
+     */
+    private static int[][] windows(int k, int cols) {
+        return new int[][] {{0, k, 0, cols}, {Math.min(4, k - 1), Math.max(1, k - 5), 3, cols - 3},
+                            {1, Math.min(2, k - 1), Math.min(5, cols - 1), Math.min(2 * NR + 7, cols - 5)}};
     }
 
     @org.junit.jupiter.api.Test
