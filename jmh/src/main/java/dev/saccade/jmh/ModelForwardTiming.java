@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * Arguments: warm-up forwards, timed forwards, then model ids (8 frames of 224², one clip, 400 classes).
  * Besides wall-clock latency it prints the process CPU time per forward (all threads, GC included), which a
  * shared machine distorts less. {@code -Dunfused=true} also times each model op by op ({@link InferenceMode#unfused()}) in the same rounds, so
- * the two paths are compared side by side on a noisy machine.
+ * the two paths are compared side by side on a noisy machine. {@code -DpauseMs=N} sleeps N ms before each timed
+ * forward: the latency of a forward that follows an idle spell, as an application classifying now and then sees it.
  */
 public final class ModelForwardTiming {
     private ModelForwardTiming() {}
@@ -33,6 +34,7 @@ public final class ModelForwardTiming {
         int clips = Integer.getInteger("clips", 1);
         String[] given = Arrays.copyOfRange(args, 2, args.length);
         boolean both = Boolean.getBoolean("unfused");
+        long pauseMs = Long.getLong("pauseMs", 0);
         String[] ids = both ? new String[2 * given.length] : given;
         if (both) for (int m = 0; m < given.length; m++) { ids[2 * m] = given[m]; ids[2 * m + 1] = given[m] + " (unfused)"; }
         Tsn[] models = new Tsn[ids.length];
@@ -48,6 +50,7 @@ public final class ModelForwardTiming {
             for (int i = 0; i < warmup; i++) for (int m = 0; m < ids.length; m++) forward(models[m], x, ids[m]);
             for (int i = 0; i < timed; i++)                    // rounds interleaved across models
                 for (int m = 0; m < ids.length; m++) {
+                    if (pauseMs > 0) sleep(pauseMs);
                     long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
                     forward(models[m], x, ids[m]);
                     ms[m][i] = (System.nanoTime() - t0) / 1e6;
@@ -63,6 +66,10 @@ public final class ModelForwardTiming {
             System.out.printf("%-26s median %8.1f ms  best %8.1f ms  process CPU median %8.1f ms%n", ids[m],
                     s[s.length / 2], s[0], c[c.length / 2]);
         }
+    }
+
+    private static void sleep(long ms) {
+        try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IllegalStateException(e); }
     }
 
     private static void forward(Tsn model, Tensor x, String id) {
