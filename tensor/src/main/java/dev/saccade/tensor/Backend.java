@@ -50,6 +50,24 @@ public interface Backend {
     /** In place {@code dst += alpha · src} (same shape); used by optimizers and gradient accumulation. */
     void axpy(double alpha, Tensor src, Tensor dst);
 
+    /**
+     * One SGD step on one parameter, in place: {@code torch.optim.SGD}'s single-tensor update with dampening 0
+     * (<a href="https://pytorch.org/docs/stable/generated/torch.optim.SGD.html">torch.optim.SGD</a>):
+     * <pre>
+     *   d = g + wd·w
+     *   v = d  (first step)   or   v = μ·v + d          (momentum &gt; 0 only; v null without momentum)
+     *   d = d + μ·v  (Nesterov)   or   d = v            (momentum &gt; 0 only)
+     *   w = w − lr·d
+     * </pre>
+     * w, g and v have the same shape. The default composes {@link #binary}, {@link #unary}, {@link #copy} and
+     * {@link #axpy} ({@link dev.saccade.tensor.ops.SgdStep#composed}, two to four temporaries a call); a backend may do it in one pass with none, rounding as the
+     * composed ops do.
+     */
+    default void sgdStep(Tensor w, Tensor g, Tensor v, double lr, double wd, double momentum, boolean nesterov,
+                         boolean firstStep) {
+        dev.saccade.tensor.ops.SgdStep.composed(this, w, g, v, lr, wd, momentum, nesterov, firstStep);
+    }
+
     // ---- reductions
     /** Reduces over {@code axes} (sorted, distinct), keeping them with size 1. */
     Tensor reduce(ReduceOp op, Tensor x, int[] axes);

@@ -69,6 +69,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void axpy(double alpha, Tensor src, Tensor dst) { CpuElementwise.axpy(alpha, src, dst); }
+    @Override public void sgdStep(Tensor w, Tensor g, Tensor v, double lr, double wd, double momentum, boolean nesterov,
+                                  boolean firstStep) {
+        if (CpuSgdStep.supports(w, g, v)) CpuSgdStep.step(w, g, v, lr, wd, momentum, nesterov, firstStep);
+        else Backend.super.sgdStep(w, g, v, lr, wd, momentum, nesterov, firstStep);
+    }
 
     // ---- reductions
     @Override public Tensor reduce(ReduceOp op, Tensor x, int[] axes) {

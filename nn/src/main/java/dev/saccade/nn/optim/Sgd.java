@@ -48,20 +48,17 @@ public final class Sgd extends AbstractOptimizer {
     public boolean nesterov() { return nesterov; }
 
     @Override void update(int index, Tensor w, Tensor g, double lr, double wd) {
-        Tensor d = wd != 0 ? g.add(w.mul(wd)) : g;                  // d = g + wd·w
+        Tensor v = null;
+        boolean first = false;
         if (momentum != 0) {
-            Tensor v = buffers.get(index);
+            v = buffers.get(index);
             if (v == null) {                                         // first step: v = d
                 v = zerosLike(w);
-                assign(v, d);
                 buffers.put(index, v);
-            } else {                                                 // v = μ·v + d
-                assign(v, v.mul(momentum));
-                v.backend().axpy(1, d, v);
+                first = true;
             }
-            d = nesterov ? d.add(v.mul(momentum)) : v;               // Nesterov: d + μ·v
         }
-        w.backend().axpy(-lr, d, w);                                 // w −= lr·d
+        w.backend().sgdStep(w, g, v, lr, wd, momentum, nesterov, first);   // in place, one pass on the CPU
     }
 
     @Override public Map<String, Tensor> state() {
