@@ -37,6 +37,7 @@ public final class PoolKernels {
         checkMax("PoolKernels.maxForward", g, x.length, y.length, argmax.length);
         if (ConvKernels.SCALAR) { maxForwardScalar(g, x, y, argmax); return; }
         int inPlane = g.inPlane(), outPlane = g.outPlane(), inH = g.inH(), inW = g.inW();
+        if (Simd.enabled() && MaxPoolIndices.supports(g)) { MaxPoolIndices.forward(g, x, y, argmax); return; }
         CpuThreads.parallelFor(0, g.n() * g.c(), 4, (lo, hi) -> {
             for (int plane = lo; plane < hi; plane++) {
                 int xBase = plane * inPlane, o = plane * outPlane;

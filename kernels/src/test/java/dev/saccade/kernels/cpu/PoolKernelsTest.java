@@ -96,6 +96,40 @@ class PoolKernelsTest {
         return dot(y, gy);
     }
 
+    /**
+     * The vectorised 2-d kernel ({@link MaxPoolIndices}) against the scalar definition on inputs made of ties (small
+     * integers), −∞ and NaN, on rows wider and narrower than a vector and strides 1 to 3: the same maxima and the same
+     * indices (first maximum among ties, a NaN wins, −∞ in range beats the padding).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tieWindows")
+    void maxKeepsTheFirstOfTiesAndNaNs(String name, PoolGeometry g) {
+        assertTrue(MaxPoolIndices.supports(g), name);
+        Random r = new Random(name.hashCode());
+        float[] x = new float[g.inputLength()];
+        for (int i = 0; i < x.length; i++) {
+            int k = r.nextInt(40);
+            x[i] = k == 0 ? Float.NaN : k == 1 ? Float.NEGATIVE_INFINITY : r.nextInt(4);
+        }
+        for (int i = 0; i < Math.min(x.length, 3 * g.inW()); i++) x[i] = Float.NEGATIVE_INFINITY;   // all-−∞ windows
+        float[] y = new float[g.outputLength()], yRef = new float[g.outputLength()];
+        int[] arg = new int[g.outputLength()], argRef = new int[g.outputLength()];
+        PoolKernels.maxForward(g, x, y, arg);
+        PoolKernels.maxForwardScalar(g, x, yRef, argRef);
+        assertArrayEquals(argRef, arg, name + " argmax");
+        assertArrayEquals(yRef, y, name + " max");
+    }
+
+    static Stream<Arguments> tieWindows() {
+        return Stream.of(
+                Arguments.of("stem 3x3/2 pad1, 16 wide", PoolGeometry.pool2d(3, 2, 16, 16, 3, 2, 1)),
+                Arguments.of("3x3/2 pad1, 57 wide", PoolGeometry.pool2d(1, 2, 9, 57, 3, 2, 1)),
+                Arguments.of("3x3/1 pad1, 41 wide", PoolGeometry.pool2d(2, 1, 5, 41, 3, 1, 1)),
+                Arguments.of("5x5/3 pad2, 38 wide", PoolGeometry.pool2d(1, 3, 11, 38, 5, 3, 2)),
+                Arguments.of("2x2/2, 5 wide", PoolGeometry.pool2d(2, 2, 6, 5, 2, 2, 0)),
+                Arguments.of("3x3/2 pad1 ceil, 34 wide", PoolGeometry.pool2d(1, 2, 7, 34, 3, 2, 1).withCeilMode(true)));
+    }
+
     @Test
     void maxByHand() {
         float[] x = new float[16];

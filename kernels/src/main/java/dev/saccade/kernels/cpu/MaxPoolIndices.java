@@ -1,0 +1,92 @@
+package dev.saccade.kernels.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 2-d max pooling with the argmax the backward pass routes through ({@code torch.nn.functional.max_pool2d(...,
+ * return_indices=True)}), vectorised across output columns: each input row of a window is first split into its
+ * {@code s_W} column phases (phase p holds columns p, p + s_W, …, bordered by −∞), so that tap kw of L consecutive
+ * output columns is one contiguous load from phase {@code (kw − p_W) mod s_W}. Lane by lane the update is
+ * {@link PoolKernels#maxForward}'s, in its order (window rows, then columns): the first in-range tap is taken, later
+ * ones replace it when greater or NaN, so ties keep the first maximum and the result is bit for bit the scalar
+ * loop's, indices included. Branch-free: the per-tap compare-and-select that a scalar loop mispredicts about once per
+ * window becomes masked blends. For {@code D = 1}, dilation 1 along W.
+ *
+ * <pre>{@code
+ * MaxPoolIndices.forward(PoolGeometry.pool2d(128, 16, 16, 16, 3, 2, 1), x, y, argmax);
+ * }</pre>
+ */
+final class MaxPoolIndices {
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final int L = F.length();
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    private static final ThreadLocal<float[][]> PHASES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private MaxPoolIndices() {}
+
+    /** Whether {@link #forward} handles g. */
+    static boolean supports(PoolGeometry g) {
+        return g.inD() == 1 && g.kD() == 1 && g.padD() == 0 && g.dilW() == 1;
+    }
+
+    /** y (N, C, oH, oW) = window maxima of x (N, C, H, W), argmax their index in the input plane; both overwritten. */
+    static void forward(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        int inPlane = g.inPlane(), outPlane = g.outPlane(), inH = g.inH(), inW = g.inW(), planes = g.n() * g.c();
+        int oH = g.outH(), oW = g.outW(), kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
+        int pH = g.padH(), pW = g.padW(), dH = g.dilH();
+        int qMin = Math.floorDiv(-pW, sW), qMax = Math.floorDiv(kW - 1 - pW, sW);
+        int margin = -qMin;                                           // phase column j sits at margin + j
+        int phaseLen = margin + oW + qMax + L + 1;                    // every load of L lanes stays inside
+        int rowLen = sW * phaseLen;                                   // one window row, split into its phases
+        CpuThreads.parallelFor(0, planes * oH, 8, (lo, hi) -> {
+            float[][] holder = PHASES.get();
+            if (holder[0].length < kH * rowLen) holder[0] = new float[kH * rowLen];
+            float[] phases = holder[0];                                 // (kH, s_W, phaseLen)
+            for (int item = lo; item < hi; item++) {                    // item = plane·oH + oh
+                int plane = item / oH, oh = item - plane * oH, xBase = plane * inPlane, o = plane * outPlane + oh * oW;
+                int ih0 = oh * sH - pH;
+                for (int kh = 0; kh < kH; kh++) {
+                    int ih = ih0 + kh * dH;
+                    if (ih >= 0 && ih < inH) split(x, xBase + ih * inW, inW, sW, margin, phaseLen, phases, kh * rowLen);
+                }
+                for (int ow0 = 0; ow0 < oW; ow0 += L) {                 // best, at over the window, L columns at a time
+                    FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+                    IntVector at = IntVector.broadcast(I, -1);
+                    for (int kh = 0; kh < kH; kh++) {
+                        int ih = ih0 + kh * dH;
+                        if (ih < 0 || ih >= inH) continue;
+                        for (int kw = 0; kw < kW; kw++) {
+                            int ph = Math.floorMod(kw - pW, sW), q = Math.floorDiv(kw - pW, sW);
+                            FloatVector v = FloatVector.fromArray(F, phases, kh * rowLen + ph * phaseLen + margin + ow0 + q);
+                            IntVector iw = IOTA.add(ow0 + q).mul(sW).add(ph);   // input column of each lane
+                            VectorMask<Float> inside = iw.compare(VectorOperators.GE, 0)
+                                    .and(iw.compare(VectorOperators.LT, inW)).cast(F);
+                            VectorMask<Float> take = at.compare(VectorOperators.LT, 0).cast(F)
+                                    .or(v.compare(VectorOperators.GT, best)).or(v.test(VectorOperators.IS_NAN)).and(inside);
+                            best = best.blend(v, take);
+                            at = at.blend(iw.add(ih * inW), take.cast(I));
+                        }
+                    }
+                    VectorMask<Float> store = F.indexInRange(ow0, oW);
+                    best.intoArray(y, o + ow0, store);
+                    at.intoArray(argmax, o + ow0, store.cast(I));
+                }
+            }
+        });
+    }
+
+    /** phases[at + p·phaseLen + margin + j] = x[row + j·s + p] for the columns inside the row, −∞ elsewhere. */
+    private static void split(float[] x, int row, int inW, int s, int margin, int phaseLen, float[] phases, int at) {
+        Arrays.fill(phases, at, at + s * phaseLen, Float.NEGATIVE_INFINITY);
+        for (int p = 0; p < s; p++) {
+            int dst = at + p * phaseLen + margin;
+            for (int j = 0, iw = p; iw < inW && margin + j < phaseLen; j++, iw += s) phases[dst + j] = x[row + iw];
+        }
+    }
+}
