@@ -20,10 +20,12 @@ import dev.saccade.tensor.ops.ConvActivation;
  * subnormal operands, slow on x86 where the JVM cannot set FTZ/DAZ, out of the GEMM; the weights themselves, and
  * so the optimiser's updates, are not changed. The backward data of such stride-1 convolutions (gx's plane at least
  * {@link #FUSED_MIN_PLANE}) runs the same kernel as the forward convolution of gy with the flipped, transposed kernel
- * ({@link ConvTransposeAsConv}). Everything else goes through im2col + GEMM ({@link ConvGemm}, which also leaves out
- * taps that only read padding), and so does the backward filter. Each method has a scalar twin ({@code …Scalar}, the
- * plain nested-loop definition accumulating in double) that is the test oracle, in float and in double;
- * {@code -Dsaccade.kernels.scalar=true} routes the fast entry points to the twins.
+ * ({@link ConvTransposeAsConv}). The backward filter of those whose taps read x contiguously (stride 1 "same", or
+ * stride 2 through {@link PhaseSplit}) and whose output planes are a multiple of the vector length runs as dot
+ * products over the batch read straight from x and gy ({@link ConvFilterGradient}). Everything else goes through
+ * im2col + GEMM ({@link ConvGemm}, which also leaves out taps that only read padding). Each method has a scalar twin
+ * ({@code …Scalar}, the plain nested-loop definition accumulating in double) that is the test oracle, in float and in
+ * double; {@code -Dsaccade.kernels.scalar=true} routes the fast entry points to the twins.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.conv2d(2, 3, 8, 32, 32, 3, 1, 1);
@@ -65,6 +67,7 @@ public final class ConvKernels {
         checkBackwardFilter("ConvKernels.backwardFilter", g, x.length, gy.length, gw.length);
         if (SCALAR) { backwardFilterScalar(g, x, gy, gw); return; }
         if (g.isDepthwise()) ConvDepthwise.backwardFilter(g, x, gy, gw);
+        else if (backwardFilterRunsDirect(g)) ConvFilterGradient.backwardFilter(g, x, gy, gw);
         else ConvGemm.backwardFilter(g, x, gy, gw);
     }
 
@@ -106,6 +109,15 @@ public final class ConvKernels {
      */
     static boolean backwardDataRunsFused(ConvGeometry g) {
         return g.inPlane() >= FUSED_MIN_PLANE && ConvTransposeAsConv.supports(g);
+    }
+
+    /**
+     * Whether {@link #backwardFilter} runs g as {@link ConvFilterGradient}'s dot products read straight from x and
+     * gy: supported there, with at least {@link #FUSED_MIN_PLANE} outputs per plane (with 16, im2col + GEMM measured
+     * faster: a tile's fixed costs and the channel-major copies weigh more against 16 positions per image).
+     */
+    static boolean backwardFilterRunsDirect(ConvGeometry g) {
+        return g.outPlane() >= FUSED_MIN_PLANE && ConvFilterGradient.supports(g);
     }
 
     // ---------------------------------------------------------------- scalar twins, float (accumulate in double)

@@ -17,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The training convolution's {@link ConvFused} routes against the scalar twins: {@link ConvKernels#forward} of 2-d
- * convolutions, and {@link ConvKernels#backwardData} of stride-1 ones as the convolution of gy with the flipped,
- * per-group transposed kernel ({@link ConvTransposeAsConv}). Kernels are asymmetric (random), channel counts differ
- * per group, so a missing flip or a transposition of the wrong axes changes gx.
+ * The training convolution's routes off im2col against the scalar twins: {@link ConvKernels#forward} of 2-d
+ * convolutions through {@link ConvFused}, {@link ConvKernels#backwardData} of stride-1 ones as the convolution of gy
+ * with the flipped, per-group transposed kernel ({@link ConvTransposeAsConv}), and {@link ConvKernels#backwardFilter}
+ * as dot products read straight from x and gy ({@link ConvFilterGradient}). Kernels are asymmetric (random), channel
+ * counts differ per group, so a missing flip or a transposition of the wrong axes changes gx.
  */
 class TrainingConvRoutesTest {
 
@@ -110,7 +111,68 @@ class TrainingConvRoutesTest {
         assertClose(ref, gx, 1e-5, name + " transposed convolution");
     }
 
-    /** The routes of the width-16 ResNet-18 on 32×32 frames (N = 128): the stem and layer1 run fused. */
+    /** The backward filter through the entry point, whichever route it takes, on every geometry above. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void backwardFilterMatchesScalarTwin(String name, ConvGeometry g, boolean fused, boolean transposable,
+                                         boolean dataFused) {
+        Random r = new Random(name.hashCode() + 3);
+        float[] x = random(r, g.inputLength()), gy = random(r, g.outputLength());
+        float[] gw = filled(g.weightLength(), 7f), ref = new float[g.weightLength()];
+        ConvKernels.backwardFilter(g, x, gy, gw);
+        ConvKernels.backwardFilterScalar(g, x, gy, ref);
+        assertClose(ref, gw, 1e-5, name + " backwardFilter");
+    }
+
+    /**
+     * (name, geometry, whether {@link ConvKernels#backwardFilter} runs {@link ConvFilterGradient}): output planes a
+     * multiple of 16 (every vector length it runs with divides them), stride 1 with as wide an input as output, or
+     * stride 2 read through the phases; odd input sizes, groups, dilation, edge tiles in C_out/g and K.
+     */
+    static Stream<Arguments> filterGeometries() {
+        return Stream.of(
+                Arguments.of("3x3 pad1 8x8, N=1", ConvGeometry.conv2d(1, 3, 5, 8, 8, 3, 1, 1), true),
+                Arguments.of("3x3 pad1 4x8 (32 outputs), N=3", ConvGeometry.conv2d(3, 4, 6, 4, 8, 3, 1, 1), true),
+                Arguments.of("3x3 dilation2 pad2 8x8", ConvGeometry.conv2d(2, 3, 4, 8, 8, 3, 1, 2).withDilation(2), true),
+                Arguments.of("3x3 pad (2, 1): 6x8 in, 8x8 out", ConvGeometry.of(2, 3, 4, 1, new int[]{6, 8},
+                        new int[]{3, 3}, new int[]{1, 1}, new int[]{2, 1}, new int[]{1, 1}), true),
+                Arguments.of("5x3 kernel dilation (2, 1) pad (4, 1)", ConvGeometry.of(2, 4, 6, 2, new int[]{8, 8},
+                        new int[]{5, 3}, new int[]{1, 1}, new int[]{4, 1}, new int[]{2, 1}), true),
+                Arguments.of("7x7 pad3 8x8", ConvGeometry.conv2d(2, 3, 5, 8, 8, 7, 1, 3), true),
+                Arguments.of("3x3 groups2 C_in 4 -> C_out 6", ConvGeometry.conv2d(2, 4, 6, 8, 8, 3, 1, 1).withGroups(2), true),
+                Arguments.of("3x3 groups3 C_in 9 -> C_out 6", ConvGeometry.conv2d(3, 9, 6, 4, 8, 3, 1, 1).withGroups(3), true),
+                Arguments.of("1x1 pointwise 8x4, N=5", ConvGeometry.conv2d(5, 6, 7, 8, 4, 1, 1, 0), true),
+                Arguments.of("edge tiles: C_in 41 (K = 369), C_out 9", ConvGeometry.conv2d(2, 41, 9, 8, 8, 3, 1, 1), true),
+                Arguments.of("3x3/2 pad1, 15x16 in (odd height)", ConvGeometry.conv2d(3, 4, 6, 15, 16, 3, 2, 1), true),
+                Arguments.of("3x3/2 pad1 groups2", ConvGeometry.conv2d(2, 4, 6, 16, 16, 3, 2, 1).withGroups(2), true),
+                Arguments.of("7x7/2 pad3 stem, 16x15 in (odd width)", ConvGeometry.conv2d(3, 3, 4, 16, 15, 7, 2, 3), true),
+                Arguments.of("1x1/2 16x15 in (one phase)", ConvGeometry.conv2d(5, 6, 10, 16, 15, 1, 2, 0), true),
+                Arguments.of("3x3/2 dilation2 pad2", ConvGeometry.conv2d(2, 3, 5, 16, 16, 3, 2, 2).withDilation(2), true),
+                Arguments.of("16 outputs per plane: im2col + GEMM", ConvGeometry.conv2d(4, 5, 6, 4, 4, 3, 1, 1), false),
+                Arguments.of("7x9 outputs (not a multiple of 16)", ConvGeometry.conv2d(2, 3, 5, 7, 9, 3, 1, 1), false),
+                Arguments.of("3x3 pad0 'valid' (narrower output)", ConvGeometry.conv2d(2, 3, 4, 10, 10, 3, 1, 0), false),
+                Arguments.of("3x3/3 (no phase split)", ConvGeometry.conv2d(2, 3, 4, 24, 24, 3, 3, 1), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("filterGeometries")
+    void filterGradientMatchesScalarTwin(String name, ConvGeometry g, boolean direct) {
+        assertEquals(direct, ConvKernels.backwardFilterRunsDirect(g), name + ": backward filter runs ConvFilterGradient");
+        Random r = new Random(name.hashCode() + 4);
+        float[] x = random(r, g.inputLength()), gy = random(r, g.outputLength());
+        float[] ref = new float[g.weightLength()], gw = filled(g.weightLength(), 7f);
+        ConvKernels.backwardFilterScalar(g, x, gy, ref);
+        ConvKernels.backwardFilter(g, x, gy, gw);
+        assertClose(ref, gw, 1e-5, name + " backwardFilter");
+        if (!ConvFilterGradient.supports(g)) return;
+        for (int chunk : new int[]{1, 2, g.n()}) {                                   // chunks add up in gw
+            gw = filled(g.weightLength(), 7f);
+            ConvFilterGradient.backwardFilter(g, x, gy, gw, chunk);
+            assertClose(ref, gw, 1e-5, name + ", " + chunk + " images per chunk");
+        }
+    }
+
+    /** The routes of the width-16 ResNet-18 on 32×32 frames (N = 128): the stem and layer1 leave im2col. */
     @Test
     void resnetShapesTakeTheFusedRoutes() {
         ConvGeometry stem = ConvGeometry.conv2d(128, 3, 16, 32, 32, 7, 2, 3);           // 16×16 out
@@ -118,6 +180,8 @@ class TrainingConvRoutesTest {
         ConvGeometry layer2 = ConvGeometry.conv2d(128, 32, 32, 4, 4, 3, 1, 1);          // 16 outputs per plane
         ConvGeometry onePixel = ConvGeometry.conv2d(128, 128, 128, 1, 1, 3, 1, 1);     // 8 of 9 taps read padding
         assertTrue(ConvKernels.runsFused(stem) && ConvKernels.runsFused(layer1) && ConvKernels.backwardDataRunsFused(layer1));
+        assertTrue(ConvKernels.backwardFilterRunsDirect(stem) && ConvKernels.backwardFilterRunsDirect(layer1));
+        assertTrue(!ConvKernels.backwardFilterRunsDirect(layer2));
         assertTrue(!ConvKernels.backwardDataRunsFused(stem), "stride 2 keeps the GEMM + col2im path");
         assertTrue(!ConvKernels.runsFused(layer2) && !ConvKernels.backwardDataRunsFused(layer2));
         assertTrue(!ConvKernels.runsFused(onePixel) && !ConvTransposeAsConv.supports(onePixel));
