@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorMask;
  * convolutions, its {@link PhaseSplit} phases for stride-2 ones (the reads {@link ImplicitPanels#packContiguous} makes,
  * described by {@link ImplicitPanels.Taps}). So a 4 × 4 tile of gw (4 output channels × 4 (ci, tap) pairs) is 16
  * vector accumulators fed by 4 loads of gy and 4 of x per block of L output positions, over every image and block,
- * then summed across lanes ({@link Simd#sumLanes}, a fixed order). No column matrix and no packing: im2col + GEMM
+ * then summed across lanes in a fixed order. No column matrix and no packing: im2col + GEMM
  * ({@link ConvGemm#backwardFilter}) writes the unfolded input, then packs it transposed, for a product whose other
  * factor has only C_out/g rows.
  *
@@ -184,13 +184,15 @@ final class ConvFilterGradient {
 
     /**
      * {@code gw[co0 + i, k0 + j] (+)= Σ lanes of acc[(4i + j)·L, …)} for the tile's entries inside (C_out/g, K) of
-     * the group at {@code out}.
+     * the group at {@code out}, the lanes added in order in scalar code ({@link Simd#sumLanes}'s shuffles, called
+     * here 16 times a tile, took more of a training step than the tiles' loops).
      */
     private static void store(float[] acc, float[] gw, int out, int co0, int k0, int coutG, int k, boolean add) {
         for (int i = 0; i < TILE && co0 + i < coutG; i++)
             for (int j = 0; j < TILE && k0 + j < k; j++) {
-                int at = out + (co0 + i) * k + k0 + j;
-                float s = Simd.sumLanes(FloatVector.fromArray(S, acc, (TILE * i + j) * L));
+                int at = out + (co0 + i) * k + k0 + j, from = (TILE * i + j) * L;
+                float s = 0f;
+                for (int l = 0; l < L; l++) s += acc[from + l];
                 gw[at] = add ? gw[at] + s : s;
             }
     }

@@ -13,19 +13,24 @@ import dev.saccade.tensor.ops.ConvActivation;
  * C_in/groups, kD, kH, kW)}, b {@code (C_out)}, y {@code (N, C_out, oD, oH, oW)}.
  *
  * <p>Dispatch: depthwise ({@code groups == C_in == C_out}) runs a direct Vector-API kernel ({@link ConvDepthwise}).
- * The forward of other 2-d convolutions with at least {@link #FUSED_MIN_PLANE} outputs per plane and every tap
- * reading some input runs {@link ConvFused} (B panels packed straight from x, no column matrix), the weights packed
- * per call ({@link PackedConvWeights}: they change every training step). Packing flushes subnormal weights to zero,
- * as for inference: a change of at most {@code 2^−126·Σ|x|} per output (over the flushed taps' inputs) that keeps
- * subnormal operands, slow on x86 where the JVM cannot set FTZ/DAZ, out of the GEMM; the weights themselves, and
- * so the optimiser's updates, are not changed. The backward data of such stride-1 convolutions (gx's plane at least
- * {@link #FUSED_MIN_PLANE}) runs the same kernel as the forward convolution of gy with the flipped, transposed kernel
- * ({@link ConvTransposeAsConv}). The backward filter of those whose taps read x contiguously (stride 1 "same", or
- * stride 2 through {@link PhaseSplit}) and whose output planes are a multiple of the vector length runs as dot
- * products over the batch read straight from x and gy ({@link ConvFilterGradient}). Everything else goes through
- * im2col + GEMM ({@link ConvGemm}, which also leaves out taps that only read padding). Each method has a scalar twin
- * ({@code …Scalar}, the plain nested-loop definition accumulating in double) that is the test oracle, in float and in
- * double; {@code -Dsaccade.kernels.scalar=true} routes the fast entry points to the twins.
+ * Other 2-d convolutions:
+ * <ul>
+ *   <li>forward: with at least {@link #FUSED_MIN_PLANE} outputs per plane and every tap reading some input,
+ *   {@link ConvFused} (B panels packed straight from x, no column matrix), the weights packed per call
+ *   ({@link PackedConvWeights}: they change every training step). Packing flushes subnormal weights to zero, as for
+ *   inference: a change of at most {@code 2^−126·Σ|x|} per output (over the flushed taps' inputs) that keeps
+ *   subnormal operands, slow on x86 where the JVM cannot set FTZ/DAZ, out of the GEMM; the weights themselves, and so
+ *   the optimiser's updates, are not changed;</li>
+ *   <li>backward data, stride 1: the forward convolution of gy with the flipped, per-group transposed kernel
+ *   ({@link ConvTransposeAsConv}), routed as forwards are;</li>
+ *   <li>backward filter, with at least {@link #FUSED_MIN_PLANE} outputs per plane, a multiple of the vector length,
+ *   and taps that read x contiguously (stride 1 "same", or stride 2 through {@link PhaseSplit}): dot products over the
+ *   batch read straight from x and gy ({@link ConvFilterGradient}).</li>
+ * </ul>
+ * Everything else goes through im2col + GEMM ({@link ConvGemm}, which also leaves out taps that only read padding).
+ * Each method has a scalar twin ({@code …Scalar}, the plain nested-loop definition accumulating in double) that is
+ * the test oracle, in float and in double; {@code -Dsaccade.kernels.scalar=true} routes the fast entry points to the
+ * twins.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.conv2d(2, 3, 8, 32, 32, 3, 1, 1);
@@ -58,7 +63,7 @@ public final class ConvKernels {
         checkBackwardData("ConvKernels.backwardData", g, gy.length, w.length, gx.length);
         if (SCALAR) { backwardDataScalar(g, gy, w, gx); return; }
         if (g.isDepthwise()) ConvDepthwise.backwardData(g, gy, w, gx);
-        else if (backwardDataRunsFused(g)) ConvTransposeAsConv.backwardData(g, gy, w, gx);
+        else if (ConvTransposeAsConv.supports(g)) ConvTransposeAsConv.backwardData(g, gy, w, gx);
         else ConvGemm.backwardData(g, gy, w, gx);
     }
 
@@ -104,11 +109,11 @@ public final class ConvKernels {
     }
 
     /**
-     * Whether {@link #backwardData} runs g as {@link ConvTransposeAsConv}'s forward convolution through
-     * {@link ConvFused}: supported there, and gx's plane (that convolution's output) at least {@link #FUSED_MIN_PLANE}.
+     * Whether {@link #backwardData} runs g through {@link ConvFused}: as {@link ConvTransposeAsConv}'s forward
+     * convolution, when that convolution {@link #runsFused runs fused}.
      */
     static boolean backwardDataRunsFused(ConvGeometry g) {
-        return g.inPlane() >= FUSED_MIN_PLANE && ConvTransposeAsConv.supports(g);
+        return ConvTransposeAsConv.supports(g) && runsFused(ConvTransposeAsConv.geometry(g));
     }
 
     /**

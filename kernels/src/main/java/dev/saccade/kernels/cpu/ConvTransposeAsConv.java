@@ -2,7 +2,8 @@ package dev.saccade.kernels.cpu;
 
 /**
  * The backward-data pass of a stride-1 2-d convolution as a forward convolution, so that it runs
- * {@link ConvFused}'s implicit-panel GEMM instead of a GEMM into a column matrix and its col2im fold.
+ * {@link ConvFused}'s implicit-panel GEMM (or, on small planes, im2col + GEMM) instead of a GEMM into a column
+ * matrix and its col2im fold.
  * {@code gx = ∂L/∂x} is the transposed convolution of gy with the same weights
  * (<a href="https://pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html">torch.nn.ConvTranspose2d</a>;
  * Dumoulin and Visin 2016, "A guide to convolution arithmetic for deep learning", §4.1, relationship 8), and with
@@ -28,8 +29,9 @@ final class ConvTransposeAsConv {
 
     /**
      * Whether g's backward data runs here: a 2-d convolution, not depthwise, stride 1, padding at most
-     * {@code d·(K−1)} on both axes, and every tap of the transposed convolution reading some input (taps that only
-     * read padding, as on 1×1 planes, are left out by {@link ConvGemm}'s compaction and would cost more here).
+     * {@code d·(K−1)} on both axes, and every tap of the transposed convolution reading some input. (Where taps read
+     * padding only, as on 1×1 planes, {@link ConvGemm#backwardData} leaves them out without the flipped copy of the
+     * weights, which there cost more than the col2im it saves: 128 → 128 channels on 1×1 planes took twice as long.)
      */
     static boolean supports(ConvGeometry g) {
         if (g.rank() != 2 || g.isDepthwise() || g.strideH() != 1 || g.strideW() != 1) return false;
@@ -65,11 +67,13 @@ final class ConvTransposeAsConv {
         return t;
     }
 
-    /** {@code gx = conv_transpose(gy, w)} through {@link ConvFused}; g must be {@link #supports supported}; gx is overwritten. */
+    /**
+     * {@code gx = conv_transpose(gy, w)} as {@link ConvKernels#forward} of the transposed convolution, so routed as any
+     * forward: {@link ConvFused} where its planes are large enough, im2col + GEMM otherwise (which, unlike the
+     * GEMM-then-col2im of {@link ConvGemm#backwardData}, scatters nothing); g must be {@link #supports supported}; gx is
+     * overwritten.
+     */
     static void backwardData(ConvGeometry g, float[] gy, float[] w, float[] gx) {
-        ConvGeometry t = geometry(g);
-        PackedConvWeights packed = PackedConvWeights.pack(flippedWeights(g, w), null, t.cOut(), t.groups(),
-                t.cInPerGroup() * t.kernelVolume(), false);
-        ConvFused.forward(t, gy, packed, null, dev.saccade.tensor.ops.ConvActivation.NONE, 0, 0, gx);
+        ConvKernels.forward(geometry(g), gy, flippedWeights(g, w), null, gx);
     }
 }

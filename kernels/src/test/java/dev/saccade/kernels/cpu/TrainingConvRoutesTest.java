@@ -1,5 +1,6 @@
 package dev.saccade.kernels.cpu;
 
+import dev.saccade.tensor.ops.ConvActivation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainingConvRoutesTest {
 
     /**
-     * (name, geometry, forward fused, backward data expressible as a convolution, backward data fused): planes of
-     * fewer than {@link ConvKernels#FUSED_MIN_PLANE} outputs stay on im2col + GEMM through the entry points, and
-     * {@link #transposedConvolutionMatchesScalarTwin} runs the transposed convolution on them directly.
+     * (name, geometry, forward fused, backward data as a transposed convolution, backward data fused): planes of
+     * fewer than {@link ConvKernels#FUSED_MIN_PLANE} outputs stay on im2col + GEMM (for the backward data that of the
+     * transposed convolution), and so do taps on padding only.
      */
     static Stream<Arguments> geometries() {
         return Stream.of(
@@ -94,7 +95,7 @@ class TrainingConvRoutesTest {
         assertClose(ref, gx, 1e-5, name + " backwardData");
     }
 
-    /** {@link ConvTransposeAsConv} itself, on every geometry it supports, whatever the plane size. */
+    /** {@link ConvTransposeAsConv} itself, on every geometry it supports, and its geometry. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("geometries")
     void transposedConvolutionMatchesScalarTwin(String name, ConvGeometry g, boolean fused, boolean transposable,
@@ -109,6 +110,12 @@ class TrainingConvRoutesTest {
         ConvTransposeAsConv.backwardData(g, gy, w, gx);
         ConvKernels.backwardDataScalar(g, gy, w, ref);
         assertClose(ref, gx, 1e-5, name + " transposed convolution");
+        // and through ConvFused whatever the plane size (the entry point sends small planes to im2col + GEMM)
+        PackedConvWeights packed = PackedConvWeights.pack(ConvTransposeAsConv.flippedWeights(g, w), null, t.cOut(),
+                t.groups(), t.cInPerGroup() * t.kernelVolume(), false);
+        float[] viaFused = filled(g.inputLength(), 7f);
+        ConvFused.forward(t, gy, packed, null, ConvActivation.NONE, 0, 0, viaFused);
+        assertClose(ref, viaFused, 1e-5, name + " transposed convolution through ConvFused");
     }
 
     /** The backward filter through the entry point, whichever route it takes, on every geometry above. */
@@ -184,7 +191,9 @@ class TrainingConvRoutesTest {
         assertTrue(!ConvKernels.backwardFilterRunsDirect(layer2));
         assertTrue(!ConvKernels.backwardDataRunsFused(stem), "stride 2 keeps the GEMM + col2im path");
         assertTrue(!ConvKernels.runsFused(layer2) && !ConvKernels.backwardDataRunsFused(layer2));
-        assertTrue(!ConvKernels.runsFused(onePixel) && !ConvTransposeAsConv.supports(onePixel));
+        assertTrue(!ConvKernels.runsFused(onePixel) && !ConvKernels.backwardDataRunsFused(onePixel));
+        assertTrue(!ConvTransposeAsConv.supports(onePixel), "backward data by GEMM + col2im, dead taps left out");
+        assertTrue(ConvTransposeAsConv.supports(layer2), "backward data as im2col + GEMM of the transposed convolution");
         assertTrue(!ConvKernels.runsFused(ConvGeometry.conv1d(2, 3, 4, 9, 3, 1, 1)), "1-d stays on ConvGemm");
         assertTrue(!ConvKernels.runsFused(ConvGeometry.conv3d(2, 3, 4, 3, 5, 5, 3, 1, 1)), "3-d stays on ConvGemm");
     }
