@@ -21,8 +21,8 @@ import dev.saccade.tensor.ops.ConvActivation;
  *   inference: a change of at most {@code 2^−126·Σ|x|} per output (over the flushed taps' inputs) that keeps
  *   subnormal operands, slow on x86 where the JVM cannot set FTZ/DAZ, out of the GEMM; the weights themselves, and so
  *   the optimiser's updates, are not changed;</li>
- *   <li>backward data, stride 1: the forward convolution of gy with the flipped, per-group transposed kernel
- *   ({@link ConvTransposeAsConv}), routed as forwards are;</li>
+ *   <li>backward data, stride 1, unless some tap reads padding only: the forward convolution of gy with the flipped,
+ *   per-group transposed kernel ({@link ConvTransposeAsConv}), routed as forwards are;</li>
  *   <li>backward filter, with at least {@link #FUSED_MIN_PLANE} outputs per plane, a multiple of the vector length,
  *   and taps that read x contiguously (stride 1 "same", or stride 2 through {@link PhaseSplit}): dot products over the
  *   batch read straight from x and gy ({@link ConvFilterGradient}).</li>
