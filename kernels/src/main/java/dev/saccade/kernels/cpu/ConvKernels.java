@@ -1,5 +1,7 @@
 package dev.saccade.kernels.cpu;
 
+import dev.saccade.tensor.ops.ConvActivation;
+
 /**
  * Convolution forward and backward on contiguous row-major float buffers, for 1-, 2- and 3-d convolutions with
  * stride, padding, dilation and groups (cross-correlation, as
@@ -10,11 +12,25 @@ package dev.saccade.kernels.cpu;
  * with out-of-range input positions read as zero. Buffers: x {@code (N, C_in, D, H, W)}, w {@code (C_out,
  * C_in/groups, kD, kH, kW)}, b {@code (C_out)}, y {@code (N, C_out, oD, oH, oW)}.
  *
- * <p>Dispatch: depthwise ({@code groups == C_in == C_out}) runs a direct Vector-API kernel ({@link ConvDepthwise});
- * a 1×1 stride-1 unpadded convolution is a GEMM per image and group; everything else goes through im2col + GEMM
- * ({@link ConvGemm}). Each method has a scalar twin ({@code …Scalar}, the plain nested-loop definition accumulating in
- * double) that is the test oracle, in float and in double; {@code -Dsaccade.kernels.scalar=true} routes the fast
- * entry points to the twins.
+ * <p>Dispatch: depthwise ({@code groups == C_in == C_out}) runs a direct Vector-API kernel ({@link ConvDepthwise}).
+ * Other 2-d convolutions:
+ * <ul>
+ *   <li>forward: with at least {@link #FUSED_MIN_PLANE} outputs per plane and every tap reading some input,
+ *   {@link ConvFused} (B panels packed straight from x, no column matrix), the weights packed per call
+ *   ({@link PackedConvWeights}: they change every training step). Packing flushes subnormal weights to zero, as for
+ *   inference: a change of at most {@code 2^−126·Σ|x|} per output (over the flushed taps' inputs) that keeps
+ *   subnormal operands, slow on x86 where the JVM cannot set FTZ/DAZ, out of the GEMM; the weights themselves, and so
+ *   the optimiser's updates, are not changed;</li>
+ *   <li>backward data, stride 1, unless some tap reads padding only: the forward convolution of gy with the flipped,
+ *   per-group transposed kernel ({@link ConvTransposeAsConv}), routed as forwards are;</li>
+ *   <li>backward filter, with at least {@link #FUSED_MIN_PLANE} outputs per plane, a multiple of the vector length,
+ *   and taps that read x contiguously (stride 1 "same", or stride 2 through {@link PhaseSplit}): dot products over the
+ *   batch read straight from x and gy ({@link ConvFilterGradient}).</li>
+ * </ul>
+ * Everything else goes through im2col + GEMM ({@link ConvGemm}, which also leaves out taps that only read padding).
+ * Each method has a scalar twin ({@code …Scalar}, the plain nested-loop definition accumulating in double) that is
+ * the test oracle, in float and in double; {@code -Dsaccade.kernels.scalar=true} routes the fast entry points to the
+ * twins.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.conv2d(2, 3, 8, 32, 32, 3, 1, 1);
@@ -37,6 +53,8 @@ public final class ConvKernels {
         checkForward("ConvKernels.forward", g, x.length, w.length, biasOrNull == null ? -1 : biasOrNull.length, y.length);
         if (SCALAR) { forwardScalar(g, x, w, biasOrNull, y); return; }
         if (g.isDepthwise()) ConvDepthwise.forward(g, x, w, biasOrNull, y);
+        else if (runsFused(g)) ConvFused.forward(g, x, PackedConvWeights.pack(w, biasOrNull, g.cOut(), g.groups(),
+                g.cInPerGroup() * g.kernelVolume(), false), null, ConvActivation.NONE, 0, 0, y);
         else ConvGemm.forward(g, x, w, biasOrNull, y);
     }
 
@@ -45,6 +63,7 @@ public final class ConvKernels {
         checkBackwardData("ConvKernels.backwardData", g, gy.length, w.length, gx.length);
         if (SCALAR) { backwardDataScalar(g, gy, w, gx); return; }
         if (g.isDepthwise()) ConvDepthwise.backwardData(g, gy, w, gx);
+        else if (ConvTransposeAsConv.supports(g)) ConvTransposeAsConv.backwardData(g, gy, w, gx);
         else ConvGemm.backwardData(g, gy, w, gx);
     }
 
@@ -53,6 +72,7 @@ public final class ConvKernels {
         checkBackwardFilter("ConvKernels.backwardFilter", g, x.length, gy.length, gw.length);
         if (SCALAR) { backwardFilterScalar(g, x, gy, gw); return; }
         if (g.isDepthwise()) ConvDepthwise.backwardFilter(g, x, gy, gw);
+        else if (backwardFilterRunsDirect(g)) ConvFilterGradient.backwardFilter(g, x, gy, gw);
         else ConvGemm.backwardFilter(g, x, gy, gw);
     }
 
@@ -68,6 +88,41 @@ public final class ConvKernels {
                 gb[co] = s;
             }
         });
+    }
+
+    /**
+     * Smallest output plane {@link ConvFused} runs a training convolution for: {@link GemmMicroKernel#NR} columns,
+     * so that a B panel and an output tile span at most two images. Below it ConvFused packs a panel with one masked
+     * load per image and row and stores a tile per image, and im2col + GEMM was measured as fast or faster (width-16
+     * ResNet-18 layers at N = 128, one thread: 4×4 outputs about even, 2×2 ones 2–5× slower fused).
+     */
+    static final int FUSED_MIN_PLANE = GemmMicroKernel.NR;
+
+    /**
+     * Whether {@link #forward} runs g through {@link ConvFused}: a 2-d convolution (1-d and 3-d ones stay on
+     * {@link ConvGemm}) with an output plane of at least {@link #FUSED_MIN_PLANE} and every tap reading some input
+     * (where taps read padding only, ConvGemm's compacted K is shorter).
+     */
+    static boolean runsFused(ConvGeometry g) {
+        return g.rank() == 2 && !g.isDepthwise() && g.outPlane() >= FUSED_MIN_PLANE
+                && Im2col.liveTaps(g).length == g.kernelVolume();
+    }
+
+    /**
+     * Whether {@link #backwardData} runs g through {@link ConvFused}: as {@link ConvTransposeAsConv}'s forward
+     * convolution, when that convolution {@link #runsFused runs fused}.
+     */
+    static boolean backwardDataRunsFused(ConvGeometry g) {
+        return ConvTransposeAsConv.supports(g) && runsFused(ConvTransposeAsConv.geometry(g));
+    }
+
+    /**
+     * Whether {@link #backwardFilter} runs g as {@link ConvFilterGradient}'s dot products read straight from x and
+     * gy: supported there, with at least {@link #FUSED_MIN_PLANE} outputs per plane (with 16, im2col + GEMM measured
+     * faster: a tile's fixed costs and the channel-major copies weigh more against 16 positions per image).
+     */
+    static boolean backwardFilterRunsDirect(ConvGeometry g) {
+        return g.outPlane() >= FUSED_MIN_PLANE && ConvFilterGradient.supports(g);
     }
 
     // ---------------------------------------------------------------- scalar twins, float (accumulate in double)

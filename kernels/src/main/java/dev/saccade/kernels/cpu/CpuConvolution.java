@@ -7,8 +7,9 @@ import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvParams;
 
 /**
- * Adapts the tensor-level convolution primitives to {@link ConvKernels}: F32 runs the fast kernels (1×1 GEMM,
- * im2col + GEMM, direct depthwise), or their scalar twins with SIMD off; F64 runs the double-precision reference.
+ * Adapts the tensor-level convolution primitives to {@link ConvKernels}: F32 runs the fast kernels (as
+ * {@link ConvKernels} dispatches them: implicit-panel GEMMs, im2col + GEMM, direct depthwise), or their scalar twins
+ * with SIMD off; F64 runs the double-precision reference.
  */
 final class CpuConvolution {
     private CpuConvolution() {}

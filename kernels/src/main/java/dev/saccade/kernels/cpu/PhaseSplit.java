@@ -89,11 +89,16 @@ final class PhaseSplit {
      * (N, C_in, H, W) into dst as (images, channels, phases, Hp, Wp).
      */
     void split(float[] x, int n0, int images, int c0, int channels, float[] dst) {
+        split(x, n0, images, c0, channels, dst, 0);
+    }
+
+    /** {@link #split(float[], int, int, int, int, float[])} into dst from {@code dstOff} on. */
+    void split(float[] x, int n0, int images, int c0, int channels, float[] dst, int dstOff) {
         int inH = g.inH(), inW = g.inW(), plane = hp * wp;
         for (int i = 0; i < images; i++)
             for (int c = 0; c < channels; c++) {
                 int src = ((n0 + i) * g.cIn() + c0 + c) * g.inPlane();
-                int out = (i * channels + c) * phases * plane;
+                int out = dstOff + (i * channels + c) * phases * plane;
                 for (int a = 0; a < 2; a++) {
                     int even = phaseIndex[2 * a], odd = phaseIndex[2 * a + 1];
                     if (even < 0 && odd < 0) continue;
