@@ -146,6 +146,34 @@ public interface Backend {
         return new Tensor[] {gx, gGamma, gBeta};
     }
 
+    /**
+     * {@link #batchNormTraining} followed by ReLU on y ({@code torch.nn.functional.relu(batch_norm(...))}, every
+     * ResNet block's first layer): returns {@code {max(γ x̂ + β, 0), x̂, μ, σ², invStd}}. The default composes
+     * {@link #batchNormTraining} and {@link #unary}; a backend may write the rectified y in the same pass.
+     */
+    default Tensor[] batchNormReluTraining(Tensor x, Tensor gammaOrNull, Tensor betaOrNull, double eps) {
+        Tensor[] r = batchNormTraining(x, gammaOrNull, betaOrNull, eps);
+        r[0] = unary(UnaryOp.RELU, r[0], 0);
+        return r;
+    }
+
+    /**
+     * Backward of {@link #batchNormReluTraining}: the upstream gradient where the forward's {@code γ x̂ + β} was
+     * positive (recomputed from x̂ with the forward's operations, so the same positions), zero elsewhere, then
+     * {@link #batchNormTrainingBackward}. The default composes them; a backend may mask on the fly without a copy of g.
+     */
+    default Tensor[] batchNormReluTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gammaOrNull,
+                                                   Tensor betaOrNull, boolean needInputGrad) {
+        int[] channel = new int[g.rank()];
+        java.util.Arrays.fill(channel, 1);
+        channel[1] = g.dim(1);
+        Tensor y = xhat;                                         // γ x̂ + β, as the forward computed it
+        if (gammaOrNull != null) y = y.mul(gammaOrNull.reshape(channel));
+        if (betaOrNull != null) y = y.add(betaOrNull.reshape(channel));
+        Tensor masked = unaryBackward(UnaryOp.RELU, y, y, g, 0);
+        return batchNormTrainingBackward(masked, xhat, invStd, gammaOrNull, needInputGrad);
+    }
+
     // ---- inference (evaluation, no autograd): a prepared convolution with a fused epilogue
     /**
      * Prepares a convolution's weights once for {@link #convInference}: w (C_out, C_in/groups, *kernel), with any

@@ -120,6 +120,17 @@ public final class CpuBackend implements Backend {
         return r != null ? r : Backend.super.batchNormTraining(x, gamma, beta, eps);
     }
 
+    @Override public Tensor[] batchNormReluTraining(Tensor x, Tensor gamma, Tensor beta, double eps) {
+        Tensor[] r = CpuNormalization.batchNormTraining(this, x, gamma, beta, eps, true);
+        return r != null ? r : Backend.super.batchNormReluTraining(x, gamma, beta, eps);
+    }
+
+    @Override public Tensor[] batchNormReluTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gamma, Tensor beta,
+                                                            boolean needInputGrad) {
+        Tensor[] r = CpuNormalization.batchNormTrainingBackward(this, g, xhat, invStd, gamma, beta, true, needInputGrad);
+        return r != null ? r : Backend.super.batchNormReluTrainingBackward(g, xhat, invStd, gamma, beta, needInputGrad);
+    }
+
     @Override public Tensor[] batchNormTrainingBackward(Tensor g, Tensor xhat, Tensor invStd, Tensor gamma, boolean needInputGrad) {
         Tensor[] r = CpuNormalization.batchNormTrainingBackward(this, g, xhat, invStd, gamma, needInputGrad);
         return r != null ? r : Backend.super.batchNormTrainingBackward(g, xhat, invStd, gamma, needInputGrad);

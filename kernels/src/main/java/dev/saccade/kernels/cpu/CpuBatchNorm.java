@@ -1,6 +1,7 @@
 package dev.saccade.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,6 +41,16 @@ final class CpuBatchNorm {
      */
     static void forward(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps,
                         float[] y, float[] xhat, float[] mean, float[] var, float[] invStd) {
+        forward(x, n, c, s, gamma, beta, eps, false, y, xhat, mean, var, invStd);
+    }
+
+    /**
+     * {@link #forward} with, when {@code relu}, {@code y = max(γ x̂ + β, 0)} written in the same pass (batch norm
+     * followed by ReLU, as every ResNet block's first layer; y must then be its own buffer).
+     */
+    static void forward(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps, boolean relu,
+                        float[] y, float[] xhat, float[] mean, float[] var, float[] invStd) {
+        if (relu && y == xhat) throw new IllegalArgumentException("CpuBatchNorm.forward: with ReLU, y needs its own buffer");
         int count = n * s;
         CpuThreads.parallelFor(0, c, 1, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
@@ -54,7 +65,7 @@ final class CpuBatchNorm {
                 var[ch] = v;
                 invStd[ch] = inv;
                 float scale = gamma == null ? 1f : gamma[ch], shift = beta == null ? 0f : beta[ch];
-                for (int i = 0; i < n; i++) normalise(x, (i * c + ch) * s, s, mu, inv, scale, shift, y != xhat, y, xhat);
+                for (int i = 0; i < n; i++) normalise(x, (i * c + ch) * s, s, mu, inv, scale, shift, y != xhat, relu, y, xhat);
             }
         });
     }
@@ -82,21 +93,24 @@ final class CpuBatchNorm {
         return sum;
     }
 
-    /** {@code xhat = (x − μ)·invStd}, and {@code y = γ·xhat + β} when y is a separate buffer. */
+    /** {@code xhat = (x − μ)·invStd}, and {@code y = γ·xhat + β} (or its ReLU) when y is a separate buffer. */
     private static void normalise(float[] x, int off, int len, float mu, float inv, float gamma, float beta,
-                                  boolean writeY, float[] y, float[] xhat) {
+                                  boolean writeY, boolean relu, float[] y, float[] xhat) {
         int i = 0, bound = F.loopBound(len);
         FloatVector vm = FloatVector.broadcast(F, mu), vi = FloatVector.broadcast(F, inv);
         FloatVector vg = FloatVector.broadcast(F, gamma), vb = FloatVector.broadcast(F, beta);
         for (; i < bound; i += L) {
             FloatVector h = FloatVector.fromArray(F, x, off + i).sub(vm).mul(vi);
             h.intoArray(xhat, off + i);
-            if (writeY) h.mul(vg).add(vb).intoArray(y, off + i);
+            if (writeY) {
+                FloatVector v = h.mul(vg).add(vb);
+                (relu ? v.max(0f) : v).intoArray(y, off + i);
+            }
         }
         for (; i < len; i++) {
             float h = (x[off + i] - mu) * inv;
             xhat[off + i] = h;
-            if (writeY) y[off + i] = h * gamma + beta;
+            if (writeY) y[off + i] = relu ? Math.max(h * gamma + beta, 0f) : h * gamma + beta;
         }
     }
 
@@ -108,23 +122,66 @@ final class CpuBatchNorm {
      */
     static void backward(float[] g, float[] xhat, int n, int c, int s, float[] invStd, float[] gamma,
                          float[] gx, float[] gGamma, float[] gBeta) {
+        backward(g, xhat, n, c, s, invStd, gamma, null, false, gx, gGamma, gBeta);
+    }
+
+    /**
+     * {@link #backward} of batch norm followed by ReLU when {@code relu}: the upstream gradient counts only where
+     * the forward's output was positive, {@code γ x̂ + β > 0} recomputed from x̂ with the forward's arithmetic (so
+     * the same positions as the forward's ReLU, bit for bit), in both sums and in gx; no masked copy of g is made.
+     *
+     * @param beta (C) or null, read only with relu
+     */
+    static void backward(float[] g, float[] xhat, int n, int c, int s, float[] invStd, float[] gamma, float[] beta,
+                         boolean relu, float[] gx, float[] gGamma, float[] gBeta) {
         int count = n * s;
         CpuThreads.parallelFor(0, c, 1, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
+                float scaleG = gamma == null ? 1f : gamma[ch], shiftB = beta == null ? 0f : beta[ch];
                 double sg = 0, sgx = 0;
                 for (int i = 0; i < n; i++) {
                     int off = (i * c + ch) * s;
-                    sg += VectorMath.sum(g, off, s);
-                    sgx += dot(g, xhat, off, s);
+                    if (relu) {
+                        double[] sums = maskedSums(g, xhat, off, s, scaleG, shiftB);
+                        sg += sums[0];
+                        sgx += sums[1];
+                    } else {
+                        sg += VectorMath.sum(g, off, s);
+                        sgx += dot(g, xhat, off, s);
+                    }
                 }
                 float gb = (float) sg, gg = (float) sgx;
                 gBeta[ch] = gb;
                 gGamma[ch] = gg;
                 if (gx == null) continue;
-                float scale = invStd[ch] / count * (gamma == null ? 1f : gamma[ch]);
-                for (int i = 0; i < n; i++) inputGradient(g, xhat, (i * c + ch) * s, s, count, gb, gg, scale, gx);
+                float scale = invStd[ch] / count * scaleG;
+                for (int i = 0; i < n; i++) {
+                    int off = (i * c + ch) * s;
+                    if (relu) maskedInputGradient(g, xhat, off, s, count, gb, gg, scale, scaleG, shiftB, gx);
+                    else inputGradient(g, xhat, off, s, count, gb, gg, scale, gx);
+                }
             }
         });
+    }
+
+    /** {@code {Σ g', Σ g'·x̂}} with {@code g' = g} where {@code γ x̂ + β > 0}, else 0: float lanes, then double. */
+    private static double[] maskedSums(float[] g, float[] xhat, int off, int len, float gamma, float beta) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector vg = FloatVector.broadcast(F, gamma), vb = FloatVector.broadcast(F, beta), zero = FloatVector.zero(F);
+        FloatVector sum = zero, dot = zero;
+        for (; i < bound; i += L) {
+            FloatVector h = FloatVector.fromArray(F, xhat, off + i);
+            FloatVector gv = zero.blend(FloatVector.fromArray(F, g, off + i), h.mul(vg).add(vb).compare(VectorOperators.GT, 0f));
+            sum = sum.add(gv);
+            dot = gv.fma(h, dot);
+        }
+        double s = Simd.sumLanes(sum), d = Simd.sumLanes(dot);
+        for (; i < len; i++) {
+            float h = xhat[off + i], gv = h * gamma + beta > 0f ? g[off + i] : 0f;
+            s += gv;
+            d += gv * h;
+        }
+        return new double[] {s, d};
     }
 
     /** {@code Σ a[off + i] · b[off + i]} for {@code i < len}. */
@@ -144,6 +201,24 @@ final class CpuBatchNorm {
             gv.mul(vm).sub(vb).sub(h.mul(vg)).mul(vs).intoArray(gx, off + i);
         }
         for (; i < len; i++) gx[off + i] = (g[off + i] * m - gb - xhat[off + i] * gg) * scale;
+    }
+
+    /** {@link #inputGradient} of the ReLU-masked gradient: {@code gx = scale·(M·g' − gb − xhat·gg)}. */
+    private static void maskedInputGradient(float[] g, float[] xhat, int off, int len, int m, float gb, float gg,
+                                            float scale, float gamma, float beta, float[] gx) {
+        int i = 0, bound = F.loopBound(len);
+        FloatVector vm = FloatVector.broadcast(F, (float) m), vb = FloatVector.broadcast(F, gb);
+        FloatVector vg = FloatVector.broadcast(F, gg), vs = FloatVector.broadcast(F, scale);
+        FloatVector wg = FloatVector.broadcast(F, gamma), wb = FloatVector.broadcast(F, beta), zero = FloatVector.zero(F);
+        for (; i < bound; i += L) {
+            FloatVector h = FloatVector.fromArray(F, xhat, off + i);
+            FloatVector gv = zero.blend(FloatVector.fromArray(F, g, off + i), h.mul(wg).add(wb).compare(VectorOperators.GT, 0f));
+            gv.mul(vm).sub(vb).sub(h.mul(vg)).mul(vs).intoArray(gx, off + i);
+        }
+        for (; i < len; i++) {
+            float h = xhat[off + i], gv = h * gamma + beta > 0f ? g[off + i] : 0f;
+            gx[off + i] = (gv * m - gb - h * gg) * scale;
+        }
     }
 
     // ---------------------------------------------------------------- scalar twins (double)
@@ -189,5 +264,29 @@ final class CpuBatchNorm {
                     gx[k] = (float) ((g[k] * (double) m - sg - xhat[k] * sgx) * scale);
                 }
         }
+    }
+
+    /** Scalar twin of the ReLU form of {@link #forward}: {@link #forwardScalar}, then y = max(y, 0). */
+    static void forwardReluScalar(float[] x, int n, int c, int s, float[] gamma, float[] beta, double eps,
+                                  float[] y, float[] xhat, float[] mean, float[] var, float[] invStd) {
+        forwardScalar(x, n, c, s, gamma, beta, eps, y, xhat, mean, var, invStd);
+        for (int i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0f);
+    }
+
+    /**
+     * Scalar twin of the ReLU form of {@link #backward}: g masked where {@code γ x̂ + β ≤ 0} (in float, as the
+     * forward rounds it), then {@link #backwardScalar}.
+     */
+    static void backwardReluScalar(float[] g, float[] xhat, int n, int c, int s, float[] invStd, float[] gamma,
+                                   float[] beta, float[] gx, float[] gGamma, float[] gBeta) {
+        float[] masked = new float[g.length];
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++)
+                for (int j = 0; j < s; j++) {
+                    int k = (i * c + ch) * s + j;
+                    float y = xhat[k] * (gamma == null ? 1f : gamma[ch]) + (beta == null ? 0f : beta[ch]);
+                    masked[k] = y > 0f ? g[k] : 0f;
+                }
+        backwardScalar(masked, xhat, n, c, s, invStd, gamma, gx, gGamma, gBeta);
     }
 }

@@ -111,4 +111,45 @@ class BatchNormKernelsTest {
             for (int i = 0; i < 3; i++) assertArrayEquals(gf[i].toFloatArray(), again[i].toFloatArray(), "repeat, output " + i);
         }
     }
+
+
+    /**
+     * Batch norm followed by ReLU: the fused kernels against their scalar twins (forward, and backward with the mask
+     * recomputed from x̂), and the CPU backend against the SPI's composed default (batch norm, ReLU, ReLU's gradient,
+     * batch-norm backward). β shifted so that some channels are mostly rectified and others mostly not.
+     */
+    @ParameterizedTest(name = "relu N={0} C={1} S={2} affine={3}")
+    @CsvSource({"3,5,7,true", "2,4,1,true", "4,3,37,false", "5,6,49,true", "128,3,1,true"})
+    void reluFormMatchesScalarTwinsAndComposedDefault(int n, int c, int s, boolean affine) {
+        Random r = new Random(13L * n + 3L * c + s);
+        float[] x = random(r, n * c * s), g = random(r, n * c * s);
+        float[] gamma = affine ? random(r, c) : null, beta = affine ? random(r, c) : null;
+        if (affine) for (int i = 0; i < c; i++) beta[i] = 1.5f * beta[i];
+        float[] y = new float[x.length], xhat = new float[x.length], mean = new float[c], var = new float[c], inv = new float[c];
+        float[] yR = new float[x.length], xhatR = new float[x.length], meanR = new float[c], varR = new float[c], invR = new float[c];
+        CpuBatchNorm.forward(x, n, c, s, gamma, beta, 1e-5, true, y, xhat, mean, var, inv);
+        CpuBatchNorm.forwardReluScalar(x, n, c, s, gamma, beta, 1e-5, yR, xhatR, meanR, varR, invR);
+        assertClose(yR, y, 1e-4, "relu y");
+        int zeros = 0;
+        for (float v : y) if (v == 0f) zeros++;
+        assertTrue(zeros > 0 && zeros < y.length, "some outputs rectified, some not: " + zeros + " of " + y.length);
+        float[] gx = new float[x.length], gg = new float[c], gb = new float[c];
+        float[] gxR = new float[x.length], ggR = new float[c], gbR = new float[c];
+        CpuBatchNorm.backward(g, xhat, n, c, s, inv, gamma, beta, true, gx, gg, gb);
+        CpuBatchNorm.backwardReluScalar(g, xhat, n, c, s, inv, gamma, beta, gxR, ggR, gbR);
+        assertClose(gbR, gb, 1e-5, "relu gBeta");
+        assertClose(ggR, gg, 1e-5, "relu gGamma");
+        assertClose(gxR, gx, 1e-4, "relu gx");
+
+        CpuBackend cpu = new CpuBackend();
+        Backend composed = composedDefault(cpu);
+        int[] shape = {n, c, s};
+        Tensor xt = Tensor.of(x, shape), gt = Tensor.of(g, shape);
+        Tensor gammaT = affine ? Tensor.of(gamma, c) : null, betaT = affine ? Tensor.of(beta, c) : null;
+        Tensor[] f = cpu.batchNormReluTraining(xt, gammaT, betaT, 1e-5), ref = composed.batchNormReluTraining(xt, gammaT, betaT, 1e-5);
+        assertClose(ref[0].toFloatArray(), f[0].toFloatArray(), 1e-5, "backend relu y");
+        Tensor[] bf = cpu.batchNormReluTrainingBackward(gt, f[1], f[4], gammaT, betaT, true);
+        Tensor[] br = composed.batchNormReluTrainingBackward(gt, f[1], f[4], gammaT, betaT, true);
+        for (int i = 0; i < 3; i++) assertClose(br[i].toFloatArray(), bf[i].toFloatArray(), 1e-4, "backend relu backward " + i);
+    }
 }

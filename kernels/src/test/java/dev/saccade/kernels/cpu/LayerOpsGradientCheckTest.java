@@ -53,6 +53,11 @@ class LayerOpsGradientCheckTest {
                 randomF64(rng, 3, 2, 2, 3), randomF64(rng, 2), randomF64(rng, 2));
         check("batch_norm train 3d input", in -> Functional.batchNorm(in[0], null, null, null, null, true, 0.1, 1e-5),
                 randomF64(rng, 4, 3, 5));
+        // batch norm followed by ReLU as one op: random data puts about half of γ x̂ + β on each side of 0
+        check("batch_norm_relu train affine", in -> Functional.batchNormRelu(in[0], null, null, in[1], in[2], true, 0.1, 1e-5),
+                randomF64(rng, 3, 2, 2, 3), randomF64(rng, 2), randomF64(rng, 2));
+        check("batch_norm_relu train no affine", in -> Functional.batchNormRelu(in[0], null, null, null, null, true, 0.1, 1e-5),
+                randomF64(rng, 4, 3, 5));
         Tensor rm = randomF64(rng, 2).detach(), rv = randomF64(rng, 2).abs().add(0.5).detach();
         check("batch_norm eval", in -> Functional.batchNorm(in[0], rm, rv, in[1], in[2], false, 0.1, 1e-5),
                 randomF64(rng, 3, 2, 2, 2), randomF64(rng, 2), randomF64(rng, 2));

@@ -42,11 +42,24 @@ public final class BatchNorm extends Module {
     public boolean isFrozen() { return frozen; }
 
     @Override public Tensor forward(Tensor x) {
-        boolean useBatch = isTraining() && !frozen;
-        if (useBatch) {
-            batchesTracked.backend().fill(batchesTracked, batchesTracked.item() + 1);
-        }
+        boolean useBatch = countBatch();
         return Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
+    }
+
+    /**
+     * {@code forward(x).relu()} as one op in training ({@link Functional#batchNormRelu}): the same values and
+     * gradients, one activation-sized tensor and one pass fewer each way.
+     */
+    public Tensor forwardRelu(Tensor x) {
+        boolean useBatch = countBatch();
+        return Functional.batchNormRelu(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
+    }
+
+    /** True when this pass normalises with batch statistics; then counts the batch. */
+    private boolean countBatch() {
+        boolean useBatch = isTraining() && !frozen;
+        if (useBatch) batchesTracked.backend().fill(batchesTracked, batchesTracked.item() + 1);
+        return useBatch;
     }
 
     @Override public String describe() { return "BatchNorm(" + channels + (frozen ? ", frozen" : "") + ")"; }

@@ -13,22 +13,32 @@ import dev.saccade.tensor.autograd.Function;
  * Backward with M = N·|S|: {@code gβ = Σ g}, {@code gγ = Σ g x̂},
  * {@code gx = γ/(M·sqrt(σ²+ε)) · (M g − gβ − x̂ gγ)}.
  * Evaluation mode is a plain affine map with the running statistics (see {@code Functional.batchNorm}).
+ * With {@code relu} the op is batch norm followed by ReLU, {@code y = max(γ x̂ + β, 0)}
+ * ({@code Functional.batchNormRelu}): one output instead of two, and the backward masks g where
+ * {@code γ x̂ + β ≤ 0} ({@code torch.nn.functional.relu}'s gradient) before the batch-norm backward.
  */
 public final class BatchNorm extends Function {
     private final double eps, momentum;
     private final Tensor runningMean, runningVar;
-    private Tensor xhat, invStd, gamma;
+    private final boolean relu;
+    private Tensor xhat, invStd, gamma, beta;
     private int count;
 
     /** Running statistics may be null (then nothing is tracked). */
     public BatchNorm(double eps, double momentum, Tensor runningMean, Tensor runningVar) {
+        this(eps, momentum, runningMean, runningVar, false);
+    }
+
+    /** With {@code relu}, batch norm followed by ReLU in one op. */
+    public BatchNorm(double eps, double momentum, Tensor runningMean, Tensor runningVar, boolean relu) {
+        this.relu = relu;
         this.eps = eps;
         this.momentum = momentum;
         this.runningMean = runningMean;
         this.runningVar = runningVar;
     }
 
-    @Override public String name() { return "batch_norm"; }
+    @Override public String name() { return relu ? "batch_norm_relu" : "batch_norm"; }
 
     /** Shape (1, C, 1, …) for broadcasting a per-channel vector over x. */
     static int[] channelShape(Tensor x) {
@@ -39,7 +49,9 @@ public final class BatchNorm extends Function {
     }
 
     @Override protected Tensor[] backward(Tensor g) {
-        Tensor[] grads = g.backend().batchNormTrainingBackward(g, xhat, invStd, gamma, needsGrad(0));  // {gx, gγ, gβ}
+        Tensor[] grads = relu                                                                           // {gx, gγ, gβ}
+                ? g.backend().batchNormReluTrainingBackward(g, xhat, invStd, gamma, beta, needsGrad(0))
+                : g.backend().batchNormTrainingBackward(g, xhat, invStd, gamma, needsGrad(0));
         int c = g.dim(1);
         Tensor[] out = new Tensor[inputs().length];
         out[0] = grads[0];
@@ -51,7 +63,7 @@ public final class BatchNorm extends Function {
     @Override protected Tensor forward(Tensor... in) {
         Tensor x = in[0];
         gamma = in.length > 1 ? in[1] : null;
-        Tensor beta = in.length > 2 ? in[2] : null;
+        beta = in.length > 2 ? in[2] : null;
         Checks.sameKind(name(), x, gamma, beta);
         Checks.floating(name(), x);
         if (x.rank() < 2) throw new ShapeException(name() + ": input must be (N, C, …), got " + x.shape());
@@ -61,7 +73,8 @@ public final class BatchNorm extends Function {
         }
         count = x.numel() / c;
         if (count < 2) throw new ShapeException(name() + ": training needs more than one value per channel, input " + x.shape());
-        Tensor[] r = x.backend().batchNormTraining(x, gamma, beta, eps);   // {y, x̂, μ, σ², invStd}
+        Tensor[] r = relu ? x.backend().batchNormReluTraining(x, gamma, beta, eps)    // {y, x̂, μ, σ², invStd}
+                          : x.backend().batchNormTraining(x, gamma, beta, eps);
         Tensor y = r[0], mean = r[2], var = r[3];               // μ, σ² (1, C, 1, …), σ² biased
         xhat = r[1];
         invStd = r[4];
@@ -81,5 +94,5 @@ public final class BatchNorm extends Function {
         t.backend().copy(scaled, t);
     }
 
-    @Override protected void releaseSaved() { xhat = null; invStd = null; gamma = null; }
+    @Override protected void releaseSaved() { xhat = null; invStd = null; gamma = null; beta = null; }
 }

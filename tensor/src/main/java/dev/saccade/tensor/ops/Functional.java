@@ -56,6 +56,19 @@ public final class Functional {
         return x.mul(scale.reshape(cs)).add(shift.reshape(cs));
     }
 
+    /**
+     * {@code relu(batchNorm(x, …))}: in training one op ({@link BatchNorm} with ReLU: the rectified output written by
+     * the normalising pass, the ReLU's gradient applied inside the batch-norm backward); in evaluation the affine map,
+     * then ReLU.
+     */
+    public static Tensor batchNormRelu(Tensor x, Tensor runningMean, Tensor runningVar, Tensor gamma, Tensor beta,
+                                       boolean training, double momentum, double eps) {
+        if (!training) return batchNorm(x, runningMean, runningVar, gamma, beta, false, momentum, eps).relu();
+        BatchNorm op = new BatchNorm(eps, momentum, runningMean, runningVar, true);
+        if (gamma == null && beta == null) return op.apply(x);
+        return op.apply(x, gamma, beta);
+    }
+
     /** Layer norm over the last {@code normalizedAxes} axes; weight and bias may be null (no affine). */
     public static Tensor layerNorm(Tensor x, int normalizedAxes, Tensor weight, Tensor bias, double eps) {
         LayerNorm op = new LayerNorm(normalizedAxes, eps);

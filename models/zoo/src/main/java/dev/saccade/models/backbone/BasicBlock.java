@@ -34,7 +34,7 @@ final class BasicBlock extends ResidualBlock {
     }
 
     @Override protected Tensor branch(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu();   // (N·T, planes, H/s, W/s)
+        Tensor h = bn1.forwardRelu(conv1.forward(x));      // (N·T, planes, H/s, W/s)
         return bn2.forward(conv2.forward(h));               // (N·T, planes, H/s, W/s)
     }
 

@@ -37,8 +37,8 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branch(Tensor x) {
-        Tensor h = bn1.forward(conv1.forward(x)).relu();   // (N·T, planes, H, W)
-        h = bn2.forward(conv2.forward(h)).relu();          // (N·T, planes, H/s, W/s)
+        Tensor h = bn1.forwardRelu(conv1.forward(x));      // (N·T, planes, H, W)
+        h = bn2.forwardRelu(conv2.forward(h));             // (N·T, planes, H/s, W/s)
         return bn3.forward(conv3.forward(h));               // (N·T, 4·planes, H/s, W/s)
     }
 

@@ -110,7 +110,7 @@ public final class ResNet extends Backbone {
 
     @Override public Tensor features(Tensor x) {
         if (!InferenceMode.active(this)) {
-            Tensor h = maxpool.forward(bn1.forward(conv1.forward(x)).relu());
+            Tensor h = maxpool.forward(bn1.forwardRelu(conv1.forward(x)));
             for (Sequential layer : layers) h = layer.forward(h);           // … → (N·T, C_f, H/32, W/32)
             return h;
         }
