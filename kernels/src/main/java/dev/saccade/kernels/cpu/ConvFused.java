@@ -107,8 +107,9 @@ public final class ConvFused {
 
     /**
      * residual is the gate input when {@code gate}, else added before act; with {@code pooled} (2, N, C_out) the
-     * stored tiles are pooled too: one {@link TilePool} per chunk, and per column range when a chunk's columns are
-     * split over the threads, merged in column order.
+     * stored tiles are pooled too: one {@link TilePool} per chunk (on its thread's scratch), and one per column range
+     * when a chunk's columns are split over the threads (arrays of its own: a worker may serve another caller before
+     * this one merges), merged in column order.
      */
     private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
                             ConvActivation act, int shiftFrames, int shiftFold, float[] y, float[] pooled) {
@@ -123,7 +124,7 @@ public final class ConvFused {
             CpuThreads.parallelFor(0, chunks, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
-                    TilePool pool = pooled == null ? null : new TilePool(n0, nb, g.cOut(), g.outPlane());
+                    TilePool pool = pooled == null ? null : TilePool.onThreadScratch(n0, nb, g.cOut(), g.outPlane());
                     for (int gr = 0; gr < g.groups(); gr++) {
                         Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
                         gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y, pool);
@@ -333,8 +334,8 @@ public final class ConvFused {
     // ---------------------------------------------------------------- the GEMM with its epilogue
 
     /**
-     * Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed; each
-     * tile's last store is added to {@code pool} when there is one.
+     * Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed; with a
+     * {@code pool}, each tile's last store is pooled too ({@link PooledTileKernel}, partial tiles {@link TilePool#add}).
      */
     private static void gemm(ConvGeometry g, PackedConvWeights w, int gr, Source s, int n0, int j0, int j1,
                              float[] residual, boolean gate, ConvActivation act, float[] y, TilePool pool) {
@@ -346,6 +347,7 @@ public final class ConvFused {
         ConvEpilogue out = new ConvEpilogue(y, residual, gate, bias, act, g.cOut(), g.outPlane(), n0);
         int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
         long[] segmentLanes = new long[segmentOffset.length];
+        int[] poolAt = pool == null ? null : new int[segmentOffset.length];
         for (int jc = j0; jc < j1; jc += nbBlock) {
             int nc = Math.min(nbBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += kb) {
@@ -365,6 +367,11 @@ public final class ConvFused {
                                     ConvTileKernel.tileGated(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
                                             co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
                                             first, last, bias, co0, residual);
+                                } else if (pool != null && last) {                           // stored and pooled
+                                    pool.bases(segmentOffset, segmentLanes, segments, co0, poolAt);
+                                    PooledTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                            first, true, bias, co0, pool.sums(), pool.maxes(), poolAt);
                                 } else {
                                     ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
                                             co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
@@ -373,8 +380,8 @@ public final class ConvFused {
                             } else {
                                 GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
                                 out.store(acc, mr, nr, co0, c, first, last);
+                                if (last && pool != null) pool.add(y, co0, mr, segmentOffset, segmentLanes, segments);
                             }
-                            if (last && pool != null) pool.add(y, co0, mr, segmentOffset, segmentLanes, segments);
                         }
                     }
                 }
