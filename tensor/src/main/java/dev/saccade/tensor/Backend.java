@@ -211,6 +211,18 @@ public interface Backend {
     }
 
     /**
+     * {@code y = conv(x, w) + b} and its spatial {@code [mean, max]} (2, N, C_out) for a 2-d x
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyPooled}, which checks the shapes): the avg/max descriptors of
+     * a channel attention (CBAM, Woo et al., ECCV 2018, Eq. 2; W3, Pérez-Rúa et al., ECCV 2020, Eq. 3); no autograd.
+     * Returns {y, pooled}. The default composes {@link #convInference} and {@link #avgMaxPool}; a backend may pool
+     * the output as the convolution stores it.
+     */
+    default Tensor[] convInferencePooled(Tensor x, dev.saccade.tensor.ops.PreparedConv c) {
+        Tensor y = convInference(x, c, null, dev.saccade.tensor.ops.ConvActivation.NONE, 0, 0);
+        return new Tensor[] {y, avgMaxPool(y, null, AvgMaxPool.Axis.SPATIAL)};
+    }
+
+    /**
      * M2A's {@code softmax(m mᵀ/√E) m + y} ({@link dev.saccade.tensor.ops.MotionAttention#inference}, which checks
      * the shape), no autograd. The default runs {@link dev.saccade.tensor.ops.MotionAttention#composed}.
      */

@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorMask;
  * {@link ImplicitPanels} for other 2-d ones (stride-2 ones from their input's {@link PhaseSplit} copy, made once per
  * chunk, so that every tap is read with vector loads); only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
  * Depthwise convolutions run {@link ConvDepthwise}'s direct kernel with the same epilogue per plane.
+ * {@link #forwardPooled} also takes each stored tile's per-(image, channel) sum and max ({@link TilePool}), the
+ * spatial descriptors a channel attention reads next.
  *
  * <pre>{@code
  * PackedConvWeights pw = PackedConvWeights.pack(wFolded, bFolded, 64, 1, 64 * 9, false);
@@ -64,7 +66,27 @@ public final class ConvFused {
     public static void forward(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                                int shiftFrames, int shiftFold, float[] y) {
         check(g, x, w, residual, shiftFrames, shiftFold, y);
-        run(g, x, w, residual, false, act, shiftFrames, shiftFold, y);
+        run(g, x, w, residual, false, act, shiftFrames, shiftFold, y, null);
+    }
+
+    /**
+     * {@code y = conv(x, w) + b}, and {@code pooled = [mean, max]} of y over each image's plane, the spatial
+     * descriptors CBAM (Woo et al., ECCV 2018, Eq. 2) and W3 (Pérez-Rúa et al., ECCV 2020, Eq. 3) read next, taken
+     * from each tile as the GEMM stores it ({@link TilePool}): y is not read again. The maxes equal a separate
+     * pass's; the means are sums in another order (last bits). Deterministic for a given thread count. Not for
+     * depthwise convolutions (the caller composes those).
+     *
+     * @param y      (N, C_out, *out)
+     * @param pooled (2, N, C_out): the means, then the maxes
+     */
+    public static void forwardPooled(ConvGeometry g, float[] x, PackedConvWeights w, float[] y, float[] pooled) {
+        if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardPooled " + g + ": not for depthwise convolutions");
+        check(g, x, w, null, 0, 0, y);
+        if (pooled.length < 2 * g.n() * g.cOut()) {
+            throw new IllegalArgumentException("ConvFused.forwardPooled " + g + ": pooled has " + pooled.length
+                    + " elements, needs " + 2 * g.n() * g.cOut());
+        }
+        run(g, x, w, null, false, ConvActivation.NONE, 0, 0, y, pooled);
     }
 
     /**
@@ -80,12 +102,17 @@ public final class ConvFused {
         if (gate == null) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": the gate input is null");
         if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": not for depthwise convolutions");
         check(g, x, w, gate, 0, 0, y);
-        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, y);
+        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, y, null);
     }
 
-    /** residual is the gate input when {@code gate}, else added before act. */
+    /**
+     * residual is the gate input when {@code gate}, else added before act; with {@code pooled} (2, N, C_out) the
+     * stored tiles are pooled too: one {@link TilePool} per chunk (on its thread's scratch), and one per column range
+     * when a chunk's columns are split over the threads (arrays of its own: a worker may serve another caller before
+     * this one merges), merged in column order.
+     */
     private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
-                            ConvActivation act, int shiftFrames, int shiftFold, float[] y) {
+                            ConvActivation act, int shiftFrames, int shiftFold, float[] y, float[] pooled) {
         if (g.isDepthwise()) {
             if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
@@ -97,22 +124,30 @@ public final class ConvFused {
             CpuThreads.parallelFor(0, chunks, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
+                    TilePool pool = pooled == null ? null : TilePool.onThreadScratch(n0, nb, g.cOut(), g.outPlane());
                     for (int gr = 0; gr < g.groups(); gr++) {
                         Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
-                        gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y);
+                        gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y, pool);
                     }
+                    if (pool != null) pool.finish(pooled, g.n());
                 }
             });
             return;
         }
         for (int c = 0; c < chunks; c++) {
             int n0 = c * images, nb = Math.min(images, g.n() - n0), cols = nb * g.outPlane();
+            TilePool pool = pooled == null ? null : new TilePool(n0, nb, g.cOut(), g.outPlane());
             for (int gr = 0; gr < g.groups(); gr++) {
                 Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());   // shared, read-only
                 int panels = (cols + NR - 1) / NR, group = gr;
-                CpuThreads.parallelFor(0, panels, 1, (lo, hi) ->
-                        gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, gate, act, y));
+                TilePool[] parts = pool == null ? null : new TilePool[panels];          // by first panel of a range
+                CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> {
+                    TilePool part = parts == null ? null : (parts[lo] = new TilePool(n0, nb, g.cOut(), g.outPlane()));
+                    gemm(g, w, group, src, n0, lo * NR, Math.min(cols, hi * NR), residual, gate, act, y, part);
+                });
+                if (parts != null) for (TilePool part : parts) if (part != null) pool.merge(part);
             }
+            if (pool != null) pool.finish(pooled, g.n());
         }
     }
 
@@ -133,6 +168,25 @@ public final class ConvFused {
     public static void forwardGatedScalar(ConvGeometry g, float[] x, float[] w, float[] bias, float[] gate, float[] y) {
         ConvKernels.forwardScalar(g, x, w, bias, y);
         for (int i = 0; i < y.length; i++) y[i] = (float) (gate[i] * (1 / (1 + Math.exp(-(double) y[i])) + 1));
+    }
+
+    /**
+     * The scalar twin of {@link #forwardPooled}: the convolution by its definition, then the mean (summed in double)
+     * and the max of each (image, channel) plane of y, pooled (2, N, C_out).
+     */
+    public static void forwardPooledScalar(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, float[] pooled) {
+        ConvKernels.forwardScalar(g, x, w, bias, y);
+        int n = g.n(), cOut = g.cOut(), plane = g.outPlane();
+        for (int row = 0; row < n * cOut; row++) {                     // row = image·C_out + channel
+            double sum = 0;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < plane; p++) {
+                sum += y[row * plane + p];
+                max = Math.max(max, y[row * plane + p]);
+            }
+            pooled[row] = (float) (sum / plane);
+            pooled[n * cOut + row] = max;
+        }
     }
 
     /** TSM's shift of x (N, C, *spatial) as a copy, the reference the in-place read is tested against. */
@@ -279,9 +333,12 @@ public final class ConvFused {
 
     // ---------------------------------------------------------------- the GEMM with its epilogue
 
-    /** Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed. */
+    /**
+     * Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed; with a
+     * {@code pool}, each tile's last store is pooled too ({@link PooledTileKernel}, partial tiles {@link TilePool#add}).
+     */
     private static void gemm(ConvGeometry g, PackedConvWeights w, int gr, Source s, int n0, int j0, int j1,
-                             float[] residual, boolean gate, ConvActivation act, float[] y) {
+                             float[] residual, boolean gate, ConvActivation act, float[] y, TilePool pool) {
         Buffers buf = BUFFERS.get();
         int k = w.k(), coutG = g.cOutPerGroup(), panels = PackedConvWeights.panelsPerGroup(coutG);
         int kb = even(k, GemmBlocked.KC, 1), nbBlock = even(j1 - j0, GemmBlocked.NC, NR);
@@ -290,6 +347,7 @@ public final class ConvFused {
         ConvEpilogue out = new ConvEpilogue(y, residual, gate, bias, act, g.cOut(), g.outPlane(), n0);
         int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
         long[] segmentLanes = new long[segmentOffset.length];
+        int[] poolAt = pool == null ? null : new int[segmentOffset.length];
         for (int jc = j0; jc < j1; jc += nbBlock) {
             int nc = Math.min(nbBlock, j1 - jc);
             for (int pc = 0; pc < k; pc += kb) {
@@ -309,6 +367,11 @@ public final class ConvFused {
                                     ConvTileKernel.tileGated(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
                                             co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
                                             first, last, bias, co0, residual);
+                                } else if (pool != null && last) {                           // stored and pooled
+                                    pool.bases(segmentOffset, segmentLanes, segments, co0, poolAt);
+                                    PooledTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
+                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
+                                            first, true, bias, co0, pool.sums(), pool.maxes(), poolAt);
                                 } else {
                                     ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
                                             co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
@@ -317,6 +380,7 @@ public final class ConvFused {
                             } else {
                                 GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
                                 out.store(acc, mr, nr, co0, c, first, last);
+                                if (last && pool != null) pool.add(y, co0, mr, segmentOffset, segmentLanes, segments);
                             }
                         }
                     }

@@ -163,6 +163,10 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }
 
+    @Override public Tensor[] convInferencePooled(Tensor x, dev.saccade.tensor.ops.PreparedConv c) {
+        return CpuInferenceConv.runPooled(this, x, c, () -> Backend.super.convInferencePooled(x, c));
+    }
+
     @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
         if (y.dtype() != DType.F32 || !Simd.enabled() || y.numel() == 0) {
             return Backend.super.motionAttentionInference(y, frames, eps);

@@ -13,7 +13,8 @@ import dev.saccade.tensor.ops.PreparedConv;
  * once into {@link PackedConvWeights}; F64 (and anything not packed) runs the composed default. 3×3 stride-1
  * convolutions with 16 or more input channels run {@link WinogradConv} (their transformed weights made on first use). With
  * SIMD off the scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
- * The gated form ({@link #runGated}, M2A's {@code x·σ(z) + x}) applies the gate as the GEMM stores each tile.
+ * The gated form ({@link #runGated}, M2A's {@code x·σ(z) + x}) applies the gate as the GEMM stores each tile, the
+ * pooled form ({@link #runPooled}, CBAM's and W3's avg/max descriptors) pools each tile as it is stored.
  * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
  */
 final class CpuInferenceConv {
@@ -62,6 +63,24 @@ final class CpuInferenceConv {
         float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
         ConvFused.forwardGated(g, floats(x), pw, floats(gate), yf);
         return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
+    }
+
+    /**
+     * {@code y = conv(x) + b} with its spatial {@code [mean, max]} (2, N, C_out) pooled as the GEMM stores each tile
+     * ({@link ConvFused#forwardPooled}); convolutions that run elsewhere (Winograd's 3×3, depthwise), F64 and disabled
+     * SIMD run {@code composed} (the convolution, then the pooling op).
+     */
+    static Tensor[] runPooled(CpuBackend b, Tensor x, PreparedConv c, java.util.function.Supplier<Tensor[]> composed) {
+        if (!(c.packed() instanceof PackedConvWeights pw) || pw.isDepthwise() || x.dtype() != DType.F32 || !Simd.enabled()) {
+            return composed.get();
+        }
+        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
+        if (WinogradConv.supports(g)) return composed.get();
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        float[] pooled = new float[2 * g.n() * g.cOut()];                      // (2, N, C_out)
+        ConvFused.forwardPooled(g, floats(x), pw, yf, pooled);
+        return new Tensor[] {Tensor.wrap(HostStorage.wrap(yf), outShape(g), b),
+                Tensor.wrap(HostStorage.wrap(pooled), Shape.of(2, g.n(), g.cOut()), b)};
     }
 
     private static Shape outShape(ConvGeometry g) {

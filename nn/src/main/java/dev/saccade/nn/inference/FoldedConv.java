@@ -84,6 +84,19 @@ public final class FoldedConv {
         return InferenceConv.applyGated(x, prepared(x.backend()), gate);
     }
 
+    /**
+     * {@code y = bn(conv(x))} and its spatial {@code [mean, max]} (2, N, C_out), as {@code Functional
+     * .spatialAvgMaxPool(y, null)} gives them (the means to the last bits): {@link InferenceConv#applyPooled}, the
+     * pooling done as the convolution stores y. Evaluation under no-grad only; not for a conv behind a shift or a
+     * leading module.
+     *
+     * @return {y (N, C_out, H', W'), pooled (2, N, C_out)}
+     */
+    public Tensor[] forwardPooled(Tensor x) {
+        if (lead != null || shift != null) throw new IllegalStateException("FoldedConv.forwardPooled: only for a plain convolution");
+        return InferenceConv.applyPooled(x, prepared(x.backend()));
+    }
+
     private PreparedConv prepared(Backend backend) {
         long version = Module.parameterVersion();
         Prepared p = prepared.get();

@@ -12,6 +12,8 @@ import dev.saccade.tensor.Tensor;
  * <pre>{@code
  * Tensor out = afterBranch instanceof ResidualEpilogue r ? r.forwardResidualRelu(branch, identity)
  *                                                        : afterBranch.forward(branch).add(identity).relu();
+ * Tensor[] yp = lastConv.forwardPooled(h);                          // {branch, (2, N·T, C) [mean; max]}
+ * Tensor out2 = r.forwardResidualRelu(yp[0], yp[1], identity);     // when r.readsSpatialPool()
  * }</pre>
  */
 public interface ResidualEpilogue {
@@ -20,4 +22,18 @@ public interface ResidualEpilogue {
      * and nothing is kept that refers to x (the caller may recycle x afterwards).
      */
     Tensor forwardResidualRelu(Tensor x, Tensor residual);
+
+    /**
+     * Whether the module's first read of x is for {@code Functional.spatialAvgMaxPool(x, null)} (a channel
+     * attention's avg/max descriptors, CBAM Eq. 2, W3 Eq. 3), so that the producer of x may pool it as it writes x
+     * and call {@link #forwardResidualRelu(Tensor, Tensor, Tensor)}. Default: no.
+     */
+    default boolean readsSpatialPool() { return false; }
+
+    /**
+     * {@link #forwardResidualRelu(Tensor, Tensor)} given {@code pooled}, x's spatial [mean, max] (2, N·T, C) as
+     * {@code Functional.spatialAvgMaxPool(x, null)} computes it (the means to the last bits), taken by whatever wrote
+     * x (a convolution's epilogue), so that the module does not read x for it. Default: pooled is ignored.
+     */
+    default Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) { return forwardResidualRelu(x, residual); }
 }

@@ -66,6 +66,43 @@ class FoldedConvTest {
         }
     }
 
+    /**
+     * CBAM's and W3's avg/max descriptors pooled in the conv's store, against the conv then
+     * {@code Functional.spatialAvgMaxPool}: y float for float, the maxes bit for bit, the means to ~1e-6. Pointwise
+     * (odd plane, several images per GEMM, one image), strided 3×3, and the composed fallbacks: Winograd's 3×3, depthwise.
+     */
+    @Test
+    void pooledConvolutionMatchesConvThenSpatialAvgMaxPool() {
+        SplittableRandom rng = new SplittableRandom(15);
+        Conv[] convs = {Conv.conv2d(24, 40, 1, 1, 0, 1, false, rng), Conv.conv2d(5, 7, 3, 2, 1, 1, true, rng),
+                Conv.conv2d(16, 16, 3, 1, 1, 1, false, rng), Conv.conv2d(6, 6, 3, 1, 1, 6, true, rng)};
+        for (Conv conv : convs) {
+            conv.eval();
+            BatchNorm bn = randomBatchNorm(conv.outChannels(), rng);
+            bn.eval();
+            FoldedConv f = FoldedConv.of(conv, bn);
+            for (Tensor x : new Tensor[] {Tensor.uniform(rng, -1, 1, 6, conv.inChannels(), 7, 9),
+                    Tensor.uniform(rng, -1, 1, 1, conv.inChannels(), 5, 3)}) {
+                try (var noGrad = GradMode.disable()) {
+                    Tensor y = f.forward(x, null, ConvActivation.NONE);
+                    Tensor pooled = dev.saccade.tensor.ops.Functional.spatialAvgMaxPool(y, null);   // (2, N, C_out)
+                    Tensor[] got = f.forwardPooled(x);
+                    String at = conv + " " + x.shape();
+                    assertTrue(java.util.Arrays.equals(y.toFloatArray(), got[0].toFloatArray()), at + ": y is the plain conv's");
+                    assertTrue(pooled.shape().equals(got[1].shape()), at + ": pooled " + got[1].shape());
+                    int half = pooled.numel() / 2;
+                    double[] want = pooled.toDoubleArray(), have = got[1].toDoubleArray();
+                    dev.saccade.tensor.testing.Tolerance.assertClose(at + " means", java.util.Arrays.copyOf(want, half),
+                            java.util.Arrays.copyOf(have, half), 1e-6, 1e-6);
+                    assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(want, half, want.length),
+                            java.util.Arrays.copyOfRange(have, half, have.length)), at + ": the maxes are the pooling op's");
+                }
+            }
+            Tensor x = Tensor.uniform(rng, -1, 1, 2, conv.inChannels(), 5, 5);
+            assertThrows(IllegalStateException.class, () -> f.forwardPooled(x));              // gradients enabled
+        }
+    }
+
     @Test
     void foldedWeightsFollowParameterChanges() {
         SplittableRandom rng = new SplittableRandom(12);

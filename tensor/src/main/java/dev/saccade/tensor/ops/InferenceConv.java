@@ -90,4 +90,24 @@ public final class InferenceConv {
         if (!same) throw new ShapeException(op + ": gate " + gate.shape() + " is not the output's shape (" + x.dim(0) + ", " + w.dim(0) + ", " + java.util.Arrays.toString(out) + ")");
         return x.backend().convInferenceGated(x, c, gate);
     }
+
+    /**
+     * {@code y = conv(x, w) + b} and {@code pooled = [mean, max]} of y over H·W per (image, channel), the input of a
+     * channel attention's shared MLP (CBAM, Woo et al., ECCV 2018, Eq. 2; W3, Pérez-Rúa et al., ECCV 2020, Eq. 3):
+     * the convolution followed by {@link Functional#spatialAvgMaxPool}, which a backend may compute as the
+     * convolution stores y, so that y is not read a second time. The maxes are those of the separate op; the means
+     * may differ from it in the last bits (another summation order). Evaluation only.
+     *
+     * @param x (N, C_in, H, W)
+     * @return {y (N, C_out, H', W'), pooled (2, N, C_out)}
+     */
+    public static Tensor[] applyPooled(Tensor x, PreparedConv c) {
+        String op = "inference_conv_pooled";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        Tensor w = c.weight();
+        if (x.rank() != 4) throw new ShapeException(op + ": needs a 2-d convolution's (N, C, H, W) input, got " + x.shape());
+        checkInput(op, x, c);
+        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        return x.backend().convInferencePooled(x, c);
+    }
 }

@@ -16,16 +16,33 @@ final class AttentionMaps {
      * {@code MLP(avg_HW(x)) + MLP(max_HW(x))} for the shared MLP {@code Linear(C, C/r) → ReLU → Linear(C/r, C)}
      * named {@code <mlp>.0} and {@code <mlp>.2}; x (N·T, C, H, W) → (N·T, C), before the sigmoid.
      */
-    static Tensor channelLogits(Tensor x, Weights w, String mlp) {
+    static Tensor channelLogits(Tensor x, Weights w, String mlp) { return channelLogits(x, null, w, mlp); }
+
+    /**
+     * As {@link #channelLogits(Tensor, Weights, String)}, with x's {@code [avg_HW; max_HW]} (2, N·T, C) given
+     * ({@code pooled}, from the epilogue of the convolution that wrote x) or, when null, pooled here.
+     */
+    static Tensor channelLogits(Tensor x, Tensor pooled, Weights w, String mlp) {
+        int nt = x.dim(0), c = x.dim(1);
+        if (pooled != null) {
+            if (pooled.rank() != 3 || pooled.dim(0) != 2 || pooled.dim(1) != nt || pooled.dim(2) != c) {
+                throw new IllegalArgumentException("channel attention: pooled " + pooled.shape() + " is not (2, " + nt + ", " + c + ")");
+            }
+            return sharedMlpSum(pooled.reshape(2 * nt, c), w, mlp, nt);
+        }
         if (FusedAttention.enabled()) {
-            int nt = x.dim(0), c = x.dim(1);
-            Tensor pooled = Functional.spatialAvgMaxPool(x, null).reshape(2 * nt, c);   // (2·N·T, C): [avg; max], one read
-            Tensor logits = sharedMlp(pooled, w, mlp);                                 // (2·N·T, C)
-            return logits.narrow(0, 0, nt).add(logits.narrow(0, nt, nt));
+            Tensor both = Functional.spatialAvgMaxPool(x, null).reshape(2 * nt, c);   // (2·N·T, C): [avg; max], one read
+            return sharedMlpSum(both, w, mlp, nt);
         }
         Tensor avg = x.mean(2, 3);                                  // (N·T, C)
         Tensor max = x.amax(false, 2, 3);                           // (N·T, C)
         return sharedMlp(avg, w, mlp).add(sharedMlp(max, w, mlp));
+    }
+
+    /** {@code MLP(avg) + MLP(max)} for {@code [avg; max]} (2·N·T, C) through the MLP at once → (N·T, C). */
+    private static Tensor sharedMlpSum(Tensor both, Weights w, String mlp, int nt) {
+        Tensor logits = sharedMlp(both, w, mlp);                                       // (2·N·T, C)
+        return logits.narrow(0, 0, nt).add(logits.narrow(0, nt, nt));
     }
 
     private static Tensor sharedMlp(Tensor v, Weights w, String mlp) {

@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * M_s = σ(conv7×7([avg_C F', max_C F']))        2 → 1, pad 3, no bias                     out = M_s ⊗ F'
  * </pre>
  * With {@link FusedAttention} on (the default), F' is never written: the pooling reads F once per axis (the channel
- * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass.
+ * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass. In a ResNet-50 block in
+ * inference, F's avg_HW and max_HW come from the epilogue of the convolution that writes F
+ * ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * This follows the paper's equations; the authors' code additionally puts a BatchNorm after the 7×7 conv and
  * concatenates [max, avg]. Keys: {@code mlp.{0,2}.{weight,bias}}, {@code spatial.weight}.
  *
@@ -40,16 +42,27 @@ public final class Cbam extends Module implements ResidualEpilogue {
     @Override public Tensor forward(Tensor x) { return attend(x, Weights.of(this)); }
 
     /** {@code relu(CBAM(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
-    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) { return attend(x, Weights.of(this), residual); }
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) { return attend(x, Weights.of(this), null, residual); }
+
+    /** The fused ops pool F first (Eq. 2): the block's last convolution may hand the pooling over. */
+    @Override public boolean readsSpatialPool() { return FusedAttention.enabled(); }
+
+    /** {@code relu(CBAM(x) + residual)} with {@code [avg_HW F; max_HW F]} (2, N·T, C) of Eq. 2 given. */
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) {
+        return attend(x, Weights.of(this), pooled, residual);
+    }
 
     /** CBAM with weights {@code w} (this module's names). */
-    public static Tensor attend(Tensor x, Weights w) { return attend(x, w, null); }
+    public static Tensor attend(Tensor x, Weights w) { return attend(x, w, null, null); }
 
-    /** CBAM with weights {@code w}, or with a residual (N·T, C, H, W) {@code relu(CBAM(x) + residual)}. */
-    private static Tensor attend(Tensor x, Weights w, Tensor residual) {
+    /**
+     * CBAM with weights {@code w}; with {@code pooled} (2, N·T, C) the descriptors of Eq. 2 are taken from it instead
+     * of from x, with a residual (N·T, C, H, W) the output is {@code relu(CBAM(x) + residual)}.
+     */
+    private static Tensor attend(Tensor x, Weights w, Tensor pooled, Tensor residual) {
         Clips.clips("CBAM", x, 1, w.get("mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1);
-        Tensor mc = AttentionMaps.channelLogits(x, w, "mlp").sigmoid();             // (N·T, C), Eq. 2
+        Tensor mc = AttentionMaps.channelLogits(x, pooled, w, "mlp").sigmoid();     // (N·T, C), Eq. 2
         // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
         return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual)[0];
     }

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * </pre>
  * With {@link FusedAttention} on (the default), avg+max pooling reads F once per axis, F_c is never written (the
  * channel pooling scales F by M_c on the way, the output applies M_c and M_s in one pass) and the depthwise temporal
- * convolutions run on (N·T, C, 1, 1) without transposes.
+ * convolutions run on (N·T, C, 1, 1) without transposes. In a ResNet-50 block in inference, F's avg_HW and max_HW
+ * come from the epilogue of the convolution that writes F ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * Where the paper is silent saccade chooses (and the golden re-statement in {@code scripts/make_attention_goldens.py}
  * follows): reduction 16 and MLP biases as in CBAM, which W3 extends; depthwise temporal convs (the paper's "each
  * channel dimension", and a dense C→C pair would add 6C² parameters); ReLU between the two temporal convs; no bias
@@ -104,22 +105,37 @@ public final class W3Attention extends Module implements ResidualEpilogue {
 
     /** {@code relu(W3(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
     @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) {
-        Output out = attend(x, frames, Weights.of(this), spatial, temporal, residual);
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, null, residual);
+        lastMask.set(out.spatialMask());
+        return out.features();
+    }
+
+    /** The fused ops pool F first (Eq. 3): the block's last convolution may hand the pooling over. */
+    @Override public boolean readsSpatialPool() { return FusedAttention.enabled(); }
+
+    /** {@code relu(W3(x) + residual)} with {@code [avg_HW F; max_HW F]} (2, N·T, C) of Eq. 3 given. */
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) {
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, pooled, residual);
         lastMask.set(out.spatialMask());
         return out.features();
     }
 
     /** The W3 output and mask with weights {@code w} (names as this module's). */
     public static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal) {
-        return attend(x, frames, w, spatial, temporal, null);
+        return attend(x, frames, w, spatial, temporal, null, null);
     }
 
-    /** As {@link #attend(Tensor, int, Weights, boolean, boolean)}; with a residual the features are {@code relu(W3(x) + residual)}. */
-    private static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal, Tensor residual) {
+    /**
+     * As {@link #attend(Tensor, int, Weights, boolean, boolean)}; with {@code pooled} (2, N·T, C) the channel
+     * descriptors of Eq. 3 are taken from it instead of from x, with a residual the features are
+     * {@code relu(W3(x) + residual)}.
+     */
+    private static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal, Tensor pooled,
+                                 Tensor residual) {
         int n = Clips.clips("W3", x, frames, w.get("channel.mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
 
-        Tensor mc = AttentionMaps.channelLogits(x, w, "channel.mlp").sigmoid();                 // (N·T, C)  M_c-frm, Eq. 3
+        Tensor mc = AttentionMaps.channelLogits(x, pooled, w, "channel.mlp").sigmoid();         // (N·T, C)  M_c-frm, Eq. 3
         if (temporal) mc = channelTemporal(mc, n, frames, w);                                    // M_c, Eq. 4
         Tensor mc4 = mc.reshape(nt, c, 1, 1);
         if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual), null);                 // F_c = M_c ⊗ F

@@ -43,13 +43,27 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branchInference(Tensor x, Tensor residual) {
+        Tensor h2 = firstTwo(x);
+        Tensor out = fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        InferenceConv.recycle(h2);
+        return out;
+    }
+
+    /** conv3 + bn3 pools its output as it stores it: {branch (N·T, 4·planes, H/s, W/s), [mean; max] (2, N·T, 4·planes)}. */
+    @Override protected Tensor[] branchInferencePooled(Tensor x) {
+        Tensor h2 = firstTwo(x);
+        Tensor[] out = fused3.forwardPooled(h2);
+        InferenceConv.recycle(h2);
+        return out;
+    }
+
+    /** conv1 + bn1 + relu, conv2 + bn2 + relu, fused: (N·T, C_in, H, W) → (N·T, planes, H/s, W/s). */
+    private Tensor firstTwo(Tensor x) {
         Tensor h1 = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)   // (N·T, planes, H, W)
                                    : bn1.forward(conv1.forward(x)).relu();
         Tensor h2 = fused2.forward(h1, null, ConvActivation.RELU);                  // (N·T, planes, H/s, W/s)
         InferenceConv.recycle(h1);
-        Tensor out = fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
-        InferenceConv.recycle(h2);
-        return out;
+        return h2;
     }
 
     @Override protected Shape traceBranch(FlopCounter c, String name, Shape in) {

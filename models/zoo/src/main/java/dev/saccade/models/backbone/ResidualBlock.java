@@ -10,6 +10,7 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceConv;
 import dev.saccade.tensor.ops.InferenceGate;
 
@@ -23,7 +24,9 @@ import dev.saccade.tensor.ops.InferenceGate;
  * folded in ({@link dev.saccade.nn.inference.FoldedConv}), and without an {@code after_branch} module the last
  * convolution adds the shortcut and applies the ReLU as it stores its output; with one, a module that is a
  * {@link ResidualEpilogue} does the add and the ReLU in its own last pass, and any other is followed by one
- * add-and-ReLU pass ({@link InferenceGate}).
+ * add-and-ReLU pass ({@link InferenceGate}). A {@link ResidualEpilogue} that reads its input's spatial avg and max
+ * first (CBAM, W3) gets them from the block ({@link #branchInferencePooled}), pooled by the last convolution's
+ * epilogue where the block can.
  */
 abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput {
     private Module afterBranch, afterBlock, downsample;
@@ -36,6 +39,17 @@ abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput
      * {@code residual}, {@code relu(branch(x) + residual)} from the last convolution's epilogue.
      */
     protected abstract Tensor branchInference(Tensor x, Tensor residual);
+
+    /**
+     * {@link #branchInference} without a residual, and the branch's spatial {@code [mean, max]} (2, N·T, C_out) for
+     * an {@code after_branch} module that {@linkplain ResidualEpilogue#readsSpatialPool reads them}: {branch, pooled}.
+     * The default pools the branch in a pass of its own; a block whose last convolution can pool as it stores
+     * overrides it.
+     */
+    protected Tensor[] branchInferencePooled(Tensor x) {
+        Tensor b = branchInference(x, null);                                // (N·T, C_out, H', W')
+        return new Tensor[] {b, Functional.spatialAvgMaxPool(b, null)};    // (2, N·T, C_out)
+    }
 
     /** The same walk as {@link #branch} for the FLOP counter. */
     protected abstract Shape traceBranch(FlopCounter c, String name, Shape in);
@@ -67,6 +81,10 @@ abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput
         Tensor out;
         if (afterBranch == null) {
             out = branchInference(x, identity);
+        } else if (afterBranch instanceof ResidualEpilogue fused && fused.readsSpatialPool()) {
+            Tensor[] b = branchInferencePooled(x);                        // (N·T, C_out, H', W'), (2, N·T, C_out)
+            out = fused.forwardResidualRelu(b[0], b[1], identity);        // pooled by the last conv's epilogue
+            InferenceConv.recycle(b[0]);                                  // the branch's own output, now dead
         } else if (afterBranch instanceof ResidualEpilogue fused) {
             Tensor b = branchInference(x, null);                          // (N·T, C_out, H', W')
             out = fused.forwardResidualRelu(b, identity);                 // the module's last pass adds and rectifies

@@ -3,6 +3,8 @@ package dev.saccade.models.attention;
 import static dev.saccade.tensor.testing.Tolerance.assertClose;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.nn.Init;
 import dev.saccade.nn.Module;
@@ -68,6 +70,37 @@ class InferenceEpilogueTest {
         residualCase("W3", rng -> new W3Attention(32, frames, true, true, rng), frames, 32, 7, 5);
         residualCase("W3 no spatial", rng -> new W3Attention(16, frames, false, true, rng), frames, 16, 3, 3);
         residualCase("W3 no temporal", rng -> new W3Attention(16, frames, true, false, rng), frames, 16, 3, 5);
+    }
+
+    /**
+     * CBAM and W3 handed their input's spatial [mean; max] (as a conv epilogue pools it) give the output they give
+     * pooling it themselves, and do use it: other descriptors change the output; a pooled tensor of the wrong shape
+     * is refused.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void gatesTakeTheDescriptorsPooledByTheConvolution(int frames) {
+        for (boolean w3 : new boolean[] {false, true}) {
+            SplittableRandom rng = new SplittableRandom(19);
+            Module m = w3 ? new W3Attention(32, frames, true, true, rng) : new Cbam(32, rng);
+            m.eval();
+            ResidualEpilogue r = (ResidualEpilogue) m;
+            assertTrue(r.readsSpatialPool(), m.describe() + " takes the pooled descriptors with the fused ops");
+            Tensor x = Tensor.uniform(rng, -1, 1, 2 * frames, 32, 7, 5), identity = Tensor.uniform(rng, -1, 1, 2 * frames, 32, 7, 5);
+            try (var noGrad = GradMode.disable()) {
+                Tensor pooled = dev.saccade.tensor.ops.Functional.spatialAvgMaxPool(x, null);   // (2, N·T, C)
+                Tensor own = r.forwardResidualRelu(x, identity), given = r.forwardResidualRelu(x, pooled, identity);
+                assertTrue(java.util.Arrays.equals(own.toFloatArray(), given.toFloatArray()), m.describe() + ": the same floats");
+                Tensor other = r.forwardResidualRelu(x, pooled.mul(0.5), identity);
+                assertTrue(!java.util.Arrays.equals(own.toFloatArray(), other.toFloatArray()), m.describe() + ": the pooled input is read");
+                var e = assertThrows(IllegalArgumentException.class,
+                        () -> r.forwardResidualRelu(x, pooled.narrow(1, 0, frames), identity));
+                assertTrue(e.getMessage().contains("pooled"), e.getMessage());
+            }
+            FusedAttention.setEnabled(false);
+            assertTrue(!r.readsSpatialPool(), m.describe() + ": the composed ops pool x as the equations read");
+            FusedAttention.setEnabled(true);
+        }
     }
 
     /** Batch-norm statistics and affine parameters far from the identity, so that the folding matters. */
