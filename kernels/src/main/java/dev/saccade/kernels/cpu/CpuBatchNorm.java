@@ -136,13 +136,14 @@ final class CpuBatchNorm {
                          boolean relu, float[] gx, float[] gGamma, float[] gBeta) {
         int count = n * s;
         CpuThreads.parallelFor(0, c, 1, (lo, hi) -> {
+            double[] sums = new double[2];                                      // one plane's {Σ g', Σ g'·x̂}
             for (int ch = lo; ch < hi; ch++) {
                 float scaleG = gamma == null ? 1f : gamma[ch], shiftB = beta == null ? 0f : beta[ch];
                 double sg = 0, sgx = 0;
                 for (int i = 0; i < n; i++) {
                     int off = (i * c + ch) * s;
                     if (relu) {
-                        double[] sums = maskedSums(g, xhat, off, s, scaleG, shiftB);
+                        maskedSums(g, xhat, off, s, scaleG, shiftB, sums);
                         sg += sums[0];
                         sgx += sums[1];
                     } else {
@@ -164,8 +165,8 @@ final class CpuBatchNorm {
         });
     }
 
-    /** {@code {Σ g', Σ g'·x̂}} with {@code g' = g} where {@code γ x̂ + β > 0}, else 0: float lanes, then double. */
-    private static double[] maskedSums(float[] g, float[] xhat, int off, int len, float gamma, float beta) {
+    /** {@code sums = {Σ g', Σ g'·x̂}} over one plane, {@code g' = g} where {@code γ x̂ + β > 0}, else 0: float lanes, then double. */
+    private static void maskedSums(float[] g, float[] xhat, int off, int len, float gamma, float beta, double[] sums) {
         int i = 0, bound = F.loopBound(len);
         FloatVector vg = FloatVector.broadcast(F, gamma), vb = FloatVector.broadcast(F, beta), zero = FloatVector.zero(F);
         FloatVector sum = zero, dot = zero;
@@ -181,7 +182,8 @@ final class CpuBatchNorm {
             s += gv;
             d += gv * h;
         }
-        return new double[] {s, d};
+        sums[0] = s;
+        sums[1] = d;
     }
 
     /** {@code Σ a[off + i] · b[off + i]} for {@code i < len}. */
