@@ -13,6 +13,9 @@ import org.openjdk.jmh.annotations.*;
  * <pre>
  * java --add-modules jdk.incubator.vector -jar jmh/target/benchmarks.jar MaxPoolBench -f 1 -wi 3 -i 5 -w 1 -r 1
  * </pre>
+ * {@code trainingPool} is the demo training step's stem pool with indices ({@link PoolKernels#maxForward}), 128 × 16
+ * planes of 16² → 8², one thread: {@code simd=true} runs {@link MaxPoolIndices}, {@code simd=false} the scalar loop
+ * it replaced ({@code -p simd=true,false -jvmArgsAppend -Dsaccade.threads=1}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -23,6 +26,13 @@ import org.openjdk.jmh.annotations.*;
 public class MaxPoolBench {
     private final PoolGeometry g = PoolGeometry.pool2d(8, 64, 112, 112, 3, 2, 1);
     private float[] x, y;
+    private final PoolGeometry training = PoolGeometry.pool2d(128, 16, 16, 16, 3, 2, 1);
+    private float[] tx, ty;
+    private int[] targmax;
+
+    /** The Vector API kernels ({@code true}) or their scalar loops. */
+    @Param({"true"})
+    public boolean simd;
 
     @Setup
     public void setUp() {
@@ -30,6 +40,21 @@ public class MaxPoolBench {
         x = new float[g.inputLength()];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         y = new float[g.outputLength()];
+        tx = new float[training.inputLength()];
+        for (int i = 0; i < tx.length; i++) tx[i] = (float) r.nextGaussian();
+        ty = new float[training.outputLength()];
+        targmax = new int[training.outputLength()];
+        Simd.setEnabled(simd);
+    }
+
+    @TearDown
+    public void restore() { Simd.setEnabled(true); }
+
+    @Benchmark
+    public int[] trainingPool(ByteCounter counter) {
+        PoolKernels.maxForward(training, tx, ty, targmax);
+        counter.bytes += 4L * (training.inputLength() + 2L * training.outputLength());
+        return targmax;
     }
 
     @Benchmark
