@@ -89,10 +89,37 @@ final class ConvTileKernel {
                 for (int h = 0; h < NR; h += L) FloatVector.fromArray(S, acc, r * NR + h).add(b).intoArray(acc, r * NR + h);
             }
         }
+        if (segments == 1 && lanes[0] == FULL) {
+            gateRows(acc, gate, y, offset[0] + rowBase, ldy, first);
+            return;
+        }
         for (int sg = 0; sg < segments; sg++) {
             long bits = lanes[sg];
             int t0 = Long.numberOfTrailingZeros(bits), len = Long.bitCount(bits);
             for (int r = 0; r < MR; r++) gateSegment(acc, r * NR + t0, gate, y, offset[sg] + rowBase + r * ldy + t0, len, first);
+        }
+    }
+
+    /**
+     * The gate of a tile whose lanes are all one image's consecutive positions (row r at {@code yOff + r·ldy}):
+     * {@link #gateLanes}'s arithmetic with plain vector loads and stores, no masks (a masked load checks its lanes
+     * against the array's bounds with a dozen vector operations of its own).
+     */
+    private static void gateRows(float[] acc, float[] gate, float[] y, int yOff, int ldy, boolean first) {
+        if (first) {
+            for (int r = 0, o = yOff; r < MR; r++, o += ldy) {
+                for (int h = 0; h < NR; h += L) {
+                    FloatVector v = FloatVector.fromArray(S, acc, r * NR + h);
+                    FloatVector.fromArray(S, gate, o + h).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, o + h);
+                }
+            }
+            return;
+        }
+        for (int r = 0, o = yOff; r < MR; r++, o += ldy) {
+            for (int h = 0; h < NR; h += L) {
+                FloatVector v = FloatVector.fromArray(S, acc, r * NR + h).add(FloatVector.fromArray(S, y, o + h));
+                FloatVector.fromArray(S, gate, o + h).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, o + h);
+            }
         }
     }
 
@@ -106,7 +133,9 @@ final class ConvTileKernel {
             int n = Math.min(L, len - j);
             long lanes = n == L ? HALF : (1L << n) - 1;
             if (a + j + L <= acc.length && d + j + L <= y.length && d + j + L <= gate.length) {
-                gateLanes(acc, a + j, gate, y, d + j, lanes, first ? 0L : lanes);
+                if (n < L) gateLanes(acc, a + j, gate, y, d + j, lanes, first ? 0L : lanes);
+                else if (first) gateVector(acc, a + j, gate, y, d + j);
+                else gateVectorAdding(acc, a + j, gate, y, d + j);
             } else {
                 for (int i = 0; i < n; i++) {
                     float v = acc[a + j + i] + (first ? 0f : y[d + j + i]);
@@ -114,6 +143,18 @@ final class ConvTileKernel {
                 }
             }
         }
+    }
+
+    /** One whole vector of {@link #gateSegment} in the first KC block: plain loads and stores. */
+    private static void gateVector(float[] acc, int a, float[] gate, float[] y, int d) {
+        FloatVector v = FloatVector.fromArray(S, acc, a);
+        FloatVector.fromArray(S, gate, d).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d);
+    }
+
+    /** One whole vector of {@link #gateSegment} after the first KC block (y added): plain loads and stores. */
+    private static void gateVectorAdding(float[] acc, int a, float[] gate, float[] y, int d) {
+        FloatVector v = FloatVector.fromArray(S, acc, a).add(FloatVector.fromArray(S, y, d));
+        FloatVector.fromArray(S, gate, d).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d);
     }
 
     /**
