@@ -5,7 +5,7 @@ import java.util.*;
 /**
  * TSM-MobileNetV2's convolutions at batch 1 (8 frames of 224²) one by one through {@link ConvFused#forward} with
  * pre-packed weights and their epilogues (the shift left out), random data: two untimed passes over all layers, then
- * per layer the median and best of up to 200 calls, GFLOP/s and the output's size; the total is the sum of medians.
+ * per layer the median and best of 40 to 200 calls, GFLOP/s and the output's size; the total is the sum of medians.
  * The layer-by-layer view to hold against ONNX Runtime's per-node profile (docs/PERF.md). Not a test.
  *
  * <pre>
@@ -26,7 +26,7 @@ public final class MobileNetV2LayerTiming {
         float[] w = rnd(g.cOut() * g.cInPerGroup() * kvol), b = rnd(g.cOut());
         PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * kvol, g.isDepthwise());
         float[] x = rnd(g.inputLength()), y = new float[g.outputLength()], rr = res ? rnd(g.outputLength()) : null;
-        int reps = Math.max(5, (int) (4e8 / Math.max(1, g.outputLength() * (long) g.cInPerGroup() * kvol)));
+        int reps = Math.max(40, (int) (4e8 / Math.max(1, g.outputLength() * (long) g.cInPerGroup() * kvol)));
         reps = Math.min(reps, quiet ? 10 : 200);
         double[] t = new double[reps];
         for (int i = 0; i < 3; i++) ConvFused.forward(g, x, pw, rr, act, 0, 0, y);

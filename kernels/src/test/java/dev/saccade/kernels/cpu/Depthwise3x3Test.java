@@ -1,0 +1,77 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 and stride 1, against the scalar twin: odd planes,
+ * widths that are not multiples of L, 7×7 and smaller planes, 1 and 2 threads, every epilogue.
+ */
+class Depthwise3x3Test {
+
+    static List<ConvGeometry> geometries() {
+        return List.of(
+                ConvGeometry.conv2d(2, 5, 5, 38, 38, 3, 2, 1).withGroups(5),   // 19² out, frame 20 wide
+                ConvGeometry.conv2d(1, 3, 3, 33, 17, 3, 2, 1).withGroups(3),   // odd H and W
+                ConvGeometry.conv2d(3, 2, 2, 14, 14, 3, 2, 1).withGroups(2),   // MobileNetV2's 14² → 7²
+                ConvGeometry.conv2d(2, 3, 3, 7, 7, 3, 2, 1).withGroups(3),     // 7² → 4²
+                ConvGeometry.conv2d(1, 4, 4, 3, 3, 3, 2, 1).withGroups(4),     // 3² → 2²
+                ConvGeometry.conv2d(2, 2, 2, 1, 1, 3, 2, 1).withGroups(2),     // 1²: the border only
+                ConvGeometry.conv2d(1, 2, 2, 4, 70, 3, 2, 1).withGroups(2),    // rows of 35 > 2L
+                ConvGeometry.conv2d(2, 3, 3, 9, 11, 3, 1, 1).withGroups(3),    // stride 1, odd plane
+                ConvGeometry.conv2d(1, 2, 2, 7, 7, 3, 1, 1).withGroups(2));    // stride 1, 7×7
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (ConvGeometry g : geometries())
+            for (int threads : new int[] {1, 2})
+                for (boolean residual : new boolean[] {false, true})
+                    for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(g, threads, residual, act));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} threads={1} residual={2} {3}")
+    @MethodSource("cases")
+    void matchesScalarTwin(ConvGeometry g, int threads, boolean residual, ConvActivation act) {
+        assertTrue(Depthwise3x3.supports(g), g.toString());
+        Random rnd = new Random(23);
+        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
+        float[] res = residual ? random(rnd, g.outputLength()) : null;
+        if (act == ConvActivation.RELU6) for (int i = 0; i < w.length; i++) w[i] *= 4f;   // values beyond 6 too
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
+        PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), 9, true);
+        float[] y = new float[g.outputLength()];
+        Arrays.fill(y, Float.NaN);                                          // y is write-only: never read
+        try (var l = CpuThreads.limit(threads)) {
+            ConvFused.forward(g, x, pw, res, act, 0, 0, y);
+        }
+        assertClose(g, expected, y);
+    }
+
+    private static void assertClose(ConvGeometry g, float[] expected, float[] y) {
+        double maxErr = 0, scale = 0;
+        for (int i = 0; i < y.length; i++) {
+            maxErr = Float.isNaN(y[i]) ? Double.POSITIVE_INFINITY : Math.max(maxErr, Math.abs(y[i] - expected[i]));
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        assertTrue(maxErr <= 1e-5 * Math.max(1, scale), g + ": max |Δ| = " + maxErr + " (scale " + scale + ")");
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
+        return a;
+    }
+}
