@@ -202,6 +202,25 @@ public interface Backend {
     }
 
     /**
+     * A chain of inference convolutions, each link's output the next one's input, the residual added by the last
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyChain}, which checks the shapes); no autograd. The default
+     * runs {@link #convInference} link by link and recycles the intermediates; a backend may carry a few images at
+     * a time through every link, so that the intermediates stay in its cache.
+     */
+    default Tensor convInferenceChain(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                      Tensor residualOrNull) {
+        Tensor in = x;
+        for (int i = 0; i < links.size(); i++) {
+            var l = links.get(i);
+            Tensor out = convInference(in, l.conv(), i == links.size() - 1 ? residualOrNull : null, l.act(),
+                    l.shiftFrames(), l.shiftFoldDiv());
+            if (in != x) recycle(in);
+            in = out;
+        }
+        return in;
+    }
+
+    /**
      * {@code y = gate·(1 + σ(conv(x, w) + b))} ({@link dev.saccade.tensor.ops.InferenceConv#applyGated}, which checks
      * the shapes): M2A's excitation {@code x·σ(conv_up(·)) + x}; no autograd. The default composes {@link #conv} and
      * {@link #sigmoidGate}; a backend may apply the gate as the convolution stores its output.

@@ -106,6 +106,32 @@ public final class ConvFused {
     }
 
     /**
+     * {@link #forward} for images {@code [n0, n0 + nb)} of x only, on the calling thread (no parallel loop of its
+     * own): image {@code n0 + i} is written to image {@code yImage0 + i} of y, and the residual is read at y's
+     * offsets. g describes x (all its images, so that the shift reads the neighbouring frames); y may be a smaller
+     * buffer than g's output, holding only the images written. For {@link ConvChain}: each thread runs a block
+     * image by image. Not for depthwise convolutions.
+     */
+    static void forwardImages(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
+                              int shiftFrames, int shiftFold, int n0, int nb, float[] y, int yImage0) {
+        if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": not for depthwise convolutions");
+        if (n0 < 0 || nb < 1 || n0 + nb > g.n() || yImage0 < 0) {
+            throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": images [" + n0 + ", " + (n0 + nb)
+                    + ") to y's image " + yImage0);
+        }
+        long yEnd = (long) (yImage0 + nb) * g.cOut() * g.outPlane();
+        if (y.length < yEnd || residual != null && residual.length < yEnd) {
+            throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": y or residual shorter than " + yEnd + " elements");
+        }
+        if (x.length < g.inputLength()) throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": x has " + x.length + " elements, needs " + g.inputLength());
+        Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Source src = source(g, x, n0, nb, gr, nb, shift, BUFFERS.get());
+            gemm(g, w, gr, src, yImage0, 0, nb * g.outPlane(), residual, false, act, y, null);
+        }
+    }
+
+    /**
      * residual is the gate input when {@code gate}, else added before act; with {@code pooled} (2, N, C_out) the
      * stored tiles are pooled too: one {@link TilePool} per chunk (on its thread's scratch), and one per column range
      * when a chunk's columns are split over the threads (arrays of its own: a worker may serve another caller before

@@ -159,6 +159,11 @@ public final class CpuBackend implements Backend {
                 () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
     }
 
+    @Override public Tensor convInferenceChain(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                               Tensor residual) {
+        return CpuInferenceConv.runChain(this, x, links, residual, () -> Backend.super.convInferenceChain(x, links, residual));
+    }
+
     @Override public Tensor convInferenceGated(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor gate) {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }

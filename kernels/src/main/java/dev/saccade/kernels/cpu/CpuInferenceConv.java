@@ -52,6 +52,29 @@ final class CpuInferenceConv {
     }
 
     /**
+     * The links depth first ({@link ConvChain}) when they are F32, packed, SIMD is on and {@link ConvChain#supports}
+     * them; otherwise {@code composed} (link by link).
+     */
+    static Tensor runChain(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                           Tensor residual, java.util.function.Supplier<Tensor> composed) {
+        if (x.dtype() != DType.F32 || !Simd.enabled() || x.rank() != 4) return composed.get();
+        java.util.List<ConvChain.Link> chain = new java.util.ArrayList<>(links.size());
+        Shape in = x.shape();
+        for (dev.saccade.tensor.ops.InferenceConv.Link l : links) {
+            if (!(l.conv().packed() instanceof PackedConvWeights pw)) return composed.get();
+            ConvGeometry g = CpuConvolution.geometry(in, l.conv().weight().shape(), l.conv().params());
+            int fold = l.shiftFrames() > 0 ? in.dim(1) / l.shiftFoldDiv() : 0;
+            chain.add(new ConvChain.Link(g, pw, l.act(), l.shiftFrames(), fold));
+            in = outShape(g);
+        }
+        if (!ConvChain.supports(chain)) return composed.get();
+        ConvGeometry last = chain.get(chain.size() - 1).g();
+        float[] yf = ActivationPool.take(last.outputLength());                  // fully overwritten below
+        ConvChain.forward(chain, floats(x), residual == null ? null : floats(residual), yf);
+        return Tensor.wrap(HostStorage.wrap(yf), outShape(last), b);
+    }
+
+    /**
      * {@code y = gate·(1 + σ(conv(x) + b))}: {@link ConvFused#forwardGated}, the gate in the GEMM's store; depthwise
      * convolutions, F64 and disabled SIMD run {@code composed}.
      */

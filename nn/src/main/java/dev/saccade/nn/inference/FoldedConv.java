@@ -97,6 +97,16 @@ public final class FoldedConv {
         return InferenceConv.applyPooled(x, prepared(x.backend()));
     }
 
+    /**
+     * This convolution as a link of {@link InferenceConv#applyChain} on {@code backend}, with activation act: its
+     * prepared weights and its shift (when it reads the whole clip); null for a conv behind a leading module or an
+     * online / streaming shift, which run on their own.
+     */
+    public InferenceConv.Link link(Backend backend, ConvActivation act) {
+        if (lead != null || shift != null && !shift.bidirectionalNow()) return null;
+        return new InferenceConv.Link(prepared(backend), act, shift == null ? 0 : shift.frames(), shift == null ? 0 : shift.foldDiv());
+    }
+
     private PreparedConv prepared(Backend backend) {
         long version = Module.parameterVersion();
         Prepared p = prepared.get();

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Modules applied in order, named "0", "1", … as in {@code torch.nn.Sequential}. In evaluation mode under no-grad
  * ({@link InferenceMode}) each run of {@code Conv [BatchNorm] [ReLU | ReLU6]} (the conv possibly behind TSM's
- * shift) runs as one {@link FoldedConv}; everything else runs as it is. A Sequential that ends with a convolution
+ * shift) runs as one {@link FoldedConv}; everything else runs as it is. A Sequential of fused convolutions only (an
+ * inverted residual's expand, depthwise and project) runs as one {@link InferenceConv#applyChain}, which the backend
+ * may carry out a few images at a time. A Sequential that ends with a convolution
  * (possibly behind a {@link TemporalShiftStep}) {@link LeadsIntoConv}: a batch norm after it folds into that conv.
  */
 public final class Sequential extends Module implements OwnsOutput, LeadsIntoConv {
@@ -52,7 +54,25 @@ public final class Sequential extends Module implements OwnsOutput, LeadsIntoCon
             for (Module m : layers) x = m.forward(x);
             return residual == null ? x : x.add(residual);
         }
-        return run(plan(), x, residual);
+        List<Step> steps = plan();
+        List<InferenceConv.Link> chain = chain(steps, x, residual);
+        return chain != null ? InferenceConv.applyChain(x, chain, residual) : run(steps, x, residual);
+    }
+
+    /**
+     * The plan as one {@link InferenceConv#applyChain}, when it is two or more fused convolutions, each one a plain
+     * link, and the residual (if any) goes into the last one's epilogue (no activation after it); else null.
+     */
+    private static List<InferenceConv.Link> chain(List<Step> steps, Tensor x, Tensor residual) {
+        if (steps.size() < 2) return null;
+        if (residual != null && steps.get(steps.size() - 1).act() != ConvActivation.NONE) return null;
+        List<InferenceConv.Link> links = new ArrayList<>(steps.size());
+        for (Step s : steps) {
+            InferenceConv.Link l = s.fused() == null ? null : s.fused().link(x.backend(), s.act());
+            if (l == null) return null;
+            links.add(l);
+        }
+        return links;
     }
 
     /** The inference steps in order; the residual goes into the last convolution's epilogue when it can. */

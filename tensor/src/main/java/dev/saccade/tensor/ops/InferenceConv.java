@@ -57,6 +57,66 @@ public final class InferenceConv {
         return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
     }
 
+    /**
+     * One convolution of {@link #applyChain}: {@code act(conv(shift(x), w) + b)} as {@link #apply} takes it.
+     *
+     * @param shiftFrames  T for TSM's shift of the link's input, or 0 (a backend may run a chain only when the first
+     *                     link alone shifts)
+     */
+    public record Link(PreparedConv conv, ConvActivation act, int shiftFrames, int shiftFoldDiv) {
+        public Link {
+            if (conv == null || act == null) throw new IllegalArgumentException("InferenceConv.Link: conv and act are required");
+            if (shiftFrames < 0 || shiftFrames > 0 && shiftFoldDiv < 1) {
+                throw new IllegalArgumentException("InferenceConv.Link: shift T=" + shiftFrames + ", fold_div " + shiftFoldDiv);
+            }
+        }
+    }
+
+    /**
+     * Inference convolutions in a row, {@code y = link_k(… link_1(x) …)} with the residual added by the last link
+     * before its activation: {@link #apply} link by link, as a unit, so that a backend may carry a few images at a
+     * time through every link (the CPU does, for MobileNetV2's inverted residuals: the expanded intermediate stays in
+     * the cache). The same floats as the links applied one by one. Evaluation only.
+     *
+     * <pre>{@code
+     * Tensor y = InferenceConv.applyChain(x, List.of(
+     *         new InferenceConv.Link(expand, ConvActivation.RELU6, 8, 8),
+     *         new InferenceConv.Link(depthwise, ConvActivation.RELU6, 0, 0),
+     *         new InferenceConv.Link(project, ConvActivation.NONE, 0, 0)), x);
+     * }</pre>
+     *
+     * @param x        (N, C_in, *spatial), the first link's input
+     * @param residual the last link's output shape, or null
+     */
+    public static Tensor applyChain(Tensor x, java.util.List<Link> links, Tensor residual) {
+        String op = "inference_conv_chain";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        if (links.isEmpty()) throw new IllegalArgumentException(op + ": no links");
+        int[] shape = x.shape().toArray();
+        for (int i = 0; i < links.size(); i++) {
+            Link l = links.get(i);
+            Tensor w = l.conv().weight();
+            String where = op + " link " + i;
+            if (shape.length != w.rank()) throw new ShapeException(where + ": input (" + java.util.Arrays.toString(shape) + ") and weight " + w.shape() + " differ in rank");
+            if (shape[1] != w.dim(1) * l.conv().params().groups()) {
+                throw new ShapeException(where + ": input has " + shape[1] + " channels, weight " + w.shape() + " with groups="
+                        + l.conv().params().groups() + " expects " + w.dim(1) * l.conv().params().groups());
+            }
+            if (w.dtype() != x.dtype()) throw new ShapeException(where + ": input is " + x.dtype() + ", weight " + w.dtype());
+            if (l.shiftFrames() > 0 && (shape.length != 4 || shape[0] % l.shiftFrames() != 0)) {
+                throw new ShapeException(where + ": the temporal shift needs (N·T, C, H, W) with T=" + l.shiftFrames());
+            }
+            int[] next = shape.clone();
+            next[1] = w.dim(0);
+            for (int a = 2; a < shape.length; a++) next[a] = l.conv().params().outputSize(a - 2, shape[a], w.dim(a));
+            shape = next;
+        }
+        if (residual != null && !java.util.Arrays.equals(residual.shape().toArray(), shape)) {
+            throw new ShapeException(op + ": residual " + residual.shape() + " is not the output's shape " + java.util.Arrays.toString(shape));
+        }
+        return x.backend().convInferenceChain(x, links, residual);
+    }
+
     /** x against the prepared weight: the same rank, and the channels the weight and its groups expect. */
     private static void checkInput(String op, Tensor x, PreparedConv c) {
         Tensor w = c.weight();

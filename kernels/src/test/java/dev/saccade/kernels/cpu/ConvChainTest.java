@@ -1,0 +1,176 @@
+package dev.saccade.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.ShapeException;
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.ConvActivation;
+import dev.saccade.tensor.ops.ConvParams;
+import dev.saccade.tensor.ops.InferenceConv;
+import dev.saccade.tensor.ops.PreparedConv;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link ConvChain} (depth first, a few images per thread) against the same links run layer by layer through
+ * {@link ConvFused#forward}, bit for bit: MobileNetV2's inverted residuals (shifted expand, depthwise stride 1 and
+ * 2, project with and without the residual), odd planes, small planes with several images per step and a short last
+ * step, a middle link that is not depthwise; one thread and all. Then the backend op
+ * ({@link InferenceConv#applyChain}) against the SPI's composed default, and the shapes it refuses.
+ */
+class ConvChainTest {
+    /** An inverted residual: 1×1 c → e (shifted by T when t > 0), 3×3 depthwise e stride s, 1×1 e → o. */
+    static List<ConvGeometry> invertedResidual(int n, int c, int e, int o, int h, int w, int s) {
+        ConvGeometry expand = ConvGeometry.conv2d(n, c, e, h, w, 1, 1, 0);
+        ConvGeometry dw = ConvGeometry.conv2d(n, e, e, h, w, 3, s, 1).withGroups(e);
+        int[] out = dw.outputSize();
+        return List.of(expand, dw, ConvGeometry.conv2d(n, e, o, out[0], out[1], 1, 1, 0));
+    }
+
+    static Stream<Arguments> chains() {
+        List<Arguments> out = new ArrayList<>();
+        for (int threads : new int[] {1, CpuThreads.threads()}) {
+            out.add(Arguments.of("MobileNetV2-like, shift, residual", invertedResidual(8, 6, 36, 6, 11, 13, 1), 4, true, threads));
+            out.add(Arguments.of("stride 2, odd plane", invertedResidual(4, 5, 30, 7, 13, 9, 2), 0, false, threads));
+            out.add(Arguments.of("small planes, short last step", invertedResidual(12, 8, 48, 8, 5, 5, 1), 4, true, threads));
+            out.add(Arguments.of("7×7 stride 2 to 4×4, one clip of 3", invertedResidual(3, 16, 96, 24, 7, 7, 2), 3, false, threads));
+            out.add(Arguments.of("plane over NC columns", invertedResidual(2, 4, 12, 4, 50, 46, 1), 0, true, threads));
+            ConvGeometry a = ConvGeometry.conv2d(4, 6, 10, 9, 8, 1, 1, 0), b = ConvGeometry.conv2d(4, 10, 12, 9, 8, 3, 2, 1);
+            int[] o = b.outputSize();
+            out.add(Arguments.of("middle 3×3/2 GEMM, two middles", List.of(a, b, ConvGeometry.conv2d(4, 12, 12, o[0], o[1], 3, 1, 1)
+                    .withGroups(12), ConvGeometry.conv2d(4, 12, 5, o[0], o[1], 1, 1, 0)), 0, false, threads));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, T={2}, residual={3}, threads={4}")
+    @MethodSource("chains")
+    void matchesLayerByLayerBitForBit(String name, List<ConvGeometry> gs, int frames, boolean residual, int threads) {
+        Random rnd = new Random(gs.hashCode());
+        List<ConvChain.Link> links = new ArrayList<>();
+        ConvActivation[] acts = {ConvActivation.RELU6, ConvActivation.RELU, ConvActivation.RELU6, ConvActivation.NONE};
+        for (int i = 0; i < gs.size(); i++) {
+            ConvGeometry g = gs.get(i);
+            int k = g.cInPerGroup() * g.kernelVolume();
+            PackedConvWeights w = PackedConvWeights.pack(random(rnd, g.cOut() * k), random(rnd, g.cOut()), g.cOut(),
+                    g.groups(), k, g.isDepthwise());
+            ConvActivation act = i == gs.size() - 1 ? ConvActivation.NONE : acts[i];
+            links.add(new ConvChain.Link(g, w, act, i == 0 ? frames : 0, i == 0 && frames > 0 ? g.cIn() / 3 : 0));
+        }
+        assertTrue(ConvChain.supports(links), name);
+        ConvGeometry first = gs.get(0), last = gs.get(gs.size() - 1);
+        float[] x = random(rnd, first.inputLength());
+        float[] res = residual ? random(rnd, last.outputLength()) : null;
+        // layer by layer
+        float[] in = x;
+        for (int i = 0; i < links.size(); i++) {
+            ConvChain.Link l = links.get(i);
+            float[] out = new float[l.g().outputLength()];
+            ConvFused.forward(l.g(), in, l.w(), i == links.size() - 1 ? res : null, l.act(), l.shiftFrames(), l.shiftFold(), out);
+            in = out;
+        }
+        float[] y = new float[last.outputLength()];
+        java.util.Arrays.fill(y, Float.NaN);                                // every element must be written
+        try (var limit = CpuThreads.limit(threads)) {
+            ConvChain.forward(links, x, res, y);
+        }
+        assertArrayEquals(in, y, name);
+    }
+
+    @Test
+    void refusesWhatItCannotRunDepthFirst() {
+        PackedConvWeights any = PackedConvWeights.pack(new float[1], null, 1, 1, 1, false);
+        List<ConvGeometry> ir = invertedResidual(2, 4, 8, 4, 6, 6, 1);
+        ConvChain.Link expand = new ConvChain.Link(ir.get(0), any, ConvActivation.RELU6, 0, 0);
+        ConvChain.Link dw = new ConvChain.Link(ir.get(1), any, ConvActivation.RELU6, 0, 0);
+        ConvChain.Link project = new ConvChain.Link(ir.get(2), any, ConvActivation.NONE, 0, 0);
+        assertTrue(ConvChain.supports(List.of(expand, dw, project)));
+        assertFalse(ConvChain.supports(List.of(expand)), "one link");
+        assertFalse(ConvChain.supports(List.of(dw, project)), "depthwise first");
+        assertFalse(ConvChain.supports(List.of(expand, dw)), "depthwise last");
+        assertFalse(ConvChain.supports(List.of(expand, expand)), "8 channels into a 4-channel input");
+        assertFalse(ConvChain.supports(List.of(expand, dw, new ConvChain.Link(ir.get(2), any, ConvActivation.NONE, 2, 1))),
+                "a shift after the first link");
+        ConvGeometry winograd = ConvGeometry.conv2d(2, 16, 16, 6, 6, 3, 1, 1);
+        assertTrue(WinogradConv.supports(winograd));
+        assertFalse(ConvChain.supports(List.of(new ConvChain.Link(ConvGeometry.conv2d(2, 4, 16, 6, 6, 1, 1, 0), any, ConvActivation.RELU, 0, 0),
+                new ConvChain.Link(winograd, any, ConvActivation.RELU, 0, 0),
+                new ConvChain.Link(ConvGeometry.conv2d(2, 16, 4, 6, 6, 1, 1, 0), any, ConvActivation.NONE, 0, 0))),
+                "a Winograd layer");
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(List.of(dw, project), new float[0], null, new float[0]));
+        assertTrue(e.getMessage().contains("do not chain"), e.getMessage());
+    }
+
+    @Test
+    void forwardImagesRefusesRangesOutsideTheBatch() {
+        ConvGeometry g = ConvGeometry.conv2d(4, 3, 5, 4, 4, 1, 1, 0);
+        PackedConvWeights w = PackedConvWeights.pack(new float[15], null, 5, 1, 3, false);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ConvFused.forwardImages(g, new float[g.inputLength()], w, null, ConvActivation.NONE, 0, 0, 3, 2, new float[g.outputLength()], 0));
+        assertTrue(e.getMessage().contains("images [3, 5)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ConvFused.forwardImages(g, new float[g.inputLength()], w, null, ConvActivation.NONE, 0, 0, 0, 2, new float[5 * 16], 1));
+        assertTrue(e.getMessage().contains("shorter"), e.getMessage());
+    }
+
+    /** The SPI's composed defaults, every other method forwarded to the CPU backend. */
+    private static Backend composedDefault(CpuBackend cpu) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
+                (proxy, m, args) -> m.isDefault() ? InvocationHandler.invokeDefault(proxy, m, args) : m.invoke(cpu, args));
+    }
+
+    @Test
+    void backendOpMatchesTheComposedDefault() {
+        CpuBackend cpu = new CpuBackend();
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 8, c = 6, e = 24, h = 9, w = 7;
+        Tensor x = Tensor.uniform(rng, -1, 1, n, c, h, w);
+        Tensor we = Tensor.uniform(rng, -0.5, 0.5, e, c, 1, 1), be = Tensor.uniform(rng, -0.5, 0.5, e);
+        Tensor wd = Tensor.uniform(rng, -0.5, 0.5, e, 1, 3, 3), bd = Tensor.uniform(rng, -0.5, 0.5, e);
+        Tensor wp = Tensor.uniform(rng, -0.5, 0.5, c, e, 1, 1), bp = Tensor.uniform(rng, -0.5, 0.5, c);
+        PreparedConv expand = cpu.prepareConv(we, be, ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv dw = cpu.prepareConv(wd, bd, ConvParams.uniform(2, 1, 1, 1, e));
+        PreparedConv project = cpu.prepareConv(wp, bp, ConvParams.uniform(2, 1, 0, 1, 1));
+        List<InferenceConv.Link> links = List.of(new InferenceConv.Link(expand, ConvActivation.RELU6, 4, 8),
+                new InferenceConv.Link(dw, ConvActivation.RELU6, 0, 0), new InferenceConv.Link(project, ConvActivation.NONE, 0, 0));
+        try (var noGrad = GradMode.disable()) {
+            float[] fused = InferenceConv.applyChain(x, links, x).toFloatArray();
+            float[] composed = composedDefault(cpu).convInferenceChain(x, links, x).toFloatArray();
+            float[] byLink = x.toFloatArray();
+            Tensor t = x;
+            for (InferenceConv.Link l : links) t = InferenceConv.apply(t, l.conv(), l == links.get(2) ? x : null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
+            assertArrayEquals(t.toFloatArray(), fused);
+            double worst = 0;
+            for (int i = 0; i < fused.length; i++) worst = Math.max(worst, Math.abs(fused[i] - composed[i]));
+            assertTrue(worst <= 1e-5, "fused vs composed default: " + worst);
+            assertEquals(n * c * h * w, byLink.length);
+
+            var bad = assertThrows(ShapeException.class, () -> InferenceConv.applyChain(x, List.of(links.get(0), links.get(0)), null));
+            assertTrue(bad.getMessage().contains("link 1"), bad.getMessage());
+            bad = assertThrows(ShapeException.class, () -> InferenceConv.applyChain(x, links, Tensor.zeros(n, c, h, w + 1)));
+            assertTrue(bad.getMessage().contains("residual"), bad.getMessage());
+        }
+        assertThrows(IllegalStateException.class, () -> InferenceConv.applyChain(x, links, null), "gradients enabled");
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
+        return a;
+    }
+}
