@@ -29,7 +29,13 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(2, 2, 2, 1, 1, 3, 2, 1).withGroups(2),     // 1²: the border only
                 ConvGeometry.conv2d(1, 2, 2, 4, 70, 3, 2, 1).withGroups(2),    // rows of 35 > 2L
                 ConvGeometry.conv2d(2, 3, 3, 9, 11, 3, 1, 1).withGroups(3),    // stride 1, odd plane
-                ConvGeometry.conv2d(1, 2, 2, 7, 7, 3, 1, 1).withGroups(2));    // stride 1, 7×7
+                ConvGeometry.conv2d(1, 2, 2, 7, 7, 3, 1, 1).withGroups(2),     // stride 1, 7×7
+                ConvGeometry.conv2d(3, 4, 4, 14, 14, 3, 1, 1).withGroups(4),   // stride 1, 14×14
+                ConvGeometry.conv2d(2, 3, 3, 5, 32, 3, 1, 1).withGroups(3),    // stride 1, rows of 2L
+                ConvGeometry.conv2d(2, 3, 3, 4, 33, 3, 1, 1).withGroups(3),    // stride 1, rows of 2L + 1
+                ConvGeometry.conv2d(2, 2, 2, 3, 1, 3, 1, 1).withGroups(2),     // stride 1, one column
+                ConvGeometry.conv2d(2, 2, 2, 1, 5, 3, 1, 1).withGroups(2),     // stride 1, one row
+                ConvGeometry.conv2d(1, 3, 3, 16, 16, 3, 1, 1).withGroups(3));  // stride 1, rows of exactly L
     }
 
     static Stream<Arguments> cases() {
