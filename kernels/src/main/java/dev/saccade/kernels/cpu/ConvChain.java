@@ -65,8 +65,11 @@ final class ConvChain {
         if (!supports(links)) throw new IllegalArgumentException("ConvChain: links " + links + " do not chain");
         Link last = links.get(links.size() - 1);
         int n = links.get(0).g().n(), images = ConvFused.imagesPerGemm(last.g()), steps = (n + images - 1) / images;
-        CpuThreads.parallelFor(0, steps, 1, (lo, hi) -> {
-            for (int step = lo; step < hi; step++) {
+        // steps handed out one at a time: a thread that finishes early (the other vCPU stolen, a cache-cold image)
+        // takes the next one instead of waiting at the end; each step's floats do not depend on who runs it
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        CpuThreads.parallelFor(0, Math.min(steps, CpuThreads.threads()), 1, (lo, hi) -> {
+            for (int step = next.getAndIncrement(); step < steps; step = next.getAndIncrement()) {
                 int n0 = step * images, nb = Math.min(images, n - n0);
                 run(links, x, residual, y, n0, nb);
             }
