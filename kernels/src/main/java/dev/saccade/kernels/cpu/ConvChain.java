@@ -13,8 +13,9 @@ import java.util.List;
  * every output element is accumulated in the same order ({@link ConvFused} blocks K the same way whatever the
  * columns; depthwise planes are independent).
  *
- * <p>Links: the first and the last are not depthwise (the first may read TSM's shift in place, the last adds the
- * residual); those in between may be any convolution {@link ConvFused} runs. Images per step: those of the last
+ * <p>Links: any convolution {@link ConvFused} runs except Winograd's (layer by layer would run those there), the
+ * first and last depthwise ones only as {@link Depthwise3x3} runs them; the first may read TSM's shift in place
+ * (1×1), the last adds the residual. Images per step: those of the last
  * link's GEMM ({@link ConvFused#imagesPerGemm}), so that small planes still give GEMMs of ~512 columns while every
  * thread gets work.
  *
@@ -37,13 +38,15 @@ final class ConvChain {
     private ConvChain() {}
 
     /**
-     * Whether {@link #forward} runs these links: two or more, 2-d, the first and last not depthwise, the shift only on
-     * a 1×1 first link, none that {@link WinogradConv} would run layer by layer, each input the previous output.
+     * Whether {@link #forward} runs these links: two or more, 2-d, the first and last depthwise only if 3×3
+     * ({@link Depthwise3x3}), the shift only on a 1×1 first link, none that {@link WinogradConv} would run layer by layer, each input the previous output.
      */
     static boolean supports(List<Link> links) {
         if (links.size() < 2) return false;
         Link first = links.get(0);
-        if (first.g().isDepthwise() || links.get(links.size() - 1).g().isDepthwise()) return false;
+        for (Link end : List.of(first, links.get(links.size() - 1))) {
+            if (end.g().isDepthwise() && !Depthwise3x3.supports(end.g())) return false;
+        }
         if (first.shiftFrames() > 0 && (!first.g().isPointwise() || first.g().groups() != 1
                 || first.g().n() % first.shiftFrames() != 0)) return false;
         for (Link l : links) if (WinogradConv.supports(l.g())) return false;   // layer by layer runs Winograd there

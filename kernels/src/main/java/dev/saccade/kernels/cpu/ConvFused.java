@@ -110,11 +110,13 @@ public final class ConvFused {
      * own): image {@code n0 + i} is written to image {@code yImage0 + i} of y, and the residual is read at y's
      * offsets. g describes x (all its images, so that the shift reads the neighbouring frames); y may be a smaller
      * buffer than g's output, holding only the images written. For {@link ConvChain}: each thread runs a block
-     * image by image. Not for depthwise convolutions.
+     * image by image. Depthwise convolutions only as {@link Depthwise3x3} runs them.
      */
     static void forwardImages(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                               int shiftFrames, int shiftFold, int n0, int nb, float[] y, int yImage0) {
-        if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": not for depthwise convolutions");
+        if (g.isDepthwise() && !Depthwise3x3.supports(g)) {
+            throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": depthwise only as 3×3, padding 1, stride 1 or 2");
+        }
         if (n0 < 0 || nb < 1 || n0 + nb > g.n() || yImage0 < 0) {
             throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": images [" + n0 + ", " + (n0 + nb)
                     + ") to y's image " + yImage0);
@@ -124,6 +126,11 @@ public final class ConvFused {
             throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": y or residual shorter than " + yEnd + " elements");
         }
         if (x.length < g.inputLength()) throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": x has " + x.length + " elements, needs " + g.inputLength());
+        if (g.isDepthwise()) {
+            if (shiftFrames > 0) throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": no shift on a depthwise convolution");
+            Depthwise3x3.forwardImages(g, x, w.plain(), w.bias(), residual, act, n0, nb, y, yImage0);
+            return;
+        }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
         for (int gr = 0; gr < g.groups(); gr++) {
             Source src = source(g, x, n0, nb, gr, nb, shift, BUFFERS.get());

@@ -52,17 +52,33 @@ final class Depthwise3x3 {
         int C = g.cIn();
         CpuThreads.parallelFor(0, g.n() * C, 2, (lo, hi) -> {
             Scratch s = SCRATCH.get();
-            for (int plane = lo; plane < hi; plane++) {
-                int c = plane % C;
-                float b = bias == null ? 0f : bias[c];
-                if (g.strideH() == 1) strideOne(g, x, plane, w, c * 9, b, residual, act, y, s);
-                else strideTwo(g, x, plane, w, c * 9, b, residual, act, y, s);
-            }
+            for (int plane = lo; plane < hi; plane++) plane(g, x, plane, w, bias, residual, act, y, plane, s);
         });
     }
 
+    /**
+     * {@link #forward} for images {@code [n0, n0 + nb)} of x only, on the calling thread: image {@code n0 + i} is
+     * written to image {@code yImage0 + i} of y (the residual read at y's offsets). For {@link ConvChain}.
+     */
+    static void forwardImages(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
+                              int n0, int nb, float[] y, int yImage0) {
+        int C = g.cIn();
+        Scratch s = SCRATCH.get();
+        for (int i = 0; i < nb; i++)
+            for (int c = 0; c < C; c++) plane(g, x, (n0 + i) * C + c, w, bias, residual, act, y, (yImage0 + i) * C + c, s);
+    }
+
+    /** Plane {@code plane} (image·C + channel) of x into plane {@code yPlane} of y. */
+    private static void plane(ConvGeometry g, float[] x, int plane, float[] w, float[] bias, float[] residual,
+                              ConvActivation act, float[] y, int yPlane, Scratch s) {
+        int c = plane % g.cIn();
+        float b = bias == null ? 0f : bias[c];
+        if (g.strideH() == 1) strideOne(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
+        else strideTwo(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
+    }
+
     private static void strideOne(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
-                                  ConvActivation act, float[] y, Scratch s) {
+                                  ConvActivation act, float[] y, int yPlane, Scratch s) {
         int H = g.inH(), W = g.inW(), Wp = W + 2, n = H * Wp;               // outputs in the padded frame
         float[] pad = s.pad((H + 2) * Wp + L + 2), out = s.out(n + L);
         // bordered copy: row ih of x at pad row ih + 1, column 1; zero top and bottom rows and the side columns
@@ -94,12 +110,12 @@ final class Depthwise3x3 {
             acc = FloatVector.fromArray(F, pad, f + r2 + 2).fma(w8, acc);
             acc.intoArray(out, f);
         }
-        int yBase = plane * H * W;
+        int yBase = yPlane * H * W;
         for (int oh = 0; oh < H; oh++) finishRow(out, oh * Wp, y, residual, yBase + oh * W, W, act);
     }
 
     private static void strideTwo(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
-                                  ConvActivation act, float[] y, Scratch s) {
+                                  ConvActivation act, float[] y, int yPlane, Scratch s) {
         int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
         // bordered row r (input row r − 1), column q (input column q − 1): even q → E[r][q/2], odd q → O[r][q/2]
         int half = oW + 1 + L;                                                // E and O row length, with slack
@@ -129,7 +145,7 @@ final class Depthwise3x3 {
             eo[o + odds] = 0f;
         }
         FloatVector vb = FloatVector.broadcast(F, b);
-        int yBase = plane * oH * oW;
+        int yBase = yPlane * oH * oW;
         for (int oh = 0; oh < oH; oh++) {
             for (int ow = 0; ow < oW; ow += L) {
                 FloatVector acc = vb;

@@ -50,6 +50,10 @@ class ConvChainTest {
             out.add(Arguments.of("small planes, short last step", invertedResidual(12, 8, 48, 8, 5, 5, 1), 4, true, threads));
             out.add(Arguments.of("7×7 stride 2 to 4×4, one clip of 3", invertedResidual(3, 16, 96, 24, 7, 7, 2), 3, false, threads));
             out.add(Arguments.of("plane over NC columns", invertedResidual(2, 4, 12, 4, 50, 46, 1), 0, true, threads));
+            List<ConvGeometry> block1 = invertedResidual(8, 12, 12, 7, 15, 13, 1);   // MobileNetV2's block 1: no expand
+            out.add(Arguments.of("depthwise first (block 1)", block1.subList(1, 3), 0, false, threads));
+            out.add(Arguments.of("depthwise stride 2 first, residual", invertedResidual(6, 5, 9, 9, 11, 10, 2).subList(1, 3), 0, true, threads));
+            out.add(Arguments.of("depthwise last, shift", invertedResidual(8, 6, 20, 6, 9, 9, 2).subList(0, 2), 4, true, threads));
             ConvGeometry a = ConvGeometry.conv2d(4, 6, 10, 9, 8, 1, 1, 0), b = ConvGeometry.conv2d(4, 10, 12, 9, 8, 3, 2, 1);
             int[] o = b.outputSize();
             out.add(Arguments.of("middle 3×3/2 GEMM, two middles", List.of(a, b, ConvGeometry.conv2d(4, 12, 12, o[0], o[1], 3, 1, 1)
@@ -101,8 +105,11 @@ class ConvChainTest {
         ConvChain.Link project = new ConvChain.Link(ir.get(2), any, ConvActivation.NONE, 0, 0);
         assertTrue(ConvChain.supports(List.of(expand, dw, project)));
         assertFalse(ConvChain.supports(List.of(expand)), "one link");
-        assertFalse(ConvChain.supports(List.of(dw, project)), "depthwise first");
-        assertFalse(ConvChain.supports(List.of(expand, dw)), "depthwise last");
+        assertTrue(ConvChain.supports(List.of(dw, project)), "3×3 depthwise first");
+        assertTrue(ConvChain.supports(List.of(expand, dw)), "3×3 depthwise last");
+        ConvChain.Link dw5 = new ConvChain.Link(ConvGeometry.conv2d(2, 8, 8, 6, 6, 5, 1, 2).withGroups(8), any, ConvActivation.RELU6, 0, 0);
+        assertFalse(ConvChain.supports(List.of(dw5, project)), "5×5 depthwise first");
+        assertFalse(ConvChain.supports(List.of(expand, dw5)), "5×5 depthwise last");
         assertFalse(ConvChain.supports(List.of(expand, expand)), "8 channels into a 4-channel input");
         assertFalse(ConvChain.supports(List.of(expand, dw, new ConvChain.Link(ir.get(2), any, ConvActivation.NONE, 2, 1))),
                 "a shift after the first link");
@@ -112,7 +119,7 @@ class ConvChainTest {
                 new ConvChain.Link(winograd, any, ConvActivation.RELU, 0, 0),
                 new ConvChain.Link(ConvGeometry.conv2d(2, 16, 4, 6, 6, 1, 1, 0), any, ConvActivation.NONE, 0, 0))),
                 "a Winograd layer");
-        var e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(List.of(dw, project), new float[0], null, new float[0]));
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(List.of(dw5, project), new float[0], null, new float[0]));
         assertTrue(e.getMessage().contains("do not chain"), e.getMessage());
     }
 
