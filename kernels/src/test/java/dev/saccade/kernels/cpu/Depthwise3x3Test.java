@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 and stride 1, against the scalar twin: odd planes,
- * widths that are not multiples of L, 7×7 and smaller planes, 1 and 2 threads, every epilogue.
+ * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 and stride 1 (the padded frame and, up to
+ * {@link Depthwise3x3#FLAT_WIDTH} columns, y's own frame), against the scalar twin: odd planes, widths that are not
+ * multiples of L, 7×7 and smaller planes, 1 and 2 threads, every epilogue.
  */
 class Depthwise3x3Test {
 
@@ -30,6 +31,7 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(1, 2, 2, 4, 70, 3, 2, 1).withGroups(2),    // rows of 35 > 2L
                 ConvGeometry.conv2d(2, 3, 3, 9, 11, 3, 1, 1).withGroups(3),    // stride 1, odd plane
                 ConvGeometry.conv2d(1, 2, 2, 7, 7, 3, 1, 1).withGroups(2),     // stride 1, 7×7
+                ConvGeometry.conv2d(1, 2, 2, 3, 7, 3, 1, 1).withGroups(2),     // then 3×7: same width, another plane
                 ConvGeometry.conv2d(3, 4, 4, 14, 14, 3, 1, 1).withGroups(4),   // stride 1, 14×14
                 ConvGeometry.conv2d(2, 3, 3, 5, 32, 3, 1, 1).withGroups(3),    // stride 1, rows of 2L
                 ConvGeometry.conv2d(2, 3, 3, 4, 33, 3, 1, 1).withGroups(3),    // stride 1, rows of 2L + 1
