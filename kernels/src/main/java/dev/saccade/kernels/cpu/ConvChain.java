@@ -92,7 +92,7 @@ final class ConvChain {
             in = out;
         }
         Link last = links.get(links.size() - 1);
-        ConvFused.forwardImages(last.g().withBatch(nb), in, last.w(), residual == null ? null : residual, last.act(), 0, 0,
+        ConvFused.forwardImages(last.g().withBatch(nb), in, last.w(), residual, last.act(), 0, 0,
                 0, nb, y, n0);
     }
 

@@ -377,7 +377,7 @@ public final class ConvFused {
         int kb = even(k, GemmBlocked.KC, 1), nbBlock = even(j1 - j0, GemmBlocked.NC, NR);
         // The gated store reads the gate input at every tile: one MR-row panel at a time walks along MR rows of y
         // and the gate (streams the prefetchers follow) instead of MC rows a plane apart; with M2A's small K the B
-        // panel it re-reads per row panel stays in L2. Measured: tsm+m2a-resnet50 1.64× → 1.40× of tsm-resnet50.
+        // panel it re-reads per row panel stays in L2 (M2aConvTiming, docs/PERF.md: 3–4× faster at 56² and 28²).
         int mcPanels = gate ? 1 : Math.max(1, GemmBlocked.MC / MR);
         float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
         ConvEpilogue out = new ConvEpilogue(y, residual, gate, bias, act, g.cOut(), g.outPlane(), n0);

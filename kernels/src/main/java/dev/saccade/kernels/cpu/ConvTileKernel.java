@@ -102,8 +102,7 @@ final class ConvTileKernel {
 
     /**
      * The gate of a tile whose lanes are all one image's consecutive positions (row r at {@code yOff + r·ldy}):
-     * {@link #gateLanes}'s arithmetic with plain vector loads and stores, no masks (a masked load checks its lanes
-     * against the array's bounds with a dozen vector operations of its own).
+     * {@link #gateLanes}'s arithmetic with plain vector loads and stores: no masks and no call per vector.
      */
     private static void gateRows(float[] acc, float[] gate, float[] y, int yOff, int ldy, boolean first) {
         if (first) {

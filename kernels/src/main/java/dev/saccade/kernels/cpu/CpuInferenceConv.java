@@ -57,21 +57,27 @@ final class CpuInferenceConv {
      */
     static Tensor runChain(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
                            Tensor residual, java.util.function.Supplier<Tensor> composed) {
-        if (x.dtype() != DType.F32 || !Simd.enabled() || x.rank() != 4) return composed.get();
+        java.util.List<ConvChain.Link> chain = depthFirst(x, links);
+        if (chain == null) return composed.get();
+        ConvGeometry last = chain.get(chain.size() - 1).g();
+        float[] yf = ActivationPool.take(last.outputLength());                  // fully overwritten below
+        ConvChain.forward(chain, floats(x), residual == null ? null : floats(residual), yf);
+        return Tensor.wrap(HostStorage.wrap(yf), outShape(last), b);
+    }
+
+    /** The links as {@link ConvChain} runs them on x (geometries, packed weights, shift folds), or null when it cannot. */
+    static java.util.List<ConvChain.Link> depthFirst(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
+        if (x.dtype() != DType.F32 || !Simd.enabled() || x.rank() != 4) return null;
         java.util.List<ConvChain.Link> chain = new java.util.ArrayList<>(links.size());
         Shape in = x.shape();
         for (dev.saccade.tensor.ops.InferenceConv.Link l : links) {
-            if (!(l.conv().packed() instanceof PackedConvWeights pw)) return composed.get();
+            if (!(l.conv().packed() instanceof PackedConvWeights pw)) return null;
             ConvGeometry g = CpuConvolution.geometry(in, l.conv().weight().shape(), l.conv().params());
             int fold = l.shiftFrames() > 0 ? in.dim(1) / l.shiftFoldDiv() : 0;
             chain.add(new ConvChain.Link(g, pw, l.act(), l.shiftFrames(), fold));
             in = outShape(g);
         }
-        if (!ConvChain.supports(chain)) return composed.get();
-        ConvGeometry last = chain.get(chain.size() - 1).g();
-        float[] yf = ActivationPool.take(last.outputLength());                  // fully overwritten below
-        ConvChain.forward(chain, floats(x), residual == null ? null : floats(residual), yf);
-        return Tensor.wrap(HostStorage.wrap(yf), outShape(last), b);
+        return ConvChain.supports(chain) ? chain : null;
     }
 
     /**

@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  *     so each output row is
  *     {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors.</li>
  * </ul>
- * The bias, residual and activation are applied as the rows are copied out. ONNX Runtime MLAS's depthwise NCHWc
+ * The bias, residual and activation are applied as the rows are copied out (in the loop itself on narrow planes). ONNX Runtime MLAS's depthwise NCHWc
  * kernel (a vector FMA per tap, no im2col) is the model; here the channel is the outer loop instead of the lanes.
  * The scalar twin is {@link ConvFused#forwardScalar}.
  */

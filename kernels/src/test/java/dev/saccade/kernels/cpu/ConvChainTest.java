@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.ShapeException;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
@@ -71,15 +72,15 @@ class ConvChainTest {
         for (int i = 0; i < gs.size(); i++) {
             ConvGeometry g = gs.get(i);
             int k = g.cInPerGroup() * g.kernelVolume();
-            PackedConvWeights w = PackedConvWeights.pack(random(rnd, g.cOut() * k), random(rnd, g.cOut()), g.cOut(),
+            PackedConvWeights w = PackedConvWeights.pack(KernelArrays.gaussian(rnd, g.cOut() * k), KernelArrays.gaussian(rnd, g.cOut()), g.cOut(),
                     g.groups(), k, g.isDepthwise());
             ConvActivation act = i == gs.size() - 1 ? ConvActivation.NONE : acts[i];
             links.add(new ConvChain.Link(g, w, act, i == 0 ? frames : 0, i == 0 && frames > 0 ? g.cIn() / 3 : 0));
         }
         assertTrue(ConvChain.supports(links), name);
         ConvGeometry first = gs.get(0), last = gs.get(gs.size() - 1);
-        float[] x = random(rnd, first.inputLength());
-        float[] res = residual ? random(rnd, last.outputLength()) : null;
+        float[] x = KernelArrays.gaussian(rnd, first.inputLength());
+        float[] res = residual ? KernelArrays.gaussian(rnd, last.outputLength()) : null;
         // layer by layer
         float[] in = x;
         for (int i = 0; i < links.size(); i++) {
@@ -153,19 +154,24 @@ class ConvChainTest {
         PreparedConv expand = cpu.prepareConv(we, be, ConvParams.uniform(2, 1, 0, 1, 1));
         PreparedConv dw = cpu.prepareConv(wd, bd, ConvParams.uniform(2, 1, 1, 1, e));
         PreparedConv project = cpu.prepareConv(wp, bp, ConvParams.uniform(2, 1, 0, 1, 1));
-        List<InferenceConv.Link> links = List.of(new InferenceConv.Link(expand, ConvActivation.RELU6, 4, 8),
+        List<InferenceConv.Link> links = List.of(new InferenceConv.Link(expand, ConvActivation.RELU6, 4, 3),
                 new InferenceConv.Link(dw, ConvActivation.RELU6, 0, 0), new InferenceConv.Link(project, ConvActivation.NONE, 0, 0));
         try (var noGrad = GradMode.disable()) {
-            float[] fused = InferenceConv.applyChain(x, links, x).toFloatArray();
+            List<ConvChain.Link> depthFirst = CpuInferenceConv.depthFirst(x, links);     // the CPU runs it depth first
+            assertTrue(depthFirst != null && depthFirst.size() == 3, "the chain's route: " + depthFirst);
+            assertEquals(2, depthFirst.get(0).shiftFold(), "C_in 6 / fold_div 3");
+            Tensor chained = InferenceConv.applyChain(x, links, x);
+            assertEquals(Shape.of(n, c, h, w), chained.shape());
+            float[] fused = chained.toFloatArray();
             float[] composed = composedDefault(cpu).convInferenceChain(x, links, x).toFloatArray();
-            float[] byLink = x.toFloatArray();
+            List<InferenceConv.Link> unshifted = List.of(new InferenceConv.Link(expand, ConvActivation.RELU6, 0, 0), links.get(1), links.get(2));
+            assertFalse(java.util.Arrays.equals(fused, InferenceConv.applyChain(x, unshifted, x).toFloatArray()), "the shift changes the output");
             Tensor t = x;
             for (InferenceConv.Link l : links) t = InferenceConv.apply(t, l.conv(), l == links.get(2) ? x : null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
             assertArrayEquals(t.toFloatArray(), fused);
             double worst = 0;
             for (int i = 0; i < fused.length; i++) worst = Math.max(worst, Math.abs(fused[i] - composed[i]));
             assertTrue(worst <= 1e-5, "fused vs composed default: " + worst);
-            assertEquals(n * c * h * w, byLink.length);
 
             var bad = assertThrows(ShapeException.class, () -> InferenceConv.applyChain(x, List.of(links.get(0), links.get(0)), null));
             assertTrue(bad.getMessage().contains("link 1"), bad.getMessage());
@@ -173,11 +179,5 @@ class ConvChainTest {
             assertTrue(bad.getMessage().contains("residual"), bad.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> InferenceConv.applyChain(x, links, null), "gradients enabled");
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
-        return a;
     }
 }

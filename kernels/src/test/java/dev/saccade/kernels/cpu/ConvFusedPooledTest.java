@@ -37,15 +37,15 @@ class ConvFusedPooledTest {
     @MethodSource("geometries")
     void pooledStoresMatchTheConvolutionThenThePooling(ConvGeometry g) {
         Random rnd = new Random(g.toString().hashCode());
-        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
+        float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
         float[] expectedY = new float[g.outputLength()], expected = new float[2 * g.n() * g.cOut()];
         ConvFused.forwardPooledScalar(g, x, w, b, expectedY, expected);
         PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * g.kernelVolume(), false);
 
         float[][] one = run(g, x, pw, 1), all = run(g, x, pw, CpuThreads.threads());
         for (float[][] r : List.of(one, all)) {
-            close(g + " y", expectedY, r[0]);
-            close(g + " pooled", expected, r[1]);
+            KernelArrays.assertClose(g + " y", expectedY, r[0]);
+            KernelArrays.assertClose(g + " pooled", expected, r[1]);
             checkAgainstOwnOutput(g, r[0], r[1]);
         }
         assertArrayEquals(one[0], all[0], g + ": y does not depend on the threads");
@@ -57,7 +57,7 @@ class ConvFusedPooledTest {
     void yIsThePlainForwardsOutput() {
         for (ConvGeometry g : geometries()) {
             Random rnd = new Random(3);
-            float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
+            float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
             PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * g.kernelVolume(), false);
             float[] plain = new float[g.outputLength()];
             ConvFused.forward(g, x, pw, null, dev.saccade.tensor.ops.ConvActivation.NONE, 0, 0, plain);
@@ -110,20 +110,5 @@ class ConvFusedPooledTest {
                     g + ": mean of (image, channel) " + row + " is " + pooled[row] + ", y's is " + mean + " (tolerance " + tol + ")");
         }
         System.out.printf("%-100s worst mean |Δ| / tolerance %.3f%n", g, worst);
-    }
-
-    private static void close(String what, float[] expected, float[] got) {
-        double maxErr = 0, scale = 0;
-        for (int i = 0; i < expected.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(got[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        assertTrue(maxErr <= 1e-5 * Math.max(1, scale), what + ": max |Δ| = " + maxErr + " (scale " + scale + ")");
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
-        return a;
     }
 }

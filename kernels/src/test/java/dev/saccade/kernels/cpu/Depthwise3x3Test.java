@@ -54,8 +54,8 @@ class Depthwise3x3Test {
     void matchesScalarTwin(ConvGeometry g, int threads, boolean residual, ConvActivation act) {
         assertTrue(Depthwise3x3.supports(g), g.toString());
         Random rnd = new Random(23);
-        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
-        float[] res = residual ? random(rnd, g.outputLength()) : null;
+        float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
+        float[] res = residual ? KernelArrays.gaussian(rnd, g.outputLength()) : null;
         if (act == ConvActivation.RELU6) for (int i = 0; i < w.length; i++) w[i] *= 4f;   // values beyond 6 too
         float[] expected = new float[g.outputLength()];
         ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
@@ -65,21 +65,6 @@ class Depthwise3x3Test {
         try (var l = CpuThreads.limit(threads)) {
             ConvFused.forward(g, x, pw, res, act, 0, 0, y);
         }
-        assertClose(g, expected, y);
-    }
-
-    private static void assertClose(ConvGeometry g, float[] expected, float[] y) {
-        double maxErr = 0, scale = 0;
-        for (int i = 0; i < y.length; i++) {
-            maxErr = Float.isNaN(y[i]) ? Double.POSITIVE_INFINITY : Math.max(maxErr, Math.abs(y[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
-        }
-        assertTrue(maxErr <= 1e-5 * Math.max(1, scale), g + ": max |Δ| = " + maxErr + " (scale " + scale + ")");
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) rnd.nextGaussian();
-        return a;
+        KernelArrays.assertClose(g.toString(), expected, y);
     }
 }
