@@ -285,6 +285,23 @@ public interface Backend {
         return dev.saccade.tensor.ops.PooledTemporalConv.composed(x, w, frames);
     }
 
+    /**
+     * {@link #pooledTemporalConv} and the {@link #tapSums} of xs, {xs, spatial, channel, taps (N·T, 3, 3, C)}
+     * ({@link dev.saccade.tensor.ops.PooledTemporalConv#inferenceWithTaps}); no autograd. The default runs the two
+     * ops one after the other; a backend takes the tap sums while each xs plane is in cache.
+     */
+    default Tensor[] pooledTemporalConvTaps(Tensor x, Tensor w, int frames) {
+        Tensor[] r = pooledTemporalConv(x, w, frames);
+        return new Tensor[] {r[0], r[1], r[2], tapSums(r[0])};
+    }
+
+    /**
+     * The sums each tap of a 3×3 "same" convolution reads of every plane of x (N, C, H, W), (N, 3, 3, C)
+     * ({@link dev.saccade.tensor.ops.TapSums#inference}, which checks the shape); no autograd. The default runs
+     * {@link dev.saccade.tensor.ops.TapSums#composed}.
+     */
+    default Tensor tapSums(Tensor x) { return dev.saccade.tensor.ops.TapSums.composed(x); }
+
     /** Gradients of {@link #temporalConv}: {gx (N·T, C, H, W) or null unless needX, gw (C, 1, 3) or null unless needW}. */
     default Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
         return TemporalConv.composedBackward(this, gy, x, w, frames, needX, needW);

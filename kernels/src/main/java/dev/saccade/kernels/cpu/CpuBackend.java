@@ -239,14 +239,34 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor[] pooledTemporalConv(Tensor x, Tensor w, int frames) {
         if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.pooledTemporalConv(x, w, frames);
+        return pooledTemporalConv(x, w, frames, false);
+    }
+
+    @Override public Tensor[] pooledTemporalConvTaps(Tensor x, Tensor w, int frames) {
+        if (x.dtype() != DType.F32 || !Simd.enabled() || x.numel() == 0) return Backend.super.pooledTemporalConvTaps(x, w, frames);
+        return pooledTemporalConv(x, w, frames, true);
+    }
+
+    /** {xs, spatial, channel} and, with {@code taps}, the tap sums of xs, from one {@link CpuPooledTemporalConv} pass. */
+    private Tensor[] pooledTemporalConv(Tensor x, Tensor w, int frames, boolean taps) {
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xc = contiguous(x);
         float[] y = ActivationPool.take(x.numel());                               // fully overwritten
         Tensor spatial = alloc(DType.F32, Shape.of(nt, c, 1, 1)), channel = alloc(DType.F32, Shape.of(nt, 1, h, wd));
+        Tensor tapSums = taps ? alloc(DType.F32, Shape.of(nt, 3, 3, c)) : null;
         CpuPooledTemporalConv.forward(((HostStorage) xc.storage()).floats(), xc.layout().offset(), CpuTemporalConv.taps(w),
-                nt / frames, frames, c, h * wd, y, ((HostStorage) spatial.storage()).floats(),
-                ((HostStorage) channel.storage()).floats());
-        return new Tensor[] {Tensor.wrap(HostStorage.wrap(y), x.shape(), this), spatial, channel};
+                nt / frames, frames, c, h * wd, Math.max(1, h), y, ((HostStorage) spatial.storage()).floats(),
+                ((HostStorage) channel.storage()).floats(), taps ? ((HostStorage) tapSums.storage()).floats() : null);
+        Tensor xs = Tensor.wrap(HostStorage.wrap(y), x.shape(), this);
+        return taps ? new Tensor[] {xs, spatial, channel, tapSums} : new Tensor[] {xs, spatial, channel};
+    }
+
+    @Override public Tensor tapSums(Tensor x) {
+        if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.tapSums(x);
+        Tensor xc = contiguous(x), out = alloc(DType.F32, Shape.of(x.dim(0), 3, 3, x.dim(1)));
+        CpuTapSums.forward(((HostStorage) xc.storage()).floats(), xc.layout().offset(), x.dim(0), x.dim(1), x.dim(2),
+                x.dim(3), ((HostStorage) out.storage()).floats());
+        return out;
     }
 
     @Override public Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {

@@ -28,13 +28,22 @@ final class CpuPooledTemporalConv {
      */
     static void forward(float[] x, int xo, double[] k, int clips, int frames, int c, int s, float[] y, float[] spatial,
                         float[] channel) {
+        forward(x, xo, k, clips, frames, c, s, 1, y, spatial, channel, null);
+    }
+
+    /**
+     * As above, and with {@code taps} (N·T, 3, 3, C) not null, each xs plane's {@link CpuTapSums tap sums} (its
+     * edges read while the plane is in cache, its sum the spatial mean's); S = h·w, h the planes' height.
+     */
+    static void forward(float[] x, int xo, double[] k, int clips, int frames, int c, int s, int h, float[] y,
+                        float[] spatial, float[] channel, float[] taps) {
         int blocks = Math.max(1, Math.min(c, (CpuThreads.threads() + clips - 1) / clips));
         float[][] partial = new float[clips * blocks][frames * s];                 // per item: (T, S) channel sums
         CpuThreads.parallelFor(0, clips * blocks, 1, (lo, hi) -> {
             for (int item = lo; item < hi; item++) {
                 int b = item / blocks, p = item % blocks;
                 int c0 = (int) ((long) c * p / blocks), c1 = (int) ((long) c * (p + 1) / blocks);
-                block(x, xo, k, b, frames, c, s, c0, c1, y, spatial, partial[item]);
+                block(x, xo, k, b, frames, c, s, h, c0, c1, y, spatial, partial[item], taps);
             }
         });
         float inv = 1f / c;
@@ -49,11 +58,12 @@ final class CpuPooledTemporalConv {
         }
     }
 
-    /** Channels {@code [c0, c1)} of clip b: xs rows, their means into spatial, their sums into part (T, S). */
-    private static void block(float[] x, int xo, double[] k, int b, int frames, int c, int s, int c0, int c1,
-                              float[] y, float[] spatial, float[] part) {
+    /** Channels {@code [c0, c1)} of clip b: xs rows, their means into spatial, their sums into part (T, S), their tap sums. */
+    private static void block(float[] x, int xo, double[] k, int b, int frames, int c, int s, int h, int c0, int c1,
+                              float[] y, float[] spatial, float[] part, float[] taps) {
         int plane = c * s, bound = s - s % L;
         float invS = 1f / s;
+        float[] totals = taps == null ? null : new float[frames];
         for (int ch = c0; ch < c1; ch++) {
             float w0 = (float) k[3 * ch], w1 = (float) k[3 * ch + 1], w2 = (float) k[3 * ch + 2];
             FloatVector v0 = FloatVector.broadcast(V, w0), v1 = FloatVector.broadcast(V, w1), v2 = FloatVector.broadcast(V, w2);
@@ -80,6 +90,15 @@ final class CpuPooledTemporalConv {
                     part[pr + i] += acc;
                 }
                 spatial[(b * frames + t) * c + ch] = total * invS;
+                if (taps != null) totals[t] = total;
+            }
+            // the channel's tap sums once its T planes are written (still in L1; reading them back at once, while
+            // the vector stores are in flight, was slower on 7² and 14² planes)
+            if (taps != null) {
+                for (int t = 0; t < frames; t++) {
+                    int image = b * frames + t;
+                    CpuTapSums.fromEdges(y, image * plane + ch * s, h, s / h, totals[t], taps, CpuTapSums.offset(image, ch, c), c);
+                }
             }
         }
     }

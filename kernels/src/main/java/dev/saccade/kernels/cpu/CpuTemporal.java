@@ -14,6 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuTemporal {
     private static final VectorSpecies<Float> S = Simd.F;
 
+    /**
+     * Elements a thread's share of a parallel loop should hold at least: below it the hand-off to the pool costs
+     * more than the copy (ACTION's and M2A's differences of pooled (N·T, C, 1, 1) vectors).
+     */
+    private static final int GRAIN_ELEMENTS = 1 << 14;
+
     private CpuTemporal() {}
 
     /** TSM shift (or its inverse, the backward). x and out contiguous, same shape. */
@@ -24,7 +30,7 @@ final class CpuTemporal {
         int xo = x.layout().offset();
         // Forward: slab [0,fold) reads t+1 ("left"), slab [fold,2fold) reads t−1. Inverse swaps the directions.
         int firstFrom = inverse ? -1 : +1, secondFrom = inverse ? +1 : -1;
-        CpuThreads.parallelFor(0, nt, 1, (lo, hi) -> {
+        CpuThreads.parallelFor(0, nt, Math.max(1, GRAIN_ELEMENTS / Math.max(1, plane)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
                 int t = row % frames, ob = row * plane;
                 copySlab(src, xo, dst, ob, row, t, firstFrom, frames, 0, fold * hw, plane, xs.dtype());
@@ -59,7 +65,7 @@ final class CpuTemporal {
         int plane = plane(x);
         HostStorage xs = CpuElementwise.host(x), os = CpuElementwise.host(out);
         int xo = x.layout().offset();
-        rows(x.dim(0), frames, (row, t) -> {
+        rows(x.dim(0), frames, plane, (row, t) -> {
             int ob = row * plane, xb = xo + row * plane;
             if (t < frames - 1) sub(xs, xb + plane, xs, xb, os, ob, plane);
             else neg(xs, xb, os, ob, plane);
@@ -71,7 +77,7 @@ final class CpuTemporal {
         int plane = plane(g);
         HostStorage gs = CpuElementwise.host(g), os = CpuElementwise.host(gx);
         int go = g.layout().offset();
-        rows(g.dim(0), frames, (row, t) -> {
+        rows(g.dim(0), frames, plane, (row, t) -> {
             int ob = row * plane, gb = go + row * plane;
             if (t > 0) sub(gs, gb - plane, gs, gb, os, ob, plane);
             else neg(gs, gb, os, ob, plane);
@@ -83,7 +89,7 @@ final class CpuTemporal {
         int plane = plane(a);
         HostStorage as = CpuElementwise.host(a), bs = CpuElementwise.host(b), os = CpuElementwise.host(out);
         int ao = a.layout().offset(), bo = b.layout().offset();
-        rows(a.dim(0), frames, (row, t) -> {
+        rows(a.dim(0), frames, plane, (row, t) -> {
             int ob = row * plane;
             if (t < frames - 1) sub(as, ao + (row + 1) * plane, bs, bo + row * plane, os, ob, plane);
             else zero(arrayOf(os), ob, plane, os.dtype());
@@ -95,7 +101,7 @@ final class CpuTemporal {
         int plane = plane(g);
         HostStorage gs = CpuElementwise.host(g), as = CpuElementwise.host(ga), bs = CpuElementwise.host(gb);
         int go = g.layout().offset();
-        rows(g.dim(0), frames, (row, t) -> {
+        rows(g.dim(0), frames, plane, (row, t) -> {
             int b = row * plane;
             if (t > 0) System.arraycopy(arrayOf(gs), go + (row - 1) * plane, arrayOf(as), b, plane);
             else zero(arrayOf(as), b, plane, as.dtype());
@@ -104,8 +110,9 @@ final class CpuTemporal {
         });
     }
 
-    private static void rows(int nt, int frames, RowKernel k) {
-        CpuThreads.parallelFor(0, nt, 1, (lo, hi) -> {
+    /** Rows of {@code plane} elements over the threads, each thread's share at least {@link #GRAIN_ELEMENTS}. */
+    private static void rows(int nt, int frames, int plane, RowKernel k) {
+        CpuThreads.parallelFor(0, nt, Math.max(1, GRAIN_ELEMENTS / Math.max(1, plane)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) k.run(row, row % frames);
         });
     }

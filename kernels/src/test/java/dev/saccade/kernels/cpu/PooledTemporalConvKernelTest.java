@@ -9,6 +9,7 @@ import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.PooledTemporalConv;
+import dev.saccade.tensor.ops.TapSums;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,14 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link CpuPooledTemporalConv}: xs bit for bit against the {@code TemporalConv} kernel, and the spatial and channel
- * means against {@link PooledTemporalConv#composed} in double; T ∈ {1, 3, 8, 16}, planes shorter than a vector, not
+ * means against {@link PooledTemporalConv#composed} in double, and the tap sums taken in the same pass against
+ * {@link TapSums#composed} of the double xs; T ∈ {1, 3, 8, 16}, planes shorter than a vector, not
  * a multiple of it, and ResNet-50-like; one and several clips; channel counts that split unevenly over the blocks.
  */
 class PooledTemporalConvKernelTest {
 
     @ParameterizedTest(name = "T={0} clips={1} C={2} H={3} W={4}")
     @CsvSource({"1, 2, 3, 4, 5", "3, 2, 5, 3, 3", "8, 1, 16, 7, 7", "8, 2, 33, 14, 14", "16, 1, 7, 5, 9", "8, 1, 64, 28, 28",
-            "3, 3, 1, 2, 2"})
+            "3, 3, 1, 2, 2", "3, 2, 4, 1, 6", "8, 1, 3, 5, 1", "1, 1, 2, 1, 1"})
     void matchesTheComposedOps(int frames, int clips, int c, int h, int w) {
         SplittableRandom rng = new SplittableRandom(frames * 17L + c);
         Tensor x = Tensor.uniform(rng, -1, 1, clips * frames, c, h, w), k = Tensor.uniform(rng, -1, 1, c, 1, 3);
@@ -36,6 +38,12 @@ class PooledTemporalConvKernelTest {
         assertClose(at + " channel mean", expected[2].toDoubleArray(), fused[2].toDoubleArray(), 1e-6, 1e-5);
         assertArrayEquals(expected[1].shape().toArray(), fused[1].shape().toArray());
         assertArrayEquals(expected[2].shape().toArray(), fused[2].shape().toArray());
+
+        Tensor[] withTaps;                                             // the same pass with each xs plane's tap sums
+        try (var noGrad = GradMode.disable()) { withTaps = PooledTemporalConv.inferenceWithTaps(x, k, frames); }
+        for (int i = 0; i < 3; i++) assertArrayEquals(fused[i].toFloatArray(), withTaps[i].toFloatArray(), "output " + i);
+        assertArrayEquals(new int[] {clips * frames, 3, 3, c}, withTaps[3].shape().toArray());
+        assertClose(at + " tap sums", TapSums.composed(expected[0]).toDoubleArray(), withTaps[3].toDoubleArray(), 1e-5, 1e-5);
     }
 
     /** The means must not depend on whether the interpreter or the JIT ran the kernel (no lane reductions in an unspecified order). */

@@ -35,7 +35,8 @@ public final class FoldedConv {
     private final LeadsIntoConv lead;     // or null
     private final AtomicReference<Prepared> prepared = new AtomicReference<>();
 
-    private record Prepared(long version, Backend backend, PreparedConv conv) {}
+    /** The folded weights w' (C_out, C_in/g, *k) and bias b' (C_out, or null), and the backend's prepared form of them. */
+    private record Prepared(long version, Backend backend, Tensor weight, Tensor bias, PreparedConv conv) {}
 
     private FoldedConv(Conv conv, BatchNorm bn, ShiftedInput shift, LeadsIntoConv lead) {
         this.conv = conv;
@@ -107,17 +108,29 @@ public final class FoldedConv {
         return new InferenceConv.Link(prepared(backend), act, shift == null ? 0 : shift.frames(), shift == null ? 0 : shift.foldDiv());
     }
 
-    private PreparedConv prepared(Backend backend) {
+    /**
+     * {w', b'}: the weights and bias with the batch norm folded in, as this convolution runs them (b' null for a
+     * convolution without bias or batch norm), kept with the prepared form. For callers that apply the same linear
+     * map to something other than the convolution's input (ACTION's motion excitation maps plane sums through it).
+     */
+    public Tensor[] foldedWeights(Backend backend) {
+        Prepared p = current(backend);
+        return new Tensor[] {p.weight(), p.bias()};
+    }
+
+    private PreparedConv prepared(Backend backend) { return current(backend).conv(); }
+
+    private Prepared current(Backend backend) {
         long version = Module.parameterVersion();
         Prepared p = prepared.get();
-        if (p != null && p.version() == version && p.backend() == backend) return p.conv();
-        Prepared fresh = new Prepared(version, backend, fold(backend));
+        if (p != null && p.version() == version && p.backend() == backend) return p;
+        Prepared fresh = fold(version, backend);
         prepared.set(fresh);
-        return fresh.conv();
+        return fresh;
     }
 
     /** w' and b' as above, on the weights' device, then prepared by the backend. */
-    private PreparedConv fold(Backend backend) {
+    private Prepared fold(long version, Backend backend) {
         try (var noGrad = GradMode.disable()) {
             Tensor w = conv.weight().detach(), b = conv.bias() == null ? null : conv.bias().detach();
             if (bn != null) {
@@ -129,7 +142,8 @@ public final class FoldedConv {
                 Tensor shifted = b == null ? bn.runningMean().neg() : b.sub(bn.runningMean());
                 b = shifted.mul(s).add(bn.bias().detach());                                  // (C_out)
             }
-            return backend.prepareConv(w.contiguous(), b == null ? null : b.contiguous(), conv.params());
+            Tensor weight = w.contiguous(), bias = b == null ? null : b.contiguous();
+            return new Prepared(version, backend, weight, bias, backend.prepareConv(weight, bias, conv.params()));
         }
     }
 }

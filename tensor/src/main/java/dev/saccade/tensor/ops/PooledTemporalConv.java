@@ -34,6 +34,20 @@ public final class PooledTemporalConv {
         return out;
     }
 
+    /**
+     * {xs, spatial mean, channel mean, tap sums of xs (N·T, 3, 3, C)}: {@link #inference} and {@link TapSums} of
+     * its xs, by the backend's kernel (ACTION's motion excitation in evaluation needs only these of xs); refused while
+     * gradients are on.
+     */
+    public static Tensor[] inferenceWithTaps(Tensor x, Tensor w, int frames) {
+        String op = "pooled_temporal_conv";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        TemporalConv.check(op, x, w, frames);
+        Tensor[] out = x.backend().pooledTemporalConvTaps(x, w, frames);
+        MacCounter.report("temporal_conv", out[0].shape(), 3L * out[0].numel());
+        return out;
+    }
+
     /** The same from {@link Functional#temporalConv}, {@link Functional#adaptiveAvgPool} and a mean over C. */
     public static Tensor[] composed(Tensor x, Tensor w, int frames) {
         TemporalConv.check("pooled_temporal_conv", x, w, frames);

@@ -12,6 +12,7 @@ import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceConv;
 import dev.saccade.tensor.ops.PooledTemporalConv;
+import dev.saccade.tensor.ops.TapSums;
 import dev.saccade.tensor.autograd.GradMode;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
@@ -36,8 +37,9 @@ import java.util.function.UnaryOperator;
  * {@code action_p2_squeeze}, {@code action_p2_conv1}, {@code action_p2_expand}, {@code action_p3_squeeze},
  * {@code action_p3_bn1}, {@code action_p3_conv1}, {@code action_p3_expand}). Extra parameters
  * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}). In inference the block's batch norm and
- * ReLU after {@code net} fold into it ({@link LeadsIntoConv}), and ME's squeeze (with {@code action_p3_bn1} folded)
- * and depthwise 3×3 run as prepared convolutions.
+ * ReLU after {@code net} fold into it ({@link LeadsIntoConv}), and ME's plane mean comes from the sums each 3×3 tap
+ * reads of xs ({@link TapSums}) through the squeeze (with {@code action_p3_bn1} folded) and the depthwise kernel: ME
+ * is linear up to its pooling, so neither full-resolution map is made.
  *
  * <pre>{@code
  * Module conv1 = new ActionModule(Conv.conv2d(256, 64, 1, 1, 0, 1, false, rng), 8, 8, rng);
@@ -50,7 +52,7 @@ public final class ActionModule extends Module implements LeadsIntoConv {
     private final Conv net;
     private final BatchNorm meNorm;
     private final int channels, frames, shiftDiv;
-    private final FoldedConv meSqueeze, meDepthwise;   // ME's full-resolution convs (squeeze with its BN) for inference
+    private final FoldedConv meSqueeze, meDepthwise;   // ME's squeeze (with its BN folded) and depthwise 3×3, for inference
 
     /** @param net the wrapped first conv; {@code shiftDiv} is the official {@code shift_div} (8) */
     public ActionModule(Conv net, int frames, int shiftDiv, SplittableRandom rng) {
@@ -101,14 +103,11 @@ public final class ActionModule extends Module implements LeadsIntoConv {
     @Override public Conv lastConv() { return net; }
 
     @Override public Tensor convInput(Tensor x) {
-        if (!InferenceMode.active(this)) return excite(x, frames, Weights.of(this), meNorm::forward);
-        // ME's squeeze + BN and its depthwise 3×3 as prepared inference convs; their outputs recycled once used
-        Tensor[] me = new Tensor[2];
-        Tensor out = excite(x, frames, Weights.of(this), xs -> me[0] = meSqueeze.forward(xs, null, ConvActivation.NONE),
-                m -> me[1] = meDepthwise.forward(m, null, ConvActivation.NONE));
-        InferenceConv.recycle(me[0]);
-        InferenceConv.recycle(me[1]);
-        return out;
+        if (!InferenceMode.active(this) || !FusedAttention.enabled()) return excite(x, frames, Weights.of(this), meNorm::forward);
+        return exciteWith(x, frames, Weights.of(this), new Motion() {
+            @Override public Tensor mean(Tensor xs, Tensor taps) { return motionMeanFromTaps(xs, taps, frames, meSqueeze, meDepthwise); }
+            @Override public boolean wantsTaps() { return true; }
+        });
     }
 
     /** The excited sum is a new tensor (the gate's output) in both the fused and the composed form. */
@@ -119,22 +118,68 @@ public final class ActionModule extends Module implements LeadsIntoConv {
      * (official names) and {@code meNorm} the ME path's BatchNorm (the module's own, or a functional stand-in).
      */
     public static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meNorm) {
-        return excite(x, frames, w, xs -> meNorm.apply(Functional.conv2d(xs, w.get("action_p3_squeeze.weight"), null, 1, 0, 1, 1)),
-                m -> Functional.conv2d(m, w.get("action_p3_conv1.weight"), null, 1, 1, 1, m.dim(1)));
+        return exciteWith(x, frames, w, (xs, taps) -> motionMean(xs, frames, w, meNorm));
     }
 
-    /** As above, with ME's squeeze + BN ({@code meSqueeze}) and its depthwise 3×3 ({@code meDepthwise}) given. */
-    private static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meSqueeze, UnaryOperator<Tensor> meDepthwise) {
+    /** ME's pooled difference (N·T, r, 1, 1) of xs, from xs or from its tap sums (null unless {@link #wantsTaps}). */
+    @FunctionalInterface
+    private interface Motion {
+        Tensor mean(Tensor xs, Tensor taps);
+
+        /** Whether {@link #mean} reads the tap sums of xs, taken by the shift's kernel in evaluation. */
+        default boolean wantsTaps() { return false; }
+    }
+
+    /**
+     * ME's pooled difference as the equations read it: {@code m = bn(squeeze(xs))}, {@code d[t] = dw3×3(m)[t+1] − m[t]}
+     * (zero at the last frame), averaged over the plane; xs (N·T, C, H, W) → (N·T, r, 1, 1).
+     */
+    private static Tensor motionMean(Tensor xs, int frames, Weights w, UnaryOperator<Tensor> meNorm) {
+        Tensor m = meNorm.apply(Functional.conv2d(xs, w.get("action_p3_squeeze.weight"), null, 1, 0, 1, 1));  // (N·T, r, H, W)
+        Tensor md = Functional.conv2d(m, w.get("action_p3_conv1.weight"), null, 1, 1, 1, m.dim(1));           // (N·T, r, H, W)
+        return Functional.adaptiveAvgPool(Functional.frameDifferenceAction(md, m, frames), 1, 1);
+    }
+
+    /**
+     * The same mean in evaluation without the full-resolution maps: squeeze, folded batch norm and the depthwise
+     * 3×3 are linear, and the plane mean is all ME keeps of them, so it follows from the sums each 3×3 tap reads of
+     * xs ({@link TapSums}; taken with xs by the shift's kernel, or here when null): {@code taps(m) = W'·taps(xs) + b'·|R_u|·|C_v|}, the plane sum of {@code dw3×3(m)} is
+     * {@code Σ_uv k[u, v]·taps(m)[u, v]} and that of m its centre tap. No C → r convolution over the activation, no
+     * depthwise pass; sums in another order than the maps' (last bits).
+     */
+    private static Tensor motionMeanFromTaps(Tensor xs, Tensor tapSums, int frames, FoldedConv squeeze, FoldedConv depthwise) {
+        int nt = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3);
+        Tensor[] folded = squeeze.foldedWeights(xs.backend());
+        Tensor k = depthwise.foldedWeights(xs.backend())[0];                                      // (r, 1, 3, 3)
+        int r = k.dim(0);
+        Tensor taps = (tapSums != null ? tapSums : TapSums.inference(xs)).reshape(nt * 9, c);     // (N·T·9, C), tap-major
+        Tensor mTaps = Functional.linear(taps, folded[0].reshape(r, c), null).reshape(nt, 9, r);  // W'·taps(xs)
+        if (folded[1] != null) {
+            double[] reads = new double[9];                                                         // |R_u|·|C_v|
+            for (int u = 0; u < 3; u++) for (int v = 0; v < 3; v++) reads[3 * u + v] = TapSums.reads(u, h) * (double) TapSums.reads(v, wd);
+            Tensor counts = Tensor.of(reads, 9, 1).to(xs.dtype()).to(xs.device());
+            mTaps = mTaps.add(counts.mul(folded[1].reshape(1, r)));                                 // + b'·|R_u|·|C_v|
+        }
+        Tensor filtered = mTaps.mul(k.reshape(r, 9).transpose(0, 1)).sum(1).reshape(nt, r, 1, 1); // Σ dw3×3(m) per plane
+        Tensor whole = mTaps.narrow(1, 4, 1).reshape(nt, r, 1, 1);                                 // Σ m per plane
+        return Functional.frameDifferenceAction(filtered, whole, frames).div((double) h * wd);
+    }
+
+    /** As above, with ME's pooled difference (N·T, r, 1, 1) of xs given by {@code motion}. */
+    private static Tensor exciteWith(Tensor x, int frames, Weights w, Motion motion) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
-        Tensor xs, meanC, pooled;
-        boolean inference = FusedAttention.enabled() && !GradMode.isEnabled();   // xs and d are then handed back
+        Tensor xs, meanC, pooled, taps = null;
+        boolean inference = FusedAttention.enabled() && !GradMode.isEnabled();   // xs is then handed back
         if (inference) {
-            // evaluation: the shift and both means in one pass over x (the means are of xs)
-            Tensor[] shifted = PooledTemporalConv.inference(x, w.get("action_shift.weight"), frames);
+            // evaluation: the shift, both means (and ME's tap sums) in one pass over x (all of xs)
+            Tensor[] shifted = motion.wantsTaps()
+                    ? PooledTemporalConv.inferenceWithTaps(x, w.get("action_shift.weight"), frames)
+                    : PooledTemporalConv.inference(x, w.get("action_shift.weight"), frames);
             xs = shifted[0];                                                                      // (N·T, C, H, W)
             pooled = shifted[1];                                                                  // (N·T, C, 1, 1)
             meanC = shifted[2];                                                                   // (N·T, 1, H, W)
+            taps = motion.wantsTaps() ? shifted[3] : null;                                        // (N·T, 3, 3, C)
         } else {
             xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                      // (N·T, C, H, W)
             meanC = FusedAttention.enabled()
@@ -149,19 +194,15 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
 
         // CE: avgpool → squeeze → Conv1d over T → relu → expand → σ
-        Tensor q = Functional.conv2d(pooled, w.get("action_p2_squeeze.weight"), null, 1, 0, 1, 1);  // (N·T, r, 1, 1)
+        Tensor q = pointwise(pooled, w.get("action_p2_squeeze.weight"));                          // (N·T, r, 1, 1)
         int r = q.dim(1);
         q = q.reshape(n, frames, r).transpose(1, 2).contiguous();                                 // (N, r, T)
         q = Functional.conv1d(q, w.get("action_p2_conv1.weight"), null, 1, 1, 1, 1).relu();      // (N, r, T)
         q = q.transpose(1, 2).contiguous().reshape(n * frames, r, 1, 1);                          // (N·T, r, 1, 1)
-        q = Functional.conv2d(q, w.get("action_p2_expand.weight"), null, 1, 0, 1, 1).sigmoid();  // (N·T, C, 1, 1)
+        q = pointwise(q, w.get("action_p2_expand.weight")).sigmoid();                              // (N·T, C, 1, 1)
 
-        // ME: squeeze + BN → depthwise 3×3 → dw(m)[t+1] − m[t] (zero last frame) → avgpool → expand → σ
-        Tensor m = meSqueeze.apply(xs);                                                          // (N·T, r, H, W)
-        Tensor md = meDepthwise.apply(m);                                                        // (N·T, r, H, W)
-        Tensor d = Functional.frameDifferenceAction(md, m, frames);                              // (N·T, r, H, W)
-        Tensor s = Functional.conv2d(Functional.adaptiveAvgPool(d, 1, 1), w.get("action_p3_expand.weight"), null, 1, 0, 1, 1).sigmoid(); // (N·T, C, 1, 1)
-        if (inference) InferenceConv.recycle(d);                                                 // pooled: dead now
+        // ME: the plane mean of dw3×3(bn(squeeze(xs)))[t+1] − bn(squeeze(xs))[t] → expand → σ
+        Tensor s = pointwise(motion.mean(xs, taps), w.get("action_p3_expand.weight")).sigmoid();       // (N·T, C, 1, 1)
 
         if (FusedAttention.enabled()) {
             Tensor out = Functional.gateSum(xs, q.add(s), p, 3);                                  // xs·(3 + p + q + s), one pass
@@ -170,6 +211,17 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         }
         Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
         return x1.add(x2).add(x3);
+    }
+
+    /**
+     * A 1×1 convolution without bias of pooled vectors v (M, C_in, 1, 1) by w (C_out, C_in, 1, 1): with the fused ops
+     * on, the same product as a linear layer (no convolution set-up or weight packing for one pixel per image);
+     * composed, the official {@code Conv2d}.
+     */
+    private static Tensor pointwise(Tensor v, Tensor w) {
+        if (!FusedAttention.enabled()) return Functional.conv2d(v, w, null, 1, 0, 1, 1);
+        int m = v.dim(0), cIn = v.dim(1), cOut = w.dim(0);
+        return Functional.linear(v.reshape(m, cIn), w.reshape(cOut, cIn), null).reshape(m, cOut, 1, 1);
     }
 
     /**

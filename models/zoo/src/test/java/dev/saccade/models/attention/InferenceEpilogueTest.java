@@ -162,6 +162,35 @@ class InferenceEpilogueTest {
         assertClose("ACTION T=" + frames, withGrad.toDoubleArray(), noGrad.toDoubleArray(), 1e-6, 1e-5);
     }
 
+    /**
+     * In inference ACTION's motion excitation takes its plane mean from the sums each 3×3 tap reads of xs
+     * ({@code TapSums}) through the folded squeeze and the depthwise kernel: the same excited input as the maps,
+     * with ME's batch norm far from the identity (its shift b' enters through the tap counts), ME made to dominate
+     * (large expand weights) and planes of one row or one column.
+     */
+    @ParameterizedTest(name = "T={0} H={1} W={2}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 5, 3", "3, 5, 3", "8, 7, 6", "8, 1, 6", "3, 4, 1", "16, 2, 2"})
+    void actionMotionMeanFromTapSumsMatchesTheMaps(int frames, int h, int w) {
+        SplittableRandom rng = new SplittableRandom(23 + frames * 7L + h);
+        ActionModule m = new ActionModule(Conv.conv2d(32, 8, 1, 1, 0, 1, false, rng), frames, 8, rng);
+        BatchNorm me = (BatchNorm) m.child("action_p3_bn1");
+        Init.assign(me.runningMean(), Tensor.uniform(rng, -0.5, 0.5, 2));
+        Init.assign(me.runningVar(), Tensor.uniform(rng, 0.5, 2, 2));
+        Init.assign(me.weight(), Tensor.uniform(rng, 0.5, 1.5, 2));
+        Init.assign(me.bias(), Tensor.uniform(rng, -2, 2, 2));
+        Tensor expand = m.namedParameters().get("action_p3_expand.weight");
+        Init.assign(expand, Tensor.uniform(rng, -4, 4, expand.shape().toArray()));
+        Module.markParametersChanged();
+        m.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2 * frames, 32, h, w);
+        try (var noGrad = GradMode.disable()) {
+            Tensor maps;
+            try (var s = InferenceMode.unfused()) { maps = m.convInput(x); }              // squeeze, BN, dw3×3 as maps
+            Tensor fromTaps = m.convInput(x);
+            assertClose("ACTION excited input T=" + frames + " " + h + "×" + w, maps.toDoubleArray(), fromTaps.toDoubleArray(), 1e-5, 1e-5);
+        }
+    }
+
     @Test void aSequentialNotEndingWithAConvIsRunAsItIs() {
         SplittableRandom rng = new SplittableRandom(13);
         assertNull(FoldedConv.of(new Sequential(Conv.conv2d(4, 4, 1, 1, 0, 1, false, rng), Activation.relu()), null));
