@@ -79,7 +79,9 @@ final class CpuAvgMaxPool {
                     float[] xf = xs.floats(), of = os.floats();
                     java.util.Arrays.fill(fsum, 0f);
                     java.util.Arrays.fill(fmax, Float.NEGATIVE_INFINITY);
-                    for (int k = 0; k < ch; k++) {
+                    int k = 0;
+                    for (; k + 4 <= ch; k += 4) channelsOfFour(xf, xo + (f * ch + k) * sp, sp, cv, f * ch + k, fsum, fmax);
+                    for (; k < ch; k++) {
                         int in = xo + (f * ch + k) * sp;
                         float sc = cv == null ? 1f : (float) cv[f * ch + k];
                         int i = 0, bound = V.loopBound(sp);
@@ -118,6 +120,36 @@ final class CpuAvgMaxPool {
                 }
             }
         });
+    }
+
+    /**
+     * Channel pooling of four consecutive channels (rows of sp at {@code in}) into fsum and fmax: four read streams
+     * and one read-modify-write of the partials per four rows. The sums are added in channel order, as one row at a
+     * time would add them (the same bits).
+     */
+    private static void channelsOfFour(float[] xf, int in, int sp, double[] cv, int row, float[] fsum, float[] fmax) {
+        float s0 = cv == null ? 1f : (float) cv[row], s1 = cv == null ? 1f : (float) cv[row + 1];
+        float s2 = cv == null ? 1f : (float) cv[row + 2], s3 = cv == null ? 1f : (float) cv[row + 3];
+        int i = 0, bound = V.loopBound(sp);
+        for (; i < bound; i += V.length()) {
+            FloatVector v0 = FloatVector.fromArray(V, xf, in + i), v1 = FloatVector.fromArray(V, xf, in + sp + i);
+            FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i), v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i);
+            if (cv != null) {
+                v0 = v0.mul(s0);
+                v1 = v1.mul(s1);
+                v2 = v2.mul(s2);
+                v3 = v3.mul(s3);
+            }
+            FloatVector.fromArray(V, fsum, i).add(v0).add(v1).add(v2).add(v3).intoArray(fsum, i);
+            FloatVector.fromArray(V, fmax, i).max(v0).max(v1).max(v2).max(v3).intoArray(fmax, i);
+        }
+        for (; i < sp; i++) {
+            float v0 = cv != null ? xf[in + i] * s0 : xf[in + i], v1 = cv != null ? xf[in + sp + i] * s1 : xf[in + sp + i];
+            float v2 = cv != null ? xf[in + 2 * sp + i] * s2 : xf[in + 2 * sp + i];
+            float v3 = cv != null ? xf[in + 3 * sp + i] * s3 : xf[in + 3 * sp + i];
+            fsum[i] = fsum[i] + v0 + v1 + v2 + v3;
+            fmax[i] = Math.max(Math.max(Math.max(Math.max(fmax[i], v0), v1), v2), v3);
+        }
     }
 
     /**

@@ -44,7 +44,7 @@ class FusedTemporalOpsTest {
     }
 
     /** (N·T, C, H, W) shapes: rows of a vector and more, odd rows with tails, one-pixel planes (W3's maps). */
-    private static final int[][] PLANES = {{5, 7, 3}, {3, 1, 1}, {4, 2, 3}, {2, 4, 9}};
+    private static final int[][] PLANES = {{5, 7, 3}, {3, 1, 1}, {4, 2, 3}, {2, 4, 9}, {9, 7, 7}};
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 8, 16})
