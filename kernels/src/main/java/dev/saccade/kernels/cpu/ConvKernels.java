@@ -52,7 +52,8 @@ public final class ConvKernels {
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] biasOrNull, float[] y) {
         checkForward("ConvKernels.forward", g, x.length, w.length, biasOrNull == null ? -1 : biasOrNull.length, y.length);
         if (SCALAR) { forwardScalar(g, x, w, biasOrNull, y); return; }
-        if (g.isDepthwise()) ConvDepthwise.forward(g, x, w, biasOrNull, y);
+        if (SingleOutputConv.supports(g)) SingleOutputConv.forward(g, x, w, biasOrNull, y);
+        else if (g.isDepthwise()) ConvDepthwise.forward(g, x, w, biasOrNull, y);
         else if (runsFused(g)) ConvFused.forward(g, x, PackedConvWeights.pack(w, biasOrNull, g.cOut(), g.groups(),
                 g.cInPerGroup() * g.kernelVolume(), false), null, ConvActivation.NONE, 0, 0, y);
         else ConvGemm.forward(g, x, w, biasOrNull, y);

@@ -8,7 +8,7 @@ import dev.saccade.tensor.ops.ConvParams;
 
 /**
  * Adapts the tensor-level convolution primitives to {@link ConvKernels}: F32 runs the fast kernels (as
- * {@link ConvKernels} dispatches them: implicit-panel GEMMs, im2col + GEMM, direct depthwise), or their scalar twins
+ * {@link ConvKernels} dispatches them: implicit-panel GEMMs, im2col + GEMM, direct depthwise, direct single-output), or their scalar twins
  * with SIMD off; F64 runs the double-precision reference.
  */
 final class CpuConvolution {
