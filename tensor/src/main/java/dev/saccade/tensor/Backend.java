@@ -230,6 +230,19 @@ public interface Backend {
     }
 
     /**
+     * {@code y = act(conv(x·(offset + channel + pixel), w) + b + residual)}
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyExcited}, which checks the shapes); no autograd. The default
+     * composes {@link #broadcastGate} (SUM) and {@link #convInference}; a backend may apply the gates as it reads x.
+     */
+    default Tensor convInferenceExcited(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor channel, Tensor pixel,
+                                        double offset, Tensor residualOrNull, dev.saccade.tensor.ops.ConvActivation act) {
+        Tensor gated = broadcastGate(x, channel, pixel, BroadcastGate.Combine.SUM, offset);
+        Tensor y = convInference(gated, c, residualOrNull, act, 0, 0);
+        recycle(gated);
+        return y;
+    }
+
+    /**
      * {@code y = conv(x, w) + b} and its spatial {@code [mean, max]} (2, N, C_out) for a 2-d x
      * ({@link dev.saccade.tensor.ops.InferenceConv#applyPooled}, which checks the shapes): the avg/max descriptors of
      * a channel attention (CBAM, Woo et al., ECCV 2018, Eq. 2; W3, Pérez-Rúa et al., ECCV 2020, Eq. 3); no autograd.

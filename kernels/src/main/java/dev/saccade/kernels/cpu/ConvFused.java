@@ -66,7 +66,29 @@ public final class ConvFused {
     public static void forward(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                                int shiftFrames, int shiftFold, float[] y) {
         check(g, x, w, residual, shiftFrames, shiftFold, y);
-        run(g, x, w, residual, false, act, shiftFrames, shiftFold, y, null);
+        run(g, x, w, residual, false, act, shiftFrames, shiftFold, null, y, null);
+    }
+
+    /**
+     * {@code y = act(conv(x·(offset + channel + pixel), w) + b + residual)} for a 1×1 stride-1 ungrouped convolution:
+     * the gated input ACTION-Net hands its wrapped convolution, applied as the panels of x are packed
+     * ({@link Excitation}) instead of written as a tensor first. The same floats as {@code Functional.gateSum}
+     * followed by {@link #forward}.
+     *
+     * @param channel (N, C_in), the per-channel term
+     * @param pixel   (N, P), the per-pixel term
+     */
+    public static void forwardExcited(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
+                                      float[] channel, float[] pixel, double offset, float[] y) {
+        if (!g.isPointwise() || g.groups() != 1) {
+            throw new IllegalArgumentException("ConvFused.forwardExcited " + g + ": the gates are read in place only by a 1×1 stride-1 ungrouped convolution");
+        }
+        check(g, x, w, residual, 0, 0, y);
+        if (channel.length < g.n() * g.cIn() || pixel.length < g.n() * g.inPlane()) {
+            throw new IllegalArgumentException("ConvFused.forwardExcited " + g + ": gates of " + channel.length + " and "
+                    + pixel.length + " elements, need (N, C_in) = " + g.n() * g.cIn() + " and (N, P) = " + g.n() * g.inPlane());
+        }
+        run(g, x, w, residual, false, act, 0, 0, new Excitation(channel, pixel, offset), y, null);
     }
 
     /**
@@ -86,7 +108,7 @@ public final class ConvFused {
             throw new IllegalArgumentException("ConvFused.forwardPooled " + g + ": pooled has " + pooled.length
                     + " elements, needs " + 2 * g.n() * g.cOut());
         }
-        run(g, x, w, null, false, ConvActivation.NONE, 0, 0, y, pooled);
+        run(g, x, w, null, false, ConvActivation.NONE, 0, 0, null, y, pooled);
     }
 
     /**
@@ -102,7 +124,7 @@ public final class ConvFused {
         if (gate == null) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": the gate input is null");
         if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": not for depthwise convolutions");
         check(g, x, w, gate, 0, 0, y);
-        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, y, null);
+        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, null, y, null);
     }
 
     /**
@@ -133,7 +155,7 @@ public final class ConvFused {
         }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
         for (int gr = 0; gr < g.groups(); gr++) {
-            Source src = source(g, x, n0, nb, gr, nb, shift, BUFFERS.get());
+            Source src = source(g, x, n0, nb, gr, nb, shift, null, BUFFERS.get());
             gemm(g, w, gr, src, yImage0, 0, nb * g.outPlane(), residual, false, act, y, null);
         }
     }
@@ -145,7 +167,7 @@ public final class ConvFused {
      * this one merges), merged in column order.
      */
     private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
-                            ConvActivation act, int shiftFrames, int shiftFold, float[] y, float[] pooled) {
+                            ConvActivation act, int shiftFrames, int shiftFold, Excitation excite, float[] y, float[] pooled) {
         if (g.isDepthwise()) {
             if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
@@ -159,7 +181,7 @@ public final class ConvFused {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
                     TilePool pool = pooled == null ? null : TilePool.onThreadScratch(n0, nb, g.cOut(), g.outPlane());
                     for (int gr = 0; gr < g.groups(); gr++) {
-                        Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());
+                        Source src = source(g, x, n0, nb, gr, images, shift, excite, BUFFERS.get());
                         gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y, pool);
                     }
                     if (pool != null) pool.finish(pooled, g.n());
@@ -171,7 +193,7 @@ public final class ConvFused {
             int n0 = c * images, nb = Math.min(images, g.n() - n0), cols = nb * g.outPlane();
             TilePool pool = pooled == null ? null : new TilePool(n0, nb, g.cOut(), g.outPlane());
             for (int gr = 0; gr < g.groups(); gr++) {
-                Source src = source(g, x, n0, nb, gr, images, shift, BUFFERS.get());   // shared, read-only
+                Source src = source(g, x, n0, nb, gr, images, shift, excite, BUFFERS.get());   // shared, read-only
                 int panels = (cols + NR - 1) / NR, group = gr;
                 TilePool[] parts = pool == null ? null : new TilePool[panels];          // by first panel of a range
                 CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> {
@@ -251,6 +273,19 @@ public final class ConvFused {
 
     // ---------------------------------------------------------------- the B operand
 
+    /**
+     * ACTION-Net's three gates as a read, {@code x·(offset + channel[n, ci] + pixel[n, p])} (Wang, She, Smolic, CVPR
+     * 2021, Eq. 2: {@code xs·p + xs + xs·q + xs + xs·s + xs} with channel = q + s, pixel = p, offset 3), computed
+     * as {@link CpuBroadcastGate}'s SUM computes it, so the packed floats equal those of the gated tensor.
+     *
+     * @param channel (N, C_in)
+     * @param pixel   (N, P)
+     */
+    record Excitation(float[] channel, float[] pixel, double offset) {
+        /** {@code offset + channel[i]} rounded once to float, as the gate op rounds it. */
+        float channelTerm(int i) { return (float) (offset + channel[i]); }
+    }
+
     /** TSM's shift as a read: channel ci of image n comes from image {@link #sourceImage}, or is zero. */
     record Shift(int frames, int fold) {
         /** The image (frame of the same clip) channel ci of image n reads, or −1 for zero (a clip end). */
@@ -269,25 +304,26 @@ public final class ConvFused {
      * an unfolded column matrix (K, nb·P). {@code taps} says how contiguous reads find their input, null for the
      * others.
      */
-    private record Source(float[] data, Kind kind, int n0, int nb, int channel0, Shift shift,
+    private record Source(float[] data, Kind kind, int n0, int nb, int channel0, Shift shift, Excitation excite,
                           ImplicitPanels.Taps taps) {}
 
     /** x read as 1×1 rows, read tap by tap with vector loads, gathered, or an unfolded column matrix. */
     private enum Kind { POINTWISE, CONTIGUOUS, GATHERED, COLUMNS }
 
-    private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Buffers buf) {
+    private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Excitation excite,
+                                 Buffers buf) {
         int cinG = g.cInPerGroup(), plane = g.inPlane();
-        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr * cinG, shift, null);
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr * cinG, shift, excite, null);
         if (ImplicitPanels.rowsContiguous(g) && ImplicitPanels.supports(g)) {
-            return new Source(x, Kind.CONTIGUOUS, n0, nb, gr * cinG, null, ImplicitPanels.Taps.direct(g));
+            return new Source(x, Kind.CONTIGUOUS, n0, nb, gr * cinG, null, null, ImplicitPanels.Taps.direct(g));
         }
         if (PhaseSplit.supports(g)) {
             PhaseSplit split = PhaseSplit.of(g);
             float[] phases = buf.phases(split.length(nb, cinG));
             split.split(x, n0, nb, gr * cinG, cinG, phases);
-            return new Source(phases, Kind.CONTIGUOUS, 0, nb, 0, null, split.taps(cinG));
+            return new Source(phases, Kind.CONTIGUOUS, 0, nb, 0, null, null, split.taps(cinG));
         }
-        if (ImplicitPanels.supports(g)) return new Source(x, Kind.GATHERED, n0, nb, gr * cinG, null, null);
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.GATHERED, n0, nb, gr * cinG, null, null, null);
         int k = cinG * g.kernelVolume(), cols = nb * g.outPlane();
         float[] col = buf.col(k * cols);                                               // (K, nb·P)
         int[] taps = Im2col.allTaps(g);
@@ -297,7 +333,7 @@ public final class ConvFused {
         } else {
             ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
         }
-        return new Source(col, Kind.COLUMNS, n0, nb, gr * cinG, null, null);
+        return new Source(col, Kind.COLUMNS, n0, nb, gr * cinG, null, null, null);
     }
 
     /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
@@ -318,6 +354,7 @@ public final class ConvFused {
         int P = g.outPlane(), cIn = g.cIn(), cBase = s.channel0();
         float[] x = s.data();
         Shift shift = s.shift();
+        Excitation excite = s.excite();
         int maxSegments = (NR - 1) / P + 2;                                // images one panel can touch
         int[] segmentImage = new int[maxSegments], segmentStart = new int[maxSegments];
         long[] segmentLanes = new long[maxSegments];
@@ -330,6 +367,19 @@ public final class ConvFused {
                 segmentStart[segments] = p - t;                            // plane position lane 0 would read
                 segmentLanes[segments] = ((1L << len) - 1) << t;
                 t += len;
+            }
+            if (segments == 1 && nr == NR && excite != null) {
+                // the whole panel in one image, excited: the pixel gate's two vectors once, x·(pixel + a) per row
+                int image = segmentImage[0], start = segmentStart[0];
+                FloatVector p0v = FloatVector.fromArray(S, excite.pixel(), image * P + start);
+                FloatVector p1v = FloatVector.fromArray(S, excite.pixel(), image * P + start + L);
+                for (int r = 0, o = d; r < kc; r++, o += NR) {
+                    int ci = cBase + p0 + r, src = (image * cIn + ci) * P + start;
+                    float a = excite.channelTerm(image * cIn + ci);
+                    FloatVector.fromArray(S, x, src).mul(p0v.add(a)).intoArray(dst, o);
+                    FloatVector.fromArray(S, x, src + L).mul(p1v.add(a)).intoArray(dst, o + L);
+                }
+                continue;
             }
             if (segments == 1 && nr == NR) {
                 // the whole panel lies in one image: two vector copies per row (of the shift's source frame, or zeros)
@@ -356,7 +406,12 @@ public final class ConvFused {
                         int n = shift == null ? segmentImage[sg] : shift.sourceImage(segmentImage[sg], ci);
                         if (n < 0) continue;
                         VectorMask<Float> m = VectorMask.fromLong(S, segmentLanes[sg] >>> h & half);
-                        v = v.blend(FloatVector.fromArray(S, x, (n * cIn + ci) * P + segmentStart[sg] + h, m), m);
+                        FloatVector xv = FloatVector.fromArray(S, x, (n * cIn + ci) * P + segmentStart[sg] + h, m);
+                        if (excite != null) {
+                            xv = xv.mul(FloatVector.fromArray(S, excite.pixel(), n * P + segmentStart[sg] + h, m)
+                                    .add(excite.channelTerm(n * cIn + ci)));
+                        }
+                        v = v.blend(xv, m);
                     }
                     v.intoArray(dst, o + h);
                 }

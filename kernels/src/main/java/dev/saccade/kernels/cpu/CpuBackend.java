@@ -168,6 +168,12 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }
 
+    @Override public Tensor convInferenceExcited(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor channel, Tensor pixel,
+                                                double offset, Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
+        return CpuInferenceConv.runExcited(this, x, c, channel, pixel, offset, residual, act,
+                () -> Backend.super.convInferenceExcited(x, c, channel, pixel, offset, residual, act));
+    }
+
     @Override public Tensor[] convInferencePooled(Tensor x, dev.saccade.tensor.ops.PreparedConv c) {
         return CpuInferenceConv.runPooled(this, x, c, () -> Backend.super.convInferencePooled(x, c));
     }

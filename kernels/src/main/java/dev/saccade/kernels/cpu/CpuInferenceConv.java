@@ -95,6 +95,25 @@ final class CpuInferenceConv {
     }
 
     /**
+     * {@code y = act(conv(x·(offset + channel + pixel)) + b + residual)}: {@link ConvFused#forwardExcited}, the gates
+     * applied as the 1×1 convolution packs x; other convolutions, F64 and disabled SIMD run {@code composed} (the gate
+     * op, then the convolution).
+     */
+    static Tensor runExcited(CpuBackend b, Tensor x, PreparedConv c, Tensor channel, Tensor pixel, double offset,
+                             Tensor residual, ConvActivation act, java.util.function.Supplier<Tensor> composed) {
+        if (!(c.packed() instanceof PackedConvWeights pw) || pw.isDepthwise() || x.dtype() != DType.F32 || !Simd.enabled()
+                || channel.dtype() != DType.F32 || pixel.dtype() != DType.F32) {
+            return composed.get();
+        }
+        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
+        if (!g.isPointwise() || g.groups() != 1) return composed.get();
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        ConvFused.forwardExcited(g, floats(x), pw, residual == null ? null : floats(residual), act, floats(channel),
+                floats(pixel), offset, yf);
+        return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
+    }
+
+    /**
      * {@code y = conv(x) + b} with its spatial {@code [mean, max]} (2, N, C_out) pooled as the GEMM stores each tile
      * ({@link ConvFused#forwardPooled}); convolutions that run elsewhere (Winograd's 3×3, depthwise), F64 and disabled
      * SIMD run {@code composed} (the convolution, then the pooling op).

@@ -63,6 +63,12 @@ public final class FoldedConv {
     public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
         PreparedConv c = prepared(x.backend());
         if (lead != null) {
+            LeadsIntoConv.ExcitedInput e = lead.shiftFrames() == 0 ? lead.excitedConvInput(x) : null;
+            if (e != null) {                                                             // the gates read with x
+                Tensor y = InferenceConv.applyExcited(e.x(), c, e.channel(), e.pixel(), e.offset(), residual, act);
+                if (e.owned() && e.x() != x) InferenceConv.recycle(e.x());
+                return y;
+            }
             Tensor in = lead.convInput(x);                                               // (N·T, C_in, H, W)
             Tensor y = InferenceConv.apply(in, c, residual, act, lead.shiftFrames(), lead.shiftFoldDiv());
             if (lead.ownsConvInput() && in != x) InferenceConv.recycle(in);             // consumed by the conv

@@ -30,4 +30,20 @@ public interface LeadsIntoConv {
 
     /** Whether {@link #convInput}'s result is fresh and held by nothing else (it may be recycled after the conv). */
     boolean ownsConvInput();
+
+    /**
+     * {@link #convInput} as a tensor and gates the convolution applies as it reads it: the convolution's input is
+     * {@code x·(offset + channel + pixel)} ({@code InferenceConv.applyExcited}), never written as a tensor.
+     *
+     * @param x       (N, C, H, W); recycled after the convolution when {@code owned}
+     * @param channel (N, C, 1, 1)
+     * @param pixel   (N, 1, H, W)
+     */
+    record ExcitedInput(Tensor x, Tensor channel, Tensor pixel, double offset, boolean owned) {}
+
+    /**
+     * In inference, {@link #convInput} as an {@link ExcitedInput}, or null (the default) when the module hands over a
+     * plain tensor. Only asked of modules without a shift ({@link #shiftFrames()} 0).
+     */
+    default ExcitedInput excitedConvInput(Tensor x) { return null; }
 }

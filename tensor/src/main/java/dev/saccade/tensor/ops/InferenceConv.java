@@ -152,6 +152,38 @@ public final class InferenceConv {
     }
 
     /**
+     * {@code y = act(conv(x·(offset + channel + pixel), w) + b + residual)}: the convolution of a gated input,
+     * {@link Functional#gateSum} followed by {@link #apply}, ACTION-Net's wrapped convolution reading the sum of its
+     * three excitations {@code xs·(3 + q + s + p)} (Wang, She, Smolic, CVPR 2021, Eq. 2; V-Sense/ACTION-Net
+     * {@code models/action.py}). A backend may apply the gates as it reads x, so that the gated tensor is never
+     * written (the CPU does for 1×1 stride-1 convolutions, with the same floats). Evaluation only.
+     *
+     * @param x       (N, C_in, H, W)
+     * @param channel (N, C_in, 1, 1), the per-channel term
+     * @param pixel   (N, 1, H, W), the per-pixel term
+     */
+    public static Tensor applyExcited(Tensor x, PreparedConv c, Tensor channel, Tensor pixel, double offset, Tensor residual,
+                                      ConvActivation act) {
+        String op = "inference_conv_excited";
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        Tensor w = c.weight();
+        if (x.rank() != 4) throw new ShapeException(op + ": needs a 2-d convolution's (N, C, H, W) input, got " + x.shape());
+        checkInput(op, x, c);
+        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        int n = x.dim(0), cIn = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        if (channel.rank() != 4 || channel.dim(0) != n || channel.dim(1) != cIn || channel.dim(2) != 1 || channel.dim(3) != 1) {
+            throw new ShapeException(op + ": channel gate " + channel.shape() + " is not (" + n + ", " + cIn + ", 1, 1)");
+        }
+        if (pixel.rank() != 4 || pixel.dim(0) != n || pixel.dim(1) != 1 || pixel.dim(2) != h || pixel.dim(3) != wd) {
+            throw new ShapeException(op + ": pixel gate " + pixel.shape() + " is not (" + n + ", 1, " + h + ", " + wd + ")");
+        }
+        if (residual != null && (residual.dim(0) != n || residual.dim(1) != w.dim(0))) {
+            throw new ShapeException(op + ": residual " + residual.shape() + " does not match the output (" + n + ", " + w.dim(0) + ", …)");
+        }
+        return x.backend().convInferenceExcited(x, c, channel, pixel, offset, residual, act);
+    }
+
+    /**
      * {@code y = conv(x, w) + b} and {@code pooled = [mean, max]} of y over H·W per (image, channel), the input of a
      * channel attention's shared MLP (CBAM, Woo et al., ECCV 2018, Eq. 2; W3, Pérez-Rúa et al., ECCV 2020, Eq. 3):
      * the convolution followed by {@link Functional#spatialAvgMaxPool}, which a backend may compute as the

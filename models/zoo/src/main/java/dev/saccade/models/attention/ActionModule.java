@@ -104,10 +104,26 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
     @Override public Tensor convInput(Tensor x) {
         if (!InferenceMode.active(this) || !FusedAttention.enabled()) return excite(x, frames, Weights.of(this), meNorm::forward);
-        return exciteWith(x, frames, Weights.of(this), new Motion() {
+        return exciteWith(x, frames, Weights.of(this), motionFromTaps());
+    }
+
+    /**
+     * With the fused ops in inference: xs and the gates {@code q + s} (N·T, C, 1, 1) and p (N·T, 1, H, W), which
+     * {@code net} applies as it reads xs ({@code InferenceConv.applyExcited}): the excited sum
+     * {@code xs·(3 + p + q + s)} is never written.
+     */
+    @Override public ExcitedInput excitedConvInput(Tensor x) {
+        if (!InferenceMode.active(this) || !FusedAttention.enabled()) return null;
+        Excitations e = excitations(x, frames, Weights.of(this), motionFromTaps());
+        return new ExcitedInput(e.xs(), e.q().add(e.s()), e.p(), 3, e.inference());
+    }
+
+    /** ME's plane mean from the tap sums of xs, through the prepared squeeze and depthwise kernel. */
+    private Motion motionFromTaps() {
+        return new Motion() {
             @Override public Tensor mean(Tensor xs, Tensor taps) { return motionMeanFromTaps(xs, taps, frames, meSqueeze, meDepthwise); }
             @Override public boolean wantsTaps() { return true; }
-        });
+        };
     }
 
     /** The excited sum is a new tensor (the gate's output) in both the fused and the composed form. */
@@ -167,6 +183,24 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
     /** As above, with ME's pooled difference (N·T, r, 1, 1) of xs given by {@code motion}. */
     private static Tensor exciteWith(Tensor x, int frames, Weights w, Motion motion) {
+        Excitations e = excitations(x, frames, w, motion);
+        Tensor xs = e.xs(), p = e.p(), q = e.q(), s = e.s();
+        if (FusedAttention.enabled()) {
+            Tensor out = Functional.gateSum(xs, q.add(s), p, 3);                                  // xs·(3 + p + q + s), one pass
+            if (e.inference()) InferenceConv.recycle(xs);                                         // the shift's output, consumed
+            return out;
+        }
+        Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
+        return x1.add(x2).add(x3);
+    }
+
+    /**
+     * The shifted input and the three excitations: xs (N·T, C, H, W), STE's p (N·T, 1, H, W), CE's q and ME's s
+     * (N·T, C, 1, 1); {@code inference} when xs came from the evaluation kernel (a fresh tensor the caller hands back).
+     */
+    private record Excitations(Tensor xs, Tensor p, Tensor q, Tensor s, boolean inference) {}
+
+    private static Excitations excitations(Tensor x, int frames, Weights w, Motion motion) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xs, meanC, pooled, taps = null;
@@ -203,14 +237,7 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
         // ME: the plane mean of dw3×3(bn(squeeze(xs)))[t+1] − bn(squeeze(xs))[t] → expand → σ
         Tensor s = pointwise(motion.mean(xs, taps), w.get("action_p3_expand.weight")).sigmoid();       // (N·T, C, 1, 1)
-
-        if (FusedAttention.enabled()) {
-            Tensor out = Functional.gateSum(xs, q.add(s), p, 3);                                  // xs·(3 + p + q + s), one pass
-            if (inference) InferenceConv.recycle(xs);                                             // the shift's output, consumed
-            return out;
-        }
-        Tensor x1 = xs.mul(p).add(xs), x2 = xs.mul(q).add(xs), x3 = xs.mul(s).add(xs);
-        return x1.add(x2).add(x3);
+        return new Excitations(xs, p, q, s, inference);
     }
 
     /**

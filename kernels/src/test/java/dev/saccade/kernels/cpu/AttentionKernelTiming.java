@@ -1,0 +1,69 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.Functional;
+import dev.saccade.tensor.ops.PooledTemporalConv;
+import dev.saccade.tensor.ops.TapSums;
+import java.util.SplittableRandom;
+
+/**
+ * The attention modules' memory-bound kernels at the ResNet-50 stage shapes (one clip of 8 frames), through the
+ * public ops: channel avg/max pooling of x·c (CBAM, W3), ACTION's pooled shift with and without ME's tap sums and
+ * the tap sums as a pass of their own, and the single-output spatial convolutions (7×7 2 → 1; 3×3×3 1 → 1 on the
+ * (1, 1, 8, H, W) map). The best of 9 rounds of 20 calls each, in µs. Not a test. Sections {@code pool},
+ * {@code conv} use only ops older than the tap sums, so they also run against an earlier build's jar.
+ *
+ * <pre>
+ * mvn -o -q -B test-compile -pl kernels -am
+ * java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dsaccade.threads=2 \
+ *     -cp kernels/target/test-classes:kernels/target/classes:tensor/target/classes \
+ *     dev.saccade.kernels.cpu.AttentionKernelTiming [pool] [taps] [conv]
+ * </pre>
+ */
+public final class AttentionKernelTiming {
+    private AttentionKernelTiming() {}
+
+    private static double micros(Runnable r) {
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 9; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) r.run();
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best / 1e3 / 20;
+    }
+
+    public static void main(String[] args) {
+        java.util.Set<String> sections = new java.util.HashSet<>(java.util.List.of(args.length == 0 ? new String[] {"pool", "taps", "conv"} : args));
+        int[][] shapes = {{256, 56}, {512, 28}, {1024, 14}, {2048, 7}};
+        SplittableRandom rng = new SplittableRandom(1);
+        try (var noGrad = GradMode.disable()) {
+            for (int pass = 0; pass < 2; pass++) {                            // the first pass warms the JIT up
+                for (int[] s : shapes) {
+                    int c = s[0], hw = s[1];
+                    Tensor x = Tensor.uniform(rng, -1, 1, 8, c, hw, hw), scale = Tensor.uniform(rng, 0, 1, 8, c, 1, 1);
+                    Tensor shift = Tensor.uniform(rng, -1, 1, c, 1, 3);
+                    StringBuilder line = new StringBuilder(String.format("C=%4d %2d²:", c, hw));
+                    if (sections.contains("pool")) {
+                        line.append(String.format(" channel pool %7.1f", micros(() -> Functional.channelAvgMaxPool(x, scale))));
+                    }
+                    if (sections.contains("taps")) {
+                        line.append(String.format(" | pooled shift %7.1f, with taps %7.1f, then TapSums %7.1f",
+                                micros(() -> PooledTemporalConv.inference(x, shift, 8)),
+                                micros(() -> PooledTemporalConv.inferenceWithTaps(x, shift, 8)),
+                                micros(() -> TapSums.inference(PooledTemporalConv.inference(x, shift, 8)[0]))));
+                    }
+                    if (sections.contains("conv")) {
+                        Tensor maps = Tensor.uniform(rng, -1, 1, 8, 2, hw, hw), k7 = Tensor.uniform(rng, -1, 1, 1, 2, 7, 7);
+                        Tensor vol = Tensor.uniform(rng, -1, 1, 1, 1, 8, hw, hw), k3 = Tensor.uniform(rng, -1, 1, 1, 1, 3, 3, 3);
+                        line.append(String.format(" | conv 7×7 2→1 %6.1f, conv 3×3×3 1→1 %6.1f",
+                                micros(() -> Functional.conv2d(maps, k7, null, 1, 3, 1, 1)),
+                                micros(() -> Functional.conv3d(vol, k3, null, 1, 1, 1, 1))));
+                    }
+                    if (pass == 1) System.out.println(line);
+                }
+            }
+        }
+    }
+}
