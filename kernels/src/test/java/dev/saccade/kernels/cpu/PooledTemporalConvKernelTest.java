@@ -46,6 +46,26 @@ class PooledTemporalConvKernelTest {
         assertClose(at + " tap sums", TapSums.composed(expected[0]).toDoubleArray(), withTaps[3].toDoubleArray(), 1e-5, 1e-5);
     }
 
+    /**
+     * The kernel's own tap sums on planes of every size (the backend takes those of small planes in a pass of their
+     * own, so the op alone would not reach them): equal to {@link CpuTapSums} of its xs within float rounding.
+     */
+    @ParameterizedTest(name = "T={0} C={1} H={2} W={3}")
+    @CsvSource({"8, 5, 7, 7", "3, 4, 1, 9", "4, 3, 14, 14", "2, 2, 2, 1"})
+    void kernelTapSumsOnEveryPlaneSize(int frames, int c, int h, int w) {
+        SplittableRandom rng = new SplittableRandom(frames * 7L + c * h + w);
+        int clips = 2, s = h * w;
+        float[] x = new float[clips * frames * c * s];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble(-1, 1);
+        double[] k = new double[3 * c];
+        for (int i = 0; i < k.length; i++) k[i] = rng.nextDouble(-1, 1);
+        float[] y = new float[x.length], spatial = new float[clips * frames * c], channel = new float[clips * frames * s];
+        float[] taps = new float[9 * clips * frames * c], expected = new float[taps.length];
+        CpuPooledTemporalConv.forward(x, 0, k, clips, frames, c, s, h, y, spatial, channel, taps);
+        CpuTapSums.forwardScalar(y, 0, clips * frames, c, h, w, expected);
+        assertClose("T=" + frames + " C=" + c + " " + h + "×" + w + " tap sums", expected, taps, 1e-5, 1e-5);
+    }
+
     /** The means must not depend on whether the interpreter or the JIT ran the kernel (no lane reductions in an unspecified order). */
     @Test
     void sameBitsInterpretedAndCompiled() {
