@@ -301,7 +301,7 @@ public interface Backend {
     /**
      * {@link #pooledTemporalConv} and the {@link #tapSums} of xs, {xs, spatial, channel, taps (N·T, 3, 3, C)}
      * ({@link dev.saccade.tensor.ops.PooledTemporalConv#inferenceWithTaps}); no autograd. The default runs the two
-     * ops one after the other; a backend takes the tap sums while each xs plane is in cache.
+     * ops one after the other; a backend may take the tap sums while each xs plane is in cache.
      */
     default Tensor[] pooledTemporalConvTaps(Tensor x, Tensor w, int frames) {
         Tensor[] r = pooledTemporalConv(x, w, frames);

@@ -54,6 +54,37 @@ class ConvFusedExcitedTest {
         KernelArrays.assertClose(g + " against the scalar definition", scalar, got);
     }
 
+    /**
+     * The op ({@code InferenceConv.applyExcited}) on the CPU backend: the gate op then {@code InferenceConv.apply}, for a
+     * 1×1 conv (the excited read) and a 3×3 one (the composed default); gates of the wrong shape and gradients on
+     * are refused, naming the gate.
+     */
+    @org.junit.jupiter.api.Test
+    void theOpMatchesTheGateThenTheConvolutionAndChecksItsGates() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        Tensor x = Tensor.uniform(rng, -1, 1, 6, 8, 5, 7), channel = Tensor.uniform(rng, -1, 1, 6, 8, 1, 1);
+        Tensor pixel = Tensor.uniform(rng, -1, 1, 6, 1, 5, 7), residual = Tensor.uniform(rng, -1, 1, 6, 4, 5, 7);
+        for (int k : new int[] {1, 3}) {
+            dev.saccade.tensor.ops.PreparedConv c = x.backend().prepareConv(Tensor.uniform(rng, -1, 1, 4, 8, k, k),
+                    Tensor.uniform(rng, -1, 1, 4), dev.saccade.tensor.ops.ConvParams.uniform(2, 1, k / 2, 1, 1));
+            try (var noGrad = GradMode.disable()) {
+                float[] expected = dev.saccade.tensor.ops.InferenceConv.apply(Functional.gateSum(x, channel, pixel, 3), c, residual,
+                        ConvActivation.RELU, 0, 0).toFloatArray();
+                float[] got = dev.saccade.tensor.ops.InferenceConv.applyExcited(x, c, channel, pixel, 3, residual, ConvActivation.RELU)
+                        .toFloatArray();
+                assertArrayEquals(expected, got, "k=" + k);
+                var e = assertThrows(dev.saccade.tensor.ShapeException.class, () -> dev.saccade.tensor.ops.InferenceConv.applyExcited(
+                        x, c, channel.narrow(1, 0, 7), pixel, 3, null, ConvActivation.NONE));
+                assertTrue(e.getMessage().contains("channel gate"), e.getMessage());
+                e = assertThrows(dev.saccade.tensor.ShapeException.class, () -> dev.saccade.tensor.ops.InferenceConv.applyExcited(
+                        x, c, channel, pixel.narrow(3, 0, 6), 3, null, ConvActivation.NONE));
+                assertTrue(e.getMessage().contains("pixel gate"), e.getMessage());
+            }
+            assertThrows(IllegalStateException.class, () -> dev.saccade.tensor.ops.InferenceConv.applyExcited(x, c, channel, pixel, 3,
+                    null, ConvActivation.NONE));
+        }
+    }
+
     @ParameterizedTest(name = "k={0} groups={1}")
     @CsvSource({"3, 1", "1, 2"})
     void onlyForUngroupedPointwiseConvolutions(int k, int groups) {

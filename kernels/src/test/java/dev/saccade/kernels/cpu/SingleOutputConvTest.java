@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link SingleOutputConv} against the scalar definition ({@link ConvKernels#forwardScalar}, double accumulation):
  * CBAM's and W3's 7×7 spatial conv (2 → 1, padding 3) and W3's / ACTION's 3×3×3 (1 → 1) at model sizes, rows
  * shorter than a vector and not a multiple of it, padding 0 (a valid convolution), uneven kernels, 1-d, with and
- * without bias; and that the dispatcher takes it for exactly these geometries.
+ * without bias, and {@link ConvKernels#forward} on each (which routes by {@link SingleOutputConv#supports}); and that
+ * {@code supports} refuses more outputs, groups, stride and dilation.
  */
 class SingleOutputConvTest {
 

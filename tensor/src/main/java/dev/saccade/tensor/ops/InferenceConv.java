@@ -118,6 +118,19 @@ public final class InferenceConv {
     }
 
     /** x against the prepared weight: the same rank, and the channels the weight and its groups expect. */
+    /**
+     * The checks of the ops that take a 2-d convolution's input: evaluation only (gradients off), x (N, C, H, W)
+     * matching the weight's channels and dtype. Returns the weight.
+     */
+    private static Tensor evaluation2d(String op, Tensor x, PreparedConv c) {
+        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
+        Tensor w = c.weight();
+        if (x.rank() != 4) throw new ShapeException(op + ": needs a 2-d convolution's (N, C, H, W) input, got " + x.shape());
+        checkInput(op, x, c);
+        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        return w;
+    }
+
     private static void checkInput(String op, Tensor x, PreparedConv c) {
         Tensor w = c.weight();
         if (x.rank() != w.rank()) throw new ShapeException(op + ": input " + x.shape() + " and weight " + w.shape() + " differ in rank");
@@ -165,11 +178,7 @@ public final class InferenceConv {
     public static Tensor applyExcited(Tensor x, PreparedConv c, Tensor channel, Tensor pixel, double offset, Tensor residual,
                                       ConvActivation act) {
         String op = "inference_conv_excited";
-        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
-        Tensor w = c.weight();
-        if (x.rank() != 4) throw new ShapeException(op + ": needs a 2-d convolution's (N, C, H, W) input, got " + x.shape());
-        checkInput(op, x, c);
-        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        Tensor w = evaluation2d(op, x, c);
         int n = x.dim(0), cIn = x.dim(1), h = x.dim(2), wd = x.dim(3);
         if (channel.rank() != 4 || channel.dim(0) != n || channel.dim(1) != cIn || channel.dim(2) != 1 || channel.dim(3) != 1) {
             throw new ShapeException(op + ": channel gate " + channel.shape() + " is not (" + n + ", " + cIn + ", 1, 1)");
@@ -194,12 +203,7 @@ public final class InferenceConv {
      * @return {y (N, C_out, H', W'), pooled (2, N, C_out)}
      */
     public static Tensor[] applyPooled(Tensor x, PreparedConv c) {
-        String op = "inference_conv_pooled";
-        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
-        Tensor w = c.weight();
-        if (x.rank() != 4) throw new ShapeException(op + ": needs a 2-d convolution's (N, C, H, W) input, got " + x.shape());
-        checkInput(op, x, c);
-        if (x.dtype() != w.dtype()) throw new ShapeException(op + ": input is " + x.dtype() + ", weight " + w.dtype());
+        evaluation2d("inference_conv_pooled", x, c);
         return x.backend().convInferencePooled(x, c);
     }
 }
