@@ -315,6 +315,25 @@ public interface Backend {
      */
     default Tensor tapSums(Tensor x) { return dev.saccade.tensor.ops.TapSums.composed(x); }
 
+    /**
+     * ACTION-Net's CE and ME gates q + s (N·T, C, 1, 1) from xs's plane means and tap sums
+     * ({@link dev.saccade.tensor.ops.ActionChannelGates#inference}, which checks the shapes); no autograd. The default
+     * runs {@link dev.saccade.tensor.ops.ActionChannelGates#composed}.
+     */
+    /**
+     * CBAM's and W3's channel attention M_c (N·T, C) from a map's spatial {@code [avg; max]} (2, N·T, C)
+     * ({@link dev.saccade.tensor.ops.ChannelAttentionGates#inference}, which checks the shapes); no autograd. The
+     * default runs {@link dev.saccade.tensor.ops.ChannelAttentionGates#composed}.
+     */
+    default Tensor channelAttentionGates(Tensor pooled, int frames, dev.saccade.tensor.ops.ChannelAttentionGates.Weights w) {
+        return dev.saccade.tensor.ops.ChannelAttentionGates.composed(pooled, frames, w);
+    }
+
+    default Tensor actionChannelGates(Tensor pooled, Tensor taps, int frames, int height, int width,
+                                      dev.saccade.tensor.ops.ActionChannelGates.Weights w) {
+        return dev.saccade.tensor.ops.ActionChannelGates.composed(pooled, taps, frames, height, width, w);
+    }
+
     /** Gradients of {@link #temporalConv}: {gx (N·T, C, H, W) or null unless needX, gw (C, 1, 3) or null unless needW}. */
     default Tensor[] temporalConvBackward(Tensor gy, Tensor x, Tensor w, int frames, boolean needX, boolean needW) {
         return TemporalConv.composedBackward(this, gy, x, w, frames, needX, needW);

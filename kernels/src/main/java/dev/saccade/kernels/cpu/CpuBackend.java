@@ -7,6 +7,8 @@ import dev.saccade.tensor.HostStorage;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ActionChannelGates;
+import dev.saccade.tensor.ops.ChannelAttentionGates;
 import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
@@ -274,6 +276,32 @@ public final class CpuBackend implements Backend {
         Tensor xs = Tensor.wrap(HostStorage.wrap(y), x.shape(), this);
         return taps ? new Tensor[] {xs, spatial, channel, tapSums} : new Tensor[] {xs, spatial, channel};
     }
+
+    @Override public Tensor channelAttentionGates(Tensor pooled, int frames, ChannelAttentionGates.Weights w) {
+        if (pooled.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.channelAttentionGates(pooled, frames, w);
+        int nt = pooled.dim(1), c = pooled.dim(2);
+        Tensor pc = contiguous(pooled), out = alloc(DType.F32, Shape.of(nt, c));
+        CpuChannelAttentionGates.forward(((HostStorage) pc.storage()).floats(), pc.layout().offset(), nt / frames, frames, c,
+                w.w1().dim(0), weights(w.w1()), weights(w.b1()), weights(w.w2()), weights(w.b2()),
+                w.k0() == null ? null : weights(w.k0()), w.k2() == null ? null : weights(w.k2()), ((HostStorage) out.storage()).floats());
+        return out;
+    }
+
+    @Override public Tensor actionChannelGates(Tensor pooled, Tensor taps, int frames, int height, int width,
+                                               ActionChannelGates.Weights w) {
+        if (pooled.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.actionChannelGates(pooled, taps, frames, height, width, w);
+        int nt = pooled.dim(0), c = pooled.dim(1), r = w.ceSqueeze().dim(0);
+        Tensor pc = contiguous(pooled), tc = contiguous(taps), out = alloc(DType.F32, Shape.of(nt, c, 1, 1));
+        CpuActionChannelGates.forward(((HostStorage) pc.storage()).floats(), pc.layout().offset(),
+                ((HostStorage) tc.storage()).floats(), tc.layout().offset(), nt / frames, frames, c, r, height, width,
+                weights(w.ceSqueeze()), weights(w.ceTemporal()), weights(w.ceExpand()), weights(w.meSqueeze()),
+                w.meBias() == null ? null : weights(w.meBias()), weights(w.meDepthwise()), weights(w.meExpand()),
+                ((HostStorage) out.storage()).floats());
+        return out;
+    }
+
+    /** A weight's floats from index 0, contiguous (a copy only when it is not already). */
+    private static float[] weights(Tensor t) { return ((HostStorage) t.contiguousFromZero().storage()).floats(); }
 
     @Override public Tensor tapSums(Tensor x) {
         if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.tapSums(x);

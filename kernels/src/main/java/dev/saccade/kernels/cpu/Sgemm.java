@@ -9,8 +9,9 @@ package dev.saccade.kernels.cpu;
  * {@code k == 0} reads neither A nor B.
  *
  * <p>Large products run on {@link GemmBlocked} (packed panels, a register-blocked Vector API micro-kernel, split
- * across {@link CpuThreads}); tiny products and those with fewer than {@value #SKINNY_ROWS} rows run on
- * {@link GemmSmall}, unpacked.
+ * across {@link CpuThreads}); {@code A · Bᵀ} with at most {@value GemmFewRows#MAX_ROWS} rows and a depth of at least
+ * {@value GemmFewRows#MIN_DEPTH} (a linear layer on a few vectors) on {@link GemmFewRows}, B read in place; other tiny products and those with fewer than
+ * {@value #SKINNY_ROWS} rows on {@link GemmSmall}, unpacked.
  *
  * <pre>{@code
  * // (2,3) · (3,2) -> (2,2)
@@ -40,6 +41,10 @@ public final class Sgemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             for (int i = 0; i < m; i++) scaleRow(beta, c, offC + i * ldc, n);
+            return;
+        }
+        if (GemmFewRows.takes(transA, transB, m, k)) {                       // a linear layer on a few vectors
+            GemmFewRows.gemm(m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
             return;
         }
         long work = (long) m * n * k;

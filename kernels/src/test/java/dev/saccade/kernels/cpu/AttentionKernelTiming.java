@@ -10,15 +10,17 @@ import java.util.SplittableRandom;
 /**
  * The attention modules' memory-bound kernels at the ResNet-50 stage shapes (one clip of 8 frames), through the
  * public ops: channel avg/max pooling of x·c (CBAM, W3), ACTION's pooled shift with and without ME's tap sums and
- * the tap sums as a pass of their own, and the single-output spatial convolutions (7×7 2 → 1; 3×3×3 1 → 1 on the
- * (1, 1, 8, H, W) map). The best of 9 rounds of 20 calls each, in µs. Not a test. Sections {@code pool},
- * {@code conv} use only ops older than the tap sums, so they also run against an earlier build's jar.
+ * the tap sums as a pass of their own, the single-output spatial convolutions (7×7 2 → 1; 3×3×3 1 → 1 on the
+ * (1, 1, 8, H, W) map), ACTION's CE and ME gates from the pooled means and tap sums (C → C/16 → C) composed and as one
+ * op, and M2A's motion attention on its C/8 channels against a copy of them. The best of 9 rounds of 20 calls each,
+ * in µs. Not a test. Sections {@code pool}, {@code conv} use only ops older than the tap sums, so they also run
+ * against an earlier build's jar; without arguments, all sections run.
  *
  * <pre>
  * mvn -o -q -B test-compile -pl kernels -am
  * java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dsaccade.threads=2 \
  *     -cp kernels/target/test-classes:kernels/target/classes:tensor/target/classes \
- *     dev.saccade.kernels.cpu.AttentionKernelTiming [pool] [taps] [conv]
+ *     dev.saccade.kernels.cpu.AttentionKernelTiming [pool] [taps] [conv] [gates] [motion]
  * </pre>
  */
 public final class AttentionKernelTiming {
@@ -35,7 +37,7 @@ public final class AttentionKernelTiming {
     }
 
     public static void main(String[] args) {
-        java.util.Set<String> sections = new java.util.HashSet<>(java.util.List.of(args.length == 0 ? new String[] {"pool", "taps", "conv"} : args));
+        java.util.Set<String> sections = new java.util.HashSet<>(java.util.List.of(args.length == 0 ? new String[] {"pool", "taps", "conv", "gates", "motion"} : args));
         int[][] shapes = {{256, 56}, {512, 28}, {1024, 14}, {2048, 7}};
         SplittableRandom rng = new SplittableRandom(1);
         try (var noGrad = GradMode.disable()) {
@@ -60,6 +62,23 @@ public final class AttentionKernelTiming {
                         line.append(String.format(" | conv 7×7 2→1 %6.1f, conv 3×3×3 1→1 %6.1f",
                                 micros(() -> Functional.conv2d(maps, k7, null, 1, 3, 1, 1)),
                                 micros(() -> Functional.conv3d(vol, k3, null, 1, 1, 1, 1))));
+                    }
+                    if (sections.contains("gates")) {
+                        int r = c / 16;
+                        Tensor xs = Tensor.uniform(rng, -1, 1, 8, c, hw, hw), pooled = xs.mean(true, 2, 3), taps = TapSums.inference(xs);
+                        var w = new dev.saccade.tensor.ops.ActionChannelGates.Weights(Tensor.uniform(rng, -0.1, 0.1, r, c, 1, 1),
+                                Tensor.uniform(rng, -0.1, 0.1, r, r, 3), Tensor.uniform(rng, -0.1, 0.1, c, r, 1, 1),
+                                Tensor.uniform(rng, -0.1, 0.1, r, c, 1, 1), Tensor.uniform(rng, -0.1, 0.1, r),
+                                Tensor.uniform(rng, -0.1, 0.1, r, 1, 3, 3), Tensor.uniform(rng, -0.1, 0.1, c, r, 1, 1));
+                        line.append(String.format(" | ACTION CE + ME gates: composed %7.1f, one op %7.1f",
+                                micros(() -> dev.saccade.tensor.ops.ActionChannelGates.composed(pooled, taps, 8, hw, hw, w)),
+                                micros(() -> dev.saccade.tensor.ops.ActionChannelGates.inference(pooled, taps, 8, hw, hw, w))));
+                    }
+                    if (sections.contains("motion")) {
+                        Tensor y = Tensor.uniform(rng, -1, 1, 8, c / 8, hw, hw);
+                        line.append(String.format(" | M2A motion attention on (8, %d, %d²) %6.1f, copy %6.1f",
+                                c / 8, hw, micros(() -> dev.saccade.tensor.ops.MotionAttention.inference(y, 8, 1e-5)),
+                                micros(() -> y.mul(1f))));
                     }
                     if (pass == 1) System.out.println(line);
                 }

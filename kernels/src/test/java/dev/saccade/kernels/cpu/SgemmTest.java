@@ -86,6 +86,40 @@ class SgemmTest {
         System.out.printf("sgemm m=%d n=%d k=%d tA=%b tB=%b max |diff| = %.3g%n", m, n, k, transA, transB, maxDiff);
     }
 
+    /**
+     * {@code A · Bᵀ} with few rows and a deep K (a linear layer on pooled vectors) runs {@link GemmFewRows}: every element is the
+     * dot product of {@link GemmSmall#dotScalar} to the bit, in the 4 × 4 register blocks, the rows and columns left
+     * over, with strided windows, alpha and beta, one thread and split columns (n·m·k past the parallel threshold).
+     */
+    @Test
+    void fewRowsWithTransposedBAreBitIdenticalToTheDotProductTwin() {
+        int[][] sizes = {{4, 4, 256}, {8, 128, 2048}, {16, 200, 2048}, {7, 130, 259}, {13, 5, 2051}, {1, 174, 2048},
+            {16, 61, 2048}, {8, 3000, 300}};
+        for (int[] mnk : sizes) {
+            int m = mnk[0], n = mnk[1], k = mnk[2], lda = k + 3, ldb = k + 5, ldc = n + 2, offA = 1, offB = 2, offC = 3;
+            SplittableRandom rnd = new SplittableRandom(m * 1000003L + n * 1009L + k);
+            float[] a = random(rnd, offA + m * lda), b = random(rnd, offB + n * ldb), c0 = random(rnd, offC + m * ldc);
+            for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1.5f}}) {
+                float[] got = c0.clone();
+                assertTrue(GemmFewRows.takes(false, true, m, k), m + "×" + k + " is not a few-rows product");
+                Sgemm.gemm(false, true, m, n, k, ab[0], a, offA, lda, b, offB, ldb, ab[1], got, offC, ldc);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        int o = offC + i * ldc + j;
+                        float dot = GemmSmall.dotScalar(a, offA + i * lda, b, offB + j * ldb, k);
+                        float want = ab[1] == 0f ? ab[0] * dot : ab[0] * dot + ab[1] * c0[o];
+                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[o]),
+                                "m=" + m + " n=" + n + " k=" + k + " alpha=" + ab[0] + ": C[" + i + "," + j + "] " + got[o] + " vs " + want);
+                    }
+                }
+                for (int o = 0; o < got.length; o++) {
+                    int rel = o - offC;
+                    if (rel < 0 || rel / ldc >= m || rel % ldc >= n) assertEquals(c0[o], got[o], "outside C written at " + o);
+                }
+            }
+        }
+    }
+
     @Test
     void alphaZeroScalesCWithoutReadingAOrB() {
         float[] a = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};   // (2, 2)

@@ -7,7 +7,9 @@ import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.inference.LeadsIntoConv;
 import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
+import dev.saccade.tensor.Backend;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.ActionChannelGates;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceConv;
@@ -39,7 +41,8 @@ import java.util.function.UnaryOperator;
  * {@code 0.26171875·C² + 3C + 11C/16 + 27} (see {@link AttentionCost}). In inference the block's batch norm and
  * ReLU after {@code net} fold into it ({@link LeadsIntoConv}), and ME's plane mean comes from the sums each 3×3 tap
  * reads of xs ({@link TapSums}) through the squeeze (with {@code action_p3_bn1} folded) and the depthwise kernel: ME
- * is linear up to its pooling, so neither full-resolution map is made.
+ * is linear up to its pooling, so neither full-resolution map is made. CE and ME then run from the pooled means
+ * and the tap sums as one op ({@link ActionChannelGates}).
  *
  * <pre>{@code
  * Module conv1 = new ActionModule(Conv.conv2d(256, 64, 1, 1, 0, 1, false, rng), 8, 8, rng);
@@ -115,14 +118,17 @@ public final class ActionModule extends Module implements LeadsIntoConv {
     @Override public ExcitedInput excitedConvInput(Tensor x) {
         if (!InferenceMode.active(this) || !FusedAttention.enabled()) return null;
         Excitations e = excitations(x, frames, Weights.of(this), motionFromTaps());
-        return new ExcitedInput(e.xs(), e.q().add(e.s()), e.p(), 3, e.inference());
+        return new ExcitedInput(e.xs(), e.channel(), e.p(), 3, e.inference());
     }
 
-    /** ME's plane mean from the tap sums of xs, through the prepared squeeze and depthwise kernel. */
+    /** ME from the tap sums of xs, through the prepared squeeze (its batch norm folded) and depthwise kernel. */
     private Motion motionFromTaps() {
         return new Motion() {
-            @Override public Tensor mean(Tensor xs, Tensor taps) { return motionMeanFromTaps(xs, taps, frames, meSqueeze, meDepthwise); }
-            @Override public boolean wantsTaps() { return true; }
+            @Override public Tensor mean(Tensor xs) { return motionMean(xs, frames, Weights.of(ActionModule.this), meNorm::forward); }
+            @Override public Tensor[] folded(Backend backend) {
+                Tensor[] squeeze = meSqueeze.foldedWeights(backend);
+                return new Tensor[] {squeeze[0], squeeze[1], meDepthwise.foldedWeights(backend)[0]};
+            }
         };
     }
 
@@ -134,16 +140,19 @@ public final class ActionModule extends Module implements LeadsIntoConv {
      * (official names) and {@code meNorm} the ME path's BatchNorm (the module's own, or a functional stand-in).
      */
     public static Tensor excite(Tensor x, int frames, Weights w, UnaryOperator<Tensor> meNorm) {
-        return exciteWith(x, frames, w, (xs, taps) -> motionMean(xs, frames, w, meNorm));
+        return exciteWith(x, frames, w, xs -> motionMean(xs, frames, w, meNorm));
     }
 
-    /** ME's pooled difference (N·T, r, 1, 1) of xs, from xs or from its tap sums (null unless {@link #wantsTaps}). */
+    /** ME: its pooled difference (N·T, r, 1, 1) of xs from the maps, or its prepared weights for the fused gates. */
     @FunctionalInterface
     private interface Motion {
-        Tensor mean(Tensor xs, Tensor taps);
+        Tensor mean(Tensor xs);
 
-        /** Whether {@link #mean} reads the tap sums of xs, taken by the shift's kernel in evaluation. */
-        default boolean wantsTaps() { return false; }
+        /**
+         * ME's squeeze with its batch norm folded, {W' (r, C, 1, 1), b' (r) or null}, and depthwise kernel (r, 1, 3, 3):
+         * in evaluation, CE and ME then run from the tap sums of xs as {@link ActionChannelGates}; null: ME from the maps.
+         */
+        default Tensor[] folded(Backend backend) { return null; }
     }
 
     /**
@@ -156,37 +165,12 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         return Functional.adaptiveAvgPool(Functional.frameDifferenceAction(md, m, frames), 1, 1);
     }
 
-    /**
-     * The same mean in evaluation without the full-resolution maps: squeeze, folded batch norm and the depthwise
-     * 3×3 are linear, and the plane mean is all ME keeps of them, so it follows from the sums each 3×3 tap reads of
-     * xs ({@link TapSums}; taken with xs by the shift's kernel, or here when null): {@code taps(m) = W'·taps(xs) + b'·|R_u|·|C_v|}, the plane sum of {@code dw3×3(m)} is
-     * {@code Σ_uv k[u, v]·taps(m)[u, v]} and that of m its centre tap. No C → r convolution over the activation, no
-     * depthwise pass; sums in another order than the maps' (last bits).
-     */
-    private static Tensor motionMeanFromTaps(Tensor xs, Tensor tapSums, int frames, FoldedConv squeeze, FoldedConv depthwise) {
-        int nt = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3);
-        Tensor[] folded = squeeze.foldedWeights(xs.backend());
-        Tensor k = depthwise.foldedWeights(xs.backend())[0];                                      // (r, 1, 3, 3)
-        int r = k.dim(0);
-        Tensor taps = (tapSums != null ? tapSums : TapSums.inference(xs)).reshape(nt * 9, c);     // (N·T·9, C), tap-major
-        Tensor mTaps = Functional.linear(taps, folded[0].reshape(r, c), null).reshape(nt, 9, r);  // W'·taps(xs)
-        if (folded[1] != null) {
-            double[] reads = new double[9];                                                         // |R_u|·|C_v|
-            for (int u = 0; u < 3; u++) for (int v = 0; v < 3; v++) reads[3 * u + v] = TapSums.reads(u, h) * (double) TapSums.reads(v, wd);
-            Tensor counts = Tensor.of(reads, 9, 1).to(xs.dtype()).to(xs.device());
-            mTaps = mTaps.add(counts.mul(folded[1].reshape(1, r)));                                 // + b'·|R_u|·|C_v|
-        }
-        Tensor filtered = mTaps.mul(k.reshape(r, 9).transpose(0, 1)).sum(1).reshape(nt, r, 1, 1); // Σ dw3×3(m) per plane
-        Tensor whole = mTaps.narrow(1, 4, 1).reshape(nt, r, 1, 1);                                 // Σ m per plane
-        return Functional.frameDifferenceAction(filtered, whole, frames).div((double) h * wd);
-    }
-
     /** As above, with ME's pooled difference (N·T, r, 1, 1) of xs given by {@code motion}. */
     private static Tensor exciteWith(Tensor x, int frames, Weights w, Motion motion) {
         Excitations e = excitations(x, frames, w, motion);
         Tensor xs = e.xs(), p = e.p(), q = e.q(), s = e.s();
         if (FusedAttention.enabled()) {
-            Tensor out = Functional.gateSum(xs, q.add(s), p, 3);                                  // xs·(3 + p + q + s), one pass
+            Tensor out = Functional.gateSum(xs, e.channel(), p, 3);                               // xs·(3 + p + q + s), one pass
             if (e.inference()) InferenceConv.recycle(xs);                                         // the shift's output, consumed
             return out;
         }
@@ -196,24 +180,29 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
     /**
      * The shifted input and the three excitations: xs (N·T, C, H, W), STE's p (N·T, 1, H, W), CE's q and ME's s
-     * (N·T, C, 1, 1); {@code inference} when xs came from the evaluation kernel (a fresh tensor the caller hands back).
+     * (N·T, C, 1, 1), or their sum alone ({@code qs}, from {@link ActionChannelGates}; q and s then null);
+     * {@code inference} when xs came from the evaluation kernel (a fresh tensor the caller hands back).
      */
-    private record Excitations(Tensor xs, Tensor p, Tensor q, Tensor s, boolean inference) {}
+    private record Excitations(Tensor xs, Tensor p, Tensor q, Tensor s, Tensor qs, boolean inference) {
+        /** q + s (N·T, C, 1, 1). */
+        Tensor channel() { return qs != null ? qs : q.add(s); }
+    }
 
     private static Excitations excitations(Tensor x, int frames, Weights w, Motion motion) {
         int n = Clips.clips("ACTION", x, frames, w.get("action_shift.weight").dim(0));
         int c = x.dim(1), h = x.dim(2), wd = x.dim(3);
         Tensor xs, meanC, pooled, taps = null;
         boolean inference = FusedAttention.enabled() && !GradMode.isEnabled();   // xs is then handed back
+        Tensor[] folded = inference ? motion.folded(x.backend()) : null;           // ME's prepared weights, or null
         if (inference) {
             // evaluation: the shift, both means (and ME's tap sums) in one pass over x (all of xs)
-            Tensor[] shifted = motion.wantsTaps()
+            Tensor[] shifted = folded != null
                     ? PooledTemporalConv.inferenceWithTaps(x, w.get("action_shift.weight"), frames)
                     : PooledTemporalConv.inference(x, w.get("action_shift.weight"), frames);
             xs = shifted[0];                                                                      // (N·T, C, H, W)
             pooled = shifted[1];                                                                  // (N·T, C, 1, 1)
             meanC = shifted[2];                                                                   // (N·T, 1, H, W)
-            taps = motion.wantsTaps() ? shifted[3] : null;                                        // (N·T, 3, 3, C)
+            taps = folded != null ? shifted[3] : null;                                            // (N·T, 3, 3, C)
         } else {
             xs = learnableShift(x, n, frames, w.get("action_shift.weight"));                      // (N·T, C, H, W)
             meanC = FusedAttention.enabled()
@@ -227,6 +216,13 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         p = Functional.conv3d(p, w.get("action_p1_conv1.weight"), null, 1, 1, 1, 1);             // (N, 1, T, H, W)
         p = p.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd).sigmoid();        // (N·T, 1, H, W)
 
+        if (taps != null) {                                                                       // CE and ME as one op
+            Tensor qs = ActionChannelGates.inference(pooled, taps, frames, h, wd, new ActionChannelGates.Weights(
+                    w.get("action_p2_squeeze.weight"), w.get("action_p2_conv1.weight"), w.get("action_p2_expand.weight"),
+                    folded[0], folded[1], folded[2], w.get("action_p3_expand.weight")));
+            return new Excitations(xs, p, null, null, qs, inference);
+        }
+
         // CE: avgpool → squeeze → Conv1d over T → relu → expand → σ
         Tensor q = pointwise(pooled, w.get("action_p2_squeeze.weight"));                          // (N·T, r, 1, 1)
         int r = q.dim(1);
@@ -236,8 +232,8 @@ public final class ActionModule extends Module implements LeadsIntoConv {
         q = pointwise(q, w.get("action_p2_expand.weight")).sigmoid();                              // (N·T, C, 1, 1)
 
         // ME: the plane mean of dw3×3(bn(squeeze(xs)))[t+1] − bn(squeeze(xs))[t] → expand → σ
-        Tensor s = pointwise(motion.mean(xs, taps), w.get("action_p3_expand.weight")).sigmoid();       // (N·T, C, 1, 1)
-        return new Excitations(xs, p, q, s, inference);
+        Tensor s = pointwise(motion.mean(xs), w.get("action_p3_expand.weight")).sigmoid();         // (N·T, C, 1, 1)
+        return new Excitations(xs, p, q, s, null, inference);
     }
 
     /**
