@@ -3,6 +3,7 @@ package dev.saccade.models.attention;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
 import dev.saccade.tensor.ops.BroadcastGate;
+import dev.saccade.tensor.ops.ChannelAttentionGates;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceGate;
@@ -25,9 +26,7 @@ final class AttentionMaps {
     static Tensor channelLogits(Tensor x, Tensor pooled, Weights w, String mlp) {
         int nt = x.dim(0), c = x.dim(1);
         if (pooled != null) {
-            if (pooled.rank() != 3 || pooled.dim(0) != 2 || pooled.dim(1) != nt || pooled.dim(2) != c) {
-                throw new IllegalArgumentException("channel attention: pooled " + pooled.shape() + " is not (2, " + nt + ", " + c + ")");
-            }
+            checkPooled(pooled, nt, c);
             return sharedMlpSum(pooled.reshape(2 * nt, c), w, mlp, nt);
         }
         if (FusedAttention.enabled()) {
@@ -37,6 +36,25 @@ final class AttentionMaps {
         Tensor avg = x.mean(2, 3);                                  // (N·T, C)
         Tensor max = x.amax(false, 2, 3);                           // (N·T, C)
         return sharedMlp(avg, w, mlp).add(sharedMlp(max, w, mlp));
+    }
+
+    /**
+     * M_c (N·T, C) in evaluation as one op ({@link ChannelAttentionGates}): {@code σ(MLP(avg_HW x) + MLP(max_HW x))}
+     * with x's {@code [avg; max]} (2, N·T, C) given ({@code pooled}) or pooled here, then W3's temporal convolutions
+     * over clips of {@code frames} when {@code k0}, {@code k2} (C, 1, 3) are given (CBAM: null, frames 1).
+     */
+    static Tensor channelAttention(Tensor x, Tensor pooled, Weights w, String mlp, int frames, Tensor k0, Tensor k2) {
+        int nt = x.dim(0), c = x.dim(1);
+        if (pooled != null) checkPooled(pooled, nt, c);
+        Tensor both = pooled != null ? pooled : Functional.spatialAvgMaxPool(x, null).reshape(2, nt, c);   // (2, N·T, C)
+        return ChannelAttentionGates.inference(both, frames, new ChannelAttentionGates.Weights(w.get(mlp + ".0.weight"),
+                w.get(mlp + ".0.bias"), w.get(mlp + ".2.weight"), w.get(mlp + ".2.bias"), k0, k2));
+    }
+
+    private static void checkPooled(Tensor pooled, int nt, int c) {
+        if (pooled.rank() != 3 || pooled.dim(0) != 2 || pooled.dim(1) != nt || pooled.dim(2) != c) {
+            throw new IllegalArgumentException("channel attention: pooled " + pooled.shape() + " is not (2, " + nt + ", " + c + ")");
+        }
     }
 
     /** {@code MLP(avg) + MLP(max)} for {@code [avg; max]} (2·N·T, C) through the MLP at once → (N·T, C). */

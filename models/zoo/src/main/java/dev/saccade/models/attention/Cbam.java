@@ -7,6 +7,7 @@ import dev.saccade.nn.layers.Conv;
 import dev.saccade.nn.layers.Linear;
 import dev.saccade.nn.layers.Sequential;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
 import java.util.SplittableRandom;
 
 /**
@@ -17,7 +18,8 @@ import java.util.SplittableRandom;
  * M_s = σ(conv7×7([avg_C F', max_C F']))        2 → 1, pad 3, no bias                     out = M_s ⊗ F'
  * </pre>
  * With {@link FusedAttention} on (the default), F' is never written: the pooling reads F once per axis (the channel
- * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass. In a ResNet-50 block in
+ * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass; in evaluation M_c is one op
+ * ({@code ChannelAttentionGates}). In a ResNet-50 block in
  * inference, F's avg_HW and max_HW come from the epilogue of the convolution that writes F
  * ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * This follows the paper's equations; the authors' code additionally puts a BatchNorm after the 7×7 conv and
@@ -62,7 +64,9 @@ public final class Cbam extends Module implements ResidualEpilogue {
     private static Tensor attend(Tensor x, Weights w, Tensor pooled, Tensor residual) {
         Clips.clips("CBAM", x, 1, w.get("mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1);
-        Tensor mc = AttentionMaps.channelLogits(x, pooled, w, "mlp").sigmoid();     // (N·T, C), Eq. 2
+        Tensor mc = FusedAttention.enabled() && !GradMode.isEnabled()                // (N·T, C), Eq. 2
+                ? AttentionMaps.channelAttention(x, pooled, w, "mlp", 1, null, null)         // one op in evaluation
+                : AttentionMaps.channelLogits(x, pooled, w, "mlp").sigmoid();
         // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
         return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual)[0];
     }

@@ -7,6 +7,7 @@ import dev.saccade.nn.layers.Conv;
 import dev.saccade.nn.layers.Linear;
 import dev.saccade.nn.layers.Sequential;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
 import dev.saccade.tensor.ops.Functional;
 import java.util.SplittableRandom;
 
@@ -23,7 +24,8 @@ import java.util.SplittableRandom;
  * </pre>
  * With {@link FusedAttention} on (the default), avg+max pooling reads F once per axis, F_c is never written (the
  * channel pooling scales F by M_c on the way, the output applies M_c and M_s in one pass) and the depthwise temporal
- * convolutions run on (N·T, C, 1, 1) without transposes. In a ResNet-50 block in inference, F's avg_HW and max_HW
+ * convolutions run on (N·T, C, 1, 1) without transposes; in evaluation M_c (Eq. 3–4) is one op
+ * ({@code ChannelAttentionGates}). In a ResNet-50 block in inference, F's avg_HW and max_HW
  * come from the epilogue of the convolution that writes F ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * Where the paper is silent saccade chooses (and the golden re-statement in {@code scripts/make_attention_goldens.py}
  * follows): reduction 16 and MLP biases as in CBAM, which W3 extends; depthwise temporal convs (the paper's "each
@@ -135,8 +137,14 @@ public final class W3Attention extends Module implements ResidualEpilogue {
         int n = Clips.clips("W3", x, frames, w.get("channel.mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
 
-        Tensor mc = AttentionMaps.channelLogits(x, pooled, w, "channel.mlp").sigmoid();         // (N·T, C)  M_c-frm, Eq. 3
-        if (temporal) mc = channelTemporal(mc, n, frames, w);                                    // M_c, Eq. 4
+        Tensor mc;                                                                                // (N·T, C)
+        if (FusedAttention.enabled() && !GradMode.isEnabled()) {                                  // Eq. 3–4 as one op
+            mc = AttentionMaps.channelAttention(x, pooled, w, "channel.mlp", frames,
+                    temporal ? w.get("channel.temporal.0.weight") : null, temporal ? w.get("channel.temporal.2.weight") : null);
+        } else {
+            mc = AttentionMaps.channelLogits(x, pooled, w, "channel.mlp").sigmoid();             // M_c-frm, Eq. 3
+            if (temporal) mc = channelTemporal(mc, n, frames, w);                                // M_c, Eq. 4
+        }
         Tensor mc4 = mc.reshape(nt, c, 1, 1);
         if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual), null);                 // F_c = M_c ⊗ F
 
