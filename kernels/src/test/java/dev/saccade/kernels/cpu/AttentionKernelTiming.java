@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * The attention modules' memory-bound kernels at the ResNet-50 stage shapes (one clip of 8 frames), through the
  * public ops: channel avg/max pooling of x·c (CBAM, W3), ACTION's pooled shift with and without ME's tap sums and
  * the tap sums as a pass of their own, the single-output spatial convolutions (7×7 2 → 1; 3×3×3 1 → 1 on the
- * (1, 1, 8, H, W) map), ACTION's CE and ME gates from the pooled means and tap sums (C → C/16 → C) composed and as one
- * op, and M2A's motion attention on its C/8 channels against a copy of them. The best of 9 rounds of 20 calls each,
+ * (1, 1, 8, H, W) map), ACTION's CE and ME gates from the pooled means and tap sums (C → C/16 → C) and CBAM's and W3's
+ * channel attention M_c from [avg; max] (shared MLP C → C/16 → C, W3's temporal convolutions), composed and as one
+ * op, and M2A's motion attention on its C/8 channels against a copy of them. After three warm-up passes, the best of 9 rounds of 20 calls each,
  * in µs. Not a test. Sections {@code pool}, {@code conv} use only ops older than the tap sums, so they also run
  * against an earlier build's jar; without arguments, all sections run.
  *
@@ -41,7 +42,7 @@ public final class AttentionKernelTiming {
         int[][] shapes = {{256, 56}, {512, 28}, {1024, 14}, {2048, 7}};
         SplittableRandom rng = new SplittableRandom(1);
         try (var noGrad = GradMode.disable()) {
-            for (int pass = 0; pass < 2; pass++) {                            // the first pass warms the JIT up
+            for (int pass = 0; pass < 4; pass++) {                            // the first three passes warm the JIT up
                 for (int[] s : shapes) {
                     int c = s[0], hw = s[1];
                     Tensor x = Tensor.uniform(rng, -1, 1, 8, c, hw, hw), scale = Tensor.uniform(rng, 0, 1, 8, c, 1, 1);
@@ -73,6 +74,17 @@ public final class AttentionKernelTiming {
                         line.append(String.format(" | ACTION CE + ME gates: composed %7.1f, one op %7.1f",
                                 micros(() -> dev.saccade.tensor.ops.ActionChannelGates.composed(pooled, taps, 8, hw, hw, w)),
                                 micros(() -> dev.saccade.tensor.ops.ActionChannelGates.inference(pooled, taps, 8, hw, hw, w))));
+                        Tensor both = Tensor.uniform(rng, -1, 1, 2, 8, c);
+                        var cbam = new dev.saccade.tensor.ops.ChannelAttentionGates.Weights(Tensor.uniform(rng, -0.1, 0.1, r, c),
+                                Tensor.uniform(rng, -0.1, 0.1, r), Tensor.uniform(rng, -0.1, 0.1, c, r),
+                                Tensor.uniform(rng, -0.1, 0.1, c), null, null);
+                        var w3 = new dev.saccade.tensor.ops.ChannelAttentionGates.Weights(cbam.w1(), cbam.b1(), cbam.w2(), cbam.b2(),
+                                Tensor.uniform(rng, -0.5, 0.5, c, 1, 3), Tensor.uniform(rng, -0.5, 0.5, c, 1, 3));
+                        line.append(String.format(" | CBAM M_c: composed %6.1f, one op %6.1f | W3 M_c: composed %6.1f, one op %6.1f",
+                                micros(() -> dev.saccade.tensor.ops.ChannelAttentionGates.composed(both, 1, cbam)),
+                                micros(() -> dev.saccade.tensor.ops.ChannelAttentionGates.inference(both, 1, cbam)),
+                                micros(() -> dev.saccade.tensor.ops.ChannelAttentionGates.composed(both, 8, w3)),
+                                micros(() -> dev.saccade.tensor.ops.ChannelAttentionGates.inference(both, 8, w3))));
                     }
                     if (sections.contains("motion")) {
                         Tensor y = Tensor.uniform(rng, -1, 1, 8, c / 8, hw, hw);
@@ -80,7 +92,7 @@ public final class AttentionKernelTiming {
                                 c / 8, hw, micros(() -> dev.saccade.tensor.ops.MotionAttention.inference(y, 8, 1e-5)),
                                 micros(() -> y.mul(1f))));
                     }
-                    if (pass == 1) System.out.println(line);
+                    if (pass == 3) System.out.println(line);
                 }
             }
         }
