@@ -39,7 +39,18 @@ public final class ChannelAttentionGates {
         String op = "channel_attention_gates";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, pooled, frames, w);
-        return pooled.backend().channelAttentionGates(pooled, frames, w);
+        Tensor mc = pooled.backend().channelAttentionGates(pooled, frames, w);
+        reportMacs(pooled.dim(1), pooled.dim(2), w);
+        return mc;
+    }
+
+    /** The multiply-accumulates of the composed ops (two matrix products, W3's two temporal convolutions), for FLOP counts. */
+    private static void reportMacs(int nt, int c, Weights w) {
+        long hidden = w.w1().dim(0);
+        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(2 * nt, (int) hidden), 2L * nt * c * hidden);
+        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(2 * nt, c), 2L * nt * hidden * c);
+        if (w.k0() == null) return;
+        for (int i = 0; i < 2; i++) MacCounter.report("temporal_conv", dev.saccade.tensor.Shape.of(nt, c, 1, 1), 3L * nt * c);
     }
 
     /** The definition, op by op (the reference of the kernels). */

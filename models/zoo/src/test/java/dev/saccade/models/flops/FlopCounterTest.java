@@ -106,4 +106,26 @@ class FlopCounterTest {
         assertEquals(1.74e9, action - tsm, 0.05 * 1.74e9, "ACTION-Net adds ≈1.74 G MACs (docs/MODELS.md §4.2)");
         assertEquals(6.3e9, m2a - tsm, 0.05 * 6.3e9, "M2A adds ≈6.3 G MACs on ResNet-50 (docs/MODELS.md §5.2)");
     }
+
+    /**
+     * The count does not depend on how the attention modules run: the fused evaluation ops report the
+     * multiply-accumulates of the composed ops they replace (W3's and CBAM's channel attention, M2A's motion attention).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tsm+w3-resnet18", "tsm+cbam-resnet18", "action-resnet18", "tsm+m2a-resnet18"})
+    void fusedAndComposedAttentionCountTheSame(String id) {
+        var registry = dev.saccade.models.registry.ModelRegistry.standard();
+        Shape clip = Shape.of(1, 4, 3, 32, 32);
+        boolean was = dev.saccade.models.attention.FusedAttention.enabled();
+        long fused, composed;
+        try {
+            dev.saccade.models.attention.FusedAttention.setEnabled(true);
+            fused = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of(id, 4, 10, 32)), clip).macs();
+            dev.saccade.models.attention.FusedAttention.setEnabled(false);
+            composed = FlopCounter.count(registry.create(dev.saccade.models.registry.ModelConfig.of(id, 4, 10, 32)), clip).macs();
+        } finally {
+            dev.saccade.models.attention.FusedAttention.setEnabled(was);
+        }
+        assertEquals(composed, fused, id + ": MACs with the fused attention ops against the composed ones");
+    }
 }
