@@ -72,7 +72,9 @@ final class ConvTileKernel {
      * {@link #tile} whose last KC block writes {@code gate·(σ(v) + 1)} for v = acc + bias (+ y), the gate input at
      * y's offsets ({@link ConvFused#forwardGated}); earlier blocks are {@link #tile}'s. Kept apart from {@link #tile}
      * so that the plain epilogue's code stays as small as it was; v goes back into the L1-resident acc and
-     * {@link #gateSegment} (no vectors cross that call) applies the gate.
+     * {@link #gateSegment} (no vectors cross that call) applies the gate. A tile that straddles images in the only KC
+     * block (M2A's conv_up, K = C/8) takes σ over all of acc with whole vectors first, so each image's run needs no
+     * masks ({@link #gateRun}).
      */
     static void tileGated(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, float[] y, int rowBase, int ldy,
                           int[] offset, long[] lanes, int segments, boolean first, boolean last, float[] bias, int biasOff,
@@ -91,6 +93,15 @@ final class ConvTileKernel {
         }
         if (segments == 1 && lanes[0] == FULL) {
             gateRows(acc, gate, y, offset[0] + rowBase, ldy, first);
+            return;
+        }
+        if (first) {                                  // one KC block (M2A's conv_up): σ over the whole tile, then runs
+            for (int i = 0; i < MR * NR; i += L) VectorExp.sigmoid(FloatVector.fromArray(S, acc, i)).intoArray(acc, i);
+            for (int sg = 0; sg < segments; sg++) {
+                long bits = lanes[sg];
+                int t0 = Long.numberOfTrailingZeros(bits), len = Long.bitCount(bits);
+                for (int r = 0; r < MR; r++) gateRun(acc, r * NR + t0, gate, y, offset[sg] + rowBase + r * ldy + t0, len);
+            }
             return;
         }
         for (int sg = 0; sg < segments; sg++) {
@@ -120,6 +131,18 @@ final class ConvTileKernel {
                 FloatVector.fromArray(S, gate, o + h).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, o + h);
             }
         }
+    }
+
+    /**
+     * {@code y[d + j] = gate[d + j]·(s[j] + 1)} for j &lt; len, s = {@code acc[a + j]} already σ(v): whole vectors
+     * inside the run, then lane by lane (the same two operations): no masks, nothing read past the run.
+     */
+    private static void gateRun(float[] acc, int a, float[] gate, float[] y, int d, int len) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector.fromArray(S, gate, d + j).mul(FloatVector.fromArray(S, acc, a + j).add(ONE)).intoArray(y, d + j);
+        }
+        for (; j < len; j++) y[d + j] = gate[d + j] * (acc[a + j] + 1f);
     }
 
     /**
