@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorMask;
  * the bias, the residual and the activation for the last (MLAS's SGEMM kernels apply {@code beta} and
  * {@code MlasConvPostProcess} per tile; oneDNN's brgemm applies post-ops from the accumulators). The tile's columns
  * come in segments of consecutive positions of one image: one segment, all lanes, is the common case (plain vector
- * loads and stores, rows one plane apart); tiles that straddle images (planes of 7², 14²) or end short store each
- * segment with masked vector operations. Partial tiles (fewer than MR output channels) take {@link ConvEpilogue#store};
+ * loads and stores, rows one plane apart); tiles that straddle images (planes of 7², 14²) or end short add the bias
+ * over the whole tile, then store each segment's run of lanes row by row, whole vectors and then lane by lane, with no
+ * masks ({@link #storeRun}). Partial tiles (fewer than MR output channels) take {@link ConvEpilogue#store};
  * both give the same floats (same accumulation, and bias, y, residual added in the same order).
  */
 final class ConvTileKernel {
@@ -44,25 +45,42 @@ final class ConvTileKernel {
             contiguous(acc, y, offset[0] + rowBase, ldy, first, last, bias, biasOff, residual, act);
             return;
         }
-        boolean relu = act != ConvActivation.NONE, six = act == ConvActivation.RELU6;
-        for (int r = 0; r < MR; r++) {
-            FloatVector b = FloatVector.broadcast(S, !last || bias == null ? 0f : bias[biasOff + r]);
-            for (int h = 0; h < NR; h += L) {
-                FloatVector sum = FloatVector.fromArray(S, acc, r * NR + h);
-                if (last) sum = sum.add(b);
-                for (int sg = 0; sg < segments; sg++) {
-                    long bits = lanes[sg] >>> h & HALF;
-                    if (bits == 0) continue;
-                    VectorMask<Float> m = VectorMask.fromLong(S, bits);
-                    int o = offset[sg] + rowBase + r * ldy + h;
-                    FloatVector v = first ? sum : sum.add(FloatVector.fromArray(S, y, o, m));
-                    if (last) {
-                        if (residual != null) v = v.add(FloatVector.fromArray(S, residual, o, m));
-                        if (relu) v = six ? v.max(ZERO).min(SIX) : v.max(ZERO);
-                    }
-                    v.intoArray(y, o, m);
-                }
+        if (last) {                                   // the bias over the whole tile, whole vectors
+            for (int r = 0; r < MR; r++) {
+                FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[biasOff + r]);
+                for (int h = 0; h < NR; h += L) FloatVector.fromArray(S, acc, r * NR + h).add(b).intoArray(acc, r * NR + h);
             }
+        }
+        boolean relu = last && act != ConvActivation.NONE, six = act == ConvActivation.RELU6;
+        float[] res = last ? residual : null;
+        for (int sg = 0; sg < segments; sg++) {                // then each image's run of lanes, row by row
+            long bits = lanes[sg];
+            int t0 = Long.numberOfTrailingZeros(bits), len = Long.bitCount(bits);
+            for (int r = 0; r < MR; r++) storeRun(acc, r * NR + t0, y, offset[sg] + rowBase + r * ldy + t0, len, first, res, relu, six);
+        }
+    }
+
+    /**
+     * {@code y[d + j] = act(acc[a + j] (+ y[d + j]) (+ residual[d + j]))} for j &lt; len, in that order: whole vectors
+     * inside the run, then lane by lane (the same operations; {@code max} and {@code min} are Math's): no masks,
+     * nothing read or written past the run.
+     */
+    private static void storeRun(float[] acc, int a, float[] y, int d, int len, boolean first, float[] residual,
+                                 boolean relu, boolean six) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector v = FloatVector.fromArray(S, acc, a + j);
+            if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
+            if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
+            if (relu) v = six ? v.max(ZERO).min(SIX) : v.max(ZERO);
+            v.intoArray(y, d + j);
+        }
+        for (; j < len; j++) {
+            float v = acc[a + j];
+            if (!first) v += y[d + j];
+            if (residual != null) v += residual[d + j];
+            if (relu) v = six ? Math.min(Math.max(v, 0f), 6f) : Math.max(v, 0f);
+            y[d + j] = v;
         }
     }
 
