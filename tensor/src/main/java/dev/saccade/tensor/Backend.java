@@ -316,11 +316,6 @@ public interface Backend {
     default Tensor tapSums(Tensor x) { return dev.saccade.tensor.ops.TapSums.composed(x); }
 
     /**
-     * ACTION-Net's CE and ME gates q + s (N·T, C, 1, 1) from xs's plane means and tap sums
-     * ({@link dev.saccade.tensor.ops.ActionChannelGates#inference}, which checks the shapes); no autograd. The default
-     * runs {@link dev.saccade.tensor.ops.ActionChannelGates#composed}.
-     */
-    /**
      * CBAM's and W3's channel attention M_c (N·T, C) from a map's spatial {@code [avg; max]} (2, N·T, C)
      * ({@link dev.saccade.tensor.ops.ChannelAttentionGates#inference}, which checks the shapes); no autograd. The
      * default runs {@link dev.saccade.tensor.ops.ChannelAttentionGates#composed}.
@@ -329,6 +324,11 @@ public interface Backend {
         return dev.saccade.tensor.ops.ChannelAttentionGates.composed(pooled, frames, w);
     }
 
+    /**
+     * ACTION-Net's CE and ME gates q + s (N·T, C, 1, 1) from xs's plane means and tap sums
+     * ({@link dev.saccade.tensor.ops.ActionChannelGates#inference}, which checks the shapes); no autograd. The default
+     * runs {@link dev.saccade.tensor.ops.ActionChannelGates#composed}.
+     */
     default Tensor actionChannelGates(Tensor pooled, Tensor taps, int frames, int height, int width,
                                       dev.saccade.tensor.ops.ActionChannelGates.Weights w) {
         return dev.saccade.tensor.ops.ActionChannelGates.composed(pooled, taps, frames, height, width, w);

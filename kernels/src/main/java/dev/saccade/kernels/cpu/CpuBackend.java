@@ -8,10 +8,10 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Storage;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ActionChannelGates;
-import dev.saccade.tensor.ops.ChannelAttentionGates;
 import dev.saccade.tensor.ops.AvgMaxPool;
 import dev.saccade.tensor.ops.BinaryOp;
 import dev.saccade.tensor.ops.BroadcastGate;
+import dev.saccade.tensor.ops.ChannelAttentionGates;
 import dev.saccade.tensor.ops.ConvParams;
 import dev.saccade.tensor.ops.PoolParams;
 import dev.saccade.tensor.ops.ReduceOp;
@@ -283,7 +283,7 @@ public final class CpuBackend implements Backend {
         Tensor pc = contiguous(pooled), out = alloc(DType.F32, Shape.of(nt, c));
         CpuChannelAttentionGates.forward(((HostStorage) pc.storage()).floats(), pc.layout().offset(), nt / frames, frames, c,
                 w.w1().dim(0), weights(w.w1()), weights(w.b1()), weights(w.w2()), weights(w.b2()),
-                w.k0() == null ? null : weights(w.k0()), w.k2() == null ? null : weights(w.k2()), ((HostStorage) out.storage()).floats());
+                w.k0() == null ? null : CpuTemporalConv.taps(w.k0()), w.k2() == null ? null : CpuTemporalConv.taps(w.k2()), ((HostStorage) out.storage()).floats());
         return out;
     }
 
@@ -301,7 +301,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** A weight's floats from index 0, contiguous (a copy only when it is not already). */
-    private static float[] weights(Tensor t) { return ((HostStorage) t.contiguousFromZero().storage()).floats(); }
+    private static float[] weights(Tensor t) { return CpuInferenceConv.floats(t); }
 
     @Override public Tensor tapSums(Tensor x) {
         if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.tapSums(x);

@@ -141,5 +141,5 @@ final class CpuInferenceConv {
     }
 
     /** The elements of t as one contiguous float array starting at 0 (a copy only when t is a strided view). */
-    private static float[] floats(Tensor t) { return ((HostStorage) t.contiguousFromZero().storage()).floats(); }
+    static float[] floats(Tensor t) { return ((HostStorage) t.contiguousFromZero().storage()).floats(); }
 }

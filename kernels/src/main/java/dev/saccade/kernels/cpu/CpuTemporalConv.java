@@ -75,7 +75,12 @@ final class CpuTemporalConv {
         });
     }
 
-    private static void forwardPlanes(float[] x, int xo, float[] y, double[] k, int n, int frames, int c, int s) {
+    /**
+     * y = conv(x, k) over T for frames of {@code c·s} floats (planes smaller than a vector: the taps laid out per
+     * element of a frame); x at xo, y from 0, both (N·T, C, S) contiguous; k (C, 3) row-major. Also the temporal
+     * convolutions of pooled vectors (s = 1) in {@link CpuChannelAttentionGates}.
+     */
+    static void forwardPlanes(float[] x, int xo, float[] y, double[] k, int n, int frames, int c, int s) {
         int plane = c * s;
         float[] w0 = new float[plane], w1 = new float[plane], w2 = new float[plane];      // taps per element of a frame
         for (int e = 0; e < plane; e++) {
