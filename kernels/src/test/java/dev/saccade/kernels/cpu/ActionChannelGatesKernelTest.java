@@ -44,7 +44,7 @@ class ActionChannelGatesKernelTest {
         assertTrue(hi - lo > 0.3, "the gates barely vary (" + lo + " … " + hi + "): the comparison would not see an error");
     }
 
-    /** Views (pooled means and tap sums narrowed from wider tensors, a transposed expand) give the floats of their copies. */
+    /** Views (pooled means, tap sums and CE's expand narrowed from wider tensors) give the floats of their contiguous copies. */
     @Test
     void viewsGiveTheFloatsOfContiguousCopies() {
         SplittableRandom rng = new SplittableRandom(12);
@@ -52,12 +52,12 @@ class ActionChannelGatesKernelTest {
         Tensor pooled = Tensor.uniform(rng, -1, 1, nt, c + 5, 1, 1).narrow(1, 2, c);
         Tensor taps = Tensor.uniform(rng, -1, 1, nt, 3, 3, c + 3).narrow(3, 1, c);
         ActionChannelGates.Weights w = weights(rng, c, r, true);
-        Tensor expandView = Tensor.uniform(rng, -1, 1, r, c).transpose(0, 1).reshape(c, r, 1, 1);
+        Tensor expandView = Tensor.uniform(rng, -1, 1, c, r + 3, 1, 1).narrow(1, 2, r);                // (C, r, 1, 1), rows r + 3 apart
         ActionChannelGates.Weights views = new ActionChannelGates.Weights(w.ceSqueeze(), w.ceTemporal(), expandView,
                 w.meSqueeze(), w.meBias(), w.meDepthwise(), w.meExpand());
         ActionChannelGates.Weights copies = new ActionChannelGates.Weights(w.ceSqueeze(), w.ceTemporal(), expandView.contiguous(),
                 w.meSqueeze(), w.meBias(), w.meDepthwise(), w.meExpand());
-        assertTrue(!pooled.isContiguous() && !taps.isContiguous(), "the inputs must be views");
+        assertTrue(!pooled.isContiguous() && !taps.isContiguous() && !expandView.isContiguous(), "the inputs must be views");
         try (var noGrad = GradMode.disable()) {
             assertArrayEquals(ActionChannelGates.inference(pooled.contiguous(), taps.contiguous(), 8, 5, 6, copies).toDoubleArray(),
                     ActionChannelGates.inference(pooled, taps, 8, 5, 6, views).toDoubleArray());

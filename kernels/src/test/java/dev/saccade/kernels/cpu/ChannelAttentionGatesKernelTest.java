@@ -46,7 +46,7 @@ class ChannelAttentionGatesKernelTest {
         assertTrue(hi - lo > 0.3, "the gates barely vary (" + lo + " … " + hi + "): the comparison would not see an error");
     }
 
-    /** Views (a pooled tensor narrowed from wider rows, transposed weights) give the floats of their contiguous copies. */
+    /** Views (a pooled tensor narrowed from wider rows, transposed MLP weights, a narrowed temporal kernel) give the floats of contiguous copies. */
     @ParameterizedTest(name = "temporal={0}")
     @CsvSource({"true", "false"})
     void viewsGiveTheFloatsOfContiguousCopies(boolean temporal) {
@@ -56,12 +56,13 @@ class ChannelAttentionGatesKernelTest {
         Tensor w1 = Tensor.uniform(rng, -0.5, 0.5, c, hidden).transpose(0, 1);                           // (hidden, C), a view
         Tensor w2 = Tensor.uniform(rng, -1, 1, hidden, c).transpose(0, 1);                               // (C, hidden), a view
         Tensor k0 = temporal ? Tensor.uniform(rng, -2, 2, c, 3).reshape(c, 1, 3) : null;
-        Tensor k2 = temporal ? Tensor.uniform(rng, -2, 2, 3, c).transpose(0, 1).reshape(c, 1, 3) : null;
+        Tensor k2 = temporal ? Tensor.uniform(rng, -2, 2, c, 1, 5).narrow(2, 1, 3) : null;             // (C, 1, 3), a view
         ChannelAttentionGates.Weights views = new ChannelAttentionGates.Weights(w1, Tensor.uniform(rng, -0.5, 0.5, hidden), w2,
                 Tensor.uniform(rng, -0.5, 0.5, c), k0, k2);
         ChannelAttentionGates.Weights copies = new ChannelAttentionGates.Weights(w1.contiguous(), views.b1(), w2.contiguous(),
                 views.b2(), temporal ? k0.contiguous() : null, temporal ? k2.contiguous() : null);
-        assertTrue(!pooled.isContiguous() && !w1.isContiguous() && !w2.isContiguous(), "the inputs must be views");
+        assertTrue(!pooled.isContiguous() && !w1.isContiguous() && !w2.isContiguous() && (!temporal || !k2.isContiguous()),
+                "the inputs must be views");
         try (var noGrad = GradMode.disable()) {
             assertArrayEquals(ChannelAttentionGates.inference(pooled.contiguous(), 8, copies).toDoubleArray(),
                     ChannelAttentionGates.inference(pooled, 8, views).toDoubleArray());
