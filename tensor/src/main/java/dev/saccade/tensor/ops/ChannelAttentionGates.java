@@ -1,5 +1,6 @@
 package dev.saccade.tensor.ops;
 
+import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.ShapeException;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
@@ -46,11 +47,11 @@ public final class ChannelAttentionGates {
 
     /** The multiply-accumulates of the composed ops (two matrix products, W3's two temporal convolutions), for FLOP counts. */
     private static void reportMacs(int nt, int c, Weights w) {
-        long hidden = w.w1().dim(0);
-        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(2 * nt, (int) hidden), 2L * nt * c * hidden);
-        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(2 * nt, c), 2L * nt * hidden * c);
+        int hidden = w.w1().dim(0);
+        MacCounter.report("matmul", Shape.of(2 * nt, hidden), 2L * nt * c * hidden);
+        MacCounter.report("matmul", Shape.of(2 * nt, c), 2L * nt * hidden * c);
         if (w.k0() == null) return;
-        for (int i = 0; i < 2; i++) MacCounter.report("temporal_conv", dev.saccade.tensor.Shape.of(nt, c, 1, 1), 3L * nt * c);
+        for (int i = 0; i < 2; i++) MacCounter.report("temporal_conv", Shape.of(nt, c, 1, 1), 3L * nt * c);
     }
 
     /** The definition, op by op (the reference of the kernels). */
