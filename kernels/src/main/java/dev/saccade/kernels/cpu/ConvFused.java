@@ -429,11 +429,7 @@ public final class ConvFused {
                              float[] residual, boolean gate, ConvActivation act, float[] y, TilePool pool) {
         Buffers buf = BUFFERS.get();
         int k = w.k(), coutG = g.cOutPerGroup(), panels = PackedConvWeights.panelsPerGroup(coutG);
-        int kb = even(k, GemmBlocked.KC, 1), nbBlock = even(j1 - j0, GemmBlocked.NC, NR);
-        // The gated store reads the gate input at every tile: one MR-row panel at a time walks along MR rows of y
-        // and the gate (streams the prefetchers follow) instead of MC rows a plane apart; with M2A's small K the B
-        // panel it re-reads per row panel stays in L2 (M2aConvTiming, docs/PERF.md: 3–4× faster at 56² and 28²).
-        int mcPanels = gate ? 1 : Math.max(1, GemmBlocked.MC / MR);
+        int kb = even(k, KC, 1), nbBlock = even(j1 - j0, blockColumns(kb), NR);
         float[] a = w.panels(), bias = w.bias(), acc = buf.acc;
         ConvEpilogue out = new ConvEpilogue(y, residual, gate, bias, act, g.cOut(), g.outPlane(), n0);
         int[] segmentOffset = new int[ConvEpilogue.maxSegments(g.outPlane())];
@@ -446,38 +442,50 @@ public final class ConvFused {
                 float[] bp = buf.b((nc + NR - 1) / NR * NR * kc);                         // (ceil(nc/NR), kc, NR)
                 packB(g, s, pc, kc, jc, nc, bp);
                 boolean first = pc == 0, last = pc + kc == k;
-                for (int q0 = 0; q0 < panels; q0 += mcPanels) {
-                    int q1 = Math.min(panels, q0 + mcPanels);
+                // One MR-row panel at a time sweeps the block's columns: its tiles walk along MR rows of y (and of
+                // the residual or gate input), streams the prefetchers follow, with the A micro-panel in L1 and the
+                // B block re-read from L2 (blockColumns); MC rows at a time wrote MC rows a plane apart per B
+                // micro-panel (ResNet50LayerTiming, docs/PERF.md).
+                for (int q = 0; q < panels; q++) {
+                    int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR), aOff = w.panel(gr, q) + pc * MR;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr), c = jc + jr;
                         int segments = out.segments(c, nr, segmentOffset, segmentLanes);   // images the tile spans
-                        for (int q = q0; q < q1; q++) {
-                            int co0 = gr * coutG + q * MR, mr = Math.min(MR, coutG - q * MR);
-                            if (mr == MR) {
-                                if (gate) {
-                                    ConvTileKernel.tileGated(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
-                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
-                                            first, last, bias, co0, residual);
-                                } else if (pool != null && last) {                           // stored and pooled
-                                    pool.bases(segmentOffset, segmentLanes, segments, co0, poolAt);
-                                    PooledTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
-                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
-                                            first, true, bias, co0, pool.sums(), pool.maxes(), poolAt);
-                                } else {
-                                    ConvTileKernel.tile(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc, y,
-                                            co0 * g.outPlane(), g.outPlane(), segmentOffset, segmentLanes, segments,
-                                            first, last, bias, co0, residual, act);
-                                }
-                            } else {
-                                GemmMicroKernel.accumulate(kc, a, w.panel(gr, q) + pc * MR, bp, jr * kc, acc);
-                                out.store(acc, mr, nr, co0, c, first, last);
-                                if (last && pool != null) pool.add(y, co0, mr, segmentOffset, segmentLanes, segments);
-                            }
+                        if (mr < MR) {
+                            GemmMicroKernel.accumulate(kc, a, aOff, bp, jr * kc, acc);
+                            out.store(acc, mr, nr, co0, c, first, last);
+                            if (last && pool != null) pool.add(y, co0, mr, segmentOffset, segmentLanes, segments);
+                        } else if (gate) {
+                            ConvTileKernel.tileGated(kc, a, aOff, bp, jr * kc, acc, y, co0 * g.outPlane(), g.outPlane(),
+                                    segmentOffset, segmentLanes, segments, first, last, bias, co0, residual);
+                        } else if (pool != null && last) {                                   // stored and pooled
+                            pool.bases(segmentOffset, segmentLanes, segments, co0, poolAt);
+                            PooledTileKernel.tile(kc, a, aOff, bp, jr * kc, acc, y, co0 * g.outPlane(), g.outPlane(),
+                                    segmentOffset, segmentLanes, segments, first, true, bias, co0, pool.sums(),
+                                    pool.maxes(), poolAt);
+                        } else {
+                            ConvTileKernel.tile(kc, a, aOff, bp, jr * kc, acc, y, co0 * g.outPlane(), g.outPlane(),
+                                    segmentOffset, segmentLanes, segments, first, last, bias, co0, residual, act);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Shared-dimension block: an A micro-panel (KC, MR) of 32 KiB stays in L1 while a row panel sweeps the columns.
+     * Four times {@link GemmBlocked#KC}: with B streamed from L2 rather than held in L1, fewer blocks mean fewer
+     * round trips of partial sums through y (ResNet-50's layers with K ≥ 512 7–10 % faster, docs/PERF.md).
+     */
+    static final int KC = 1024;
+
+    /** Packed B floats a column block may hold: 512 KiB, half of a core's L2, so it is re-read from there. */
+    static final int B_BLOCK_FLOATS = 1 << 17;
+
+    /** Most columns of a block whose packed B (kc rows) fits {@link #B_BLOCK_FLOATS}, a multiple of NR. */
+    static int blockColumns(int kc) {
+        return Math.max(NR, Math.min(GemmBlocked.NC, B_BLOCK_FLOATS / kc / NR * NR));
     }
 
     private static int even(int total, int max, int align) {
