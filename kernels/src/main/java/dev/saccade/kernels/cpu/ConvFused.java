@@ -476,7 +476,7 @@ public final class ConvFused {
     /**
      * Shared-dimension block: an A micro-panel (KC, MR) of 32 KiB stays in L1 while a row panel sweeps the columns.
      * Four times {@link GemmBlocked#KC}: with B streamed from L2 rather than held in L1, fewer blocks mean fewer
-     * round trips of partial sums through y (ResNet-50's layers with K ≥ 512 7–10 % faster, docs/PERF.md).
+     * round trips of partial sums through y (ResNet-50's layers with K ≥ 512 3–9 % faster, docs/PERF.md).
      */
     static final int KC = 1024;
 
