@@ -422,7 +422,8 @@ public final class ConvFused {
     // ---------------------------------------------------------------- the GEMM with its epilogue
 
     /**
-     * Output columns {@code [j0, j1)} of the chunk's group gr: the loops of {@link GemmBlocked}, A pre-packed; with a
+     * Output columns {@code [j0, j1)} of the chunk's group gr: column blocks, K blocks, then one MR-row panel at a
+     * time across the block's NR-column tiles, A pre-packed; with a
      * {@code pool}, each tile's last store is pooled too ({@link PooledTileKernel}, partial tiles {@link TilePool#add}).
      */
     private static void gemm(ConvGeometry g, PackedConvWeights w, int gr, Source s, int n0, int j0, int j1,
@@ -475,8 +476,8 @@ public final class ConvFused {
 
     /**
      * Shared-dimension block: an A micro-panel (KC, MR) of 32 KiB stays in L1 while a row panel sweeps the columns.
-     * Four times {@link GemmBlocked#KC}: with B streamed from L2 rather than held in L1, fewer blocks mean fewer
-     * round trips of partial sums through y (ResNet-50's layers with K ≥ 512 3–9 % faster, docs/PERF.md).
+     * Four times {@link GemmBlocked}'s default: with B streamed from L2 rather than held in L1, fewer blocks mean fewer
+     * round trips of partial sums through y (ResNet-50's layers with K ≥ 512 1–9 % faster, docs/PERF.md).
      */
     static final int KC = 1024;
 

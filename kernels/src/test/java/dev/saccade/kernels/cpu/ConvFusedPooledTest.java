@@ -25,7 +25,7 @@ class ConvFusedPooledTest {
                 ConvGeometry.conv2d(1, 16, 20, 9, 11, 1, 1, 0),   // one image: its columns split over the threads
                 ConvGeometry.conv2d(2, 24, 13, 13, 11, 1, 1, 0),  // P = 143 (not a multiple of NR), C_out = 13
                 ConvGeometry.conv2d(5, 8, 17, 5, 3, 1, 1, 0),     // P = 15 < NR: a tile spans up to three images
-                ConvGeometry.conv2d(3, 300, 10, 4, 5, 1, 1, 0),   // K = 300 > KC: the pool sees only the last block
+                ConvGeometry.conv2d(3, ConvFused.KC + 76, 10, 4, 5, 1, 1, 0), // K > KC: the pool sees only the last block
                 ConvGeometry.conv2d(1, 4, 9, 52, 48, 1, 1, 0),    // 2496 columns > NC: several column blocks
                 ConvGeometry.conv2d(4, 64, 40, 7, 7, 1, 1, 0),    // a ResNet stage-4 conv3 in small
                 ConvGeometry.conv2d(5, 6, 10, 3, 4, 1, 2, 0),     // 1×1 stride 2

@@ -22,7 +22,8 @@ class ConvFusedTest {
     static List<ConvGeometry> geometries() {
         return List.of(
                 ConvGeometry.conv2d(3, 5, 13, 7, 9, 3, 1, 1),                // C_out not a multiple of MR, odd plane
-                ConvGeometry.conv2d(2, 40, 9, 6, 5, 3, 1, 1),                // K = 360 > KC: blocks accumulate in y
+                ConvGeometry.conv2d(2, ConvFused.KC / 9 + 4, 9, 6, 5, 3, 1, 1), // K = 9·C_in > KC: blocks accumulate in y
+                ConvGeometry.conv2d(1, ConvFused.KC + 76, 9, 24, 24, 1, 1, 0), // 1×1, K > KC, columns > one block's
                 ConvGeometry.conv2d(1, 3, 11, 15, 13, 7, 2, 3),              // stem 7×7/2, one image: columns split
                 ConvGeometry.conv2d(2, 6, 17, 7, 9, 1, 1, 0),                // pointwise read straight from x
                 ConvGeometry.conv2d(5, 6, 10, 3, 4, 1, 2, 0),                // 1×1 stride 2 (downsample), chunks
@@ -91,6 +92,17 @@ class ConvFusedTest {
             maxErr = Math.max(maxErr, Math.abs(y[i] - expected[i]) / tol);
         }
         assertTrue(maxErr <= 1, g + ": worst |Δ| / tolerance = " + maxErr);
+    }
+
+    /** The geometries above that name KC and column blocks still reach them. */
+    @Test
+    void blockCasesReachSeveralBlocks() {
+        List<ConvGeometry> gs = geometries();
+        assertTrue(gs.get(1).cInPerGroup() * gs.get(1).kernelVolume() > ConvFused.KC, gs.get(1) + ": one K block");
+        ConvGeometry p = gs.get(2);
+        assertTrue(p.cIn() > ConvFused.KC, p + ": one K block");
+        int kb = (p.cIn() + 1) / 2;                                        // two even K blocks
+        assertTrue(p.outPlane() / CpuThreads.threads() > ConvFused.blockColumns(kb), p + ": one column block per thread");
     }
 
     @Test
@@ -164,10 +176,13 @@ class ConvFusedTest {
         PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * g.kernelVolume(),
                 g.isDepthwise());
         ConvFused.forward(g, x, pw, res, act, frames, fold, y);
+        // float rounding grows with the sums before the activation: ReLU6 clamps outputs at 6, not their error
+        float[] preActivation = new float[g.outputLength()];
+        ConvFused.forwardScalar(g, x, w, b, res, ConvActivation.NONE, frames, fold, preActivation);
         double maxErr = 0, scale = 0;
         for (int i = 0; i < y.length; i++) {
             maxErr = Math.max(maxErr, Math.abs(y[i] - expected[i]));
-            scale = Math.max(scale, Math.abs(expected[i]));
+            scale = Math.max(scale, Math.abs(preActivation[i]));
         }
         assertTrue(maxErr <= 1e-5 * Math.max(1, scale), g + " " + act + ": max |Δ| = " + maxErr + " (scale " + scale + ")");
         if (act != ConvActivation.NONE) {
