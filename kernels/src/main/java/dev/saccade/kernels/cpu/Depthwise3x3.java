@@ -20,11 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  *     plane, no per-row calls, which on these planes cost more than the arithmetic (7² 0.33 → 0.22 ms, 14² 0.24–0.28
  *     → 0.19–0.20 ms for MobileNetV2's layers).</li>
  * <li>Stride 2: the bordered rows are split into even and odd columns (two vector shuffles per 2L input columns),
- *     so each output row is
- *     {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors.</li>
+ *     so each output row is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too
+ *     large to split whole in L1 are split as the output rows need them, into a ring of three rows.</li>
  * </ul>
- * The bias, residual and activation are applied as the rows are copied out (in the loop itself on narrow planes). ONNX Runtime MLAS's depthwise NCHWc
- * kernel (a vector FMA per tap, no im2col) is the model; here the channel is the outer loop instead of the lanes.
+ * The bias, residual and activation are applied as the rows are copied out (in the loop itself on narrow planes).
+ * ONNX Runtime MLAS's depthwise NCHWc kernel (a vector FMA per tap, no im2col) is the model; here the channel is the
+ * outer loop instead of the lanes.
  * The scalar twin is {@link ConvFused#forwardScalar}.
  */
 final class Depthwise3x3 {
@@ -56,6 +57,9 @@ final class Depthwise3x3 {
                 && g.dilH() == 1 && g.dilW() == 1 && g.strideH() == g.strideW()
                 && (g.strideH() == 1 || g.strideH() == 2);
     }
+
+    /** A stride-2 plane whose split rows take at most this many floats (32 KiB) is split whole first. */
+    private static final int SPLIT_PLANE_FLOATS = 8192;
 
     /** Stride-1 planes at most this wide run {@link #strideOneFlat}. */
     static final int FLAT_WIDTH = Integer.getInteger("saccade.depthwise.flatWidth", 32);
@@ -186,18 +190,105 @@ final class Depthwise3x3 {
         for (int oh = 0; oh < H; oh++) finishRow(out, oh * Wp, y, residual, yBase + oh * W, W, act);
     }
 
+    /**
+     * Stride 2. Bordered row r (input row r − 1), column q (input column q − 1) is split: even q → E[q/2], odd q →
+     * O[q/2] ({@link #splitRows}), so each output row is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over
+     * contiguous vectors. The whole plane is split first when its split rows fit in {@link #SPLIT_PLANE_FLOATS};
+     * larger planes go to {@link #strideTwoRing}.
+     */
     private static void strideTwo(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
                                   ConvActivation act, float[] y, int yPlane, Scratch s) {
         int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
-        // bordered row r (input row r − 1), column q (input column q − 1): even q → E[r][q/2], odd q → O[r][q/2]
-        int half = oW + 1 + L;                                                // E and O row length, with slack
-        int rows = H + 2;
-        float[] eo = s.pad(2 * rows * half), out = s.out(oW + L);
-        java.util.Arrays.fill(eo, 0, 2 * half, 0f);                           // bordered row 0 (E and O)
-        java.util.Arrays.fill(eo, 2 * (rows - 1) * half, 2 * rows * half, 0f);
-        int xBase = plane * H * W, evens = W / 2 + 1, odds = (W + 1) / 2;    // bordered columns 0..W+1
-        for (int r = 1; r <= H; r++) {
-            int e = 2 * r * half, o = e + half, src = xBase + (r - 1) * W;
+        int half = oW + 1 + L, rows = H + 2, row = 2 * half;                  // E and O row length, with slack
+        if (splitsInRing(g)) {
+            strideTwoRing(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
+            return;
+        }
+        float[] eo = s.pad(rows * row), out = s.out(oW + L);
+        int xBase = plane * H * W, yBase = yPlane * oH * oW;
+        splitRows(x, xBase, H, W, 0, rows, eo, half, false);
+        FloatVector vb = FloatVector.broadcast(F, b);
+        for (int oh = 0; oh < oH; oh++) {                                     // outputRow's loop, inline: on small
+            for (int ow = 0; ow < oW; ow += L) {                              // planes the call costs more
+                FloatVector acc = vb;
+                for (int kh = 0; kh < 3; kh++) {
+                    int e = (2 * oh + kh) * row + ow, o = e + half;
+                    acc = FloatVector.fromArray(F, eo, e).fma(FloatVector.broadcast(F, w[wo + 3 * kh]), acc);
+                    acc = FloatVector.fromArray(F, eo, o).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 1]), acc);
+                    acc = FloatVector.fromArray(F, eo, e + 1).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 2]), acc);
+                }
+                acc.intoArray(out, ow);
+            }
+            finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
+        }
+    }
+
+    /** Whether a stride-2 plane of g is too large to split whole ({@link #SPLIT_PLANE_FLOATS}) and goes to a ring. */
+    static boolean splitsInRing(ConvGeometry g) {
+        return (g.inH() + 2) * 2 * (g.outW() + 1 + L) > SPLIT_PLANE_FLOATS;
+    }
+
+    /**
+     * Stride 2 on a plane too large to split whole in L1: rows are split as the output rows first need them into a
+     * ring of three row slots (output row oh reads bordered rows 2oh, 2oh + 1, 2oh + 2, distinct modulo 3), which
+     * stay in L1 (MobileNetV2's 96 channels at 112², 2 threads: 3.0–3.2 → 2.0–2.3 ms).
+     */
+    private static void strideTwoRing(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b,
+                                      float[] residual, ConvActivation act, float[] y, int yPlane, Scratch s) {
+        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
+        int half = oW + 1 + L, row = 2 * half;
+        int xBase = plane * H * W, yBase = yPlane * oH * oW;
+        float[] eo = s.pad(3 * row), out = s.out(oW + L);
+        splitRows(x, xBase, H, W, 0, 1, eo, half, true);
+        for (int oh = 0; oh < oH; oh++) {
+            int e0 = (2 * oh) % 3 * row, e1 = (2 * oh + 1) % 3 * row, e2 = (2 * oh + 2) % 3 * row;
+            splitRows(x, xBase, H, W, 2 * oh + 1, 2 * oh + 3, eo, half, true);
+            outputRow(eo, e0, e1, e2, half, oW, w, wo, b, out);
+            finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
+        }
+    }
+
+    /**
+     * One stride-2 output row into out ({@code oW} rounded up to vectors): {@code Σ_kh w[kh,0]·E_kh[ow] +
+     * w[kh,1]·O_kh[ow] + w[kh,2]·E_kh[ow + 1] + b}, the split rows kh = 0, 1, 2 at e0, e1, e2 (O at E + half).
+     */
+    private static void outputRow(float[] eo, int e0, int e1, int e2, int half, int oW, float[] w, int wo, float b,
+                                  float[] out) {
+        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
+        for (int ow = 0; ow < oW; ow += L) {
+            FloatVector acc = vb;
+            acc = FloatVector.fromArray(F, eo, e0 + ow).fma(w0, acc);
+            acc = FloatVector.fromArray(F, eo, e0 + half + ow).fma(w1, acc);
+            acc = FloatVector.fromArray(F, eo, e0 + ow + 1).fma(w2, acc);
+            acc = FloatVector.fromArray(F, eo, e1 + ow).fma(w3, acc);
+            acc = FloatVector.fromArray(F, eo, e1 + half + ow).fma(w4, acc);
+            acc = FloatVector.fromArray(F, eo, e1 + ow + 1).fma(w5, acc);
+            acc = FloatVector.fromArray(F, eo, e2 + ow).fma(w6, acc);
+            acc = FloatVector.fromArray(F, eo, e2 + half + ow).fma(w7, acc);
+            acc = FloatVector.fromArray(F, eo, e2 + ow + 1).fma(w8, acc);
+            acc.intoArray(out, ow);
+        }
+    }
+
+    /**
+     * Bordered rows {@code [from, to)} of a stride-2 plane into eo, row r at {@code 2·half·r} (or at
+     * {@code 2·half·(r % 3)} in a ring): E ({@code [e, e + half)}) holds its even bordered columns, O
+     * ({@code [e + half, e + 2·half)}) the odd ones; zeros where the row or column is border (r = 0 or r > H).
+     */
+    private static void splitRows(float[] x, int xBase, int H, int W, int from, int to, float[] eo, int half,
+                                  boolean ring) {
+        int evens = W / 2 + 1, odds = (W + 1) / 2;                            // bordered columns 0..W+1
+        for (int r = from; r < to; r++) {
+            int e = 2 * half * (ring ? r % 3 : r), o = e + half;
+            if (r == 0 || r > H) {
+                java.util.Arrays.fill(eo, e, e + 2 * half, 0f);
+                continue;
+            }
+            int src = xBase + (r - 1) * W;
             // 2L input columns at a time: O[c] = x[2c] (q = 2c + 1), E[c + 1] = x[2c + 1] (q = 2c + 2); the last
             // chunk's masked loads read zeros past the row, which land where the right border goes
             for (int iw = 0, c = 0; iw < W; iw += 2 * L, c += L) {
@@ -215,21 +306,6 @@ final class Depthwise3x3 {
             eo[e] = 0f;                                                        // q = 0: the left border
             eo[e + evens] = 0f;                                                // past the data: the right border
             eo[o + odds] = 0f;
-        }
-        FloatVector vb = FloatVector.broadcast(F, b);
-        int yBase = yPlane * oH * oW;
-        for (int oh = 0; oh < oH; oh++) {
-            for (int ow = 0; ow < oW; ow += L) {
-                FloatVector acc = vb;
-                for (int kh = 0; kh < 3; kh++) {
-                    int e = 2 * (2 * oh + kh) * half + ow, o = e + half;
-                    acc = FloatVector.fromArray(F, eo, e).fma(FloatVector.broadcast(F, w[wo + 3 * kh]), acc);
-                    acc = FloatVector.fromArray(F, eo, o).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 1]), acc);
-                    acc = FloatVector.fromArray(F, eo, e + 1).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 2]), acc);
-                }
-                acc.intoArray(out, ow);
-            }
-            finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.saccade.kernels.cpu;
 
 import dev.saccade.tensor.ops.ConvActivation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 and stride 1 (the padded frame and, up to
+ * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 (planes split whole and in a ring of rows) and
+ * stride 1 (the padded frame and, up to
  * {@link Depthwise3x3#FLAT_WIDTH} columns, y's own frame), against the scalar twin: odd planes, widths that are not
  * multiples of L, 7×7 and smaller planes, 1 and 2 threads, every epilogue.
  */
@@ -37,7 +39,19 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(2, 3, 3, 4, 33, 3, 1, 1).withGroups(3),    // stride 1, rows of 2L + 1
                 ConvGeometry.conv2d(2, 2, 2, 3, 1, 3, 1, 1).withGroups(2),     // stride 1, one column
                 ConvGeometry.conv2d(2, 2, 2, 1, 5, 3, 1, 1).withGroups(2),     // stride 1, one row
-                ConvGeometry.conv2d(1, 3, 3, 16, 16, 3, 1, 1).withGroups(3));  // stride 1, rows of exactly L
+                ConvGeometry.conv2d(1, 3, 3, 16, 16, 3, 1, 1).withGroups(3),   // stride 1, rows of exactly L
+                ConvGeometry.conv2d(1, 2, 2, 6, 56, 3, 1, 1).withGroups(2),    // stride 1, rows of 3.5 L (MobileNetV2's 56²)
+                ConvGeometry.conv2d(1, 2, 2, 5, 112, 3, 2, 1).withGroups(2),   // stride 2, 112 → 56 columns, odd H
+                ConvGeometry.conv2d(1, 2, 2, 6, 65, 3, 2, 1).withGroups(2),    // stride 2, 65 → 33 columns
+                ConvGeometry.conv2d(2, 2, 2, 71, 112, 3, 2, 1).withGroups(2),  // stride 2 in a ring of rows, odd H
+                ConvGeometry.conv2d(1, 2, 2, 72, 129, 3, 2, 1).withGroups(2)); // the ring, odd W
+    }
+
+    @Test
+    void coversBothStrideTwoPaths() {
+        List<ConvGeometry> strideTwo = geometries().stream().filter(g -> g.strideH() == 2).toList();
+        assertTrue(strideTwo.stream().anyMatch(Depthwise3x3::splitsInRing), "no stride-2 case in a ring of rows");
+        assertTrue(strideTwo.stream().anyMatch(g -> !Depthwise3x3.splitsInRing(g)), "no stride-2 case split whole");
     }
 
     static Stream<Arguments> cases() {
