@@ -16,9 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link Depthwise3x3} (through {@link ConvFused#forward}), stride 2 (planes split whole and in a ring of rows) and
- * stride 1 (the padded frame and, up to
- * {@link Depthwise3x3#FLAT_WIDTH} columns, y's own frame), against the scalar twin: odd planes, widths that are not
- * multiples of L, 7×7 and smaller planes, 1 and 2 threads, every epilogue.
+ * stride 1, against the scalar twin: odd planes, widths that are not multiples of L, 7×7 and smaller planes, one row
+ * or column, 1 and 2 threads, every epilogue.
  */
 class Depthwise3x3Test {
 
@@ -40,7 +39,8 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(2, 2, 2, 3, 1, 3, 1, 1).withGroups(2),     // stride 1, one column
                 ConvGeometry.conv2d(2, 2, 2, 1, 5, 3, 1, 1).withGroups(2),     // stride 1, one row
                 ConvGeometry.conv2d(1, 3, 3, 16, 16, 3, 1, 1).withGroups(3),   // stride 1, rows of exactly L
-                ConvGeometry.conv2d(1, 2, 2, 6, 56, 3, 1, 1).withGroups(2),    // stride 1, rows of 3.5 L (MobileNetV2's 56²)
+                ConvGeometry.conv2d(1, 2, 2, 6, 56, 3, 1, 1).withGroups(2),    // stride 1, MobileNetV2's 56 columns
+                ConvGeometry.conv2d(2, 2, 2, 5, 113, 3, 1, 1).withGroups(2),   // stride 1, 113 columns
                 ConvGeometry.conv2d(1, 2, 2, 5, 112, 3, 2, 1).withGroups(2),   // stride 2, 112 → 56 columns, odd H
                 ConvGeometry.conv2d(1, 2, 2, 6, 65, 3, 2, 1).withGroups(2),    // stride 2, 65 → 33 columns
                 ConvGeometry.conv2d(2, 2, 2, 71, 112, 3, 2, 1).withGroups(2),  // stride 2 in a ring of rows, odd H
