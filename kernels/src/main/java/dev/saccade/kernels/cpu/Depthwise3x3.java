@@ -63,6 +63,10 @@ final class Depthwise3x3 {
     /** @param w (C, 9); bias (C) or null; residual (N, C, oH, oW) or null; y overwritten */
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                         float[] y) {
+        if (Depthwise3x3Blocked.suits(g)) {
+            Depthwise3x3Blocked.forward(g, x, w, bias, residual, act, y);
+            return;
+        }
         int C = g.cIn();
         CpuThreads.parallelFor(0, g.n() * C, 2, (lo, hi) -> {
             Scratch s = SCRATCH.get();
@@ -133,6 +137,10 @@ final class Depthwise3x3 {
      */
     static void forwardImages(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                               int n0, int nb, float[] y, int yImage0) {
+        if (Depthwise3x3Blocked.suits(g)) {
+            Depthwise3x3Blocked.forwardImages(g, x, w, bias, residual, act, n0, nb, y, yImage0);
+            return;
+        }
         int C = g.cIn();
         Scratch s = SCRATCH.get();
         for (int i = 0; i < nb; i++)
@@ -285,7 +293,7 @@ final class Depthwise3x3 {
 
     private static final FloatVector ZERO = FloatVector.zero(F), SIX = FloatVector.broadcast(F, 6f);
 
-    private static FloatVector activate(FloatVector v, ConvActivation act) {
+    static FloatVector activate(FloatVector v, ConvActivation act) {
         return switch (act) {
             case NONE -> v;
             case RELU -> v.max(ZERO);

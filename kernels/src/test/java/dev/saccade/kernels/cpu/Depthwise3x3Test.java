@@ -44,19 +44,42 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(1, 2, 2, 5, 112, 3, 2, 1).withGroups(2),   // stride 2, 112 → 56 columns, odd H
                 ConvGeometry.conv2d(1, 2, 2, 6, 65, 3, 2, 1).withGroups(2),    // stride 2, 65 → 33 columns
                 ConvGeometry.conv2d(2, 2, 2, 71, 112, 3, 2, 1).withGroups(2),  // stride 2 in a ring of rows, odd H
-                ConvGeometry.conv2d(1, 2, 2, 72, 129, 3, 2, 1).withGroups(2)); // the ring, odd W
+                ConvGeometry.conv2d(1, 2, 2, 72, 129, 3, 2, 1).withGroups(2),  // the ring, odd W
+                ConvGeometry.conv2d(2, 35, 35, 13, 11, 3, 2, 1).withGroups(35), // channels in lanes: full blocks and a rest
+                ConvGeometry.conv2d(1, 16, 16, 14, 14, 3, 2, 1).withGroups(16), // channels in lanes: 14² → 7²
+                ConvGeometry.conv2d(2, 19, 19, 9, 7, 3, 1, 1).withGroups(19)); // stride 1, more channels than lanes
     }
 
     @Test
     void coversBothStrideTwoPaths() {
         List<ConvGeometry> strideTwo = geometries().stream().filter(g -> g.strideH() == 2).toList();
         assertTrue(strideTwo.stream().anyMatch(Depthwise3x3::splitsInRing), "no stride-2 case in a ring of rows");
-        assertTrue(strideTwo.stream().anyMatch(g -> !Depthwise3x3.splitsInRing(g)), "no stride-2 case split whole");
+        assertTrue(strideTwo.stream().anyMatch(g -> !Depthwise3x3.splitsInRing(g) && !Depthwise3x3Blocked.suits(g)),
+                "no stride-2 case split whole");
+        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3Blocked.suits(g) && g.cIn() > VectorMath.F.length()),
+                "no stride-2 case with channels in lanes, several blocks");
     }
 
     static Stream<Arguments> cases() {
+        return cases(geometries());
+    }
+
+    /** Planes of at most 2048 positions: the sizes {@link Depthwise3x3Blocked} is meant for, and some beyond. */
+    static List<ConvGeometry> smallPlanes() {
+        return geometries().stream().filter(g -> g.inH() * g.inW() <= 2048).toList();
+    }
+
+    static Stream<Arguments> smallPlaneCases() {
+        return cases(smallPlanes());
+    }
+
+    static Stream<ConvGeometry> smallPlanesOfSeveralImages() {
+        return smallPlanes().stream().filter(g -> g.n() >= 2);
+    }
+
+    private static Stream<Arguments> cases(List<ConvGeometry> geometries) {
         List<Arguments> out = new ArrayList<>();
-        for (ConvGeometry g : geometries())
+        for (ConvGeometry g : geometries)
             for (int threads : new int[] {1, 2})
                 for (boolean residual : new boolean[] {false, true})
                     for (ConvActivation act : ConvActivation.values()) out.add(Arguments.of(g, threads, residual, act));
@@ -80,5 +103,37 @@ class Depthwise3x3Test {
             ConvFused.forward(g, x, pw, res, act, 0, 0, y);
         }
         KernelArrays.assertClose(g.toString(), expected, y);
+    }
+
+    /** {@link Depthwise3x3Blocked} called directly at both strides, whatever {@link Depthwise3x3Blocked#suits} says. */
+    @ParameterizedTest(name = "{0} threads={1} residual={2} {3}")
+    @MethodSource("smallPlaneCases")
+    void channelsInLanesMatchScalarTwin(ConvGeometry g, int threads, boolean residual, ConvActivation act) {
+        Random rnd = new Random(29);
+        float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
+        float[] res = residual ? KernelArrays.gaussian(rnd, g.outputLength()) : null;
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
+        float[] y = new float[g.outputLength()];
+        Arrays.fill(y, Float.NaN);
+        try (var l = CpuThreads.limit(threads)) {
+            Depthwise3x3Blocked.forward(g, x, w, b, res, act, y);
+        }
+        KernelArrays.assertClose(g.toString(), expected, y);
+    }
+
+    /** {@link Depthwise3x3Blocked#forwardImages}: images 1..n − 1 of x into images from 0 of a smaller y. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smallPlanesOfSeveralImages")
+    void channelsInLanesImageRange(ConvGeometry g) {
+        Random rnd = new Random(31);
+        float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forwardScalar(g, x, w, b, null, ConvActivation.RELU, 0, 0, expected);
+        int image = g.outputLength() / g.n();
+        float[] y = new float[(g.n() - 1) * image];
+        Arrays.fill(y, Float.NaN);
+        Depthwise3x3Blocked.forwardImages(g, x, w, b, null, ConvActivation.RELU, 1, g.n() - 1, y, 0);
+        KernelArrays.assertClose(g.toString(), Arrays.copyOfRange(expected, image, expected.length), y);
     }
 }
