@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code saccade bench}: the quick inference latency of a model on the CPU, as {@code onnxruntime_perf_test} or
  * {@code trtexec} give it. The model runs in evaluation mode under no-grad on a random clip (N, T, 3, S, S); after
- * {@code --warmup} untimed forwards it times {@code --runs} forwards and prints the median and best latency, clips/s
+ * at least {@code --warmup} untimed forwards, for at least {@code --warmup-seconds} (the JIT compiles the kernels
+ * as they first run; {@link InferenceTiming.Warmup}), it times {@code --runs} forwards and prints the median and best latency, clips/s
  * and effective GFLOP/s at the median (2 · MACs / time, MACs from {@link FlopCounter}), and the peak heap
  * ({@link InferenceTiming}). {@code --modules} measures what each temporal module of the id adds: the TSN backbone
  * alone, then the id's modules added one at a time ({@code tsm+w3-resnet50}: tsn, tsm, tsm+w3), with the MACs and
@@ -54,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "174", description = "classes K (default ${DEFAULT-VALUE})") int classes;
     @Option(names = "--weights", description = "checkpoint (.pth, .pth.tar or .safetensors); default: random initialisation") Path weights;
     @Option(names = "--threads", description = "CPU threads, at most the JVM's worker count (default: all of them)") Integer threads;
-    @Option(names = "--warmup", defaultValue = "3", description = "untimed forwards first (default ${DEFAULT-VALUE})") int warmup;
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed forwards first, at least (default ${DEFAULT-VALUE})") int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and warm up until this many seconds have passed (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
     @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
@@ -84,6 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("--batch must be ≥ 1, got " + batch);
         if (runs < 1) throw new IllegalArgumentException("--runs must be ≥ 1, got " + runs);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warmup);
+        if (!(warmupSeconds >= 0)) throw new IllegalArgumentException("--warmup-seconds must be ≥ 0, got " + warmupSeconds);
         for (String model : models) ModelConfig.of(model, frames, classes, size).modules();   // a malformed id fails here, before any work
         Tensor clip = randomClip();
         List<String> all = new ArrayList<>();                                       // each step timed once, shared by the ids
@@ -162,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
             Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
             if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
             long macs = FlopCounter.count(net, clip.shape()).macs();
-            return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmup, runs, peak));
+            return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmUp(), runs, peak));
         }
     }
 
@@ -180,12 +183,14 @@ public final class BenchCommand implements Callable<Integer> {
                 nets.add(net);
                 macs.add(FlopCounter.count(net, clip.shape()).macs());
             }
-            List<InferenceTiming.Result> timings = InferenceTiming.timeRounds(nets, clip, k, warmup, runs, peak);
+            List<InferenceTiming.Result> timings = InferenceTiming.timeRounds(nets, clip, k, warmUp(), runs, peak);
             Map<String, Measured> out = new LinkedHashMap<>();
             for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), new Measured(ids.get(i), macs.get(i), timings.get(i)));
             return out;
         }
     }
+
+    private InferenceTiming.Warmup warmUp() { return new InferenceTiming.Warmup(warmup, warmupSeconds); }
 
     /** A clip (N, T, 3, S, S) of uniform values in [−1, 1) from a fixed seed. */
     private Tensor randomClip() {
@@ -202,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         InferenceTiming.Result t = m.timing();
         out.printf(Locale.ROOT, "%s: %d clip%s × %d frames at %d², %d classes, %d thread%s, weights %s%n", m.id(), batch,
                 batch == 1 ? "" : "s", frames, size, classes, k, k == 1 ? "" : "s", weights == null ? "random" : weights);
-        out.printf(Locale.ROOT, "%d warm-up + %d timed forwards, %.2f G MACs each%n", warmup, runs, m.macs() / 1e9);
+        out.printf(Locale.ROOT, "%d warm-up + %d timed forwards, %.2f G MACs each%n", t.warmups(), runs, m.macs() / 1e9);
         out.printf(Locale.ROOT, "latency    median %.1f ms, best %.1f ms%n", t.medianMs(), t.bestMs());
         out.printf(Locale.ROOT, "throughput %.2f clips/s, %.1f GFLOP/s effective (2·MACs / median)%n",
                 t.clipsPerSecond(batch), t.gflops(m.macs()));
@@ -236,7 +241,7 @@ public final class BenchCommand implements Callable<Integer> {
         Measured m = measured.getLast();
         o.put("model", m.id()).put("frames", frames).put("size", size).put("batch", batch).put("classes", classes)
                 .put("threads", k).put("weights", weights == null ? null : weights.toString())
-                .put("warmup", warmup).put("runs", runs);
+                .put("warmup", m.timing().warmups()).put("warmup_seconds", warmupSeconds).put("runs", runs);
         put(o, m);
         o.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
         if (measured.size() > 1) {

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Times a model's inference the way {@code saccade bench} reports it: the model in evaluation mode, every forward
- * under no-grad on at most {@code threads} cores ({@link CpuThreads#limit}), {@code warmup} untimed forwards, then
- * {@code runs} timed ones.
+ * under no-grad on at most {@code threads} cores ({@link CpuThreads#limit}), a {@link Warmup} of untimed forwards,
+ * then {@code runs} timed ones.
  *
  * <p>Peak heap ({@link HeapPeak}) is the heap occupied from just before the model was built to the last forward,
  * weights included. It counts garbage the collector had not yet reclaimed, so it grows with {@code -Xmx}; run with
@@ -19,8 +19,27 @@ import java.util.List;
 public final class InferenceTiming {
     private InferenceTiming() {}
 
-    /** Latencies of the timed forwards in milliseconds, in the order they ran, and the peak heap in bytes. */
-    public record Result(double[] latenciesMs, long peakHeapBytes) {
+    /**
+     * The untimed forwards before the timed ones: at least {@code forwards} of them (rounds, when several models run
+     * side by side), and on until {@code seconds} have passed since the first. The JIT compiles the kernels while
+     * they run: tsm-mobilenetv2 at batch 1 on 2 threads gave medians of 44–47 ms after 5 warm-up forwards and 39–42
+     * ms after 20 to 100 (2026-12-05), so a count alone that is right for one model and machine is wrong for others.
+     */
+    public record Warmup(int forwards, double seconds) {
+        public Warmup {
+            if (forwards < 0) throw new IllegalArgumentException("warm-up forwards must be ≥ 0, got " + forwards);
+            if (!(seconds >= 0)) throw new IllegalArgumentException("warm-up seconds must be ≥ 0, got " + seconds);
+        }
+
+        /** Exactly n warm-up forwards, whatever the time. */
+        public static Warmup forwards(int n) { return new Warmup(n, 0); }
+    }
+
+    /**
+     * Latencies of the timed forwards in milliseconds, in the order they ran, the peak heap in bytes, and how many
+     * warm-up forwards (rounds) ran before them.
+     */
+    public record Result(double[] latenciesMs, long peakHeapBytes, int warmups) {
         public Result { latenciesMs = latenciesMs.clone(); }
 
         public double medianMs() {
@@ -40,23 +59,11 @@ public final class InferenceTiming {
     }
 
     /**
-     * Runs {@code warmup} untimed and {@code runs} timed forwards of {@code net} (put in eval mode) on {@code clip};
+     * Runs the warm-up's untimed and {@code runs} timed forwards of {@code net} (put in eval mode) on {@code clip};
      * the peak heap is {@code peak}'s, read after the last forward.
      */
-    public static Result time(Tsn net, Tensor clip, int threads, int warmup, int runs, HeapPeak peak) {
-        if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
-        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
-        net.eval();
-        double[] ms = new double[runs];
-        try (CpuThreads.Limit limit = CpuThreads.limit(threads); GradMode.Scope noGrad = GradMode.disable()) {
-            for (int i = -warmup; i < runs; i++) {
-                long t0 = System.nanoTime();
-                Tensor logits = net.forward(clip);                     // (N, K)
-                logits.toFloatArray();                                 // the result is on the host
-                if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
-            }
-        }
-        return new Result(ms, peak.bytes());
+    public static Result time(Tsn net, Tensor clip, int threads, Warmup warmup, int runs, HeapPeak peak) {
+        return timeRounds(List.of(net), clip, threads, warmup, runs, peak).getFirst();
     }
 
     /**
@@ -67,38 +74,47 @@ public final class InferenceTiming {
      *
      * @return one result per net, in the order given
      */
-    public static List<Result> timeRounds(List<Tsn> nets, Tensor clip, int threads, int warmup, int runs, HeapPeak peak) {
+    public static List<Result> timeRounds(List<Tsn> nets, Tensor clip, int threads, Warmup warmup, int runs,
+                                          HeapPeak peak) {
         List<Runnable> forwards = new java.util.ArrayList<>();
         for (Tsn net : nets) {
             net.eval();
             forwards.add(() -> net.forward(clip).toFloatArray());          // (N, K), on the host
         }
-        double[][] ms;
+        Rounds timed;
         try (CpuThreads.Limit limit = CpuThreads.limit(threads); GradMode.Scope noGrad = GradMode.disable()) {
-            ms = rounds(forwards, warmup, runs);
+            timed = rounds(forwards, warmup, runs);
         }
         List<Result> out = new java.util.ArrayList<>();
-        for (double[] r : ms) out.add(new Result(r, peak.bytes()));
+        for (double[] r : timed.ms()) out.add(new Result(r, peak.bytes(), timed.warmups()));
         return out;
     }
 
+    /** Each forward's timed-round latencies in milliseconds, and how many warm-up rounds ran first. */
+    record Rounds(double[][] ms, int warmups) {}
+
     /**
-     * The schedule of {@link #timeRounds}: round r (warm-up rounds are r &lt; 0) runs every forward once, starting with
-     * forward {@code r mod n} and going on in order; returns each forward's timed-round latencies in milliseconds.
+     * The schedule of {@link #timeRounds}: warm-up rounds w = 0, 1, … while the {@link Warmup} asks for more, then
+     * timed rounds r = 0 … runs − 1; every round runs every forward once, starting with forward {@code w mod n} (or
+     * {@code r mod n}) and going on in order.
      */
-    static double[][] rounds(List<Runnable> forwards, int warmup, int runs) {
+    static Rounds rounds(List<Runnable> forwards, Warmup warmup, int runs) {
         if (runs < 1) throw new IllegalArgumentException("runs must be ≥ 1, got " + runs);
-        if (warmup < 0) throw new IllegalArgumentException("warm-up must be ≥ 0, got " + warmup);
-        int n = forwards.size();
+        int n = forwards.size(), warmups = 0;
+        long start = System.nanoTime(), seconds = (long) (warmup.seconds() * 1e9);
+        while (warmups < warmup.forwards() || System.nanoTime() - start < seconds) {
+            for (int j = 0; j < n; j++) forwards.get((warmups + j) % n).run();
+            warmups++;
+        }
         double[][] ms = new double[n][runs];
-        for (int round = -warmup; round < runs; round++) {
+        for (int round = 0; round < runs; round++) {
             for (int j = 0; j < n; j++) {
-                int m = Math.floorMod(round + j, n);                           // rotate who goes first
+                int m = (round + j) % n;                                       // rotate who goes first
                 long t0 = System.nanoTime();
                 forwards.get(m).run();
-                if (round >= 0) ms[m][round] = (System.nanoTime() - t0) / 1e6;
+                ms[m][round] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        return ms;
+        return new Rounds(ms, warmups);
     }
 }

@@ -38,8 +38,8 @@ class BenchCommandTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
     }
 
-    private static final String[] TINY = {"--frames", "2", "--size", "32", "--classes", "5", "--warmup", "1", "--runs", "3"};
-    private static final String[] ONE = {"--frames", "2", "--size", "32", "--classes", "5", "--warmup", "0", "--runs", "1"};
+    private static final String[] TINY = {"--frames", "2", "--size", "32", "--classes", "5", "--warmup", "1", "--warmup-seconds", "0", "--runs", "3"};
+    private static final String[] ONE = {"--frames", "2", "--size", "32", "--classes", "5", "--warmup", "0", "--warmup-seconds", "0", "--runs", "1"};
 
     private static String[] tiny(String... more) { return concat(more, TINY); }
 
@@ -61,6 +61,7 @@ class BenchCommandTest {
         assertEquals(2, o.get("batch").asInt());
         assertEquals(1, o.get("threads").asInt());
         assertEquals(3, o.get("runs").asInt());
+        assertEquals(1, o.get("warmup").asInt(), "--warmup 1 --warmup-seconds 0: one warm-up forward");
         assertTrue(o.get("weights").isNull());
         long macs = FlopCounter.count(ModelRegistry.standard().create(ModelConfig.of("tsm-resnet18", 2, 5, 32)),
                 Shape.of(2, 2, 3, 32, 32)).macs();
@@ -89,7 +90,7 @@ class BenchCommandTest {
     @Test void weightsAreLoaded() throws Exception {
         Path pth = CliTest.modelGoldens().resolve("tsm_mobilenetv2.pth");           // T = 4, 10 classes
         Run ok = bench("--model", "tsm-mobilenetv2", "--frames", "4", "--size", "32", "--classes", "10", "--warmup", "0",
-                "--runs", "1", "--weights", pth.toString(), "--json");
+                "--warmup-seconds", "0", "--runs", "1", "--weights", pth.toString(), "--json");
         assertEquals(0, ok.code(), ok.err());
         assertEquals(pth.toString(), new ObjectMapper().readTree(ok.out()).get("weights").asText());
         Run wrong = bench("--model", "tsm-mobilenetv2", "--frames", "4", "--size", "32", "--classes", "7", "--weights", pth.toString());
@@ -116,7 +117,7 @@ class BenchCommandTest {
 
     @Test void severalModelsAreTimedTogetherWithOnePeakHeap() throws Exception {
         Run r = bench("--model", "tsn-resnet18,tsm-resnet18", "--frames", "2", "--size", "32", "--warmup", "1",
-                "--runs", "3", "--threads", "1", "--json");
+                "--warmup-seconds", "0", "--runs", "3", "--threads", "1", "--json");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(2, lines.length, r.out());
@@ -143,6 +144,9 @@ class BenchCommandTest {
         Run model = bench(tiny("--model", "tsm-vgg"));
         assertTrue(model.code() != 0);
         assertTrue(model.err().contains("tsm-resnet50"), model.err());
+        Run seconds = bench("--model", "tsm-resnet18", "--frames", "2", "--size", "32", "--warmup-seconds", "-1");
+        assertEquals(2, seconds.code());
+        assertTrue(seconds.err().contains("--warmup-seconds must be ≥ 0, got -1"), seconds.err());
         Run missing = bench("--frames", "2");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--model"), missing.err());

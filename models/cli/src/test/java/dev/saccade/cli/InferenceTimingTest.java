@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link InferenceTiming#rounds}: every forward once per round, the first one rotating, warm-up rounds untimed. */
+/**
+ * {@link InferenceTiming#rounds}: every forward once per round, the first one rotating, warm-up rounds untimed, as
+ * many as the {@link InferenceTiming.Warmup} asks for by count and by time.
+ */
 class InferenceTimingTest {
 
     @Test
@@ -23,9 +26,11 @@ class InferenceTimingTest {
                 while (System.nanoTime() < until) Thread.onSpinWait();
             });
         }
-        double[][] ms = InferenceTiming.rounds(forwards, 2, 4);
-        // warm-up rounds −2, −1 start at forward 1, 2; timed rounds 0..3 start at 0, 1, 2, 0
-        assertEquals(List.of(1, 2, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2), calls);
+        InferenceTiming.Rounds rounds = InferenceTiming.rounds(forwards, InferenceTiming.Warmup.forwards(2), 4);
+        double[][] ms = rounds.ms();
+        // warm-up rounds 0, 1 start at forward 0, 1; timed rounds 0..3 start at 0, 1, 2, 0
+        assertEquals(List.of(0, 1, 2, 1, 2, 0, 0, 1, 2, 1, 2, 0, 2, 0, 1, 0, 1, 2), calls);
+        assertEquals(2, rounds.warmups());
         assertEquals(3, ms.length);
         for (double[] m : ms) {
             assertEquals(4, m.length);
@@ -34,8 +39,26 @@ class InferenceTimingTest {
     }
 
     @Test
+    void warmUpGoesOnUntilItsTimeHasPassed() {
+        int[] calls = {0};
+        Runnable forward = () -> {
+            calls[0]++;
+            long until = System.nanoTime() + 1_000_000;                         // 1 ms a forward
+            while (System.nanoTime() < until) Thread.onSpinWait();
+        };
+        long t0 = System.nanoTime();
+        InferenceTiming.Rounds rounds = InferenceTiming.rounds(List.of(forward), new InferenceTiming.Warmup(2, 0.05), 3);
+        double warmupMs = (System.nanoTime() - t0) / 1e6 - java.util.Arrays.stream(rounds.ms()[0]).sum();
+        assertTrue(warmupMs >= 50, "warmed up for " + warmupMs + " ms");
+        assertTrue(rounds.warmups() >= 10, rounds.warmups() + " warm-up forwards in 50 ms of 1 ms forwards");
+        assertEquals(rounds.warmups() + 3, calls[0]);
+    }
+
+    @Test
     void badCountsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> InferenceTiming.rounds(List.of(() -> { }), 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> InferenceTiming.rounds(List.of(() -> { }), -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> InferenceTiming.rounds(List.of(() -> { }), InferenceTiming.Warmup.forwards(0), 0));
+        assertThrows(IllegalArgumentException.class, () -> InferenceTiming.Warmup.forwards(-1));
+        assertThrows(IllegalArgumentException.class, () -> new InferenceTiming.Warmup(0, -1));
+        assertThrows(IllegalArgumentException.class, () -> new InferenceTiming.Warmup(0, Double.NaN));
     }
 }
