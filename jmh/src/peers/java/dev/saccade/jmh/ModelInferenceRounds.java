@@ -25,8 +25,10 @@ import java.util.Locale;
  * <pre>
  * java --add-modules jdk.incubator.vector -Dsaccade.threads=2 -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 \
  *      -Xms6g -Xmx6g -cp jmh/target/benchmarks.jar dev.saccade.jmh.ModelInferenceRounds \
- *      --models tsn-resnet50,tsm-resnet50,tsm-mobilenetv2 --clips 1,8 --warmup 2 --rounds 7
+ *      --models tsn-resnet50,tsm-resnet50,tsm-mobilenetv2 --clips 1,8 --warmup 20 --rounds 7
  * </pre>
+ * The warm-up rounds (default 20, back to back) let the JIT compile saccade's kernels: tsm-mobilenetv2's median was
+ * 44–47 ms after 5 warm-up forwards and 39–42 ms after 20 or more ({@code saccade bench}, 2026-12-05).
  */
 public final class ModelInferenceRounds {
     private ModelInferenceRounds() {}
@@ -46,7 +48,7 @@ public final class ModelInferenceRounds {
     public static void main(String[] args) throws Exception {
         List<String> models = List.of("tsn-resnet50", "tsm-resnet50", "tsm-mobilenetv2");
         int[] clipsList = {1, 8};
-        int warmup = 2, rounds = 7;
+        int warmup = 20, rounds = 7;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--models" -> models = List.of(args[i + 1].split(","));
@@ -122,7 +124,7 @@ public final class ModelInferenceRounds {
                 // the order rotates round by round, and each forward starts after a pause: an engine whose worker
                 // threads spin-wait after a forward (libtorch's OpenMP pool) would otherwise slow whichever runs next
                 int e = Math.floorMod(k + r, engines.size());
-                Thread.sleep(SETTLE_MS);
+                if (r >= 0) Thread.sleep(SETTLE_MS);                              // warm-up rounds back to back
                 long t0 = System.nanoTime();
                 float[] logits = engines.get(e).run();
                 double elapsed = (System.nanoTime() - t0) / 1e6;
