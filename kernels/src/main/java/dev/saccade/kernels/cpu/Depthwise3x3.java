@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>Stride 2: the bordered rows are split into even and odd columns (two vector shuffles per 2L input columns),
  *     so each output row is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too
  *     large to split whole in L1 are split as the output rows need them, into a ring of three rows.</li>
+ * <li>Stride 2 on planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (MobileNetV2's 14² → 7²):
+ *     {@link Depthwise3x3Blocked}, with the channels in the vector lanes.</li>
  * </ul>
  * The bias, residual and activation are applied in the stride-1 loop itself, and as the rows are copied out at stride 2.
  * ONNX Runtime MLAS's depthwise NCHWc kernel (a vector FMA per tap, no im2col) is the model; here the channel is the
