@@ -176,8 +176,8 @@ final class Depthwise3x3 {
         int xBase = plane * H * W, yBase = yPlane * oH * oW;
         splitRows(x, xBase, H, W, 0, rows, eo, half, false);
         FloatVector vb = FloatVector.broadcast(F, b);
-        for (int oh = 0; oh < oH; oh++) {                                     // outputRow's loop, inline: on small
-            for (int ow = 0; ow < oW; ow += L) {                              // planes the call costs more
+        for (int oh = 0; oh < oH; oh++) {
+            for (int ow = 0; ow < oW; ow += L) {
                 FloatVector acc = vb;
                 for (int kh = 0; kh < 3; kh++) {
                     int e = (2 * oh + kh) * row + ow, o = e + half;
@@ -199,7 +199,8 @@ final class Depthwise3x3 {
     /**
      * Stride 2 on a plane too large to split whole in L1: rows are split as the output rows first need them into a
      * ring of three row slots (output row oh reads bordered rows 2oh, 2oh + 1, 2oh + 2, distinct modulo 3), which
-     * stay in L1 (MobileNetV2's 96 channels at 112², 2 threads: 3.0–3.2 → 2.0–2.3 ms).
+     * stay in L1 (MobileNetV2's 96 channels at 112², 2 threads, old and new code in alternated JVMs: 2.85–3.12 →
+     * 2.08–2.44 ms).
      */
     private static void strideTwoRing(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b,
                                       float[] residual, ConvActivation act, float[] y, int yPlane, Scratch s) {
@@ -211,34 +212,20 @@ final class Depthwise3x3 {
         for (int oh = 0; oh < oH; oh++) {
             int e0 = (2 * oh) % 3 * row, e1 = (2 * oh + 1) % 3 * row, e2 = (2 * oh + 2) % 3 * row;
             splitRows(x, xBase, H, W, 2 * oh + 1, 2 * oh + 3, eo, half, true);
-            outputRow(eo, e0, e1, e2, half, oW, w, wo, b, out);
+            // strideTwo's loop over the ring's slots. Kept inline and apart: a per-row helper call compiled to
+            // 3.5–3.7 ms instead of ~2.2 in one JVM of four or five, and one method for both paths made the
+            // whole-plane one 15–25 % slower at 28² (alternated JVMs)
+            for (int ow = 0; ow < oW; ow += L) {
+                FloatVector acc = FloatVector.broadcast(F, b);
+                for (int kh = 0; kh < 3; kh++) {
+                    int e = (kh == 0 ? e0 : kh == 1 ? e1 : e2) + ow, o = e + half;
+                    acc = FloatVector.fromArray(F, eo, e).fma(FloatVector.broadcast(F, w[wo + 3 * kh]), acc);
+                    acc = FloatVector.fromArray(F, eo, o).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 1]), acc);
+                    acc = FloatVector.fromArray(F, eo, e + 1).fma(FloatVector.broadcast(F, w[wo + 3 * kh + 2]), acc);
+                }
+                acc.intoArray(out, ow);
+            }
             finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
-        }
-    }
-
-    /**
-     * One stride-2 output row into out ({@code oW} rounded up to vectors): {@code Σ_kh w[kh,0]·E_kh[ow] +
-     * w[kh,1]·O_kh[ow] + w[kh,2]·E_kh[ow + 1] + b}, the split rows kh = 0, 1, 2 at e0, e1, e2 (O at E + half).
-     */
-    private static void outputRow(float[] eo, int e0, int e1, int e2, int half, int oW, float[] w, int wo, float b,
-                                  float[] out) {
-        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
-        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
-        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
-        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
-        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
-        for (int ow = 0; ow < oW; ow += L) {
-            FloatVector acc = vb;
-            acc = FloatVector.fromArray(F, eo, e0 + ow).fma(w0, acc);
-            acc = FloatVector.fromArray(F, eo, e0 + half + ow).fma(w1, acc);
-            acc = FloatVector.fromArray(F, eo, e0 + ow + 1).fma(w2, acc);
-            acc = FloatVector.fromArray(F, eo, e1 + ow).fma(w3, acc);
-            acc = FloatVector.fromArray(F, eo, e1 + half + ow).fma(w4, acc);
-            acc = FloatVector.fromArray(F, eo, e1 + ow + 1).fma(w5, acc);
-            acc = FloatVector.fromArray(F, eo, e2 + ow).fma(w6, acc);
-            acc = FloatVector.fromArray(F, eo, e2 + half + ow).fma(w7, acc);
-            acc = FloatVector.fromArray(F, eo, e2 + ow + 1).fma(w8, acc);
-            acc.intoArray(out, ow);
         }
     }
 

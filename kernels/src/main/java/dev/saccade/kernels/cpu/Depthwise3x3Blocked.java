@@ -34,7 +34,7 @@ final class Depthwise3x3Blocked {
     /**
      * Stride-2 planes of at most this many input positions run here. Against {@link Depthwise3x3}'s plane at a time
      * (2 threads, 8 images, the two alternated call by call): 1024 channels at 7² 0.64 → 0.20 ms, 576 at 14² 0.58–0.60
-     * → 0.28–0.30 ms, 160 at 20² 0.23 → 0.16 ms, but 192 at 28² 0.39 → 0.51 ms and 960 at 7², stride 1, 0.21 → 0.28
+     * → 0.28–0.30 ms, 160 at 20² 0.23 → 0.16 ms, but 192 at 28² 0.39 → 0.51 ms and 960 at 7², stride 1, 0.21 → 0.29
      * ms: the two scalar transposes cost about as much as a whole plane's convolution at stride 1 or beyond 20².
      */
     static final int MAX_PLANE = 20 * 20;

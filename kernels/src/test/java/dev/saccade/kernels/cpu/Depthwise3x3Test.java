@@ -112,6 +112,7 @@ class Depthwise3x3Test {
         Random rnd = new Random(29);
         float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
         float[] res = residual ? KernelArrays.gaussian(rnd, g.outputLength()) : null;
+        if (act == ConvActivation.RELU6) for (int i = 0; i < w.length; i++) w[i] *= 4f;   // values beyond 6 too
         float[] expected = new float[g.outputLength()];
         ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
         float[] y = new float[g.outputLength()];

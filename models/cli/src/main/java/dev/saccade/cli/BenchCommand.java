@@ -55,8 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "174", description = "classes K (default ${DEFAULT-VALUE})") int classes;
     @Option(names = "--weights", description = "checkpoint (.pth, .pth.tar or .safetensors); default: random initialisation") Path weights;
     @Option(names = "--threads", description = "CPU threads, at most the JVM's worker count (default: all of them)") Integer threads;
-    @Option(names = "--warmup", defaultValue = "3", description = "untimed forwards first, at least (default ${DEFAULT-VALUE})") int warmup;
-    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and warm up until this many seconds have passed (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
+    @Option(names = "--warmup", defaultValue = "3", description = "at least this many untimed forwards first (default ${DEFAULT-VALUE})") int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and untimed forwards for at least this many seconds (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
     @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
