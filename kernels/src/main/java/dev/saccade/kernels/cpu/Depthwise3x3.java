@@ -214,7 +214,7 @@ final class Depthwise3x3 {
             splitRows(x, xBase, H, W, 2 * oh + 1, 2 * oh + 3, eo, half, true);
             // strideTwo's loop over the ring's slots. Kept inline and apart: a per-row helper call compiled to
             // 3.5–3.7 ms instead of ~2.2 in one JVM of four or five, and one method for both paths made the
-            // whole-plane one 15–25 % slower at 28² (alternated JVMs)
+            // whole-plane one 15–34 % slower at 28² (alternated JVMs)
             for (int ow = 0; ow < oW; ow += L) {
                 FloatVector acc = FloatVector.broadcast(F, b);
                 for (int kh = 0; kh < 3; kh++) {
