@@ -13,7 +13,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * ResNet-50's stride-1 3×3 convolutions (bias + ReLU, 8 frames at 224²) two ways: {@code gemm}, the implicit-GEMM
- * path of {@link ConvFused}, and {@code winograd}, {@link WinogradConv}'s F(2×2, 3×3). Reported as ms per call; the
+ * path of {@link ConvFused}, and {@code winograd}, {@link WinogradConv}'s F(4×4, 3×3). Reported as ms per call; the
  * effective GFLOP/s in docs/PERF.md is the direct convolution's {@code 2·N·C_out·H·W·C_in·9} (1.85 G at these shapes)
  * divided by that time, for both paths.
  *

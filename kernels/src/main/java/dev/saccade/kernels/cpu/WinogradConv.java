@@ -12,33 +12,39 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * The inference 3×3 convolution (stride 1, padding 1, ungrouped) by Winograd's minimal filtering F(2×2, 3×3)
- * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016, §4): each 2×2 output tile is
- * {@code Y = Aᵀ·[Σ_ci U[co, ci] ⊙ V[ci]]·A} with {@code V = Bᵀ·d·B} of the 4×4 input tile d around it and
- * {@code U = G·g·Gᵀ} of the kernel ({@link WinogradWeights}), so the 16 positions of the tile are 16 matrix products
- * {@code M_ξ (C_out, tiles) = U_ξ (C_out, C_in) · V_ξ (C_in, tiles)}: 16 multiply-adds per 4 outputs and input
- * channel instead of 36, 2.25× fewer. Then {@code y = act(Y + b + residual)} as {@link ConvFused} writes it.
+ * The inference 3×3 convolution (stride 1, padding 1, ungrouped) by Winograd's minimal filtering F(4×4, 3×3)
+ * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016, §4.2): each 4×4 output tile is
+ * {@code Y = Aᵀ·[Σ_ci U[co, ci] ⊙ V[ci]]·A} with {@code V = Bᵀ·d·B} of the 6×6 input tile d around it and
+ * {@code U = G·g·Gᵀ} of the kernel ({@link WinogradWeights}), so the 36 positions of the tile are 36 matrix
+ * products {@code M_ξ (C_out, tiles) = U_ξ (C_out, C_in) · V_ξ (C_in, tiles)}: 36 multiply-adds per 16 outputs and
+ * input channel instead of 144, 4× fewer. Then
+ * {@code y = act(Y + b + residual)} as {@link ConvFused} writes it.
  *
  * <pre>
- *      | 1  0 −1  0 |          | 1  1  1  0 |
- * Bᵀ = | 0  1  1  0 |     Aᵀ = | 0  1 −1 −1 |
- *      | 0 −1  1  0 |
- *      | 0  1  0 −1 |
+ *      | 4  0 −5  0  1  0 |
+ *      | 0 −4 −4  1  1  0 |          | 1  1  1  1  1  0 |
+ * Bᵀ = | 0  4 −4 −1  1  0 |     Aᵀ = | 0  1 −1  2 −2  0 |
+ *      | 0 −2 −1  2  1  0 |          | 0  1  1  4  4  0 |
+ *      | 0  2 −1 −2  1  0 |          | 0  1 −1  8 −8  1 |
+ *      | 0  4  0 −5  0  1 |
  * </pre>
  *
- * <p>How it runs: the tiles are taken L = 16 at a time (one vector of tiles, a <em>segment</em>) — along a row of
- * tiles when the row is wide, else in raster order across rows and images, so that small planes fill the vector too —
- * and two segments side by side make the NR = 32 columns of one GEMM panel. Per panel, the input transform writes V
- * straight into the GEMM's packed B order (16, C_in, NR), reading each input row as even and odd columns by two
- * shuffles; then for each block of MR output channels the micro-kernel accumulates each of the 16 products over all
- * C_in in registers (two panels per pass over U, so each U micro-panel brought into the cache serves both), and the
- * output transform turns the 16 accumulator tiles into 2×2 tiles, interleaves their columns back into rows and
- * applies bias, residual and activation as it stores. Nothing of V or M leaves the cache. Passes are split over the
- * threads. The vector code is cut into small methods that take scalars and arrays only: C2 boxes a vector that
- * crosses a call it did not inline or that merges two paths, which made a first version allocate 40 MB a call.
- * Rounding differs from the direct convolution's (the transforms add and subtract inputs before the products); the
- * error stays at float precision for unit-scale data ({@code WinogradConvTest}). NNPACK and cuDNN use the same
- * algorithm for these layers; ONNX Runtime's MLAS and oneDNN's default CPU path run them directly.
+ * <p>How it runs: L = 16 tiles at a time (a <em>segment</em>),
+ * along a row of tiles when the row is wide, else in raster order across rows and images; two segments make the NR =
+ * 32 columns of one GEMM panel. Per panel the input transform writes V straight into the GEMM's packed B order (36,
+ * C_in, NR), reading each input row as its four column phases (columns ≡ 0, 1, 2, 3 mod 4) by two rounds of even/odd
+ * shuffles; for each block of MR output channels the micro-kernel accumulates the 36 products over all C_in in
+ * registers; the output transform turns the 36 accumulator tiles into 4×4 tiles, interleaves their four columns back
+ * into rows and applies bias, residual and activation as it stores. The work is split over the threads by panel and
+ * block of output channels, so that a small plane (7², 8 frames: two segments) still keeps every core busy; a thread
+ * transforms a panel's input once for all the blocks it takes. The vector code is cut into small methods that take
+ * scalars and arrays only (C2 boxes a vector that crosses a call it did not inline).
+ *
+ * <p>Rounding differs from the direct convolution's: the transforms scale inputs by up to 5 and outputs by up to 8
+ * around the products, so the error is about ten times that of the smaller F(2×2, 3×3) tile (which this kernel
+ * replaced: 0.66–0.83× its time at ResNet-50's four stage shapes), ~2e-5·√(9·C_in) for unit-scale data
+ * ({@code WinogradConvTest}). NNPACK, oneDNN and cuDNN use the same algorithm for these layers; ONNX Runtime's MLAS
+ * runs them directly.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1);
@@ -60,15 +66,27 @@ public final class WinogradConv {
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? i / 2 : L + i / 2);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? L / 2 + i / 2 : L + L / 2 + i / 2);
 
-    /** Per-thread scratch: one panel's V (16, C_in, NR), its 16 accumulator tiles (16, MR, NR), the transforms' rows. */
+    /** GEMM panels per pass over U (each U micro-panel brought into the cache serves this many). */
+    static final int PASS = 2;
+
+    /** One input row as its four column phases: P0 (L + 1 floats), P1 (L + 1), P2 (L), P3 (L). */
+    static final int PHASE_ROW = 4 * L + 2;
+    /** Where in the row scratch a copied window goes: after six phase rows. */
+    private static final int WINDOW = 6 * PHASE_ROW;
+    /** Offsets in a phase row of input columns 0…5 of each tile: P0, P1, P2, P3, then P0 and P1 one tile on. */
+    private static final int C0 = 0, C1 = L + 1, C2 = 2 * L + 2, C3 = 3 * L + 2, C4 = 1, C5 = L + 2;
+
+    /** Per-thread scratch. */
     private static final class Buffers {
-        float[] v = new float[0];
-        final float[] acc = new float[PASS * XI * MR * NR];
+        float[] v = new float[0];                                  // the pass's V (panels, 36, C_in, NR)
+        final float[] acc = new float[PASS * XI * MR * NR];       // its 36 accumulator tiles per panel
         final int[] count = new int[2 * PASS];
-        final float[] eo = new float[SCRATCH];
-        final float[] lanes = new float[16 * 2 * L];       // c0..c3 of 4 rows, each L lanes + L spare (general path)
-        final float[] tile = new float[4 * 2 * L];         // y00, y01, y10, y11, each L lanes + L spare
         final int[][] pieces = new int[2 * PASS][L * PIECE];
+        final float[] rows = new float[WINDOW + 5 * L];            // six phase rows, then a copied window (5 loads)
+        final float[] d = new float[37 * L];                       // a segment's 6×6 inputs gathered from its pieces
+        final float[] t = new float[36 * L];                       // d·B, then Aᵀ·M
+        final float[] y = new float[16 * L];                       // the 4×4 output tiles
+        final float[] row = new float[8 * L];                      // one output row of the segment, interleaved
 
         float[] v(int size) { if (v.length < size) v = new float[size]; return v; }
     }
@@ -92,19 +110,29 @@ public final class WinogradConv {
      * {@code y = act(conv(x, w) + b + residual)}; y is overwritten, never read.
      *
      * @param x        (N, C_in, H, W)
-     * @param w        the transformed weights (and bias) of a (C_out, C_in, 3, 3) kernel
+     * @param w        the F(4×4, 3×3) transformed weights (and bias) of a (C_out, C_in, 3, 3) kernel
      * @param residual (N, C_out, H, W) added before the activation, or null
      * @param y        (N, C_out, H, W)
      */
     public static void forward(ConvGeometry g, float[] x, WinogradWeights w, float[] residual, ConvActivation act, float[] y) {
         check(g, x, w, residual, y);
         Tiles t = new Tiles(g);
-        int perPass = t.panels() >= PASS * CpuThreads.threads() ? PASS : 1;     // every thread still gets a pass
-        int passes = (t.panels() + perPass - 1) / perPass;
-        CpuThreads.parallelFor(0, passes, 1, (p0, p1) -> {
+        int perPass = t.panels() >= 4 * PASS * CpuThreads.threads() ? PASS : 1;
+        int passes = (t.panels() + perPass - 1) / perPass, blocks = PackedConvWeights.panelsPerGroup(g.cOut());
+        // items (pass, block of MR output channels), pass-major: each thread's contiguous share transforms a pass's
+        // input once and takes its blocks in order
+        CpuThreads.parallelFor(0, passes * blocks, 1, (i0, i1) -> {
             Buffers buf = BUFFERS.get();
             float[] v = buf.v(perPass * XI * g.cIn() * NR);
-            for (int p = p0; p < p1; p++) pass(g, t, x, w, residual, act, y, p, perPass, v, buf);
+            int transformed = -1;
+            for (int i = i0; i < i1; i++) {
+                int p = i / blocks, q = i - p * blocks;
+                if (p != transformed) {
+                    transformInputs(g, t, x, p, perPass, v, buf);
+                    transformed = p;
+                }
+                block(g, t, w, residual, act, y, p, perPass, q, v, buf);
+            }
         });
     }
 
@@ -114,12 +142,12 @@ public final class WinogradConv {
     private static final int PIECE = 5;
 
     /**
-     * Row of tiles ty of image n holds {@code tw = ⌈W/2⌉} tiles. When {@code byRow} (rows at least 3/4 of a vector
+     * Row of tiles ty of image n holds {@code tw = ⌈W/4⌉} tiles. When {@code byRow} (rows at least 3/4 of a vector
      * wide) a segment is at most L tiles of one row, {@code perRow} segments a row; otherwise segment s is the tiles
      * {@code [s·L, s·L + L)} in raster order (n, ty, tx), in pieces that each lie in one row.
      */
     private record Tiles(int n, int th, int tw, boolean byRow, int perRow, int segments) {
-        Tiles(ConvGeometry g) { this(g.n(), (g.outH() + 1) / 2, (g.outW() + 1) / 2); }
+        Tiles(ConvGeometry g) { this(g.n(), (g.outH() + 3) / 4, (g.outW() + 3) / 4); }
 
         private Tiles(int n, int th, int tw) { this(n, th, tw, 4 * tw >= 3 * L, (tw + L - 1) / L); }
 
@@ -157,37 +185,34 @@ public final class WinogradConv {
     }
 
     /**
-     * GEMM panels per pass over U: each A micro-panel of U brought into the cache is used for this many panels
-     * (tsn-resnet50 ran ~5 % faster with 2 than with 1; 4 was no better in {@code WinogradConvBench}).
+     * Pass p holds panels {@code [p·perPass, p·perPass + perPass)}; panel j of it holds segments 2j and 2j + 1 in
+     * lanes {@code [0, L)} and {@code [L, 2L)}, its V at {@code j·36·C_in·NR} and its accumulator tiles at
+     * {@code j·36·MR·NR}.
      */
-    static final int PASS = 2;
+    private static void transformInputs(ConvGeometry g, Tiles t, float[] x, int p, int perPass, float[] v, Buffers buf) {
+        int first = p * perPass * 2, segments = Math.min(2 * perPass, t.segments() - first), vPanel = XI * g.cIn() * NR;
+        for (int sg = 0; sg < segments; sg++) {
+            buf.count[sg] = t.pieces(first + sg, buf.pieces[sg]);
+            inputTransform(g, x, buf.pieces[sg], buf.count[sg], sg & 1, v, (sg >> 1) * vPanel, buf);
+        }
+    }
 
-    /**
-     * Panels {@code [p·perPass, p·perPass + perPass)}: panel j holds segments 2j and 2j + 1 in lanes {@code [0, L)} and
-     * {@code [L, 2L)}, its V at {@code j·16·C_in·NR} and its 16 accumulator tiles at {@code j·16·MR·NR}.
-     */
-    private static void pass(ConvGeometry g, Tiles t, float[] x, WinogradWeights w, float[] residual,
-                             ConvActivation act, float[] y, int p, int perPass, float[] v, Buffers buf) {
+    /** Output channels {@code [q·MR, q·MR + MR)} of pass p: the 36 products, then the output transform. */
+    private static void block(ConvGeometry g, Tiles t, WinogradWeights w, float[] residual, ConvActivation act,
+                              float[] y, int p, int perPass, int q, float[] v, Buffers buf) {
         int cIn = g.cIn(), first = p * perPass * 2, segments = Math.min(2 * perPass, t.segments() - first);
         int panels = (segments + 1) / 2, vPanel = XI * cIn * NR, accPanel = XI * MR * NR;
-        int[] count = buf.count;
-        for (int sg = 0; sg < segments; sg++) {
-            count[sg] = t.pieces(first + sg, buf.pieces[sg]);
-            inputTransform(g, x, buf.pieces[sg], count[sg], sg & 1, v, (sg >> 1) * vPanel, buf);
-        }
         float[] u = w.u(), acc = buf.acc;
-        for (int q = 0, blocks = PackedConvWeights.panelsPerGroup(g.cOut()); q < blocks; q++) {
-            for (int xi = 0; xi < XI; xi++) {
-                int a = w.panel(xi, q);
-                for (int j = 0; j < panels; j++) {
-                    GemmMicroKernel.accumulate(cIn, u, a, v, j * vPanel + xi * cIn * NR, acc, j * accPanel + xi * MR * NR);
-                }
+        for (int xi = 0; xi < XI; xi++) {
+            int a = w.panel(xi, q);
+            for (int j = 0; j < panels; j++) {
+                GemmMicroKernel.accumulate(cIn, u, a, v, j * vPanel + xi * cIn * NR, acc, j * accPanel + xi * MR * NR);
             }
-            int mr = Math.min(MR, g.cOut() - q * MR);
-            for (int sg = 0; sg < segments; sg++) {
-                outputTransform(g, w.bias(), residual, act, y, buf.pieces[sg], count[sg], sg & 1, q * MR, mr, acc,
-                        (sg >> 1) * accPanel, buf.tile);
-            }
+        }
+        int mr = Math.min(MR, g.cOut() - q * MR);
+        for (int sg = 0; sg < segments; sg++) {
+            outputTransform(g, w.bias(), residual, act, y, buf.pieces[sg], buf.count[sg], sg & 1, q * MR, mr, acc,
+                    (sg >> 1) * accPanel, buf);
         }
     }
 
@@ -195,109 +220,116 @@ public final class WinogradConv {
 
     /**
      * Writes V of one segment for every input channel into lanes {@code [h·L, h·L + L)} of the panel's B order
-     * {@code v[(ξ·C_in + ci)·NR + lane]}. Tile j of a piece reads input columns {@code s0 + 2j + {0..3}} with
-     * {@code s0 = 2·tx0 − 1}: with E and O the even and odd columns of the window from s0 ({@link #splitRow}), these
-     * are {@code E[j], O[j], E[j + 1], O[j + 1]}. A segment of one piece reads them from E and O as they are; pieces
-     * are first gathered lane by lane ({@link #gatherPiece}). Columns and rows outside the image read zero.
+     * {@code v[(ξ·C_in + ci)·NR + lane]}. Tile j of a piece reads input columns {@code s0 + 4j + {0..5}} with
+     * {@code s0 = 4·tx0 − 1}: with P0…P3 the column phases of the window from s0 ({@link #splitRow}) these are
+     * {@code P0[j], P1[j], P2[j], P3[j], P0[j + 1], P1[j + 1]}. A segment of one piece is transformed from the phase
+     * rows as they are; pieces are first gathered lane by lane ({@link #gatherPiece}). Columns and rows outside the
+     * image read zero.
      */
     private static void inputTransform(ConvGeometry g, float[] x, int[] pieces, int count, int h, float[] v, int v0,
                                        Buffers buf) {
         int cIn = g.cIn(), H = g.inH(), W = g.inW(), plane = H * W, stride = cIn * NR;
-        float[] eo = buf.eo, c = buf.lanes;
+        float[] rows = buf.rows, d = buf.d, t = buf.t;
         boolean single = count == 1;
         for (int ci = 0; ci < cIn; ci++) {
             for (int k = 0; k < count; k++) {
                 int n = pieces[k * PIECE], ty = pieces[k * PIECE + 1], tx0 = pieces[k * PIECE + 2];
                 int len = pieces[k * PIECE + 3], lane0 = pieces[k * PIECE + 4];
-                int s0 = 2 * tx0 - 1, top = 2 * ty - 1, o = (n * cIn + ci) * plane + top * W + s0;   // row i at o + i·W
-                long b0 = columns(s0, W), b1 = columns(s0 + L, W), b2 = columns(s0 + 2 * L, W) & 3L;
-                for (int i = 0; i < 4; i++) {
-                    int row = top + i, p = o + i * W, e = i * EO_ROW;
+                int s0 = 4 * tx0 - 1, top = 4 * ty - 1, o = (n * cIn + ci) * plane + top * W + s0;   // row i at o + i·W
+                long b0 = columns(s0, W), b1 = columns(s0 + L, W), b2 = columns(s0 + 2 * L, W);
+                long b3 = columns(s0 + 3 * L, W), b4 = columns(s0 + 4 * L, W) & 3L;
+                for (int i = 0; i < 6; i++) {
+                    int row = top + i, p = o + i * W, e = i * PHASE_ROW;
                     if (row < 0 || row >= H) {
-                        splitRow(eo, 0, 0L, 0L, 0L, eo, e);                   // a padding row: zeros
-                    } else if (p < 0 || p + 3 * L > x.length) {
+                        splitRow(rows, 0, 0L, 0L, 0L, 0L, 0L, rows, e);                 // a padding row: zeros
+                    } else if (p < 0 || p + 5 * L > x.length) {
                         // the array's first or last columns: copied with their padding first, so that no load's
                         // offset leaves the array (a load that did would compile a second, out-of-range path whose
                         // vectors get boxed)
-                        copyWindow(x, p, W, s0, eo, WINDOW);
-                        splitRow(eo, WINDOW, -1L, -1L, 3L, eo, e);
+                        copyWindow(x, p, W, s0, rows, WINDOW);
+                        splitRow(rows, WINDOW, -1L, -1L, -1L, -1L, 3L, rows, e);
                     } else {
-                        splitRow(x, p, b0, b1, b2, eo, e);
+                        splitRow(x, p, b0, b1, b2, b3, b4, rows, e);
                     }
-                    if (!single) gatherPiece(eo, e, c, i, lane0, len);
+                    if (!single) gatherPiece(rows, e, d, i, lane0, len);
+                }
+            }
+            // d·B row by row into t (t[i][k] at (6i + k)·L), then Bᵀ·(d·B) column by column into V (ξ = 6i + k)
+            for (int i = 0; i < 6; i++) {
+                if (single) {
+                    int e = i * PHASE_ROW;
+                    transform6(rows, e + C0, e + C1, e + C2, e + C3, e + C4, e + C5, t, 6 * i * L, L);
+                } else {
+                    int e = 6 * i * L;
+                    transform6(d, e, e + L, e + 2 * L, e + 3 * L, e + 4 * L, e + 5 * L, t, 6 * i * L, L);
                 }
             }
             int dst = v0 + ci * NR + h * L;
-            // (Bᵀ·d·B)[i][j] per column j of the tile: the rows combined as t = a + sign·b (see transformColumn)
-            if (single) {                                                    // E at 0, O at L + 1 of each row
-                transformColumn(eo, EO_ROW, 0, 1, -1f, v, dst, stride);                      // E[j] − E[j + 1]
-                transformColumn(eo, EO_ROW, L + 1, 1, 1f, v, dst + stride, stride);          // O[j] + E[j + 1]
-                transformColumn(eo, EO_ROW, 1, L + 1, -1f, v, dst + 2 * stride, stride);     // E[j + 1] − O[j]
-                transformColumn(eo, EO_ROW, L + 1, L + 2, -1f, v, dst + 3 * stride, stride); // O[j] − O[j + 1]
-            } else {                                                         // c_k of row i at (4i + k)·2L
-                transformColumn(c, 8 * L, 0, 4 * L, -1f, v, dst, stride);                    // c0 − c2
-                transformColumn(c, 8 * L, 2 * L, 4 * L, 1f, v, dst + stride, stride);        // c1 + c2
-                transformColumn(c, 8 * L, 4 * L, 2 * L, -1f, v, dst + 2 * stride, stride);   // c2 − c1
-                transformColumn(c, 8 * L, 2 * L, 6 * L, -1f, v, dst + 3 * stride, stride);   // c1 − c3
+            for (int k = 0; k < 6; k++) {
+                int c = k * L;
+                transform6(t, c, c + 6 * L, c + 12 * L, c + 18 * L, c + 24 * L, c + 30 * L, v, dst + k * stride, 6 * stride);
             }
         }
     }
 
-    /** One input row split into E (L + 1 floats) and O (L + 1 floats) in the scratch. */
-    static final int EO_ROW = 2 * L + 2;
-    /** Where in the scratch a copied window row goes: after four split rows. */
-    private static final int WINDOW = 4 * EO_ROW;
-    /** Scratch floats per thread: four split rows, then a copied window row (2L + 2 read, L spare). */
-    static final int SCRATCH = WINDOW + 3 * L;
+    /**
+     * {@code (k0 … k5) = Bᵀ·(d0 … d5)} on vectors: {@code 4d0 − 5d2 + d4, (d4 − 4d2) ± (d3 − 4d1), (d4 − d2) ±
+     * 2(d3 − d1), 4d1 − 5d3 + d5}, each d at its own offset of s, k_j written at {@code o + j·step}.
+     */
+    private static void transform6(float[] s, int a0, int a1, int a2, int a3, int a4, int a5, float[] out, int o, int step) {
+        FloatVector d0 = FloatVector.fromArray(S, s, a0), d1 = FloatVector.fromArray(S, s, a1);
+        FloatVector d2 = FloatVector.fromArray(S, s, a2), d3 = FloatVector.fromArray(S, s, a3);
+        FloatVector d4 = FloatVector.fromArray(S, s, a4), d5 = FloatVector.fromArray(S, s, a5);
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFour = FloatVector.broadcast(S, -4f);
+        FloatVector minusFive = FloatVector.broadcast(S, -5f);
+        FloatVector a = d2.fma(minusFour, d4), b = d1.fma(minusFour, d3);
+        FloatVector c = d4.sub(d2), e = d3.sub(d1);
+        e = e.add(e);
+        d0.fma(four, d2.fma(minusFive, d4)).intoArray(out, o);
+        a.add(b).intoArray(out, o + step);
+        a.sub(b).intoArray(out, o + 2 * step);
+        c.add(e).intoArray(out, o + 3 * step);
+        c.sub(e).intoArray(out, o + 4 * step);
+        d1.fma(four, d3.fma(minusFive, d5)).intoArray(out, o + 5 * step);
+    }
 
-    /** Columns {@code [s0, s0 + 2L + 2)} of the input row at p (column s0), zero outside {@code [0, W)}, at w0. */
+    /** Columns {@code [s0, s0 + 4L + 2)} of the input row at p (column s0), zero outside {@code [0, W)}, at w0. */
     private static void copyWindow(float[] x, int p, int w, int s0, float[] window, int w0) {
-        for (int c = 0; c < 2 * L + 2; c++) {
+        for (int c = 0; c < 4 * L + 2; c++) {
             int col = s0 + c;
             window[w0 + c] = col >= 0 && col < w ? x[p + c] : 0f;
         }
     }
 
     /**
-     * {@code E[j] = x[p + 2j]} and {@code O[j] = x[p + 2j + 1]} for j ≤ L into {@code eo[e ..]} (E) and
-     * {@code eo[e + L + 1 ..]} (O), lanes outside m0 (columns p … p + L), m1 (the next L) and m2 (the last two) zero.
+     * The column phases {@code P_r[j] = x[p + 4j + r]} of one input row into {@code rows[e ..]}: P0 and P1 for
+     * j ≤ L, P2 and P3 for j < L, at the offsets C0…C3; lanes outside the masks m0…m3 (columns p … p + 4L, L at a
+     * time) and m4 (the last two) read zero. Two rounds of even/odd shuffles: the window's even and odd columns, then
+     * theirs.
      */
-    private static void splitRow(float[] x, int p, long m0, long m1, long m2, float[] eo, int e) {
-        FloatVector a0 = load(x, p, m0), a1 = load(x, p + L, m1), a2 = load(x, p + 2 * L, m2);
-        a0.rearrange(EVEN, a1).intoArray(eo, e);
-        a0.rearrange(ODD, a1).intoArray(eo, e + L + 1);
-        eo[e + L] = a2.lane(0);
-        eo[e + 2 * L + 1] = a2.lane(1);
+    private static void splitRow(float[] x, int p, long m0, long m1, long m2, long m3, long m4, float[] rows, int e) {
+        FloatVector a0 = load(x, p, m0), a1 = load(x, p + L, m1), a2 = load(x, p + 2 * L, m2), a3 = load(x, p + 3 * L, m3);
+        FloatVector a4 = load(x, p + 4 * L, m4);
+        FloatVector evenLo = a0.rearrange(EVEN, a1), evenHi = a2.rearrange(EVEN, a3);
+        FloatVector oddLo = a0.rearrange(ODD, a1), oddHi = a2.rearrange(ODD, a3);
+        evenLo.rearrange(EVEN, evenHi).intoArray(rows, e + C0);
+        oddLo.rearrange(EVEN, oddHi).intoArray(rows, e + C1);
+        evenLo.rearrange(ODD, evenHi).intoArray(rows, e + C2);
+        oddLo.rearrange(ODD, oddHi).intoArray(rows, e + C3);
+        rows[e + C0 + L] = a4.lane(0);
+        rows[e + C1 + L] = a4.lane(1);
     }
 
-    /**
-     * A piece's tiles into lanes {@code [lane0, lane0 + len)} of row i's c0..c3 (at {@code (4i + k)·2L}):
-     * {@code c0 = E[j], c1 = O[j], c2 = E[j + 1], c3 = O[j + 1]} from the split row at e.
-     */
-    private static void gatherPiece(float[] eo, int e, float[] c, int i, int lane0, int len) {
+    /** A piece's tiles into lanes {@code [lane0, lane0 + len)} of row i's d0…d5 (at {@code (6i + c)·L}). */
+    private static void gatherPiece(float[] rows, int e, float[] d, int i, int lane0, int len) {
         VectorMask<Float> m = VectorMask.fromLong(S, lanes(len));
-        int o = 8 * i * L + lane0;
-        FloatVector.fromArray(S, eo, e).intoArray(c, o, m);
-        FloatVector.fromArray(S, eo, e + L + 1).intoArray(c, o + 2 * L, m);
-        FloatVector.fromArray(S, eo, e + 1).intoArray(c, o + 4 * L, m);
-        FloatVector.fromArray(S, eo, e + L + 2).intoArray(c, o + 6 * L, m);
-    }
-
-    /**
-     * Column j of {@code V = Bᵀ·d·B} for the 4 rows: per row i, {@code t_i = c[i·rowStride + a ..] + sign·c[i·rowStride
-     * + b ..]} (d·B's column j, exact as an fma with sign ±1), then down the column {@code t0 − t2, t1 + t2, t2 − t1,
-     * t1 − t3} written at o + {0, 4, 8, 12}·stride (ξ = 4i + j). Scalars in, stores out: C2 compiles it whole.
-     */
-    private static void transformColumn(float[] c, int rowStride, int a, int b, float sign, float[] v, int o, int stride) {
-        FloatVector k = FloatVector.broadcast(S, sign);
-        FloatVector t0 = FloatVector.fromArray(S, c, b).fma(k, FloatVector.fromArray(S, c, a));
-        FloatVector t1 = FloatVector.fromArray(S, c, rowStride + b).fma(k, FloatVector.fromArray(S, c, rowStride + a));
-        FloatVector t2 = FloatVector.fromArray(S, c, 2 * rowStride + b).fma(k, FloatVector.fromArray(S, c, 2 * rowStride + a));
-        FloatVector t3 = FloatVector.fromArray(S, c, 3 * rowStride + b).fma(k, FloatVector.fromArray(S, c, 3 * rowStride + a));
-        t0.sub(t2).intoArray(v, o);
-        t1.add(t2).intoArray(v, o + 4 * stride);
-        t2.sub(t1).intoArray(v, o + 8 * stride);
-        t1.sub(t3).intoArray(v, o + 12 * stride);
+        int o = 6 * i * L + lane0;
+        FloatVector.fromArray(S, rows, e + C0).intoArray(d, o, m);
+        FloatVector.fromArray(S, rows, e + C1).intoArray(d, o + L, m);
+        FloatVector.fromArray(S, rows, e + C2).intoArray(d, o + 2 * L, m);
+        FloatVector.fromArray(S, rows, e + C3).intoArray(d, o + 3 * L, m);
+        FloatVector.fromArray(S, rows, e + C4).intoArray(d, o + 4 * L, m);
+        FloatVector.fromArray(S, rows, e + C5).intoArray(d, o + 5 * L, m);
     }
 
     /** The lanes of {@code x[o, o + L)} set in {@code lanes}; the others read zero. */
@@ -313,63 +345,82 @@ public final class WinogradConv {
 
     // ---------------------------------------------------------------- Y = Aᵀ·M·A, then the epilogue
 
-    /** Rows {@code [co0, co0 + mr)} of a segment (lanes {@code [h·L, h·L + L)} of the 16 accumulator tiles) into y. */
+    /** Rows {@code [co0, co0 + mr)} of a segment (lanes {@code [h·L, h·L + L)} of the 36 accumulator tiles) into y. */
     private static void outputTransform(ConvGeometry g, float[] bias, float[] residual, ConvActivation act, float[] y,
                                         int[] pieces, int count, int h, int co0, int mr, float[] acc, int acc0,
-                                        float[] tile) {
-        int ho = g.outH(), wo = g.outW();
+                                        Buffers buf) {
+        int ho = g.outH(), wo = g.outW(), tileStride = MR * NR;
         // the activation as a clamp [min, max]: −∞/+∞ for none, so that no vector is chosen between two
         float min = act == ConvActivation.NONE ? Float.NEGATIVE_INFINITY : 0f;
         float max = act == ConvActivation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
         float[] res = residual == null ? y : residual;                       // read with no lane when there is none
+        float[] t = buf.t, tile = buf.y, row = buf.row;
         for (int r = 0; r < mr; r++) {
-            outputTile(acc, acc0 + r * NR + h * L, bias == null ? 0f : bias[co0 + r], tile);
-            for (int k = 0; k < count; k++) {
-                int n = pieces[k * PIECE], ty = pieces[k * PIECE + 1], tx0 = pieces[k * PIECE + 2];
-                int len = pieces[k * PIECE + 3], lane0 = pieces[k * PIECE + 4];
-                int col = 2 * tx0, width = Math.min(2 * len, wo - col);
-                long lo = lanes(width), hi = lanes(width - L);               // the row's columns in each output vector
-                long resLo = residual == null ? 0L : lo, resHi = residual == null ? 0L : hi;
-                int o = ((n * g.cOut() + co0 + r) * ho + 2 * ty) * wo + col;
-                emitRow(tile, lane0, min, max, res, resLo, resHi, y, o, lo, hi);
-                if (2 * ty + 1 < ho) emitRow(tile, 4 * L + lane0, min, max, res, resLo, resHi, y, o + wo, lo, hi);
+            int a = acc0 + r * NR + h * L, s = 6 * tileStride;
+            // Aᵀ·M column by column (t[i][j] at (6i + j)·L, i < 4), then (Aᵀ·M)·A row by row (tile[i][j] at (4i + j)·L)
+            for (int j = 0; j < 6; j++) {
+                int m = a + j * tileStride;
+                transform4(acc, m, m + s, m + 2 * s, m + 3 * s, m + 4 * s, m + 5 * s, t, j * L, 6 * L);
+            }
+            for (int i = 0; i < 4; i++) {
+                int m = 6 * i * L;
+                transform4(t, m, m + L, m + 2 * L, m + 3 * L, m + 4 * L, m + 5 * L, tile, 4 * i * L, L);
+            }
+            float b = bias == null ? 0f : bias[co0 + r];
+            for (int i = 0; i < 4; i++) {
+                interleave(tile, 4 * i * L, row);
+                for (int k = 0; k < count; k++) {
+                    int n = pieces[k * PIECE], ty = pieces[k * PIECE + 1], tx0 = pieces[k * PIECE + 2];
+                    int len = pieces[k * PIECE + 3], lane0 = pieces[k * PIECE + 4];
+                    int oy = 4 * ty + i, col = 4 * tx0;
+                    if (oy >= ho) continue;
+                    int width = Math.min(4 * len, wo - col);
+                    int o = ((n * g.cOut() + co0 + r) * ho + oy) * wo + col;
+                    emit(row, 4 * lane0, width, b, min, max, res, residual != null, y, o);
+                }
             }
         }
     }
 
     /**
-     * {@code Y = Aᵀ·M·A + bias} of one output channel's L tiles, M the accumulator vectors at a (tile ξ at
-     * a + ξ·MR·NR): y00, y01, y10, y11 (each L tiles) into {@code tile} at 0, 2L, 4L, 6L. Scalars in, stores out.
+     * {@code (y0 … y3) = Aᵀ·(m0 … m5)} on vectors: {@code m0 + a + c, b + 2d, a + 4c, b + 8d + m5} with
+     * {@code a, b = m1 ± m2} and {@code c, d = m3 ± m4}, each m at its own offset of s, y_j at {@code o + j·step}.
      */
-    private static void outputTile(float[] acc, int a, float bias, float[] tile) {
-        // Aᵀ·M down the columns of the tile: s_j = m0j + m1j + m2j, d_j = m1j − m2j − m3j (m_ij at ξ = 4i + j)
-        FloatVector s0 = m(acc, a, 0).add(m(acc, a, 4)).add(m(acc, a, 8)), d0 = m(acc, a, 4).sub(m(acc, a, 8)).sub(m(acc, a, 12));
-        FloatVector s1 = m(acc, a, 1).add(m(acc, a, 5)).add(m(acc, a, 9)), d1 = m(acc, a, 5).sub(m(acc, a, 9)).sub(m(acc, a, 13));
-        FloatVector s2 = m(acc, a, 2).add(m(acc, a, 6)).add(m(acc, a, 10)), d2 = m(acc, a, 6).sub(m(acc, a, 10)).sub(m(acc, a, 14));
-        FloatVector s3 = m(acc, a, 3).add(m(acc, a, 7)).add(m(acc, a, 11)), d3 = m(acc, a, 7).sub(m(acc, a, 11)).sub(m(acc, a, 15));
-        FloatVector b = FloatVector.broadcast(S, bias);
-        s0.add(s1).add(s2).add(b).intoArray(tile, 0);                       // (…)·A
-        s1.sub(s2).sub(s3).add(b).intoArray(tile, 2 * L);
-        d0.add(d1).add(d2).add(b).intoArray(tile, 4 * L);
-        d1.sub(d2).sub(d3).add(b).intoArray(tile, 6 * L);
+    private static void transform4(float[] s, int a0, int a1, int a2, int a3, int a4, int a5, float[] out, int o, int step) {
+        FloatVector m1 = FloatVector.fromArray(S, s, a1), m2 = FloatVector.fromArray(S, s, a2);
+        FloatVector m3 = FloatVector.fromArray(S, s, a3), m4 = FloatVector.fromArray(S, s, a4);
+        FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
+        FloatVector.fromArray(S, s, a0).add(a).add(c).intoArray(out, o);
+        d.fma(FloatVector.broadcast(S, 2f), b).intoArray(out, o + step);
+        c.fma(FloatVector.broadcast(S, 4f), a).intoArray(out, o + 2 * step);
+        d.fma(FloatVector.broadcast(S, 8f), b).add(FloatVector.fromArray(S, s, a5)).intoArray(out, o + 3 * step);
     }
 
-    /** Accumulator tile ξ's vector at offset a. */
-    private static FloatVector m(float[] acc, int a, int xi) { return FloatVector.fromArray(S, acc, a + xi * MR * NR); }
+    /** Row i of the segment's tiles (columns 0…3 at t, t + L, t + 2L, t + 3L) as 4L output columns into row. */
+    private static void interleave(float[] tile, int t, float[] row) {
+        FloatVector c0 = FloatVector.fromArray(S, tile, t), c1 = FloatVector.fromArray(S, tile, t + L);
+        FloatVector c2 = FloatVector.fromArray(S, tile, t + 2 * L), c3 = FloatVector.fromArray(S, tile, t + 3 * L);
+        FloatVector lo02 = c0.rearrange(ZIP_LO, c2), lo13 = c1.rearrange(ZIP_LO, c3);
+        FloatVector hi02 = c0.rearrange(ZIP_HI, c2), hi13 = c1.rearrange(ZIP_HI, c3);
+        lo02.rearrange(ZIP_LO, lo13).intoArray(row, 0);
+        lo02.rearrange(ZIP_HI, lo13).intoArray(row, L);
+        hi02.rearrange(ZIP_LO, hi13).intoArray(row, 2 * L);
+        hi02.rearrange(ZIP_HI, hi13).intoArray(row, 3 * L);
+    }
 
     /**
-     * One output row of tiles: the left and right columns {@code tile[t ..]} and {@code tile[t + 2L ..]} interleaved
-     * ({@code y0 y1 y0 y1 …}), the residual's lanes resLo/resHi added, clamped to [min, max], written at
-     * {@code y[o, o + 2L)} on the lanes of lo and hi.
+     * {@code y[o, o + width) = clamp(row[r0 ..] + bias + residual)}, the residual read only when {@code withResidual},
+     * a vector at a time on masked lanes.
      */
-    private static void emitRow(float[] tile, int t, float min, float max, float[] res, long resLo, long resHi,
-                                float[] y, int o, long lo, long hi) {
-        FloatVector left = FloatVector.fromArray(S, tile, t), right = FloatVector.fromArray(S, tile, t + 2 * L);
-        FloatVector vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
-        FloatVector v0 = left.rearrange(ZIP_LO, right).add(FloatVector.fromArray(S, res, o, VectorMask.fromLong(S, resLo)));
-        FloatVector v1 = left.rearrange(ZIP_HI, right).add(FloatVector.fromArray(S, res, o + L, VectorMask.fromLong(S, resHi)));
-        v0.max(vMin).min(vMax).intoArray(y, o, VectorMask.fromLong(S, lo));
-        v1.max(vMin).min(vMax).intoArray(y, o + L, VectorMask.fromLong(S, hi));
+    private static void emit(float[] row, int r0, int width, float bias, float min, float max, float[] res,
+                             boolean withResidual, float[] y, int o) {
+        FloatVector b = FloatVector.broadcast(S, bias), vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
+        for (int k = 0; k < width; k += L) {
+            VectorMask<Float> m = VectorMask.fromLong(S, lanes(width - k));
+            FloatVector v = FloatVector.fromArray(S, row, r0 + k).add(b);
+            if (withResidual) v = v.add(FloatVector.fromArray(S, res, o + k, m));
+            v.max(vMin).min(vMax).intoArray(y, o + k, m);
+        }
     }
 
     /** Mask bits of the first n lanes (none for n ≤ 0, all for n ≥ L). */

@@ -3,31 +3,33 @@ package dev.saccade.kernels.cpu;
 import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
 
 /**
- * A 3×3 convolution's weights transformed once for {@link WinogradConv}: per output/input channel pair the 4×4
- * matrix {@code U = G·g·Gᵀ} of Winograd's F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
- * Networks", CVPR 2016, eq. 8), with
+ * A 3×3 convolution's weights transformed once for {@link WinogradConv}: per output/input channel pair the 6×6
+ * matrix {@code U = G·g·Gᵀ} of Winograd's F(4×4, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+ * Networks", CVPR 2016, §4.2: interpolation points 0, ±1, ±2 and ∞), with
  *
  * <pre>
- *     | 1    0    0  |
- * G = | ½    ½    ½  |
- *     | ½   −½    ½  |
- *     | 0    0    1  |
+ *     |  1/4     0     0  |
+ *     | −1/6  −1/6  −1/6  |
+ * G = | −1/6   1/6  −1/6  |
+ *     |  1/24  1/12  1/6  |
+ *     |  1/24 −1/12  1/6  |
+ *     |  0     0     1    |
  * </pre>
  *
- * computed in double and rounded once. The 16 positions ξ = 4·i + j of U are 16 matrices (C_out, C_in), each packed
+ * computed in double and rounded once. The 36 positions ξ = 6·i + j of U are 36 matrices (C_out, C_in), each packed
  * into the A micro-panel order of {@link GemmMicroKernel} as {@link PackedConvWeights} packs a weight:
- * {@code u[((ξ·Q + q)·C_in + ci)·MR + r] = U[q·MR + r, ci][ξ]}, rows past C_out zero. 16/9 of the weight's size.
+ * {@code u[((ξ·Q + q)·C_in + ci)·MR + r] = U[q·MR + r, ci][ξ]}, rows past C_out zero. 36/9 of the weight's size.
  *
  * <pre>{@code
  * WinogradWeights u = WinogradWeights.transform(w, bias, 64, 64);   // w (64, 64, 3, 3)
  * }</pre>
  */
 public final class WinogradWeights {
-    /** Positions of the 4×4 transformed tile. */
-    static final int XI = 16;
+    /** Positions of the 6×6 transformed tile. */
+    static final int XI = 36;
 
     private final int cOut, cIn;
-    private final float[] u;      // (16, Q, C_in, MR)
+    private final float[] u;      // (36, Q, C_in, MR)
     private final float[] bias;   // (C_out) or null
 
     private WinogradWeights(int cOut, int cIn, float[] u, float[] bias) {
@@ -62,23 +64,18 @@ public final class WinogradWeights {
         return new WinogradWeights(cOut, cIn, u, bias == null ? null : bias.clone());
     }
 
-    /** {@code out (4×4, row-major) = G·g·Gᵀ} for the 3×3 kernel g at {@code w[off ..]}. */
+    /** G, row by row. */
+    private static final double[][] G = {
+            {1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+
+    /** {@code out (6×6, row-major) = G·g·Gᵀ} for the 3×3 kernel g at {@code w[off ..]}. */
     static void transformKernel(float[] w, int off, double[] out) {
-        double[] gg = new double[12];                                   // (G·g) (4, 3)
-        for (int c = 0; c < 3; c++) {
-            double g0 = w[off + c], g1 = w[off + 3 + c], g2 = w[off + 6 + c];
-            gg[c] = g0;
-            gg[3 + c] = 0.5 * (g0 + g1 + g2);
-            gg[6 + c] = 0.5 * (g0 - g1 + g2);
-            gg[9 + c] = g2;
-        }
-        for (int i = 0; i < 4; i++) {                                   // (G·g)·Gᵀ
-            double a0 = gg[3 * i], a1 = gg[3 * i + 1], a2 = gg[3 * i + 2];
-            out[4 * i] = a0;
-            out[4 * i + 1] = 0.5 * (a0 + a1 + a2);
-            out[4 * i + 2] = 0.5 * (a0 - a1 + a2);
-            out[4 * i + 3] = a2;
-        }
+        double[] gg = new double[18];                                   // (G·g) (6, 3)
+        for (int i = 0; i < 6; i++)
+            for (int c = 0; c < 3; c++) gg[3 * i + c] = G[i][0] * w[off + c] + G[i][1] * w[off + 3 + c] + G[i][2] * w[off + 6 + c];
+        for (int i = 0; i < 6; i++)                                     // (G·g)·Gᵀ
+            for (int j = 0; j < 6; j++) out[6 * i + j] = gg[3 * i] * G[j][0] + gg[3 * i + 1] * G[j][1] + gg[3 * i + 2] * G[j][2];
     }
 
     private static float flushSubnormal(float v) { return Math.abs(v) < Float.MIN_NORMAL ? 0f : v; }
