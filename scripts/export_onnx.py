@@ -179,8 +179,9 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    for seed, model_id in enumerate(args.models.split(",")):
+    for model_id in args.models.split(","):
         model = build(model_id)
+        seed = MODELS.index(model_id) if model_id in MODELS else 0          # the same files whatever --models lists
         randomise(model, seed)
         base = os.path.join(args.out, model_id)
         write_safetensors(base + ".safetensors", saccade_state(model, model_id))

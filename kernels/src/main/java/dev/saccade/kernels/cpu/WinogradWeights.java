@@ -5,15 +5,16 @@ import static dev.saccade.kernels.cpu.GemmMicroKernel.MR;
 /**
  * A 3×3 convolution's weights transformed once for {@link WinogradConv}: per output/input channel pair the 6×6
  * matrix {@code U = G·g·Gᵀ} of Winograd's F(4×4, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
- * Networks", CVPR 2016, §4.2: interpolation points 0, ±1, ±2 and ∞), with
+ * Networks", CVPR 2016, §4.2) at the interpolation points 0, 1, −1, ½, −2 and ∞ — row j of G is
+ * {@code (1, p_j, p_j²) / Π_{l≠j}(p_j − p_l)} for the finite points:
  *
  * <pre>
- *     |  1/4     0     0  |
- *     | −1/6  −1/6  −1/6  |
- * G = | −1/6   1/6  −1/6  |
- *     |  1/24  1/12  1/6  |
- *     |  1/24 −1/12  1/6  |
- *     |  0     0     1    |
+ *     |  1       0       0     |
+ *     |  1/3     1/3     1/3   |
+ * G = | −1/3     1/3    −1/3   |
+ *     | −16/15  −8/15   −4/15  |
+ *     |  1/15   −2/15    4/15  |
+ *     |  0       0       1     |
  * </pre>
  *
  * computed in double and rounded once. The 36 positions ξ = 6·i + j of U are 36 matrices (C_out, C_in), each packed
@@ -66,8 +67,8 @@ public final class WinogradWeights {
 
     /** G, row by row. */
     private static final double[][] G = {
-            {1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+            {1, 0, 0}, {1 / 3.0, 1 / 3.0, 1 / 3.0}, {-1 / 3.0, 1 / 3.0, -1 / 3.0},
+            {-16 / 15.0, -8 / 15.0, -4 / 15.0}, {1 / 15.0, -2 / 15.0, 4 / 15.0}, {0, 0, 1}};
 
     /** {@code out (6×6, row-major) = G·g·Gᵀ} for the 3×3 kernel g at {@code w[off ..]}. */
     static void transformKernel(float[] w, int off, double[] out) {
