@@ -181,7 +181,7 @@ def main():
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     for model_id in args.models.split(","):
         model = build(model_id)
-        seed = MODELS.index(model_id) if model_id in MODELS else 0          # the same files whatever --models lists
+        seed = MODELS.index(model_id)                 # build() refused unknown ids; the same files whatever --models lists
         randomise(model, seed)
         base = os.path.join(args.out, model_id)
         write_safetensors(base + ".safetensors", saccade_state(model, model_id))

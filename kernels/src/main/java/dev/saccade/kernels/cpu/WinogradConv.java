@@ -14,12 +14,10 @@ import jdk.incubator.vector.VectorShuffle;
 /**
  * The inference 3×3 convolution (stride 1, padding 1, ungrouped) by Winograd's minimal filtering F(4×4, 3×3)
  * (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016, §4.2; interpolation points 0, 1,
- * −1, ½, −2 and ∞): each 4×4 output tile is
- * {@code Y = Aᵀ·[Σ_ci U[co, ci] ⊙ V[ci]]·A} with {@code V = Bᵀ·d·B} of the 6×6 input tile d around it and
- * {@code U = G·g·Gᵀ} of the kernel ({@link WinogradWeights}), so the 36 positions of the tile are 36 matrix
- * products {@code M_ξ (C_out, tiles) = U_ξ (C_out, C_in) · V_ξ (C_in, tiles)}: 36 multiply-adds per 16 outputs and
- * input channel instead of 144, 4× fewer. Then
- * {@code y = act(Y + b + residual)} as {@link ConvFused} writes it.
+ * −1, ½, −2 and ∞): each 4×4 output tile is {@code Y = Aᵀ·[Σ_ci U[co, ci] ⊙ V[ci]]·A} with {@code V = Bᵀ·d·B}
+ * of the 6×6 input tile d around it and {@code U = G·g·Gᵀ} of the kernel ({@link WinogradWeights}), so the 36
+ * positions of the tile are 36 matrix products {@code M_ξ (C_out, tiles) = U_ξ (C_out, C_in) · V_ξ (C_in, tiles)}:
+ * 36 multiply-adds per 16 outputs and input channel instead of 144, 4× fewer. Then {@code y = act(Y + b + residual)} as {@link ConvFused} writes it.
  *
  * <pre>
  *      | 1  −3/2  −2    3/2  1    0 |
@@ -35,8 +33,7 @@ import jdk.incubator.vector.VectorShuffle;
  * here the largest error over random 256-channel tiles fell from 2.6e-5 to 1.0e-5 of √(9·C_in)) for four more vector
  * operations per input and two per output transform.
  *
- * <p>How it runs: L = 16 tiles at a time (a <em>segment</em>),
- * along a row of tiles when the row is wide, else in raster order across rows and images; two segments make the NR =
+ * <p>How it runs: L = 16 tiles at a time (a <em>segment</em>), along a row of tiles when the row is wide, else in raster order across rows and images; two segments make the NR =
  * 32 columns of one GEMM panel. Per panel the input transform writes V straight into the GEMM's packed B order (36,
  * C_in, NR), reading each input row as its four column phases (columns ≡ 0, 1, 2, 3 mod 4) by two rounds of even/odd
  * shuffles; for each block of MR output channels the micro-kernel accumulates the 36 products over all C_in in
@@ -48,8 +45,8 @@ import jdk.incubator.vector.VectorShuffle;
  *
  * <p>Rounding differs from the direct convolution's: the transforms scale inputs and outputs by up to 8 around the
  * products, so the error is several times that of the smaller F(2×2, 3×3) tile (which this kernel replaced:
- * 0.66–0.83× its time at ResNet-50's four stage shapes), ~1e-5·√(9·C_in) for unit-scale data ({@code WinogradConvTest}). NNPACK, oneDNN and cuDNN use the same algorithm for these layers; ONNX Runtime's MLAS
- * runs them directly.
+ * 0.72–0.90× its time at ResNet-50's four stage shapes, docs/PERF.md), ~1e-5·√(9·C_in) for unit-scale data
+ * ({@code WinogradConvTest}). ONNX Runtime's MLAS runs these layers directly.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.conv2d(8, 64, 64, 56, 56, 3, 1, 1);
@@ -71,7 +68,11 @@ public final class WinogradConv {
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? i / 2 : L + i / 2);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.fromOp(S, i -> (i & 1) == 0 ? L / 2 + i / 2 : L + L / 2 + i / 2);
 
-    /** GEMM panels per pass over U (each U micro-panel brought into the cache serves this many). */
+    /**
+     * GEMM panels per pass over U (each U micro-panel brought into the cache serves this many) when a layer has at
+     * least 4·PASS panels per thread, else 1. Kept from the F(2×2, 3×3) kernel, where 2 ran ~5 % faster; for this
+     * kernel 1 and 2 timed the same within the spread at ResNet-50's four stage shapes (docs/PERF.md).
+     */
     static final int PASS = 2;
 
     /** One input row as its four column phases: P0 (L + 1 floats), P1 (L + 1), P2 (L), P3 (L). */
@@ -290,11 +291,12 @@ public final class WinogradConv {
         FloatVector half = FloatVector.broadcast(S, 0.5f), oneAndHalf = FloatVector.broadcast(S, 1.5f);
         FloatVector two = FloatVector.broadcast(S, 2f), minusTwo = FloatVector.broadcast(S, -2f);
         FloatVector twoAndHalf = FloatVector.broadcast(S, 2.5f), minusTwoAndHalf = FloatVector.broadcast(S, -2.5f);
+        FloatVector minusHalf = FloatVector.broadcast(S, -0.5f);
         e.fma(oneAndHalf, d2.fma(minusTwo, d4).add(d0)).intoArray(out, o);
         d3.fma(twoAndHalf, d2.fma(half, d4.sub(d1))).intoArray(out, o + step);
         d3.fma(half, d2.fma(minusTwoAndHalf, d4.add(d1))).intoArray(out, o + 2 * step);
         e.fma(two, c).intoArray(out, o + 3 * step);
-        e.fma(half.neg(), c).intoArray(out, o + 4 * step);
+        e.fma(minusHalf, c).intoArray(out, o + 4 * step);
         c.fma(oneAndHalf, d3.fma(minusTwo, d1.add(d5))).intoArray(out, o + 5 * step);
     }
 

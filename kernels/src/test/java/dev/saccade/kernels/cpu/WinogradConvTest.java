@@ -54,7 +54,7 @@ class WinogradConvTest {
         float[] y = new float[g.outputLength() + 7];
         Arrays.fill(y, Float.NaN);                                          // y is write-only, and nothing past its end is
         WinogradConv.forward(g, x, WinogradWeights.transform(w, b, g.cOut(), g.cIn()), res, act, y);
-        // each output sums 9·C_in products of unit-scale values; the transforms scale terms by up to 5·5 and 8·8 (up to
+        // each output sums 9·C_in products of unit-scale values; Bᵀ's and Aᵀ's coefficients reach 2.5 and 8 (up to
         // 1e-5·√(9·C_in) seen here)
         double tol = 2e-5 * Math.sqrt(9.0 * g.cIn()) * (act == ConvActivation.RELU6 ? 4 : 1);
         double worst = 0;
