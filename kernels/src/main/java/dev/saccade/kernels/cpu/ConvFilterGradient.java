@@ -163,13 +163,13 @@ final class ConvFilterGradient {
         for (int it = 0, total = c.nb() * (P / L), b = 0; it < total; it++) {
             FloatVector y0 = FloatVector.fromArray(S, rows, gyAt + d0), y1 = FloatVector.fromArray(S, rows, gyAt + d1);
             FloatVector y2 = FloatVector.fromArray(S, rows, gyAt + d2), y3 = FloatVector.fromArray(S, rows, gyAt + d3);
-            FloatVector v = zero.blend(FloatVector.fromArray(S, src, xAt + o0), VectorMask.fromLong(S, inside[m0 + b]));
+            FloatVector v = zero.blend(FloatVector.fromArray(S, src, xAt + o0), LaneMask.of(inside[m0 + b]));
             a00 = y0.fma(v, a00); a10 = y1.fma(v, a10); a20 = y2.fma(v, a20); a30 = y3.fma(v, a30);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o1), VectorMask.fromLong(S, inside[m1 + b]));
+            v = zero.blend(FloatVector.fromArray(S, src, xAt + o1), LaneMask.of(inside[m1 + b]));
             a01 = y0.fma(v, a01); a11 = y1.fma(v, a11); a21 = y2.fma(v, a21); a31 = y3.fma(v, a31);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o2), VectorMask.fromLong(S, inside[m2 + b]));
+            v = zero.blend(FloatVector.fromArray(S, src, xAt + o2), LaneMask.of(inside[m2 + b]));
             a02 = y0.fma(v, a02); a12 = y1.fma(v, a12); a22 = y2.fma(v, a22); a32 = y3.fma(v, a32);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o3), VectorMask.fromLong(S, inside[m3 + b]));
+            v = zero.blend(FloatVector.fromArray(S, src, xAt + o3), LaneMask.of(inside[m3 + b]));
             a03 = y0.fma(v, a03); a13 = y1.fma(v, a13); a23 = y2.fma(v, a23); a33 = y3.fma(v, a33);
             gyAt += L;                                                    // gy rows run on through the images
             xAt += step[b];                                               // the next block, or the next image's first

@@ -405,7 +405,7 @@ public final class ConvFused {
                     for (int sg = 0; sg < segments; sg++) {
                         int n = shift == null ? segmentImage[sg] : shift.sourceImage(segmentImage[sg], ci);
                         if (n < 0) continue;
-                        VectorMask<Float> m = VectorMask.fromLong(S, segmentLanes[sg] >>> h & half);
+                        VectorMask<Float> m = LaneMask.of(segmentLanes[sg] >>> h & half);
                         FloatVector xv = FloatVector.fromArray(S, x, (n * cIn + ci) * P + segmentStart[sg] + h, m);
                         if (excite != null) {
                             xv = xv.mul(FloatVector.fromArray(S, excite.pixel(), n * P + segmentStart[sg] + h, m)

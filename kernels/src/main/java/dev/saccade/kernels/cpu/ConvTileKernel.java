@@ -203,8 +203,8 @@ final class ConvTileKernel {
      * crosses a call C2 did not inline, or merges two paths, is boxed on the heap).
      */
     private static void gateLanes(float[] acc, int a, float[] gate, float[] y, int d, long lanes, long yLanes) {
-        VectorMask<Float> m = VectorMask.fromLong(S, lanes);
-        FloatVector v = FloatVector.fromArray(S, acc, a, m).add(FloatVector.fromArray(S, y, d, VectorMask.fromLong(S, yLanes)));
+        VectorMask<Float> m = LaneMask.of(lanes);
+        FloatVector v = FloatVector.fromArray(S, acc, a, m).add(FloatVector.fromArray(S, y, d, LaneMask.of(yLanes)));
         FloatVector.fromArray(S, gate, d, m).mul(VectorExp.sigmoid(v).add(ONE)).intoArray(y, d, m);
     }
 

@@ -110,9 +110,9 @@ final class ImplicitPanels {
                 int o = d + r * NR, channel = ci * taps.channelStride() + tapOffset[tap];
                 for (int h = 0; h < NR; h += L) {
                     long bits = valid[tap] & segmentLanes[0];
-                    FloatVector v = FloatVector.fromArray(S, src, segmentBase[0] + channel + h, VectorMask.fromLong(S, bits >>> h & half));
+                    FloatVector v = FloatVector.fromArray(S, src, segmentBase[0] + channel + h, LaneMask.of(bits >>> h & half));
                     for (int s = 1; s < segments; s++) {
-                        VectorMask<Float> m = VectorMask.fromLong(S, (valid[tap] & segmentLanes[s]) >>> h & half);
+                        VectorMask<Float> m = LaneMask.of((valid[tap] & segmentLanes[s]) >>> h & half);
                         v = v.blend(FloatVector.fromArray(S, src, segmentBase[s] + channel + h, m), m);
                     }
                     v.intoArray(dst, o + h);
@@ -176,7 +176,7 @@ final class ImplicitPanels {
             for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
                 int o = d + r * NR, channel = base + ci * inPlane;
                 for (int h = 0; h < NR; h += L) {
-                    VectorMask<Float> m = VectorMask.fromLong(S, valid[tap] >>> h & half);
+                    VectorMask<Float> m = LaneMask.of(valid[tap] >>> h & half);
                     FloatVector.fromArray(S, x, channel, index, tap * NR + h, m).intoArray(dst, o + h);
                 }
                 if (++tap == kVol) { tap = 0; ci++; }

@@ -147,7 +147,7 @@ final class PhaseSplit {
             if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0);
             if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1);
         } else {
-            VectorMask<Float> m = VectorMask.fromLong(S, lanes);
+            VectorMask<Float> m = LaneMask.of(lanes);
             if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0, m);
             if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1, m);
         }

@@ -50,7 +50,7 @@ final class PooledTileKernel {
                 for (int sg = 0; sg < segments; sg++) {
                     long bits = lanes[sg] >>> h & HALF;
                     if (bits == 0) continue;
-                    VectorMask<Float> m = VectorMask.fromLong(S, bits);
+                    VectorMask<Float> m = LaneMask.of(bits);
                     int o = offset[sg] + rowBase + r * ldy + h, p = at[sg] + r * L;
                     FloatVector v = first ? sum : sum.add(FloatVector.fromArray(S, y, o, m));
                     v.intoArray(y, o, m);

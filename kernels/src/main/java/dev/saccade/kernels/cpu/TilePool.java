@@ -132,7 +132,7 @@ final class TilePool {
 
     /** The lanes set in {@code lanes} of {@code y[o, o + L)} into the sum and max at {@code at}. */
     private void addLanes(float[] y, int o, long lanes, int at) {
-        VectorMask<Float> k = VectorMask.fromLong(S, lanes);
+        VectorMask<Float> k = LaneMask.of(lanes);
         FloatVector v = FloatVector.fromArray(S, y, o, k);                          // lanes off the mask read 0
         FloatVector.fromArray(S, sum, at).add(v).intoArray(sum, at);
         FloatVector m = FloatVector.fromArray(S, max, at);

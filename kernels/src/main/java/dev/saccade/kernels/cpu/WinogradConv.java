@@ -329,7 +329,7 @@ public final class WinogradConv {
 
     /** A piece's tiles into lanes {@code [lane0, lane0 + len)} of row i's d0…d5 (at {@code (6i + c)·L}). */
     private static void gatherPiece(float[] rows, int e, float[] d, int i, int lane0, int len) {
-        VectorMask<Float> m = VectorMask.fromLong(S, lanes(len));
+        VectorMask<Float> m = LaneMask.of(lanes(len));
         int o = 6 * i * L + lane0;
         FloatVector.fromArray(S, rows, e + C0).intoArray(d, o, m);
         FloatVector.fromArray(S, rows, e + C1).intoArray(d, o + L, m);
@@ -341,7 +341,7 @@ public final class WinogradConv {
 
     /** The lanes of {@code x[o, o + L)} set in {@code lanes}; the others read zero. */
     private static FloatVector load(float[] x, int o, long lanes) {
-        return FloatVector.fromArray(S, x, o, VectorMask.fromLong(S, lanes));
+        return FloatVector.fromArray(S, x, o, LaneMask.of(lanes));
     }
 
     /** The lanes whose column {@code start + lane} lies in {@code [0, W)}, as mask bits. */
@@ -424,7 +424,7 @@ public final class WinogradConv {
                              boolean withResidual, float[] y, int o) {
         FloatVector b = FloatVector.broadcast(S, bias), vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
         for (int k = 0; k < width; k += L) {
-            VectorMask<Float> m = VectorMask.fromLong(S, lanes(width - k));
+            VectorMask<Float> m = LaneMask.of(lanes(width - k));
             FloatVector v = FloatVector.fromArray(S, row, r0 + k).add(b);
             if (withResidual) v = v.add(FloatVector.fromArray(S, res, o + k, m));
             v.max(vMin).min(vMax).intoArray(y, o + k, m);
