@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Float lane masks of {@link Simd#F} from bit sets (bit l set: lane l on), made in registers on every vector width.
  *
  * <p>{@code VectorMask.fromLong} compiles to one {@code kmov} where the CPU has mask registers (AVX-512), but JDK 25's
- * C2 has no intrinsic for it with AVX2's 8 lanes: there it runs the library's Java fallback, 18–22 ns a masked load on a Zen 1
- * core against ~1.7 ns for a plain one (an ad-hoc loop, docs/PERF.md), and the packing and tile stores that make one
- * mask per row of a panel spent a third of the 7×7 stem's time in it. Below 16 lanes the mask is therefore computed:
+ * C2 has no intrinsic for it with AVX2's 8 lanes: there it runs the library's Java fallback, 18–22 ns a masked load
+ * on a Zen 1 core against ~1.7 ns for a plain one (an ad-hoc loop, docs/PERF.md), and the packing and tile stores
+ * that make one mask per row of a panel spent a third of the 7×7 stem's time in it. Below 16 lanes the mask is therefore computed:
  * the bits broadcast to every int lane, AND with lane l's own bit {@code 1 << l}, compare ≠ 0, and the int mask
  * reinterpreted as a float one ({@code vpand}, {@code vpcmpeqd}, no memory). Same lanes as {@code fromLong}; the
  * tests compare the two for every bit set of a vector.
