@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The register-blocked inner kernel of {@link Sgemm}: one {@code MR × NR} tile of C from a packed A micro-panel
  * {@code (kc, MR)} and a packed B micro-panel {@code (kc, NR)}, with the 16 accumulators ({@code MR} rows × 2 vectors)
- * held in registers and updated with {@code fma}.
+ * held in registers and updated with {@code fma} (in two passes of four rows where there are only 16 vector
+ * registers: {@link #accumulate(int, float[], int, float[], int, float[], int)}).
  *
  * <p>Reference: Goto and van de Geijn, "Anatomy of High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008;
  * Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015
@@ -69,8 +70,51 @@ final class GemmMicroKernel {
         accumulate(kc, ap, aOff, bp, bOff, acc, 0);
     }
 
-    /** {@link #accumulate(int, float[], int, float[], int, float[])} into {@code acc[accOff, accOff + MR·NR)}. */
+    /**
+     * {@link #accumulate(int, float[], int, float[], int, float[])} into {@code acc[accOff, accOff + MR·NR)}.
+     *
+     * <p>With 16 lanes (AVX-512: 32 vector registers) all MR rows are one pass, 16 accumulators. With fewer lanes
+     * (AVX2: 16 ymm registers) the 16 accumulators, two B vectors and the broadcast do not fit, and C2 spills
+     * accumulators in the loop: two passes of four rows over the same B micro-panel (8 accumulators, re-read from
+     * L1 or L2) ran the loop at 38–39 GFLOP/s on one Zen 1 core against 29 for one pass of eight (an FMA-only loop
+     * reached 39–42; docs/PERF.md). Each element's sum is the same sequence of {@code fma}s either way.
+     */
     static void accumulate(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff) {
+        if (L >= 16) {
+            accumulateEightRows(kc, ap, aOff, bp, bOff, acc, accOff);
+        } else {
+            accumulateFourRows(kc, ap, aOff, bp, bOff, acc, accOff);
+            accumulateFourRows(kc, ap, aOff + 4, bp, bOff, acc, accOff + 4 * NR);
+        }
+    }
+
+    /**
+     * Rows {@code [0, 4)} of the MR-row panel at aOff (rows r of a panel are {@code ap[aOff + p·MR + r]}) into the
+     * four rows of acc at accOff: 8 accumulators, for machines with 16 vector registers.
+     */
+    static void accumulateFourRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = aOff + p * MR, ib = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+            FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ia]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ia + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ia + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ia + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(acc, accOff);          c01.intoArray(acc, accOff + L);
+        c10.intoArray(acc, accOff + NR);     c11.intoArray(acc, accOff + NR + L);
+        c20.intoArray(acc, accOff + 2 * NR); c21.intoArray(acc, accOff + 2 * NR + L);
+        c30.intoArray(acc, accOff + 3 * NR); c31.intoArray(acc, accOff + 3 * NR + L);
+    }
+
+    /** All MR rows in one pass: 16 accumulators, for machines with 32 vector registers. */
+    static void accumulateEightRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);

@@ -149,6 +149,38 @@ class SgemmTest {
         }
     }
 
+    /**
+     * Both register blockings of the accumulation loop (one pass of eight rows for 32 vector registers, two of four
+     * for 16), whichever this machine runs, give each element the scalar twin's sequence of fmas: the same bits.
+     */
+    @Test
+    void bothAccumulationLoopsMatchTheScalarSequenceBitForBit() {
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int kc : new int[] {1, 2, 37, 300}) {
+            int aOff = 3 * mr, bOff = 2 * nr, accOff = 7;
+            float[] ap = random(rnd, aOff + kc * mr), bp = random(rnd, bOff + kc * nr);
+            float[] want = new float[mr * nr];
+            for (int r = 0; r < mr; r++)
+                for (int j = 0; j < nr; j++) {
+                    float acc = 0f;
+                    for (int p = 0; p < kc; p++) acc = Math.fma(ap[aOff + p * mr + r], bp[bOff + p * nr + j], acc);
+                    want[r * nr + j] = acc;
+                }
+            float[] eight = new float[accOff + mr * nr], four = new float[accOff + mr * nr];
+            GemmMicroKernel.accumulateEightRows(kc, ap, aOff, bp, bOff, eight, accOff);
+            GemmMicroKernel.accumulateFourRows(kc, ap, aOff, bp, bOff, four, accOff);
+            GemmMicroKernel.accumulateFourRows(kc, ap, aOff + 4, bp, bOff, four, accOff + 4 * nr);
+            float[] chosen = new float[mr * nr];
+            GemmMicroKernel.accumulate(kc, ap, aOff, bp, bOff, chosen);
+            for (int i = 0; i < mr * nr; i++) {
+                assertEquals(want[i], eight[accOff + i], 0f, "eight rows, kc=" + kc + ", element " + i);
+                assertEquals(want[i], four[accOff + i], 0f, "two passes of four rows, kc=" + kc + ", element " + i);
+                assertEquals(want[i], chosen[i], 0f, "this machine's loop, kc=" + kc + ", element " + i);
+            }
+        }
+    }
+
     @Test
     void badShapesNameTheArgument() {
         float[] x = new float[12], y = new float[16];
