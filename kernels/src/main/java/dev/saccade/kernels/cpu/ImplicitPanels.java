@@ -18,14 +18,19 @@ import jdk.incubator.vector.VectorSpecies;
  * ow·sW − pW + kw·dW]}, zero in the padding, zero past the last column.
  *
  * <p>Per panel, the lanes' input positions and a bit mask of the lanes inside the input are worked out once per
- * tap; every row of the panel is then one or two masked vector reads per half panel: plain loads when a tap reads
- * consecutive positions ({@link #packContiguous}: stride 1 on x itself, stride 2 on its {@link PhaseSplit} copy),
+ * tap; every row of the panel is then a vector read or two per half panel: loads when a tap reads consecutive
+ * positions ({@link #packContiguous}: stride 1 on x itself, stride 2 on its {@link PhaseSplit} copy), masked
  * gathers otherwise ({@link #packGathered}). The reference is
  * {@link Im2col#im2col} followed by {@link GemmPacking#packB}.
  */
 final class ImplicitPanels {
     /** Int lanes matching {@link GemmMicroKernel#S}'s float lanes, for the gather offsets. */
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
+    /** Bit t set for each lane t of a panel. */
+    private static final long ALL_LANES = NR == 64 ? -1L : (1L << NR) - 1;
+
+    private static final FloatVector ZERO = FloatVector.zero(S);
 
     private ImplicitPanels() {}
 
@@ -72,10 +77,12 @@ final class ImplicitPanels {
 
     /**
      * Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of images {@code n0 …} into
-     * {@code ceil(nc/NR)} panels of (kc, NR) in dst, for {@link #rowsContiguous} reads described by taps: each panel is cut once into segments of
-     * lanes that share an image, and for every tap a bit mask of the lanes whose input position is inside the image
-     * is computed (a vector compare per half panel); a row of the panel is then one masked vector load per segment
-     * and half panel (zero in the padding, past the image and past the last column), whatever the plane's width.
+     * {@code ceil(nc/NR)} panels of (kc, NR) in dst, for {@link #rowsContiguous} reads described by taps: each
+     * panel is cut once into segments of lanes that share an image, and for every tap a bit mask of the lanes whose
+     * input position is inside the image is computed (from one mask per distinct row shift and one per column
+     * shift); a row of the panel is then a vector load per segment and half panel, blended with zero where lanes
+     * fall in the padding, past the image or past the last column ({@link #rowsOfOneImage}), whatever the plane's
+     * width.
      * This is what makes small planes (14², 7²) cheap, where copies of a row at a time would handle a few floats
      * each.
      *
@@ -84,14 +91,17 @@ final class ImplicitPanels {
      */
     static void packContiguous(ConvGeometry g, Taps taps, float[] src, int n0, int channel0, int p0, int kc, int j0,
                                int nc, float[] dst) {
-        int P = g.outPlane(), oW = g.outW(), kVol = g.kH() * g.kW();
+        int P = g.outPlane(), oH = g.outH(), oW = g.outW(), kVol = g.kH() * g.kW();
         int[] tapOffset = taps.offset();
         int maxSegments = (NR - 1) / P + 2;                           // images one panel can touch
         int[] segmentBase = new int[maxSegments];                     // src offset that lane 0 would read, per segment
         long[] segmentLanes = new long[maxSegments];
         long[] valid = new long[kVol];                                // per tap: lanes inside the input
+        int[] rowShift = taps.rowShift(), colShift = taps.colShift();
+        int minRow = min(rowShift), minCol = min(colShift);
+        long[] rowValid = new long[max(rowShift) - minRow + 1];        // per row shift: lanes inside the input's rows
+        long[] colValid = new long[max(colShift) - minCol + 1];        // per column shift: inside its columns
         int[] laneH = new int[NR], laneW = new int[NR];
-        long half = (1L << L) - 1;
         for (int q = 0, d = 0; q < nc; q += NR, d += kc * NR) {
             int nr = Math.min(NR, nc - q), segments = 0;
             for (int t = 0; t < nr; segments++) {
@@ -100,39 +110,105 @@ final class ImplicitPanels {
                 segmentLanes[segments] = ((1L << len) - 1) << t;
                 t += len;
             }
-            for (int t = 0; t < NR; t++) {                            // each lane's output row and column
-                int p = (j0 + q + Math.min(t, nr - 1)) % P, oh = p / oW;
+            int first = (j0 + q) % P, oh = first / oW, ow = first - oh * oW;
+            for (int t = 0; t < NR; t++) {                            // each lane's output row and column, no division
                 laneH[t] = t < nr ? oh : Integer.MIN_VALUE / 2;       // lanes past the last column: never inside
-                laneW[t] = p - oh * oW;
-            }
-            for (int tap = 0; tap < kVol; tap++) valid[tap] = inside(laneH, laneW, taps, tap);
-            for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
-                int o = d + r * NR, channel = ci * taps.channelStride() + tapOffset[tap];
-                for (int h = 0; h < NR; h += L) {
-                    long bits = valid[tap] & segmentLanes[0];
-                    FloatVector v = FloatVector.fromArray(S, src, segmentBase[0] + channel + h, LaneMask.of(bits >>> h & half));
-                    for (int s = 1; s < segments; s++) {
-                        VectorMask<Float> m = LaneMask.of((valid[tap] & segmentLanes[s]) >>> h & half);
-                        v = v.blend(FloatVector.fromArray(S, src, segmentBase[s] + channel + h, m), m);
-                    }
-                    v.intoArray(dst, o + h);
+                laneW[t] = ow;
+                if (t + 1 < nr && ++ow == oW) {                       // the next column, into the next image after P
+                    ow = 0;
+                    if (++oh == oH) oh = 0;
                 }
-                if (++tap == kVol) { tap = 0; ci++; }
             }
+            for (int v = 0; v < rowValid.length; v++) rowValid[v] = within(laneH, minRow + v, taps.rows());
+            for (int v = 0; v < colValid.length; v++) colValid[v] = within(laneW, minCol + v, taps.cols());
+            for (int tap = 0; tap < kVol; tap++) valid[tap] = rowValid[rowShift[tap] - minRow] & colValid[colShift[tap] - minCol];
+            if (segments == 1) rowsOfOneImage(src, segmentBase[0], segmentLanes[0], valid, tapOffset, taps.channelStride(), p0, kc, dst, d);
+            else rowsAcrossImages(src, segmentBase, segmentLanes, segments, valid, tapOffset, taps.channelStride(), p0, kc, dst, d);
         }
     }
 
-    /** The lanes (bit t for lane t) whose input position for tap lies inside the input, a vector compare at a time. */
-    private static long inside(int[] laneH, int[] laneW, Taps taps, int tap) {
-        long bits = 0;
-        for (int h = 0; h < NR; h += L) {
-            IntVector ih = IntVector.fromArray(I, laneH, h).add(taps.rowShift()[tap]);
-            IntVector iw = IntVector.fromArray(I, laneW, h).add(taps.colShift()[tap]);
-            VectorMask<Integer> in = ih.compare(VectorOperators.GE, 0).and(ih.compare(VectorOperators.LT, taps.rows()))
-                    .and(iw.compare(VectorOperators.GE, 0)).and(iw.compare(VectorOperators.LT, taps.cols()));
-            bits |= in.toLong() << h;
+    /**
+     * Rows {@code [p0, p0 + kc)} of a panel whose lanes read one image, from {@code src[base + …]}, into
+     * {@code dst[d …]}. A row whose lanes all lie inside the input (most rows of a large plane's panels) is plain
+     * loads; one with lanes in the padding is a plain load blended with zero, or lane by lane where the vector would
+     * run off src. No masked load: {@code vmaskmovps} costs ~5.5 ns on a Zen 1 core against ~2.2 for load and blend
+     * (an ad-hoc loop, docs/PERF.md), and a masked load whose vector runs off the array takes the Vector API's Java
+     * fallback. Kept apart from {@link #rowsAcrossImages}: one method for both did not get its copies inlined.
+     */
+    private static void rowsOfOneImage(float[] src, int base, long lanes, long[] valid, int[] tapOffset,
+                                       int channelStride, int p0, int kc, float[] dst, int d) {
+        int kVol = valid.length;
+        long half = (1L << L) - 1;
+        for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
+            int o = d + r * NR, at = base + ci * channelStride + tapOffset[tap];
+            long bits = valid[tap] & lanes;
+            if (bits == ALL_LANES) {                                     // most rows of a large plane's panels
+                for (int h = 0; h < NR; h += L) FloatVector.fromArray(S, src, at + h).intoArray(dst, o + h);
+            } else {
+                for (int h = 0; h < NR; h += L) {
+                    long b = bits >>> h & half;
+                    if (at + h >= 0 && at + h <= src.length - L) {
+                        ZERO.blend(FloatVector.fromArray(S, src, at + h), LaneMask.of(b)).intoArray(dst, o + h);
+                    } else {                                            // the vector runs off src: lane by lane
+                        for (int l = 0; l < L; l++) dst[o + h + l] = (b >>> l & 1) != 0 ? src[at + h + l] : 0f;
+                    }
+                }
+            }
+            if (++tap == kVol) { tap = 0; ci++; }
         }
+    }
+
+    /**
+     * {@link #rowsOfOneImage} for a panel whose lanes read several images, segment s at {@code src[base[s] + …]}:
+     * each segment's lanes blended into the row in dst (stores only; a vector merged across branches would be
+     * boxed).
+     */
+    private static void rowsAcrossImages(float[] src, int[] base, long[] lanes, int segments, long[] valid,
+                                         int[] tapOffset, int channelStride, int p0, int kc, float[] dst, int d) {
+        int kVol = valid.length;
+        long half = (1L << L) - 1;
+        for (int r = 0, ci = p0 / kVol, tap = p0 % kVol; r < kc; r++) {
+            int o = d + r * NR, channel = ci * channelStride + tapOffset[tap];
+            for (int h = 0; h < NR; h += L) {
+                ZERO.intoArray(dst, o + h);
+                for (int s = 0; s < segments; s++) {                    // each image's lanes blended in, in dst
+                    long b = (valid[tap] & lanes[s]) >>> h & half;
+                    int at = base[s] + channel + h;
+                    if (b == 0) continue;
+                    if (at >= 0 && at <= src.length - L) {
+                        FloatVector.fromArray(S, dst, o + h).blend(FloatVector.fromArray(S, src, at), LaneMask.of(b))
+                                .intoArray(dst, o + h);
+                    } else {
+                        for (int l = 0; l < L; l++) if ((b >>> l & 1) != 0) dst[o + h + l] = src[at + l];
+                    }
+                }
+            }
+            if (++tap == kVol) { tap = 0; ci++; }
+        }
+    }
+
+    /**
+     * The lanes (bit t for lane t) with {@code 0 ≤ lane[t] + shift < limit}. A tap's lanes inside the input are
+     * those within its row shift's rows and its column shift's columns, so a panel needs this for each distinct
+     * shift (7 + 7 for the 7×7 stem) rather than for each of its taps (49); scalar compares, as vector masks turned
+     * into bits ({@code toLong}) cost more than the 16 compares on AVX2.
+     */
+    private static long within(int[] lane, int shift, int limit) {
+        long bits = 0;
+        for (int t = 0; t < NR; t++) if (Integer.compareUnsigned(lane[t] + shift, limit) < 0) bits |= 1L << t;
         return bits;
+    }
+
+    private static int min(int[] a) {
+        int m = a[0];
+        for (int v : a) m = Math.min(m, v);
+        return m;
+    }
+
+    private static int max(int[] a) {
+        int m = a[0];
+        for (int v : a) m = Math.max(m, v);
+        return m;
     }
 
     /**

@@ -36,8 +36,13 @@ class ImplicitPanelsTest {
     @MethodSource("geometries")
     void packersMatchIm2colThenPackB(ConvGeometry g) {
         float[] x = randomInput(g);
-        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume();
-        int n0 = 1, nb = g.n() - 1, cols = nb * g.outPlane();
+        packersMatchIm2colThenPackB(g, x, 0);         // from image 0: reads in the padding fall before x's start
+        packersMatchIm2colThenPackB(g, x, 1);
+    }
+
+    /** Images {@code n0 …} to the last one, which ends x: reads in the padding fall past its end. */
+    private static void packersMatchIm2colThenPackB(ConvGeometry g, float[] x, int n0) {
+        int cinG = g.cInPerGroup(), k = cinG * g.kernelVolume(), nb = g.n() - n0, cols = nb * g.outPlane();
         for (int gr = 0; gr < g.groups(); gr++) {
             float[] col = im2col(g, x, n0, nb, gr);                                   // (K, nb·P)
             for (int[] w : windows(k, cols)) {
