@@ -20,8 +20,6 @@ import jdk.incubator.vector.VectorMask;
  * @param bias     (C_out) or null
  */
 record ConvEpilogue(float[] y, float[] residual, boolean gate, float[] bias, ConvActivation act, int cOut, int plane, int n0) {
-    private static final FloatVector ZERO = FloatVector.zero(S);
-    private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     /** The most images an NR-column tile can span. */
@@ -67,11 +65,7 @@ record ConvEpilogue(float[] y, float[] residual, boolean gate, float[] bias, Con
                 if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
                 if (gate) v = FloatVector.fromArray(S, residual, d + j).mul(VectorExp.sigmoid(v).add(ONE));
                 else if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
-                switch (act) {
-                    case NONE -> { }
-                    case RELU -> v = v.max(ZERO);
-                    case RELU6 -> v = v.max(ZERO).min(SIX);
-                }
+                v = VectorActivation.apply(v, act);
                 v.intoArray(y, d + j);
             }
         } else if (first) {
@@ -88,11 +82,7 @@ record ConvEpilogue(float[] y, float[] residual, boolean gate, float[] bias, Con
             if (last) {
                 if (gate) v = FloatVector.fromArray(S, residual, d + j, m).mul(VectorExp.sigmoid(v).add(ONE));
                 else if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j, m));
-                switch (act) {
-                    case NONE -> { }
-                    case RELU -> v = v.max(ZERO);
-                    case RELU6 -> v = v.max(ZERO).min(SIX);
-                }
+                v = VectorActivation.apply(v, act);
             }
             v.intoArray(y, d + j, m);
         }

@@ -21,8 +21,6 @@ import jdk.incubator.vector.VectorMask;
  * both give the same floats (same accumulation, and bias, y, residual added in the same order).
  */
 final class ConvTileKernel {
-    private static final FloatVector ZERO = FloatVector.zero(S);
-    private static final FloatVector SIX = FloatVector.broadcast(S, 6f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     private ConvTileKernel() {}
@@ -72,7 +70,7 @@ final class ConvTileKernel {
             FloatVector v = FloatVector.fromArray(S, acc, a + j);
             if (!first) v = v.add(FloatVector.fromArray(S, y, d + j));
             if (residual != null) v = v.add(FloatVector.fromArray(S, residual, d + j));
-            if (relu) v = six ? v.max(ZERO).min(SIX) : v.max(ZERO);
+            if (relu) v = six ? VectorActivation.relu6(v) : VectorActivation.relu(v);
             v.intoArray(y, d + j);
         }
         for (; j < len; j++) {
@@ -235,13 +233,12 @@ final class ConvTileKernel {
                 v0 = v0.add(FloatVector.fromArray(S, residual, o));
                 v1 = v1.add(FloatVector.fromArray(S, residual, o + L));
             }
-            if (relu) {
-                v0 = v0.max(ZERO);
-                v1 = v1.max(ZERO);
-                if (six) {
-                    v0 = v0.min(SIX);
-                    v1 = v1.min(SIX);
-                }
+            if (six) {
+                v0 = VectorActivation.relu6(v0);
+                v1 = VectorActivation.relu6(v1);
+            } else if (relu) {
+                v0 = VectorActivation.relu(v0);
+                v1 = VectorActivation.relu(v1);
             }
             v0.intoArray(y, o);
             v1.intoArray(y, o + L);

@@ -104,7 +104,7 @@ final class CpuBatchNorm {
             h.intoArray(xhat, off + i);
             if (writeY) {
                 FloatVector v = h.mul(vg).add(vb);
-                (relu ? v.max(0f) : v).intoArray(y, off + i);
+                (relu ? VectorActivation.relu(v) : v).intoArray(y, off + i);
             }
         }
         for (; i < len; i++) {

@@ -96,11 +96,7 @@ final class CpuBroadcastGate {
 
     /** The activation in vectors: identity, max(v, 0) or min(max(v, 0), 6). */
     private static FloatVector activate(FloatVector v, ConvActivation act) {
-        return switch (act) {
-            case NONE -> v;
-            case RELU -> v.max(0f);
-            case RELU6 -> v.max(0f).min(6f);
-        };
+        return VectorActivation.apply(v, act);
     }
 
     /** The activation of the scalar twin, in double (as {@link ConvActivation#apply}). */

@@ -74,8 +74,8 @@ final class CpuElementwise {
                 case SQRT -> v.sqrt();
                 case RSQRT -> v.broadcast(1f).div(v.sqrt());
                 case ABS -> v.abs();
-                case RELU -> v.max(0f);
-                case RELU6 -> v.max(0f).min(6f);
+                case RELU -> VectorActivation.relu(v);
+                case RELU6 -> VectorActivation.relu6(v);
                 case SQUARE -> v.mul(v);
                 case RECIPROCAL -> v.broadcast(1f).div(v);
                 case ADD_SCALAR -> v.add(a);

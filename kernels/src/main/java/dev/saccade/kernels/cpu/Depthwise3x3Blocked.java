@@ -35,9 +35,12 @@ final class Depthwise3x3Blocked {
      * Stride-2 planes of at most this many input positions run here. Against {@link Depthwise3x3}'s plane at a time
      * (2 threads, 8 images, the two alternated call by call): 1024 channels at 7² 0.64 → 0.20 ms, 576 at 14² 0.58–0.60
      * → 0.28–0.30 ms, 160 at 20² 0.23 → 0.16 ms, but 192 at 28² 0.39 → 0.51 ms and 960 at 7², stride 1, 0.21 → 0.29
-     * ms: the two scalar transposes cost about as much as a whole plane's convolution at stride 1 or beyond 20².
+     * ms: the two scalar transposes cost about as much as a whole plane's convolution at stride 1 or beyond 20² (AVX-512,
+     * 16 lanes). With AVX2's 8 lanes the transposes weigh less and the plane-at-a-time kernel's vectors more: 192
+     * channels at 28², stride 2, 1.46–1.52 → 1.06–1.08 ms (same comparison, Zen 1; stride 1 stays slower here at
+     * every size, 960 at 7² 0.62–0.65 → 0.90–1.00 ms), so there the limit is 28².
      */
-    static final int MAX_PLANE = 20 * 20;
+    static final int MAX_PLANE = L >= 16 ? 20 * 20 : 28 * 28;
 
     /** Per-thread scratch: the bordered channel block, its output, and the block's weights tap-major. */
     private static final class Scratch {

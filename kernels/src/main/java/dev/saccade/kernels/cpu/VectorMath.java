@@ -80,15 +80,10 @@ final class VectorMath {
     /** {@code y[off + i] = act(y[off + i] + residual[off + i])} for {@code i < len}; residual may be null. */
     static void epilogue(float[] y, float[] residual, int off, int len, ConvActivation act) {
         int i = 0, bound = F.loopBound(len);
-        FloatVector zero = FloatVector.zero(F), six = FloatVector.broadcast(F, 6f);
         for (; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, y, off + i);
             if (residual != null) v = v.add(FloatVector.fromArray(F, residual, off + i));
-            switch (act) {
-                case NONE -> { }
-                case RELU -> v = v.max(zero);
-                case RELU6 -> v = v.max(zero).min(six);
-            }
+            v = VectorActivation.apply(v, act);
             v.intoArray(y, off + i);
         }
         for (; i < len; i++) y[off + i] = act.apply(residual == null ? y[off + i] : y[off + i] + residual[off + i]);

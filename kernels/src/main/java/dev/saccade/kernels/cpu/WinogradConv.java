@@ -417,17 +417,24 @@ public final class WinogradConv {
     }
 
     /**
-     * {@code y[o, o + width) = clamp(row[r0 ..] + bias + residual)}, the residual read only when {@code withResidual},
-     * a vector at a time on masked lanes.
+     * {@code y[o, o + width) = clamp(row[r0 ..] + bias + residual)}, the residual read only when {@code withResidual}:
+     * whole vectors with plain loads and stores, then the rest on masked lanes (a masked store, {@code vmaskmovps},
+     * is several times a plain one on AVX2).
      */
     private static void emit(float[] row, int r0, int width, float bias, float min, float max, float[] res,
                              boolean withResidual, float[] y, int o) {
         FloatVector b = FloatVector.broadcast(S, bias), vMin = FloatVector.broadcast(S, min), vMax = FloatVector.broadcast(S, max);
-        for (int k = 0; k < width; k += L) {
+        int k = 0;
+        for (; k + L <= width; k += L) {
+            FloatVector v = FloatVector.fromArray(S, row, r0 + k).add(b);
+            if (withResidual) v = v.add(FloatVector.fromArray(S, res, o + k));
+            VectorActivation.clamp(v, vMin, vMax).intoArray(y, o + k);
+        }
+        if (k < width) {
             VectorMask<Float> m = LaneMask.of(lanes(width - k));
             FloatVector v = FloatVector.fromArray(S, row, r0 + k).add(b);
             if (withResidual) v = v.add(FloatVector.fromArray(S, res, o + k, m));
-            v.max(vMin).min(vMax).intoArray(y, o + k, m);
+            VectorActivation.clamp(v, vMin, vMax).intoArray(y, o + k, m);
         }
     }
 
