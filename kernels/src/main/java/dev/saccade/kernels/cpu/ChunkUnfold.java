@@ -25,6 +25,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChunkUnfold {
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
+    private static final FloatVector ZERO = FloatVector.zero(F);
+    /**
+     * Whether masked gathers and scatters compile to instructions: JDK 25's C2 has them with AVX-512 (16 lanes) only;
+     * below that they run the Vector API's Java fallback (58–166 ns a masked gather on a Zen 1 core against 12.5 for
+     * an unmasked one; an ad-hoc loop, docs/PERF.md), and AVX2 has no scatter at all. There {@link #unfold} gathers
+     * unmasked (masked-off lanes read offset 0, inside x) and blends with zero, and {@link #foldAdd} adds lane by lane.
+     */
+    private static final boolean MASKED_GATHER = L >= 16;
 
     private final ConvGeometry g;
     private final int[] taps;
@@ -75,6 +83,11 @@ final class ChunkUnfold {
      * @param col output {@code (C·T, nb·P)}, overwritten
      */
     void unfold(float[] x, int xBase, int nb, float[] col) {
+        unfold(x, xBase, nb, col, MASKED_GATHER);
+    }
+
+    /** {@link #unfold} by masked gathers, or by unmasked ones blended with zero (the tests run both). */
+    void unfold(float[] x, int xBase, int nb, float[] col, boolean maskedGather) {
         int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length, bound = F.loopBound(n);
         for (int c = 0, r = 0; c < g.cInPerGroup(); c++) {
             int base = xBase + c * inPlane;                                     // x[n0, c]
@@ -82,7 +95,8 @@ final class ChunkUnfold {
                 int m = i * cols, dst = r * n, j = 0;
                 for (; j < bound; j += L) {
                     VectorMask<Float> in = VectorMask.fromArray(F, inside, m + j);
-                    FloatVector.fromArray(F, x, base, offset, m + j, in).intoArray(col, dst + j);
+                    if (maskedGather) FloatVector.fromArray(F, x, base, offset, m + j, in).intoArray(col, dst + j);
+                    else ZERO.blend(FloatVector.fromArray(F, x, base, offset, m + j), in).intoArray(col, dst + j);
                 }
                 for (; j < n; j++) col[dst + j] = inside[m + j] ? x[base + offset[m + j]] : 0f;
             }
@@ -95,12 +109,17 @@ final class ChunkUnfold {
      * added in order.
      */
     void foldAdd(float[] col, int nb, float[] gx, int gxBase) {
+        foldAdd(col, nb, gx, gxBase, MASKED_GATHER);
+    }
+
+    /** {@link #foldAdd} by masked gathers and scatters, or lane by lane (the tests run both). */
+    void foldAdd(float[] col, int nb, float[] gx, int gxBase, boolean maskedScatter) {
         int n = nb * g.outPlane(), inPlane = g.inPlane(), T = taps.length, bound = F.loopBound(n);
         for (int c = 0, r = 0; c < g.cInPerGroup(); c++) {
             int base = gxBase + c * inPlane;
             for (int i = 0; i < T; i++, r++) {
                 int m = i * cols, src = r * n, j = 0;
-                for (; j < bound; j += L) {
+                for (; maskedScatter && j < bound; j += L) {
                     VectorMask<Float> in = VectorMask.fromArray(F, inside, m + j);
                     FloatVector.fromArray(F, gx, base, offset, m + j, in).add(FloatVector.fromArray(F, col, src + j))
                             .intoArray(gx, base, offset, m + j, in);

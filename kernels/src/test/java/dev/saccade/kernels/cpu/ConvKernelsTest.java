@@ -85,14 +85,18 @@ class ConvKernelsTest {
         int images = Math.min(3, g.n()), rows = g.cInPerGroup() * taps.length, n0 = 1, nb = Math.min(images, g.n() - n0);
         ChunkUnfold u = ChunkUnfold.of(g, taps, images);
         int xBase = (n0 * g.cIn() + (g.groups() - 1) * g.cInPerGroup()) * g.inPlane();   // the last group
-        float[] col = filled(rows * nb * g.outPlane(), 7f), colRef = filled(col.length, -7f);
-        u.unfold(x, xBase, nb, col);
+        float[] colRef = filled(rows * nb * g.outPlane(), -7f);
         u.unfoldScalar(x, xBase, nb, colRef);
-        assertArrayEquals(colRef, col, name + " unfold");
-        float[] gx = random(r, g.inputLength()), gxRef = gx.clone();
-        u.foldAdd(col, nb, gx, xBase);
-        u.foldAddScalar(col, nb, gxRef, xBase);
-        assertArrayEquals(gxRef, gx, name + " foldAdd");
+        float[] gx0 = random(r, g.inputLength()), gxRef = gx0.clone();
+        u.foldAddScalar(colRef, nb, gxRef, xBase);
+        for (boolean masked : new boolean[]{true, false}) {       // masked gathers and scatters, or not (AVX2's way)
+            float[] col = filled(colRef.length, 7f);
+            u.unfold(x, xBase, nb, col, masked);
+            assertArrayEquals(colRef, col, name + " unfold, masked " + masked);
+            float[] gx = gx0.clone();
+            u.foldAdd(col, nb, gx, xBase, masked);
+            assertArrayEquals(gxRef, gx, name + " foldAdd, masked " + masked);
+        }
     }
 
     @Test
