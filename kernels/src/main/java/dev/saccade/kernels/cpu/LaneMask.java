@@ -1,5 +1,6 @@
 package dev.saccade.kernels.cpu;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -28,6 +29,7 @@ final class LaneMask {
     static final boolean FROM_LONG = F.length() >= 16;
     /** Lane l holds {@code 1 << l}. */
     private static final IntVector LANE_BITS = IntVector.fromArray(I, laneBits(), 0);
+    private static final FloatVector ZERO = FloatVector.zero(F);
 
     private LaneMask() {}
 
@@ -40,6 +42,42 @@ final class LaneMask {
     /** {@link #of} without {@code fromLong}, on every width (what AVX2 runs; the tests run it everywhere). */
     static VectorMask<Float> computed(long bits) {
         return LANE_BITS.and((int) bits).compare(VectorOperators.NE, 0).cast(F);
+    }
+
+    /**
+     * {@code a[offset, offset + L)} on the lanes set in {@code bits}, zero on the others; the whole vector must lie
+     * inside a (an {@link IndexOutOfBoundsException} otherwise). With 16 lanes a masked load; below, a plain load
+     * blended with zero ({@link #loadBlended}): {@code vmaskmovps} takes ~7.5 ns on a Zen 1 core against ~3.4 for
+     * load and blend, the mask's making included (an ad-hoc loop, docs/PERF.md).
+     *
+     * <pre>{@code
+     * FloatVector v = LaneMask.load(x, 8, 0b0011);   // x[8], x[9], then zeros; x[8 .. 8 + L) must exist
+     * }</pre>
+     */
+    static FloatVector load(float[] a, int offset, long bits) {
+        return FROM_LONG ? FloatVector.fromArray(F, a, offset, of(bits)) : loadBlended(a, offset, bits);
+    }
+
+    /** {@link #load} as a plain load blended with zero, on every width (what AVX2 runs; the tests run it everywhere). */
+    static FloatVector loadBlended(float[] a, int offset, long bits) {
+        return ZERO.blend(FloatVector.fromArray(F, a, offset), computed(bits));
+    }
+
+    /**
+     * The lanes of v set in {@code bits} into {@code a[offset, offset + L)}, the others left as they are; the whole
+     * vector must lie inside a. Below 16 lanes ({@link #blendIntoPlain}) it reads the vector, blends and writes it
+     * back, since a masked store ({@code vmaskmovps}) takes ~7.7 ns on a Zen 1 core against ~3.5 (an ad-hoc loop,
+     * docs/PERF.md): so no other thread may write that range meanwhile. For a thread's own buffers, not for shared
+     * outputs.
+     */
+    static void blendInto(FloatVector v, float[] a, int offset, long bits) {
+        if (FROM_LONG) v.intoArray(a, offset, of(bits));
+        else blendIntoPlain(v, a, offset, bits);
+    }
+
+    /** {@link #blendInto} as a load, a blend and a plain store, on every width (the tests run it everywhere). */
+    static void blendIntoPlain(FloatVector v, float[] a, int offset, long bits) {
+        FloatVector.fromArray(F, a, offset).blend(v, computed(bits)).intoArray(a, offset);
     }
 
     private static int[] laneBits() {

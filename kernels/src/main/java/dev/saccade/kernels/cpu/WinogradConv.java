@@ -329,19 +329,19 @@ public final class WinogradConv {
 
     /** A piece's tiles into lanes {@code [lane0, lane0 + len)} of row i's d0…d5 (at {@code (6i + c)·L}). */
     private static void gatherPiece(float[] rows, int e, float[] d, int i, int lane0, int len) {
-        VectorMask<Float> m = LaneMask.of(lanes(len));
+        long m = lanes(len);
         int o = 6 * i * L + lane0;
-        FloatVector.fromArray(S, rows, e + C0).intoArray(d, o, m);
-        FloatVector.fromArray(S, rows, e + C1).intoArray(d, o + L, m);
-        FloatVector.fromArray(S, rows, e + C2).intoArray(d, o + 2 * L, m);
-        FloatVector.fromArray(S, rows, e + C3).intoArray(d, o + 3 * L, m);
-        FloatVector.fromArray(S, rows, e + C4).intoArray(d, o + 4 * L, m);
-        FloatVector.fromArray(S, rows, e + C5).intoArray(d, o + 5 * L, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C0), d, o, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C1), d, o + L, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C2), d, o + 2 * L, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C3), d, o + 3 * L, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C4), d, o + 4 * L, m);
+        LaneMask.blendInto(FloatVector.fromArray(S, rows, e + C5), d, o + 5 * L, m);
     }
 
     /** The lanes of {@code x[o, o + L)} set in {@code lanes}; the others read zero. */
     private static FloatVector load(float[] x, int o, long lanes) {
-        return FloatVector.fromArray(S, x, o, LaneMask.of(lanes));
+        return LaneMask.load(x, o, lanes);
     }
 
     /** The lanes whose column {@code start + lane} lies in {@code [0, W)}, as mask bits. */
