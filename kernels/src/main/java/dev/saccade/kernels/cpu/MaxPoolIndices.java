@@ -1,10 +1,10 @@
 package dev.saccade.kernels.cpu;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +26,9 @@ final class MaxPoolIndices {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final int L = F.length();
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    private static final FloatVector MINUS_INF = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    /** Lanes 2i and 2i + 1 of two vectors side by side (indices past the first vector select from the second). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
     private static final ThreadLocal<float[][]> PHASES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     private MaxPoolIndices() {}
@@ -44,6 +47,13 @@ final class MaxPoolIndices {
         int margin = -qMin;                                           // phase column j sits at margin + j
         int phaseLen = margin + oW + qMax + L + 1;                    // every load of L lanes stays inside
         int rowLen = sW * phaseLen;                                   // one window row, split into its phases
+        IntVector laneColumns = IOTA.mul(sW);                         // lane l's input column, less lane 0's
+        int[] phaseCount = phaseCounts(inW, sW, margin, phaseLen);
+        int[] tapPhase = new int[kW], tapShift = new int[kW];         // tap kw reads phase (kw − p_W) mod s_W at j + q
+        for (int kw = 0; kw < kW; kw++) {                             // (once per call: no divisions in the loops)
+            tapPhase[kw] = Math.floorMod(kw - pW, sW);
+            tapShift[kw] = Math.floorDiv(kw - pW, sW);
+        }
         CpuThreads.parallelFor(0, planes * oH, 8, (lo, hi) -> {
             float[][] holder = PHASES.get();
             if (holder[0].length < kH * rowLen) holder[0] = new float[kH * rowLen];
@@ -53,7 +63,7 @@ final class MaxPoolIndices {
                 int ih0 = oh * sH - pH;
                 for (int kh = 0; kh < kH; kh++) {
                     int ih = ih0 + kh * dH;
-                    if (ih >= 0 && ih < inH) split(x, xBase + ih * inW, inW, sW, margin, phaseLen, phases, kh * rowLen);
+                    if (ih >= 0 && ih < inH) split(x, xBase + ih * inW, inW, sW, margin, phaseLen, phaseCount, phases, kh * rowLen);
                 }
                 for (int ow0 = 0; ow0 < oW; ow0 += L) {                 // best, at over the window, L columns at a time
                     FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -62,31 +72,60 @@ final class MaxPoolIndices {
                         int ih = ih0 + kh * dH;
                         if (ih < 0 || ih >= inH) continue;
                         for (int kw = 0; kw < kW; kw++) {
-                            int ph = Math.floorMod(kw - pW, sW), q = Math.floorDiv(kw - pW, sW);
+                            int ph = tapPhase[kw], q = tapShift[kw];
                             FloatVector v = FloatVector.fromArray(F, phases, kh * rowLen + ph * phaseLen + margin + ow0 + q);
-                            IntVector iw = IOTA.add(ow0 + q).mul(sW).add(ph);   // input column of each lane
+                            IntVector iw = laneColumns.add((ow0 + q) * sW + ph);        // input column of each lane
                             VectorMask<Float> inside = iw.compare(VectorOperators.GE, 0)
                                     .and(iw.compare(VectorOperators.LT, inW)).cast(F);
-                            VectorMask<Float> take = at.compare(VectorOperators.LT, 0).cast(F)
-                                    .or(v.compare(VectorOperators.GT, best)).or(v.test(VectorOperators.IS_NAN)).and(inside);
+                            VectorMask<Float> take = at.compare(VectorOperators.LT, 0).cast(F)       // v ≠ v: NaN
+                                    .or(v.compare(VectorOperators.GT, best)).or(v.compare(VectorOperators.NE, v)).and(inside);
                             best = best.blend(v, take);
                             at = at.blend(iw.add(ih * inW), take.cast(I));
                         }
                     }
-                    VectorMask<Float> store = F.indexInRange(ow0, oW);
-                    best.intoArray(y, o + ow0, store);
-                    at.intoArray(argmax, o + ow0, store.cast(I));
+                    if (ow0 + L <= oW) {                                   // plain stores: vmaskmovps is slow on AVX2
+                        best.intoArray(y, o + ow0);
+                        at.intoArray(argmax, o + ow0);
+                    } else {
+                        VectorMask<Float> store = LaneMask.of((1L << (oW - ow0)) - 1);
+                        best.intoArray(y, o + ow0, store);
+                        at.intoArray(argmax, o + ow0, store.cast(I));
+                    }
                 }
             }
         });
     }
 
-    /** phases[at + p·phaseLen + margin + j] = x[row + j·s + p] for the columns inside the row, −∞ elsewhere. */
-    private static void split(float[] x, int row, int inW, int s, int margin, int phaseLen, float[] phases, int at) {
-        Arrays.fill(phases, at, at + s * phaseLen, Float.NEGATIVE_INFINITY);
+    /**
+     * phases[at + p·phaseLen + margin + j] = x[row + j·s + p] for the {@code count[p]} columns of phase p inside the
+     * row, −∞ before and after them: each phase row is first filled with −∞ by vector stores, then the columns are
+     * copied over it — at stride 2 by two loads and two shuffles per 2L columns (as {@link PhaseSplit}), else one by
+     * one. A split row is read by every output row whose window covers it.
+     */
+    private static void split(float[] x, int row, int inW, int s, int margin, int phaseLen, int[] count, float[] phases, int at) {
+        for (int p = 0; p < s; p++) {
+            int base = at + p * phaseLen;
+            for (int i = 0; i < phaseLen; i += L) MINUS_INF.intoArray(phases, Math.min(base + i, base + phaseLen - L));
+        }
+        int j = 0;
+        if (s == 2) {
+            int even = at + margin, odd = at + phaseLen + margin;
+            for (; 2 * j + 2 * L <= inW; j += L) {
+                FloatVector lo = FloatVector.fromArray(F, x, row + 2 * j), hi = FloatVector.fromArray(F, x, row + 2 * j + L);
+                lo.rearrange(EVEN, hi).intoArray(phases, even + j);
+                lo.rearrange(ODD, hi).intoArray(phases, odd + j);
+            }
+        }
         for (int p = 0; p < s; p++) {
             int dst = at + p * phaseLen + margin;
-            for (int j = 0, iw = p; iw < inW && margin + j < phaseLen; j++, iw += s) phases[dst + j] = x[row + iw];
+            for (int k = j, iw = row + j * s + p; k < count[p]; k++, iw += s) phases[dst + k] = x[iw];
         }
+    }
+
+    /** Columns of phase p (p, p + s, … below inW) that {@link #split} copies, at most phaseLen − margin. */
+    private static int[] phaseCounts(int inW, int s, int margin, int phaseLen) {
+        int[] count = new int[s];
+        for (int p = 0; p < s; p++) count[p] = Math.max(0, Math.min(Math.ceilDiv(inW - p, s), phaseLen - margin));
+        return count;
     }
 }
