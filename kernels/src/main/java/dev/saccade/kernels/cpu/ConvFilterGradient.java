@@ -5,7 +5,8 @@ import static dev.saccade.kernels.cpu.GemmMicroKernel.S;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The filter gradient of a 2-d convolution as dot products along the output plane:
@@ -28,8 +29,10 @@ import jdk.incubator.vector.VectorMask;
  *   rows = gy (C_out, B·P)
  * </pre>
  * The zeros around src make every block a plain vector load; the lanes whose input lies in the padding (or in the
- * next image) are then blended to zero with a mask per tap and block. (Masked loads whose mask comes from a long ran
- * 3–4× slower here, and choosing between two loads per block made C2 box the vectors.) The copies cover chunks of
+ * next image) are then set to +0 by ANDing their bits with a lane mask per tap and block, precomputed as ints (−1 or
+ * 0): a load and an AND, where a mask made from a long bit set and a blend took four more instructions per block of
+ * x (docs/PERF.md). (Masked loads whose mask comes from a long ran 3–4× slower here, and choosing between two loads
+ * per block made C2 box the vectors.) The copies cover chunks of
  * B images within {@value #BUDGET} floats; each chunk's lane sums are added to gw in chunk order.
  *
  * <p>Tiles are independent (each writes its own 16 entries of gw), so they are split over the threads and the result
@@ -48,6 +51,8 @@ final class ConvFilterGradient {
     static final int BUDGET = 1 << 22;
 
     /** Per-thread scratch: src and rows, grown on demand and then reused. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private ConvFilterGradient() {}
@@ -79,7 +84,7 @@ final class ConvFilterGradient {
         int lo = 0, hi = 0;                                                 // reach of the taps around a position
         for (int o : taps.offset()) { lo = Math.min(lo, o); hi = Math.max(hi, o); }
         int front = -lo, back = hi + P + L;
-        long[] inside = insideMasks(g, taps, blocks);                      // (kVol, blocks)
+        int[] inside = insideLanes(g, taps, blocks);                       // (kVol, blocks, L)
         int[] step = new int[blocks], next = new int[blocks];               // from block b: x's advance, next block
         for (int b = 0; b < blocks; b++) {
             step[b] = b + 1 < blocks ? L : image - (blocks - 1) * L;
@@ -121,7 +126,7 @@ final class ConvFilterGradient {
      * One chunk of nb images as the tiles read it: src and rows, the tap masks, each (ci, tap) pair's offset in src
      * and row of masks, the block-to-block advance, and whether gw already holds earlier chunks' sums.
      */
-    private record Chunk(int nb, int image, float[] src, float[] rows, long[] inside, int[] offset, int[] maskRow,
+    private record Chunk(int nb, int image, float[] src, float[] rows, int[] inside, int[] offset, int[] maskRow,
                          int[] step, int[] next, boolean accumulate) {}
 
     private static float[] grow(float[][] scratch, int i, int size) {
@@ -129,16 +134,24 @@ final class ConvFilterGradient {
         return scratch[i];
     }
 
-    /** Bit l of {@code masks[tap·blocks + b]}: output {@code b·L + l} reads, for tap, a position inside the input. */
-    private static long[] insideMasks(ConvGeometry g, ImplicitPanels.Taps taps, int blocks) {
+    /**
+     * {@code lanes[(tap·blocks + b)·L + l]} is −1 (all bits) where output {@code b·L + l} reads, for tap, a position
+     * inside the input, else 0: ANDed with the loaded bits of x, the lanes outside read +0.
+     */
+    private static int[] insideLanes(ConvGeometry g, ImplicitPanels.Taps taps, int blocks) {
         int kVol = g.kernelVolume(), P = g.outPlane(), oW = g.outW();
-        long[] masks = new long[kVol * blocks];
+        int[] lanes = new int[kVol * blocks * L];
         for (int tap = 0; tap < kVol; tap++)
             for (int p = 0; p < P; p++) {
                 int ih = p / oW + taps.rowShift()[tap], iw = p % oW + taps.colShift()[tap];
-                if (ih >= 0 && ih < taps.rows() && iw >= 0 && iw < taps.cols()) masks[tap * blocks + p / L] |= 1L << (p % L);
+                if (ih >= 0 && ih < taps.rows() && iw >= 0 && iw < taps.cols()) lanes[tap * blocks * L + p] = -1;
             }
-        return masks;
+        return lanes;
+    }
+
+    /** The bits of {@code x[at, at + L)} AND the lane masks at {@code lanes[m]}: x where the mask is −1, +0 where 0. */
+    private static FloatVector masked(float[] x, int at, int[] lanes, int m) {
+        return FloatVector.fromArray(S, x, at).reinterpretAsInts().and(IntVector.fromArray(I, lanes, m)).reinterpretAsFloats();
     }
 
     /**
@@ -149,7 +162,7 @@ final class ConvFilterGradient {
     private static void tile(ConvGeometry g, Chunk c, float[] gw, int gr, int co0, int k0, int k, float[] acc) {
         int coutG = g.cOutPerGroup(), P = g.outPlane(), row = c.nb() * P;
         float[] src = c.src(), rows = c.rows();
-        long[] inside = c.inside();
+        int[] inside = c.inside();
         int[] step = c.step(), next = c.next();
         int d0 = Math.min(co0, coutG - 1) * row, d1 = Math.min(co0 + 1, coutG - 1) * row;      // gy rows of the group;
         int d2 = Math.min(co0 + 2, coutG - 1) * row, d3 = Math.min(co0 + 3, coutG - 1) * row;  // edge tiles repeat
@@ -163,13 +176,13 @@ final class ConvFilterGradient {
         for (int it = 0, total = c.nb() * (P / L), b = 0; it < total; it++) {
             FloatVector y0 = FloatVector.fromArray(S, rows, gyAt + d0), y1 = FloatVector.fromArray(S, rows, gyAt + d1);
             FloatVector y2 = FloatVector.fromArray(S, rows, gyAt + d2), y3 = FloatVector.fromArray(S, rows, gyAt + d3);
-            FloatVector v = zero.blend(FloatVector.fromArray(S, src, xAt + o0), LaneMask.of(inside[m0 + b]));
+            FloatVector v = masked(src, xAt + o0, inside, (m0 + b) * L);
             a00 = y0.fma(v, a00); a10 = y1.fma(v, a10); a20 = y2.fma(v, a20); a30 = y3.fma(v, a30);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o1), LaneMask.of(inside[m1 + b]));
+            v = masked(src, xAt + o1, inside, (m1 + b) * L);
             a01 = y0.fma(v, a01); a11 = y1.fma(v, a11); a21 = y2.fma(v, a21); a31 = y3.fma(v, a31);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o2), LaneMask.of(inside[m2 + b]));
+            v = masked(src, xAt + o2, inside, (m2 + b) * L);
             a02 = y0.fma(v, a02); a12 = y1.fma(v, a12); a22 = y2.fma(v, a22); a32 = y3.fma(v, a32);
-            v = zero.blend(FloatVector.fromArray(S, src, xAt + o3), LaneMask.of(inside[m3 + b]));
+            v = masked(src, xAt + o3, inside, (m3 + b) * L);
             a03 = y0.fma(v, a03); a13 = y1.fma(v, a13); a23 = y2.fma(v, a23); a33 = y3.fma(v, a33);
             gyAt += L;                                                    // gy rows run on through the images
             xAt += step[b];                                               // the next block, or the next image's first
