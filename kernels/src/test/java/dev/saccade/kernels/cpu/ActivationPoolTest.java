@@ -37,4 +37,34 @@ class ActivationPoolTest {
         cpu.recycle(t);
         assertEquals(before + 4L * 105, ActivationPool.freeBytes());
     }
+
+    /** At the bound, the lengths least recently taken or given make room; never the length being given. */
+    @Test
+    void theLeastRecentlyUsedLengthsMakeRoomAtTheBound() {
+        ActivationPool pool = new ActivationPool(1000);                        // 250 floats
+        float[] a = new float[100], b = new float[100], c = new float[50], d = new float[60];
+        pool.giveBuffer(a);
+        pool.giveBuffer(b);
+        pool.giveBuffer(c);
+        assertEquals(1000, pool.heldBytes());
+        assertSame(c, pool.takeBuffer(50));                                    // length 50 used last
+        pool.giveBuffer(c);
+        pool.giveBuffer(d);                                                    // 240 bytes more: the oldest of length 100 goes
+        assertEquals(1000 - 400 + 240, pool.heldBytes());
+        assertSame(b, pool.takeBuffer(100));
+        float[] fresh = pool.takeBuffer(100);
+        assertNotSame(a, fresh, "the evicted buffer is not handed out");
+        assertNotSame(b, fresh);
+        assertSame(d, pool.takeBuffer(60));
+        assertSame(c, pool.takeBuffer(50));
+        assertEquals(0, pool.heldBytes());
+        pool.giveBuffer(new float[300]);                                       // larger than the bound: not kept
+        assertEquals(0, pool.heldBytes());
+
+        ActivationPool two = new ActivationPool(800);
+        two.giveBuffer(new float[100]);
+        two.giveBuffer(new float[100]);
+        two.giveBuffer(new float[100]);                                        // its own length fills the bound: dropped
+        assertEquals(800, two.heldBytes());
+    }
 }
