@@ -68,7 +68,7 @@ final class CpuBroadcastGate {
                             FloatVector gate = sum ? gs.add(vc) : gs.mul(vc);
                             FloatVector v = FloatVector.fromArray(V, xf, in + i).mul(gate);
                             if (rf != null) v = v.add(FloatVector.fromArray(V, rf, rr + i));
-                            activate(v, act).intoArray(yf, out + i);
+                            VectorActivation.apply(v, act).intoArray(yf, out + i);
                         }
                     }
                     for (; i < sp; i++) {
@@ -94,11 +94,6 @@ final class CpuBroadcastGate {
         }
     }
 
-    /** The activation in vectors: identity, max(v, 0) or min(max(v, 0), 6). */
-    private static FloatVector activate(FloatVector v, ConvActivation act) {
-        return VectorActivation.apply(v, act);
-    }
-
     /** The activation of the scalar twin, in double (as {@link ConvActivation#apply}). */
     private static double activate(double v, ConvActivation act) {
         return switch (act) {
@@ -115,7 +110,7 @@ final class CpuBroadcastGate {
         for (; i < bound; i += V.length()) {
             FloatVector v = FloatVector.fromArray(V, x, in + i).mul(va);
             if (r != null) v = v.add(FloatVector.fromArray(V, r, ri + i));
-            activate(v, act).intoArray(y, out + i);
+            VectorActivation.apply(v, act).intoArray(y, out + i);
         }
         for (; i < len; i++) y[out + i] = act.apply(x[in + i] * a + (r == null ? 0f : r[ri + i]));
     }

@@ -124,11 +124,11 @@ final class Depthwise3x3 {
             acc = r.fma(rightW, acc);
             if (f + L <= n) {
                 if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, yBase + f));
-                activate(acc, act).intoArray(y, yBase + f);
+                VectorActivation.apply(acc, act).intoArray(y, yBase + f);
             } else {                                                     // the plane's last, partial vector
                 VectorMask<Float> m = F.indexInRange(f, n);
                 if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, yBase + f, m));
-                activate(acc, act).intoArray(y, yBase + f, m);
+                VectorActivation.apply(acc, act).intoArray(y, yBase + f, m);
             }
         }
     }
@@ -286,18 +286,13 @@ final class Depthwise3x3 {
         for (; j + L <= len; j += L) {                                   // whole vectors: no mask to check
             FloatVector v = FloatVector.fromArray(F, out, s + j);
             if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j));
-            activate(v, act).intoArray(y, d + j);
+            VectorActivation.apply(v, act).intoArray(y, d + j);
         }
         if (j < len) {                                                   // the tail as one masked vector
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector v = FloatVector.fromArray(F, out, s + j);
             if (residual != null) v = v.add(FloatVector.fromArray(F, residual, d + j, m));
-            activate(v, act).intoArray(y, d + j, m);
+            VectorActivation.apply(v, act).intoArray(y, d + j, m);
         }
-    }
-
-    /** {@link VectorActivation#apply}. */
-    static FloatVector activate(FloatVector v, ConvActivation act) {
-        return VectorActivation.apply(v, act);
     }
 }

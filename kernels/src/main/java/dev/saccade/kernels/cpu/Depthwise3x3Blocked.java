@@ -122,7 +122,7 @@ final class Depthwise3x3Blocked {
                 acc = FloatVector.fromArray(F, blk, i + r2).fma(w6, acc);
                 acc = FloatVector.fromArray(F, blk, i + r2 + L).fma(w7, acc);
                 acc = FloatVector.fromArray(F, blk, i + r2 + 2 * L).fma(w8, acc);
-                Depthwise3x3.activate(acc, inLoop).intoArray(out, o);
+                VectorActivation.apply(acc, inLoop).intoArray(out, o);
             }
         }
         // 3. transpose out: lane j of every position into channel j's plane of y

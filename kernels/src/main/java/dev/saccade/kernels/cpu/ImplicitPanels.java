@@ -130,10 +130,9 @@ final class ImplicitPanels {
     /**
      * Rows {@code [p0, p0 + kc)} of a panel whose lanes read one image, from {@code src[base + …]}, into
      * {@code dst[d …]}. A row whose lanes all lie inside the input (most rows of a large plane's panels) is plain
-     * loads; one with lanes in the padding is a plain load blended with zero, or lane by lane where the vector would
-     * run off src. No masked load: {@code vmaskmovps} costs ~5.5 ns on a Zen 1 core against ~2.2 for load and blend
-     * (an ad-hoc loop, docs/PERF.md), and a masked load whose vector runs off the array takes the Vector API's Java
-     * fallback. Kept apart from {@link #rowsAcrossImages}: one method for both did not get its copies inlined.
+     * loads; one with lanes in the padding is {@link LaneMask#load} (below 16 lanes a plain load blended with zero:
+     * {@code vmaskmovps} costs ~5.5 ns on a Zen 1 core against ~2.2, docs/PERF.md), or lane by lane where the vector
+     * would run off src (a masked load there takes the Vector API's Java fallback). Kept apart from {@link #rowsAcrossImages}: one method for both did not get its copies inlined.
      */
     private static void rowsOfOneImage(float[] src, int base, long lanes, long[] valid, int[] tapOffset,
                                        int channelStride, int p0, int kc, float[] dst, int d) {
@@ -148,7 +147,7 @@ final class ImplicitPanels {
                 for (int h = 0; h < NR; h += L) {
                     long b = bits >>> h & half;
                     if (at + h >= 0 && at + h <= src.length - L) {
-                        ZERO.blend(FloatVector.fromArray(S, src, at + h), LaneMask.of(b)).intoArray(dst, o + h);
+                        LaneMask.load(src, at + h, b).intoArray(dst, o + h);
                     } else {                                            // the vector runs off src: lane by lane
                         for (int l = 0; l < L; l++) dst[o + h + l] = (b >>> l & 1) != 0 ? src[at + h + l] : 0f;
                     }
@@ -176,8 +175,7 @@ final class ImplicitPanels {
                     int at = base[s] + channel + h;
                     if (b == 0) continue;
                     if (at >= 0 && at <= src.length - L) {
-                        FloatVector.fromArray(S, dst, o + h).blend(FloatVector.fromArray(S, src, at), LaneMask.of(b))
-                                .intoArray(dst, o + h);
+                        LaneMask.blendInto(FloatVector.fromArray(S, src, at), dst, o + h, b);
                     } else {
                         for (int l = 0; l < L; l++) if ((b >>> l & 1) != 0) dst[o + h + l] = src[at + l];
                     }
