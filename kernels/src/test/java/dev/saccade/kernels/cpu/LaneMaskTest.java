@@ -36,7 +36,10 @@ class LaneMaskTest {
         for (int i = 0; i < L; i++) assertEquals((bits >>> i & 1) == 1 ? i + 1f : 0f, got[i], "lane " + i);
     }
 
-    /** Lanes on read {@code a[offset + l]}, the others 0, even where a holds NaN; for every bit set, on both paths. */
+    /**
+     * Lanes on read {@code a[offset + l]}, the others 0, even where a holds NaN; for every bit set of 8 lanes (a stride
+     * through them with 16, {@link #bitStep}), on both paths.
+     */
     @Test
     void loadsReadTheLanesOnAndZeroTheOthers() {
         float[] a = new float[3 * L];
@@ -62,7 +65,7 @@ class LaneMaskTest {
         assertThrows(IndexOutOfBoundsException.class, () -> LaneMask.blendIntoPlain(FloatVector.zero(Simd.F), a, L + 1, 1L));
     }
 
-    /** Lanes on take v's value, the others keep a's; for every bit set, on both paths. */
+    /** Lanes on take v's value, the others keep a's; for the bit sets of {@link #bitStep}, on both paths. */
     @Test
     void blendIntoWritesOnlyTheLanesOn() {
         float[] v = new float[L];
