@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@code saccade bench}: the quick inference latency of a model on the CPU, as {@code onnxruntime_perf_test} or
  * {@code trtexec} give it. The model runs in evaluation mode under no-grad on a random clip (N, T, 3, S, S); after
  * at least {@code --warmup} untimed forwards, for at least {@code --warmup-seconds} (the JIT compiles the kernels
- * as they first run; {@link InferenceTiming.Warmup}), it times {@code --runs} forwards and prints the median and best latency, clips/s
+ * as they first run; {@link InferenceTiming.Warmup}; 10 s by default: on 2 Zen 1 cores tsm-mobilenetv2's median
+ * after 3 s was 140–184 ms, after 6 s 122–137, after 10 s 115, docs/PERF.md), it times {@code --runs} forwards and prints the median and best latency, clips/s
  * and effective GFLOP/s at the median (2 · MACs / time, MACs from {@link FlopCounter}), and the peak heap
  * ({@link InferenceTiming}). {@code --modules} measures what each temporal module of the id adds: the TSN backbone
  * alone, then the id's modules added one at a time ({@code tsm+w3-resnet50}: tsn, tsm, tsm+w3), with the MACs and
@@ -56,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--weights", description = "checkpoint (.pth, .pth.tar or .safetensors); default: random initialisation") Path weights;
     @Option(names = "--threads", description = "CPU threads, at most the JVM's worker count (default: all of them)") Integer threads;
     @Option(names = "--warmup", defaultValue = "3", description = "at least this many untimed forwards first (default ${DEFAULT-VALUE})") int warmup;
-    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and untimed forwards for at least this many seconds (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
+    @Option(names = "--warmup-seconds", defaultValue = "10", description = "and untimed forwards for at least this many seconds (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
     @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
