@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.saccade.jmh.OrtNodeProfile jmh/target/onnx/tsm-mobilenetv2_b1.onnx
  * </pre>
+ * {@code -Dtop=N} lists the N slowest nodes (default 25; 200 lists every convolution of TSM-MobileNetV2).
  */
 public final class OrtNodeProfile {
     private static final Pattern DUR = Pattern.compile("\"dur\"\\s*:\\s*(\\d+)");
@@ -84,6 +85,6 @@ public final class OrtNodeProfile {
         System.out.printf("%s: %d nodes, sum of per-node medians %.2f ms (profile %s)%n", args[0], nodes.size(), total, profile);
         perOp.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                 .forEach(e -> System.out.printf("  %-22s %7.2f ms%n", e.getKey(), e.getValue()));
-        for (var e : nodes.subList(0, Math.min(25, nodes.size()))) System.out.printf("  %7.3f ms  %s%n", e.getValue(), e.getKey());
+        for (var e : nodes.subList(0, Math.min(Integer.getInteger("top", 25), nodes.size()))) System.out.printf("  %7.3f ms  %s%n", e.getValue(), e.getKey());
     }
 }

@@ -15,13 +15,19 @@ import jdk.incubator.vector.VectorSpecies;
  *     and no copy out. Against a zero-bordered copy of width W + 2 (computed in that frame, then copied out row by
  *     row with the epilogue), 2 threads, 8 planes a channel, the two alternated call by call: 192 channels at 28²
  *     0.45 → 0.27 ms, 144 at 56² 1.60 → 1.21 ms, 32 at 112² 1.06–1.26 → 0.86–1.05 ms, 16 at 320² 4.9 → 4.8 ms.</li>
- * <li>Stride 2: the bordered rows are split into even and odd columns (two vector shuffles per 2L input columns),
- *     so each output row is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too
- *     large to split whole in L1 are split as the output rows need them, into a ring of three rows.</li>
- * <li>Stride 2 on planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (MobileNetV2's 14² → 7², and
- *     28² → 14² with AVX2's 8 lanes): {@link Depthwise3x3Blocked}, with the channels in the vector lanes.</li>
+ * <li>Stride 2 on planes of even H and W with output rows of at least L columns (every MobileNetV2 stride-2 plane
+ *     but 14² → 7² with 8 lanes): the plane, read as one flat sequence, is split into its even and odd positions —
+ *     its even and odd columns — in one pass of whole vectors, and each output row is summed from contiguous
+ *     vectors of the two halves straight into y ({@link #strideTwoFlat}).</li>
+ * <li>Other stride-2 planes: the bordered rows are split one by one into even and odd columns, so each output row
+ *     is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too large to split whole
+ *     in L1 are split as the output rows need them, into a ring of three rows.</li>
+ * <li>Stride 2 on the remaining planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (MobileNetV2's
+ *     14² → 7² with 8 lanes; 28² → 14² too with 16): {@link Depthwise3x3Blocked}, with the channels in the vector
+ *     lanes.</li>
  * </ul>
- * The bias, residual and activation are applied in the stride-1 loop itself, and as the rows are copied out at stride 2.
+ * The bias, residual and activation are applied in the stride-1 and flat stride-2 loops themselves, and as the rows are
+ * copied out on the other stride-2 paths.
  * ONNX Runtime MLAS's depthwise NCHWc kernel (a vector FMA per tap, no im2col) is the model; here the channel is the
  * outer loop instead of the lanes.
  * The scalar twin is {@link ConvFused#forwardScalar}.
@@ -29,8 +35,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class Depthwise3x3 {
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
-    /** Lanes 2i and 2i + 1 of two vectors side by side (indices past the first vector select from the second). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    /** One vector's even lanes, then its odd lanes; and the two halves of a vector swapped. */
+    private static final VectorShuffle<Float> UNZIP = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1),
+            SWAP_HALVES = VectorShuffle.fromOp(F, i -> (i + L / 2) % L);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, ((1L << L) - 1) & ~((1L << (L / 2)) - 1)),
+            LOWER_HALF = UPPER_HALF.not(), FIRST_LANE = VectorMask.fromLong(F, 1L);
 
     /**
      * Per-thread scratch: the plane between zero rows (stride 1) or its split rows (stride 2), a stride-2 output row,
@@ -65,7 +74,7 @@ final class Depthwise3x3 {
     /** @param w (C, 9); bias (C) or null; residual (N, C, oH, oW) or null; y overwritten */
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                         float[] y) {
-        if (Depthwise3x3Blocked.suits(g)) {
+        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g)) {
             Depthwise3x3Blocked.forward(g, x, w, bias, residual, act, y);
             return;
         }
@@ -139,7 +148,7 @@ final class Depthwise3x3 {
      */
     static void forwardImages(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                               int n0, int nb, float[] y, int yImage0) {
-        if (Depthwise3x3Blocked.suits(g)) {
+        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g)) {
             Depthwise3x3Blocked.forwardImages(g, x, w, bias, residual, act, n0, nb, y, yImage0);
             return;
         }
@@ -168,6 +177,10 @@ final class Depthwise3x3 {
                                   ConvActivation act, float[] y, int yPlane, Scratch s) {
         int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
         int half = oW + 1 + L, rows = H + 2, row = 2 * half;                  // E and O row length, with slack
+        if (splitsFlat(g) && residual != y) {
+            strideTwoFlat(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
+            return;
+        }
         if (splitsInRing(g)) {
             strideTwoRing(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
             return;
@@ -195,6 +208,79 @@ final class Depthwise3x3 {
                 acc.intoArray(out, ow);
             }
             finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
+        }
+    }
+
+    /**
+     * Whether a stride-2 plane of g is split flat ({@link #strideTwoFlat}): H and W even (every MobileNetV2 stride-2
+     * plane), and output rows of at least L columns.
+     */
+    static boolean splitsFlat(ConvGeometry g) {
+        return g.inH() % 2 == 0 && g.inW() % 2 == 0 && g.outW() >= L;
+    }
+
+    /**
+     * Stride 2 on a plane of even H and W. With W even, the even and odd positions of the plane read as one flat
+     * sequence are its even and odd columns, so the whole plane is split in one pass of whole vectors — no per-row
+     * tails, masks or border columns ({@link #splitRows} splits row by row): {@code O[(ih + 1)·oW + c] = x[ih, 2c]},
+     * {@code E[(ih + 1)·oW + c] = x[ih, 2c + 1]}, split row 0 zero (the top border; with H even no output reads
+     * below the last row, and with W even none right of the last column). Output (oh, ow) over kernel row kh reads
+     * split row {@code R = 2·oh + kh}: {@code w0·E[R·oW + ow − 1] + w1·O[R·oW + ow] + w2·E[R·oW + ow]}, the first
+     * term zero at ow = 0 (the left border, lane 0 of each row's first vector). One accumulator per kernel row; the
+     * last vector of a row ends at oW, overlapping the one before when L does not divide oW (the same values
+     * stored twice: y must not be the residual); every vector is stored straight into y.
+     */
+    private static void strideTwoFlat(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b,
+                                      float[] residual, ConvActivation act, float[] y, int yPlane, Scratch s) {
+        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW(), n = H * W;
+        int rows = (H + 1) * oW, o = 0, e = rows + 1;                        // O at [0, rows), E at [rows + 1, …)
+        float[] eo = s.pad(2 * rows + 1 + L);
+        java.util.Arrays.fill(eo, 0, oW, 0f);                               // split row 0: the top border
+        java.util.Arrays.fill(eo, e - 1, e + oW, 0f);
+        int xBase = plane * n, i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector lp = FloatVector.fromArray(F, x, xBase + i).rearrange(UNZIP);            // [even | odd]
+            FloatVector hp = FloatVector.fromArray(F, x, xBase + i + L).rearrange(UNZIP);
+            int c = oW + (i >> 1);
+            lp.blend(hp.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(eo, o + c);
+            hp.blend(lp.rearrange(SWAP_HALVES), LOWER_HALF).intoArray(eo, e + c);
+        }
+        for (; i < n; i += 2) {                                              // the plane's last < 2L floats
+            eo[o + oW + (i >> 1)] = x[xBase + i];
+            eo[e + oW + (i >> 1)] = x[xBase + i + 1];
+        }
+        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
+        int last = oW - L, yBase = yPlane * oH * oW;
+        for (int oh = 0; oh < oH; oh++) {
+            int r0 = 2 * oh * oW, r1 = r0 + oW, r2 = r1 + oW, d = yBase + oh * oW;
+            for (int ow = 0; ; ow += L) {
+                if (ow > last) ow = last;
+                FloatVector l0 = FloatVector.fromArray(F, eo, e + r0 + ow - 1);
+                FloatVector l1 = FloatVector.fromArray(F, eo, e + r1 + ow - 1);
+                FloatVector l2 = FloatVector.fromArray(F, eo, e + r2 + ow - 1);
+                if (ow == 0) {                                               // lane 0 reads the row before: border
+                    l0 = l0.blend(0f, FIRST_LANE);
+                    l1 = l1.blend(0f, FIRST_LANE);
+                    l2 = l2.blend(0f, FIRST_LANE);
+                }
+                FloatVector k0 = l0.fma(w0, vb);
+                k0 = FloatVector.fromArray(F, eo, o + r0 + ow).fma(w1, k0);
+                k0 = FloatVector.fromArray(F, eo, e + r0 + ow).fma(w2, k0);
+                FloatVector k1 = l1.mul(w3);
+                k1 = FloatVector.fromArray(F, eo, o + r1 + ow).fma(w4, k1);
+                k1 = FloatVector.fromArray(F, eo, e + r1 + ow).fma(w5, k1);
+                FloatVector k2 = l2.mul(w6);
+                k2 = FloatVector.fromArray(F, eo, o + r2 + ow).fma(w7, k2);
+                k2 = FloatVector.fromArray(F, eo, e + r2 + ow).fma(w8, k2);
+                FloatVector acc = k0.add(k1).add(k2);
+                if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, d + ow));
+                VectorActivation.apply(acc, act).intoArray(y, d + ow);
+                if (ow == last) break;
+            }
         }
     }
 
@@ -261,7 +347,9 @@ final class Depthwise3x3 {
             }
             int src = xBase + (r - 1) * W;
             // 2L input columns at a time: O[c] = x[2c] (q = 2c + 1), E[c + 1] = x[2c + 1] (q = 2c + 2); the last
-            // chunk's masked loads read zeros past the row, which land where the right border goes
+            // chunk's masked loads read zeros past the row, which land where the right border goes. Each vector is
+            // unzipped on its own and the halves exchanged: four one-vector shuffles and two blends, where a
+            // two-vector rearrange computes a wrapped index vector and a validity mask each time
             for (int iw = 0, c = 0; iw < W; iw += 2 * L, c += L) {
                 FloatVector lo, hi;
                 if (iw + 2 * L <= W) {
@@ -271,8 +359,9 @@ final class Depthwise3x3 {
                     lo = FloatVector.fromArray(F, x, src + iw, F.indexInRange(iw, W));
                     hi = FloatVector.fromArray(F, x, src + iw + L, F.indexInRange(iw + L, W));
                 }
-                lo.rearrange(EVEN, hi).intoArray(eo, o + c);
-                lo.rearrange(ODD, hi).intoArray(eo, e + 1 + c);
+                FloatVector lp = lo.rearrange(UNZIP), hp = hi.rearrange(UNZIP);          // [even | odd] each
+                lp.blend(hp.rearrange(SWAP_HALVES), UPPER_HALF).intoArray(eo, o + c);      // evens of lo, hi
+                hp.blend(lp.rearrange(SWAP_HALVES), LOWER_HALF).intoArray(eo, e + 1 + c);  // odds of lo, hi
             }
             eo[e] = 0f;                                                        // q = 0: the left border
             eo[e + evens] = 0f;                                                // past the data: the right border

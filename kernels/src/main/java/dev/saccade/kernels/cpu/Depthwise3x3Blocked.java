@@ -54,7 +54,11 @@ final class Depthwise3x3Blocked {
 
     private Depthwise3x3Blocked() {}
 
-    /** Whether g (which {@link Depthwise3x3#supports}) runs here: stride 2, at most {@link #MAX_PLANE} positions. */
+    /**
+     * Whether g (which {@link Depthwise3x3#supports}) may run here: stride 2, at most {@link #MAX_PLANE} positions.
+     * {@link Depthwise3x3} sends here only those it does not split flat ({@link Depthwise3x3#splitsFlat}): at 28²
+     * with 8 lanes the flat split ran 2.0–3.0× faster than this kernel (Zen 3, 192 channels, 2 images, 2 threads).
+     */
     static boolean suits(ConvGeometry g) {
         return g.strideH() == 2 && g.inH() * g.inW() <= MAX_PLANE;
     }
