@@ -27,6 +27,7 @@ import java.util.Locale;
  *      -Xms6g -Xmx6g -cp jmh/target/benchmarks.jar dev.saccade.jmh.ModelInferenceRounds \
  *      --models tsn-resnet50,tsm-resnet50,tsm-mobilenetv2 --clips 1,8 --warmup 20 --rounds 7
  * </pre>
+ * {@code --every-round} also prints each engine's latency in every timed round, in order, to show the spread.
  * The warm-up rounds (default 20, back to back) let the JIT compile saccade's kernels: tsm-mobilenetv2's median was
  * 44–47 ms after 5 warm-up forwards and 39–42 ms after 20 or more ({@code saccade bench}, 2026-12-05).
  */
@@ -49,14 +50,17 @@ public final class ModelInferenceRounds {
         List<String> models = List.of("tsn-resnet50", "tsm-resnet50", "tsm-mobilenetv2");
         int[] clipsList = {1, 8};
         int warmup = 20, rounds = 7;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        boolean everyRound = false;
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--every-round")) { everyRound = true; i--; continue; }
+            if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
             switch (args[i]) {
                 case "--models" -> models = List.of(args[i + 1].split(","));
                 case "--clips" -> clipsList = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (expected --models, --clips, --warmup, --rounds)");
+                        + " (expected --models, --clips, --warmup, --rounds, --every-round)");
             }
         }
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(CpuThreads.threads()));
@@ -65,6 +69,8 @@ public final class ModelInferenceRounds {
             double ortResNet50 = Double.NaN;
             for (String model : models) {
                 List<Timings> t = measure(model, clips, warmup, rounds);
+                if (everyRound) for (Timings e : t) System.out.printf(Locale.ROOT, "%s %s, clips %d, every round (ms): %s%n",
+                        model, e.engine(), clips, Arrays.toString(Arrays.stream(e.ms()).map(v -> Math.round(v * 10) / 10.0).toArray()));
                 long macs = ModelInferenceBench.macs(ModelInferenceBench.create(model), clips);
                 Timings s = t.get(0), ort = t.size() > 1 ? t.get(1) : null, torch = t.size() > 2 ? t.get(2) : null;
                 if (model.equals("tsn-resnet50") && ort != null) ortResNet50 = ort.median();
