@@ -103,10 +103,7 @@ final class Depthwise3x3 {
      * Stride 1, in y's own frame: the plane copied once between W + 1 zeros before and after, so tap (kh, kw) of
      * output {@code f = oh·W + ow} is {@code pad[f + kh·W + kw]}; the left and right taps of the first and last
      * column would read the neighbouring row, so their weights are multiplied lane by lane by 0/1 column weights
-     * ({@link #columnWeights}). One copy and one vector loop per plane, no per-row calls, and no masked vector where
-     * the plane has at least L positions: its last vector overlaps the one before. With the masked last vector in the
-     * loop (taken by every plane of 14² or 7²), C2 kept the masked path in the loop's code: MobileNetV2's stride-1
-     * shapes, 2 images, 2 threads, alternated call by call on Zen 3, 1.05–1.26× faster without it.
+     * ({@link #columnWeights}). One copy and one vector loop per plane, no per-row calls.
      */
     private static void strideOne(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
                                   ConvActivation act, float[] y, int yPlane, Scratch s) {
@@ -121,12 +118,7 @@ final class Depthwise3x3 {
         FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
         FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
         int r1 = W, r2 = 2 * W, right = n + L, yBase = yPlane * n;
-        // the last vector ends at n, overlapping the one before when L does not divide n (the same values stored
-        // twice), so that no vector needs a mask; only a plane of fewer than L positions, or the residual added in
-        // place (which the overlap would add twice), takes the masked last vector
-        int last = n >= L && residual != y ? n - L : -1;
         for (int f = 0; f < n; f += L) {
-            if (f > last && last >= 0) f = last;
             FloatVector left = FloatVector.fromArray(F, cw, f), rightW = FloatVector.fromArray(F, cw, right + f);
             FloatVector l = FloatVector.fromArray(F, pad, f).mul(w0);
             l = FloatVector.fromArray(F, pad, f + r1).fma(w3, l);
