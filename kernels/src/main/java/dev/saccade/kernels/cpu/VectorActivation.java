@@ -48,12 +48,18 @@ final class VectorActivation {
         return hi.blend(r, v.compare(VectorOperators.LT, hi).or(nan));
     }
 
-    /** act applied to v: identity, {@link #relu} or {@link #relu6}. */
+    /**
+     * act applied to v: identity, {@link #relu} or {@link #relu6}, the same compares and blends written out here
+     * rather than called. Every kernel's epilogue calls this, so C2 judges a call inside it by how often the whole
+     * JVM's calls take that branch: with {@code relu6(v)} called from here, a JVM that had run mostly ReLU layers
+     * compiled it out of line into a kernel that runs ReLU6 (PrintInlining: "already compiled into a medium
+     * method"), and each vector was boxed through the call. The kernels' own call sites are in their loops, hot.
+     */
     static FloatVector apply(FloatVector v, ConvActivation act) {
-        return switch (act) {
-            case NONE -> v;
-            case RELU -> relu(v);
-            case RELU6 -> relu6(v);
-        };
+        if (act == ConvActivation.NONE) return v;
+        VectorMask<Float> nan = v.compare(VectorOperators.NE, v);
+        FloatVector r = ZERO.blend(v, v.compare(VectorOperators.GT, ZERO).or(nan));    // relu(v)
+        if (act == ConvActivation.RELU) return r;
+        return SIX.blend(r, v.compare(VectorOperators.LT, SIX).or(nan));               // then min(·, 6)
     }
 }
