@@ -7,7 +7,9 @@ import java.util.*;
  * Two builds of saccade in one JVM, one class loader each, running the same model on the same clip in interleaved
  * rounds: a before/after comparison on a machine whose speed drifts by tens of percent from one minute to the next
  * (separate JVMs, run one after the other, then meet different neighbours). Each build is a {@code benchmarks.jar}
- * ({@code mvn -Ppeers -pl jmh -am package -DskipTests}, copied aside per commit). Prints each build's median, best and
+ * ({@code mvn -B -pl jmh -am package -DskipTests}, copied aside per commit); the model is built as
+ * {@code ModelInferenceBench} builds it, and the clip is the exporter's reference clip when {@code jmh/target/onnx}
+ * holds one. Prints each build's median, best and
  * every round, and the median and quartiles of the per-round ratio before / after. {@code -Dsleep} (ms, default 400)
  * pauses before each forward; 0 runs them back to back.
  *
@@ -55,12 +57,19 @@ public class TwoBuilds {
             ms[j][r] = e.get(j).run();
         }
         for (int j = 0; j < 2; j++) {
-            double[] s = ms[j].clone(); Arrays.sort(s);
-            System.out.printf("%s: median %.1f ms, best %.1f, every round %s%n", e.get(j).name(), s[rounds / 2], s[0], Arrays.toString(Arrays.stream(ms[j]).map(v -> Math.round(v)).toArray()));
+            System.out.printf("%s: median %.1f ms, best %.1f, every round %s%n", e.get(j).name(), median(ms[j]),
+                    Arrays.stream(ms[j]).min().orElseThrow(), Arrays.toString(Arrays.stream(ms[j]).map(v -> Math.round(v)).toArray()));
         }
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) ratio[r] = ms[0][r] / ms[1][r];
         Arrays.sort(ratio);
-        System.out.printf("per-round before/after: median %.3f (quartiles %.3f–%.3f)%n", ratio[rounds / 2], ratio[rounds / 4], ratio[3 * rounds / 4]);
+        System.out.printf("per-round before/after: median %.3f (quartiles %.3f–%.3f)%n", median(ratio), ratio[rounds / 4], ratio[3 * rounds / 4]);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

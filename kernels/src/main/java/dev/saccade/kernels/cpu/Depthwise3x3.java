@@ -175,12 +175,12 @@ final class Depthwise3x3 {
      */
     private static void strideTwo(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
                                   ConvActivation act, float[] y, int yPlane, Scratch s) {
-        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
-        int half = oW + 1 + L, rows = H + 2, row = 2 * half;                  // E and O row length, with slack
         if (splitsFlat(g) && residual != y) {
             strideTwoFlat(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
             return;
         }
+        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
+        int half = oW + 1 + L, rows = H + 2, row = 2 * half;                  // E and O row length, with slack
         if (splitsInRing(g)) {
             strideTwoRing(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
             return;
