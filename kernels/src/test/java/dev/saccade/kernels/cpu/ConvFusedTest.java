@@ -28,6 +28,7 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(2, 6, 17, 7, 9, 1, 1, 0),                // pointwise read straight from x
                 ConvGeometry.conv2d(5, 6, 10, 3, 4, 1, 2, 0),                // 1×1 stride 2 (downsample), chunks
                 ConvGeometry.conv2d(8, 12, 9, 7, 7, 1, 1, 0),                // pointwise chunk: tiles straddle images
+                ConvGeometry.conv2d(2, 19, 9, 6, 16, 1, 1, 0),               // pointwise: runs of 6 whole panels, K % 8 ≠ 0
                 ConvGeometry.conv2d(1, 4, 9, 52, 48, 1, 1, 0),               // 2496 columns > NC
                 ConvGeometry.conv2d(9, 7, 8, 3, 3, 3, 2, 1),                 // small planes, many images per GEMM
                 ConvGeometry.conv2d(3, 9, 10, 12, 40, 3, 2, 1),              // 3×3/2 phase split: rows of 20 > L
@@ -132,6 +133,7 @@ class ConvFusedTest {
         for (ConvActivation act : ConvActivation.values()) {
             check(ConvGeometry.conv2d(8, 16, 12, 5, 7, 1, 1, 0), true, true, act, 4, 2, 5);
             check(ConvGeometry.conv2d(4, 16, 9, 6, 6, 1, 1, 0), false, false, act, 4, 2, 6);   // one clip: split columns
+            check(ConvGeometry.conv2d(4, 21, 9, 8, 10, 1, 1, 0), true, true, act, 4, 3, 8); // runs of 5 panels, K % 8 ≠ 0
         }
         check(ConvGeometry.conv2d(6, 9, 8, 3, 3, 1, 1, 0), true, false, ConvActivation.RELU, 3, 1, 7); // plane < tile
     }
