@@ -173,6 +173,10 @@ public final class ConvFused {
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
             return;
         }
+        if (!gate && pooled == null && excite == null && shiftFrames == 0 && PolyphaseDirectConv.supports(g)) {
+            PolyphaseDirectConv.forward(g, x, w, residual, act, y);           // the stems: no packed B panels
+            return;
+        }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
         int images = imagesPerGemm(g), chunks = (g.n() + images - 1) / images;
         if (CpuThreads.threads() > 1 && chunks >= CpuThreads.threads()) {

@@ -39,6 +39,15 @@ final class ConvTileKernel {
                      int[] offset, long[] lanes, int segments,
                      boolean first, boolean last, float[] bias, int biasOff, float[] residual, ConvActivation act) {
         GemmMicroKernel.accumulate(kc, ap, aOff, bp, bOff, acc);         // (MR, NR), stays in L1
+        store(acc, y, rowBase, ldy, offset, lanes, segments, first, last, bias, biasOff, residual, act);
+    }
+
+    /**
+     * {@link #tile}'s store of an accumulated tile: acc (MR, NR) written to y as {@link #tile} describes, for
+     * kernels that accumulate the tile themselves ({@link PolyphaseDirectConv}).
+     */
+    static void store(float[] acc, float[] y, int rowBase, int ldy, int[] offset, long[] lanes, int segments,
+                      boolean first, boolean last, float[] bias, int biasOff, float[] residual, ConvActivation act) {
         if (segments == 1 && lanes[0] == FULL) {
             contiguous(acc, y, offset[0] + rowBase, ldy, first, last, bias, biasOff, residual, act);
             return;

@@ -113,6 +113,78 @@ final class GemmMicroKernel {
         c30.intoArray(acc, accOff + 3 * NR); c31.intoArray(acc, accOff + 3 * NR + L);
     }
 
+    /**
+     * {@code acc (MR, NR) = Σ_p ap[p, :]ᵀ · src[base + offset[p] …]}: {@link #accumulate} with row p of the B
+     * micro-panel read in place, NR consecutive floats at {@code base + offset[p]}, instead of from a packed panel
+     * (a direct convolution whose taps read consecutive positions: {@link PolyphaseDirectConv}). Each element's sum
+     * is the same sequence of {@code fma}s as {@link #accumulate} over the packed rows.
+     */
+    static void accumulateIndirect(int kc, float[] ap, int aOff, float[] src, int base, int[] offset, float[] acc) {
+        if (L >= 16) {
+            eightRowsIndirect(kc, ap, aOff, src, base, offset, acc);
+        } else {
+            fourRowsIndirect(kc, ap, aOff, src, base, offset, acc, 0);
+            fourRowsIndirect(kc, ap, aOff + 4, src, base, offset, acc, 4 * NR);
+        }
+    }
+
+    /** {@link #accumulateFourRows} with B's rows read at {@code src[base + offset[p]]}. */
+    private static void fourRowsIndirect(int kc, float[] ap, int aOff, float[] src, int base, int[] offset, float[] acc,
+                                         int accOff) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = aOff + p * MR, ib = base + offset[p];
+            FloatVector b0 = FloatVector.fromArray(S, src, ib);
+            FloatVector b1 = FloatVector.fromArray(S, src, ib + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ia]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ia + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ia + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ia + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(acc, accOff);          c01.intoArray(acc, accOff + L);
+        c10.intoArray(acc, accOff + NR);     c11.intoArray(acc, accOff + NR + L);
+        c20.intoArray(acc, accOff + 2 * NR); c21.intoArray(acc, accOff + 2 * NR + L);
+        c30.intoArray(acc, accOff + 3 * NR); c31.intoArray(acc, accOff + 3 * NR + L);
+    }
+
+    /** {@link #accumulateEightRows} with B's rows read at {@code src[base + offset[p]]}. */
+    private static void eightRowsIndirect(int kc, float[] ap, int aOff, float[] src, int base, int[] offset, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ia = aOff + p * MR, ib = base + offset[p];
+            FloatVector b0 = FloatVector.fromArray(S, src, ib);
+            FloatVector b1 = FloatVector.fromArray(S, src, ib + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, ap[ia]);     c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ia + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ia + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ia + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ia + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ia + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[ia + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[ia + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(acc, 0);          c01.intoArray(acc, L);
+        c10.intoArray(acc, NR);         c11.intoArray(acc, NR + L);
+        c20.intoArray(acc, 2 * NR);     c21.intoArray(acc, 2 * NR + L);
+        c30.intoArray(acc, 3 * NR);     c31.intoArray(acc, 3 * NR + L);
+        c40.intoArray(acc, 4 * NR);     c41.intoArray(acc, 4 * NR + L);
+        c50.intoArray(acc, 5 * NR);     c51.intoArray(acc, 5 * NR + L);
+        c60.intoArray(acc, 6 * NR);     c61.intoArray(acc, 6 * NR + L);
+        c70.intoArray(acc, 7 * NR);     c71.intoArray(acc, 7 * NR + L);
+    }
+
     /** All MR rows in one pass: 16 accumulators, for machines with 32 vector registers. */
     static void accumulateEightRows(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
