@@ -39,17 +39,18 @@ final class ConvTileKernel {
                      int[] offset, long[] lanes, int segments,
                      boolean first, boolean last, float[] bias, int biasOff, float[] residual, ConvActivation act) {
         GemmMicroKernel.accumulate(kc, ap, aOff, bp, bOff, acc);         // (MR, NR), stays in L1
-        store(acc, y, rowBase, ldy, offset, lanes, segments, first, last, bias, biasOff, residual, act);
+        store(acc, y, rowBase, ldy, offset, lanes, 0, segments, first, last, bias, biasOff, residual, act);
     }
 
     /**
-     * {@link #tile}'s store of an accumulated tile: acc (MR, NR) written to y as {@link #tile} describes, for
-     * kernels that accumulate the tile themselves ({@link PolyphaseDirectConv}).
+     * {@link #tile}'s store of an accumulated tile: acc (MR, NR) written to y as {@link #tile} describes, its
+     * segments at {@code [from, from + segments)} of offset and lanes, for kernels that accumulate the tile
+     * themselves ({@link PolyphaseDirectConv}).
      */
-    static void store(float[] acc, float[] y, int rowBase, int ldy, int[] offset, long[] lanes, int segments,
+    static void store(float[] acc, float[] y, int rowBase, int ldy, int[] offset, long[] lanes, int from, int segments,
                       boolean first, boolean last, float[] bias, int biasOff, float[] residual, ConvActivation act) {
-        if (segments == 1 && lanes[0] == FULL) {
-            contiguous(acc, y, offset[0] + rowBase, ldy, first, last, bias, biasOff, residual, act);
+        if (segments == 1 && lanes[from] == FULL) {
+            contiguous(acc, y, offset[from] + rowBase, ldy, first, last, bias, biasOff, residual, act);
             return;
         }
         if (last) {                                   // the bias over the whole tile, whole vectors
@@ -60,7 +61,7 @@ final class ConvTileKernel {
         }
         boolean relu = last && act != ConvActivation.NONE, six = act == ConvActivation.RELU6;
         float[] res = last ? residual : null;
-        for (int sg = 0; sg < segments; sg++) {                // then each image's run of lanes, row by row
+        for (int sg = from; sg < from + segments; sg++) {      // then each image's run of lanes, row by row
             long bits = lanes[sg];
             int t0 = Long.numberOfTrailingZeros(bits), len = Long.bitCount(bits);
             for (int r = 0; r < MR; r++) storeRun(acc, r * NR + t0, y, offset[sg] + rowBase + r * ldy + t0, len, first, res, relu, six);
