@@ -117,7 +117,9 @@ final class GemmMicroKernel {
      * {@code acc (MR, NR) = Σ_p ap[p, :]ᵀ · src[base + offset[p] …]}: {@link #accumulate} with row p of the B
      * micro-panel read in place, NR consecutive floats at {@code base + offset[p]}, instead of from a packed panel
      * (a direct convolution whose taps read consecutive positions: {@link PolyphaseDirectConv}). Each element's sum
-     * is the same sequence of {@code fma}s as {@link #accumulate} over the packed rows.
+     * is the same sequence of {@code fma}s as {@link #accumulate} over the packed rows. The loops are copies of the
+     * packed ones with B's row found through the table: one loop for both would load that index in the GEMM's own
+     * hot loop too.
      */
     static void accumulateIndirect(int kc, float[] ap, int aOff, float[] src, int base, int[] offset, float[] acc) {
         if (L >= 16) {
