@@ -11,7 +11,8 @@ import java.util.*;
  * {@code ModelInferenceBench} builds it, and the clip is the exporter's reference clip when {@code jmh/target/onnx}
  * holds one. Prints each build's median, best and
  * every round, and the median and quartiles of the per-round ratio before / after. {@code -Dsleep} (ms, default 400)
- * pauses before each forward; 0 runs them back to back.
+ * pauses before each forward; 0 runs them back to back; {@code -Dspin=true} spends the pause spinning on two threads
+ * instead of asleep (the same jar twice then shows what the idle cores cost a forward).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dsaccade.threads=2 -Xms6g -Xmx6g \
@@ -20,6 +21,7 @@ import java.util.*;
  */
 public class TwoBuilds {
     static final long SLEEP = Long.getLong("sleep", 400);
+    static final boolean SPIN = Boolean.getBoolean("spin");
     record Engine(String name, Object net, Method forward, Object input, Method disable, ClassLoader cl) {
         double run() throws Exception {
             Thread.currentThread().setContextClassLoader(cl);
@@ -53,7 +55,7 @@ public class TwoBuilds {
         double[][] ms = new double[2][rounds];
         for (int r = 0; r < rounds; r++) for (int k = 0; k < 2; k++) {
             int j = (r + k) % 2;
-            if (SLEEP > 0) Thread.sleep(SLEEP);
+            if (SLEEP > 0) pause();
             ms[j][r] = e.get(j).run();
         }
         for (int j = 0; j < 2; j++) {
@@ -64,6 +66,16 @@ public class TwoBuilds {
         for (int r = 0; r < rounds; r++) ratio[r] = ms[0][r] / ms[1][r];
         Arrays.sort(ratio);
         System.out.printf("per-round before/after: median %.3f (quartiles %.3f–%.3f)%n", median(ratio), ratio[rounds / 4], ratio[3 * rounds / 4]);
+    }
+
+    /** {@code -Dsleep} ms asleep, or with {@code -Dspin=true} spent spinning on two threads (the cores kept busy). */
+    static void pause() throws InterruptedException {
+        if (!SPIN) { Thread.sleep(SLEEP); return; }
+        long end = System.nanoTime() + SLEEP * 1_000_000L;
+        Thread other = new Thread(() -> { while (System.nanoTime() < end) Thread.onSpinWait(); });
+        other.start();
+        while (System.nanoTime() < end) Thread.onSpinWait();
+        other.join();
     }
 
     static double median(double[] v) {
