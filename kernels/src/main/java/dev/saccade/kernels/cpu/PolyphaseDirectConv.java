@@ -130,12 +130,12 @@ final class PolyphaseDirectConv {
     private static final long FULL = NR == 64 ? -1L : (1L << NR) - 1;
 
     /**
-     * {@link #band} for rows NR does not divide (28, 14, 7 columns): tiles of NR consecutive positions of the
-     * band's padded rows read as one sequence, position {@code j·rowStride + c} for output row {@code oh0 + j},
-     * column c. A tile may run into the next row; the lanes on the {@code rowStride − oW} padding columns are
-     * computed and not stored (3 % of the lanes for 28 columns, 12.5 % for 7), where tiles of one row would leave
-     * up to half a tile's lanes empty. Each tile's runs of stored lanes (one per output row it touches) are worked
-     * out once per band, for all row panels.
+     * {@link #band} for rows NR does not divide (100 columns from a 200² input; 112 with 16 lanes): tiles of NR
+     * consecutive positions of the band's padded rows read as one sequence, position {@code j·rowStride + c} for
+     * output row {@code oh0 + j}, column c. A tile may run into the next row; the lanes on the
+     * {@code rowStride − oW} padding columns (1 to 3) are computed and not stored, where tiles of one row would
+     * leave the end of each row's last tile empty. Each tile's runs of stored lanes (one per output row it touches)
+     * are worked out once per band, for all row panels.
      */
     private static void flattened(ConvGeometry g, Layout layout, Scratch s, PackedConvWeights w, float[] residual,
                                   ConvActivation act, int n, int oh0, int oh1, float[] y) {
