@@ -40,7 +40,8 @@ tar -C "$work" -xJf "$bundle"
 java="$work/jdk/bin/java"
 cp_all="$(ls "$work"/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')"
 console="$(ls "$work"/lib/junit-platform-console-standalone-*.jar | head -n1)"
-jflags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx16g)
+jflags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx16g -XX:CompileCommand=quiet)
+for c in VectorActivation LaneMask Simd VectorExp VectorMath; do jflags+=("-XX:CompileCommand=inline,dev.saccade.kernels.cpu.$c::*"); done
 
 section "CUDA libraries"
 # cuDNN 9 dlopens its sub-libraries (libcudnn_ops, libcudnn_cnn, ...) by bare name, so their folder must be on
