@@ -421,7 +421,8 @@ public final class ConvFused {
      * Rows of x copied into a 1×1 convolution's B panels at a time: 8 rows of 64 B each per panel, read along each row
      * of x across the run's panels. One panel's {@code kc} rows at a time read a cache line a plane apart per row (a
      * new stream per row for the prefetchers); 8 rows across the panels read 8 sequential streams and write 512 B
-     * runs. ResNet-50's 1×1 layers whose B is re-read by few output rows ran 4–15 % faster (docs/PERF.md).
+     * runs. ResNet-50's 1×1 layers whose B is re-read by few output rows (256 → 64, 64 → 64, 256 → 128 at 56²) ran
+     * 10–18 % faster, the others 1–8 % (docs/PERF.md).
      */
     static final int ROW_BLOCK = 8;
 

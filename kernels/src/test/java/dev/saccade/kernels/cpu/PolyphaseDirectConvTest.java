@@ -50,7 +50,7 @@ class PolyphaseDirectConvTest {
         PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), 1, g.cIn() * g.kernelVolume(), false);
         float[] y = new float[g.outputLength()];
         Arrays.fill(y, Float.NaN);                                                 // write-only
-        ConvFused.forward(g, x, pw, res, act, 0, 0, y);                            // dispatched here
+        PolyphaseDirectConv.forward(g, x, pw, res, act, y);
 
         float[] expected = new float[g.outputLength()], pre = new float[g.outputLength()];
         ConvFused.forwardScalar(g, x, w, b, res, act, 0, 0, expected);
@@ -65,6 +65,10 @@ class PolyphaseDirectConvTest {
         float[] panels = new float[g.outputLength()];                              // the packed-panel GEMM
         ConvFused.forwardImages(g, x, pw, res, act, 0, 0, 0, g.n(), panels, 0);
         assertArrayEquals(panels, y, g + " " + act + ": not the panel path's floats");
+        float[] dispatched = new float[g.outputLength()];                          // ConvFused's entry point
+        Arrays.fill(dispatched, Float.NaN);
+        ConvFused.forward(g, x, pw, res, act, 0, 0, dispatched);
+        assertArrayEquals(y, dispatched, g + " " + act + ": ConvFused.forward");
     }
 
     @Test
