@@ -28,6 +28,9 @@ import java.util.Locale;
  *      --models tsn-resnet50,tsm-resnet50,tsm-mobilenetv2 --clips 1,8 --warmup 20 --rounds 7
  * </pre>
  * {@code --every-round} also prints each engine's latency in every timed round, in order, to show the spread.
+ * {@code --warm} runs an untimed forward between the pause and each timed one: the latency of an engine that is
+ * already busy (a stream of clips) rather than one waking from idle — after the pause both engines' forwards ran
+ * 4–20 % slower on a 2-vCPU cloud machine (docs/PERF.md), the cores' state rather than either engine's code.
  * The warm-up rounds (default 20, back to back) let the JIT compile saccade's kernels: tsm-mobilenetv2's median was
  * 44–47 ms after 5 warm-up forwards and 39–42 ms after 20 or more ({@code saccade bench}, 2026-12-05).
  */
@@ -50,9 +53,10 @@ public final class ModelInferenceRounds {
         List<String> models = List.of("tsn-resnet50", "tsm-resnet50", "tsm-mobilenetv2");
         int[] clipsList = {1, 8};
         int warmup = 20, rounds = 7;
-        boolean everyRound = false;
+        boolean everyRound = false, warm = false;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--every-round")) { everyRound = true; i--; continue; }
+            if (args[i].equals("--warm")) { warm = true; i--; continue; }
             if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
             switch (args[i]) {
                 case "--models" -> models = List.of(args[i + 1].split(","));
@@ -60,7 +64,7 @@ public final class ModelInferenceRounds {
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (expected --models, --clips, --warmup, --rounds, --every-round)");
+                        + " (expected --models, --clips, --warmup, --rounds, --every-round, --warm)");
             }
         }
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(CpuThreads.threads()));
@@ -68,7 +72,7 @@ public final class ModelInferenceRounds {
         for (int clips : clipsList) {
             double ortResNet50 = Double.NaN;
             for (String model : models) {
-                List<Timings> t = measure(model, clips, warmup, rounds);
+                List<Timings> t = measure(model, clips, warmup, rounds, warm);
                 if (everyRound) for (Timings e : t) System.out.printf(Locale.ROOT, "%s %s, clips %d, every round (ms): %s%n",
                         model, e.engine(), clips, Arrays.toString(Arrays.stream(e.ms()).map(v -> Math.round(v * 10) / 10.0).toArray()));
                 long macs = ModelInferenceBench.macs(ModelInferenceBench.create(model), clips);
@@ -82,7 +86,8 @@ public final class ModelInferenceRounds {
                 System.out.println(table.getLast());
             }
         }
-        System.out.printf("%nRounds: %d warm-up + %d timed, interleaved; threads %d%n", warmup, rounds, CpuThreads.threads());
+        System.out.printf("%nRounds: %d warm-up + %d timed, interleaved; threads %d%s%n", warmup, rounds, CpuThreads.threads(),
+                warm ? "; each timed forward right after an untimed one (--warm)" : "; each timed forward after a " + SETTLE_MS + " ms pause");
         System.out.println("| model | clips | saccade ms median (best) | clips/s | GFLOP/s | ORT ms median (best) | GFLOP/s "
                 + "| libtorch ms median (best) | GFLOP/s | saccade ÷ ORT speed |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -97,7 +102,7 @@ public final class ModelInferenceRounds {
     static double gflops(long macs, Timings t) { return 2.0 * macs / (t.median() / 1000) / 1e9; }
 
     /** Builds the engines for one model and batch, checks their logits at batch 1, runs the interleaved rounds. */
-    static List<Timings> measure(String model, int clips, int warmup, int rounds) throws Exception {
+    static List<Timings> measure(String model, int clips, int warmup, int rounds, boolean warm) throws Exception {
         List<String> names = new ArrayList<>();
         List<Engine> engines = new ArrayList<>();
         Tsn net = ModelInferenceBench.create(model);
@@ -131,6 +136,7 @@ public final class ModelInferenceRounds {
                 // threads spin-wait after a forward (libtorch's OpenMP pool) would otherwise slow whichever runs next
                 int e = Math.floorMod(k + r, engines.size());
                 if (r >= 0) Thread.sleep(SETTLE_MS);                              // warm-up rounds back to back
+                if (r >= 0 && warm) engines.get(e).run();                          // untimed: the timed one follows it
                 long t0 = System.nanoTime();
                 float[] logits = engines.get(e).run();
                 double elapsed = (System.nanoTime() - t0) / 1e6;
