@@ -65,13 +65,15 @@ class VectorExpTest {
     }
 
     @Test void endsAreClampedAndNaNStays() {
-        float[] x = new float[L];
-        float[] probes = {-1000f, 1000f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, -87.3f, 88.3f, 0f};
-        for (int i = 0; i < L; i++) x[i] = probes[i % probes.length];
+        float[] probes = {-1000f, 1000f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, -87.3f, 88.3f, 0f,
+                -87.7f, 88.7f};                                           // just past the clamps, inside e^x's range
+        float[] x = new float[(probes.length + L - 1) / L * L];
+        for (int i = 0; i < x.length; i++) x[i] = probes[i % probes.length];
         float[] e = vectorExp(x, false), s = vectorExp(x, true);
-        for (int i = 0; i < L; i++) {
+        for (int i = 0; i < x.length; i++) {
             if (Float.isNaN(x[i])) { assertTrue(Float.isNaN(e[i]) && Float.isNaN(s[i]), "NaN in, NaN out"); continue; }
             assertTrue(Float.isFinite(e[i]) && e[i] > 0, "exp(" + x[i] + ") = " + e[i]);
+            assertEquals(Float.floatToIntBits(VectorExp.exp(x[i])), Float.floatToIntBits(e[i]), "lane and one-value form at " + x[i]);
             assertTrue(s[i] >= 0 && s[i] <= 1, "sigmoid(" + x[i] + ") = " + s[i]);
         }
         assertEquals(1f, VectorExp.sigmoid(1000f));
