@@ -10,11 +10,19 @@ import jdk.incubator.vector.VectorSpecies;
  * The direct 3×3 depthwise convolution of MobileNetV2 (padding 1, stride 1 or 2; Sandler et al., CVPR 2018) with
  * its epilogue: {@code y = act(conv(x, w) + b + residual)}, one (n, c) plane per work item.
  * <ul>
- * <li>Stride 1, in y's own frame: the plane copied once between zero rows, the left and right taps weighted lane by
- *     lane by 0/1 column weights ({@link #strideOne}) — one copy and one vector loop per plane, no per-row calls
- *     and no copy out. Against a zero-bordered copy of width W + 2 (computed in that frame, then copied out row by
- *     row with the epilogue), 2 threads, 8 planes a channel, the two alternated call by call: 192 channels at 28²
- *     0.45 → 0.27 ms, 144 at 56² 1.60 → 1.21 ms, 32 at 112² 1.06–1.26 → 0.86–1.05 ms, 16 at 320² 4.9 → 4.8 ms.</li>
+ * <li>Stride 1 on rows of at least L columns, in column strips ({@link #strideOneStrips}): a strip of L outputs
+ *     walks down the plane, and each input row's three vectors — its left, centre and right neighbours — feed the
+ *     three output rows that read that row, so an output vector costs three loads and nine FMAs (eleven loads
+ *     before), with no copy of the plane. At the plane's left and right edges the neighbours are the centre vector
+ *     shifted by one lane with a zero brought in; the last strip of a row that L does not divide overlaps the one
+ *     before. Planes up to {@link #STRIP_PLANE_FLOATS} (MobileNetV2's 56² and smaller). Against the kernel below,
+ *     alternated call by call (docs/PERF.md): one image per call on one thread, 384 channels at 14² 1.87× as fast,
+ *     192 at 28² 1.15×, 144 at 56² 1.15×; MobileNetV2's 14² blocks depth first ({@link ConvChain}, 8 frames, 2
+ *     threads) 1.09–1.12×.</li>
+ * <li>Stride 1 on other planes (7² with 8 lanes; 112²), in y's own frame: the plane copied once between zero rows,
+ *     the left and right taps weighted lane by lane by 0/1 column weights ({@link #strideOne}) — one copy and one
+ *     vector loop per plane, no per-row calls and no copy out. (At 7² a strip of one masked vector per row ran
+ *     0.90–0.94× its speed.) The planes with a residual added in place whose rows L does not divide come here too.</li>
  * <li>Stride 2 on planes of even H and W with output rows of at least L columns (every MobileNetV2 stride-2 plane
  *     but 14² → 7² with 8 lanes): the plane, read as one flat sequence, is split into its even and odd positions —
  *     its even and odd columns — in one pass of whole vectors, and each output row is summed from contiguous
@@ -39,7 +47,10 @@ final class Depthwise3x3 {
     private static final VectorShuffle<Float> UNZIP = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i : 2 * (i - L / 2) + 1),
             SWAP_HALVES = VectorShuffle.fromOp(F, i -> (i + L / 2) % L);
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(F, ((1L << L) - 1) & ~((1L << (L / 2)) - 1)),
-            LOWER_HALF = UPPER_HALF.not(), FIRST_LANE = VectorMask.fromLong(F, 1L);
+            LOWER_HALF = UPPER_HALF.not(), FIRST_LANE = VectorMask.fromLong(F, 1L), LAST_LANE = VectorMask.fromLong(F, 1L << (L - 1));
+    /** Lane i takes lane i − 1 (lane 0 its own), and lane i + 1 (the last its own): a row's left and right neighbours. */
+    private static final VectorShuffle<Float> FROM_LEFT = VectorShuffle.fromOp(F, i -> Math.max(i - 1, 0)),
+            FROM_RIGHT = VectorShuffle.fromOp(F, i -> Math.min(i + 1, L - 1));
 
     /**
      * Per-thread scratch: the plane between zero rows (stride 1) or its split rows (stride 2), a stride-2 output row,
@@ -163,8 +174,75 @@ final class Depthwise3x3 {
                               ConvActivation act, float[] y, int yPlane, Scratch s) {
         int c = plane % g.cIn();
         float b = bias == null ? 0f : bias[c];
-        if (g.strideH() == 1) strideOne(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
-        else strideTwo(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
+        if (g.strideH() == 2) strideTwo(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
+        else if (inStrips(g, residual, y)) strideOneStrips(g, x, plane, w, c * 9, b, residual, act, y, yPlane);
+        else strideOne(g, x, plane, w, c * 9, b, residual, act, y, yPlane, s);
+    }
+
+    /**
+     * Whether stride-1 planes of g run in column strips ({@link #strideOneStrips}): rows of at least L columns, planes
+     * of at most {@link #STRIP_PLANE_FLOATS}, and no residual added in place where a row's last strip overlaps the one
+     * before (it would add it twice).
+     */
+    /**
+     * Planes of at most this many floats (16 KiB, half of L1) run in column strips: each strip re-reads the rows,
+     * from L1 only when the plane fits. With MobileNetV2's 112² planes (49 KiB) in strips too, its 112² layer ran
+     * 0.79–0.88× as fast (8 frames, 2 threads) and the whole tsm-mobilenetv2 0.986–0.994×; they stay in y's own
+     * frame.
+     */
+    static final int STRIP_PLANE_FLOATS = 4096;
+    static boolean inStrips(ConvGeometry g, float[] residual, float[] y) {
+        return g.inW() >= L && g.inH() * g.inW() <= STRIP_PLANE_FLOATS && (residual != y || g.inW() % L == 0);
+    }
+
+    /**
+     * Stride 1 in column strips: for the strip of outputs {@code [ow, ow + L)} of each row, input row j's vectors
+     * {@code l, c, r} (columns {@code ow − 1 …}, {@code ow …}, {@code ow + 1 …}) add kernel row 2's taps to output row
+     * j − 1, which is then complete and stored, kernel row 1's to output row j and kernel row 0's to output row j + 1
+     * (rows above the first and below the last are zero, so their taps are left out). Each output is
+     * {@code b + Σ_kh (w[kh,0]·l + w[kh,1]·c + w[kh,2]·r)}, fused multiply-adds in that order. At the left edge
+     * (ow = 0) l is c shifted right by a lane with a zero in lane 0, at the right edge (the strip ending at W) r is c
+     * shifted left with a zero in the last lane; elsewhere they are loads one column either side.
+     */
+    private static void strideOneStrips(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
+                                        ConvActivation act, float[] y, int yPlane) {
+        int H = g.inH(), W = g.inW(), n = H * W, xBase = plane * n, yBase = yPlane * n;
+        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
+        for (int ow = 0; ; ow += L) {
+            if (ow > W - L) ow = W - L;                                      // the last strip ends at W
+            boolean leftEdge = ow == 0, rightEdge = ow == W - L;
+            FloatVector above = vb, here = vb;                               // output rows j − 1 and j, before row j
+            for (int j = 0, src = xBase + ow; j < H; j++, src += W) {
+                FloatVector c = FloatVector.fromArray(F, x, src);
+                FloatVector l = leftEdge ? c.rearrange(FROM_LEFT).blend(0f, FIRST_LANE) : FloatVector.fromArray(F, x, src - 1);
+                FloatVector r = rightEdge ? c.rearrange(FROM_RIGHT).blend(0f, LAST_LANE) : FloatVector.fromArray(F, x, src + 1);
+                if (j > 0) {                                                 // output row j − 1: its last kernel row
+                    FloatVector acc = l.fma(w6, above);
+                    acc = c.fma(w7, acc);
+                    acc = r.fma(w8, acc);
+                    int d = yBase + (j - 1) * W + ow;
+                    if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, d));
+                    VectorActivation.apply(acc, act).intoArray(y, d);
+                }
+                FloatVector mid = l.fma(w3, here);                           // output row j: kernel row 1
+                mid = c.fma(w4, mid);
+                mid = r.fma(w5, mid);
+                FloatVector below = l.fma(w0, vb);                           // output row j + 1: kernel row 0
+                below = c.fma(w1, below);
+                below = r.fma(w2, below);
+                above = mid;
+                here = below;
+            }
+            int d = yBase + (H - 1) * W + ow;                                // the last output row: nothing below it
+            FloatVector acc = above;
+            if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, d));
+            VectorActivation.apply(acc, act).intoArray(y, d);
+            if (rightEdge) return;
+        }
     }
 
     /**

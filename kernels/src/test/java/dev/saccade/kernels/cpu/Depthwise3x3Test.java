@@ -52,7 +52,11 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(1, 2, 2, 72, 129, 3, 2, 1).withGroups(2),  // the ring, odd W
                 ConvGeometry.conv2d(2, 35, 35, 13, 11, 3, 2, 1).withGroups(35), // channels in lanes: full blocks and a rest
                 ConvGeometry.conv2d(1, 16, 16, 14, 14, 3, 2, 1).withGroups(16), // channels in lanes: 14² → 7²
-                ConvGeometry.conv2d(2, 19, 19, 9, 7, 3, 1, 1).withGroups(19)); // stride 1, more channels than lanes
+                ConvGeometry.conv2d(2, 19, 19, 9, 7, 3, 1, 1).withGroups(19), // stride 1, more channels than lanes
+                ConvGeometry.conv2d(1, 2, 2, 5, 8, 3, 1, 1).withGroups(2),     // stride 1, rows of 8: one strip, both edges
+                ConvGeometry.conv2d(2, 3, 3, 2, 9, 3, 1, 1).withGroups(3),     // stride 1, two rows of 9: strips overlap
+                ConvGeometry.conv2d(1, 2, 2, 2, 17, 3, 1, 1).withGroups(2),    // stride 1, two rows of 17
+                ConvGeometry.conv2d(1, 2, 2, 40, 112, 3, 1, 1).withGroups(2)); // stride 1, a plane too large for strips
     }
 
     @Test
@@ -67,6 +71,26 @@ class Depthwise3x3Test {
                 && !Depthwise3x3Blocked.suits(g)), "no stride-2 case split whole");
         assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3Blocked.suits(g) && g.cIn() > VectorMath.F.length()),
                 "no stride-2 case with channels in lanes, several blocks");
+    }
+
+    @Test
+    void coversEveryStrideOnePath() {
+        List<ConvGeometry> strideOne = geometries().stream().filter(g -> g.strideH() == 1).toList();
+        int lanes = VectorMath.F.length();
+        float[] y = new float[1];
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && g.inW() == lanes),
+                "no stride-1 case of one strip with both edges");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && g.inW() % lanes != 0),
+                "no stride-1 case whose last strip overlaps");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && g.inW() >= 3 * lanes),
+                "no stride-1 case with inner strips");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && g.inH() <= 2),
+                "no stride-1 case in strips of one or two rows");
+        assertTrue(strideOne.stream().anyMatch(g -> g.inW() < lanes), "no stride-1 case narrower than a vector");
+        assertTrue(strideOne.stream().anyMatch(g -> g.inW() >= lanes && !Depthwise3x3.inStrips(g, null, y)),
+                "no stride-1 plane too large for strips");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && !Depthwise3x3.inStrips(g, y, y)),
+                "no stride-1 case that a residual in place sends to y's own frame");
     }
 
     static Stream<Arguments> cases() {
