@@ -86,11 +86,18 @@ class Depthwise3x3Test {
                 "no stride-1 case with inner strips");
         assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && g.inH() <= 2),
                 "no stride-1 case in strips of one or two rows");
-        assertTrue(strideOne.stream().anyMatch(g -> g.inW() < lanes), "no stride-1 case narrower than a vector");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inOneStrip(g, null, y) && g.inH() > 2),
+                "no stride-1 case narrower than a vector");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inOneStrip(g, null, y) && 2 * g.inW() < lanes),
+                "no stride-1 case whose rows are under half a vector (a store spills over several rows)");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inOneStrip(g, null, y) && g.n() * g.cIn() > 1),
+                "no narrow stride-1 case with a plane after another");
         assertTrue(strideOne.stream().anyMatch(g -> g.inW() >= lanes && !Depthwise3x3.inStrips(g, null, y)),
                 "no stride-1 plane too large for strips");
         assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inStrips(g, null, y) && !Depthwise3x3.inStrips(g, y, y)),
                 "no stride-1 case that a residual in place sends to y's own frame");
+        assertTrue(strideOne.stream().anyMatch(g -> Depthwise3x3.inOneStrip(g, null, y) && !Depthwise3x3.inOneStrip(g, y, y)),
+                "no narrow stride-1 case that a residual in place sends to y's own frame");
     }
 
     static Stream<Arguments> cases() {
