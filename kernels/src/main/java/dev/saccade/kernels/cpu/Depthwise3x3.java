@@ -185,17 +185,18 @@ final class Depthwise3x3 {
     }
 
     /**
-     * Whether stride-1 planes of g run in column strips ({@link #strideOneStrips}): rows of at least L columns, planes
-     * of at most {@link #STRIP_PLANE_FLOATS}, and no residual added in place where a row's last strip overlaps the one
-     * before (it would add it twice).
-     */
-    /**
      * Planes of at most this many floats (16 KiB, half of L1) run in column strips: each strip re-reads the rows,
      * from L1 only when the plane fits. With MobileNetV2's 112² planes (49 KiB) in strips too, its 112² layer ran
      * 0.79–0.88× as fast (8 frames, 2 threads) and the whole tsm-mobilenetv2 0.986–0.994×; they stay in y's own
      * frame.
      */
     static final int STRIP_PLANE_FLOATS = 4096;
+
+    /**
+     * Whether stride-1 planes of g run in column strips ({@link #strideOneStrips}): rows of at least L columns, planes
+     * of at most {@link #STRIP_PLANE_FLOATS}, and no residual added in place where a row's last strip overlaps the one
+     * before (it would add it twice).
+     */
     static boolean inStrips(ConvGeometry g, float[] residual, float[] y) {
         return g.inW() >= L && g.inH() * g.inW() <= STRIP_PLANE_FLOATS && (residual != y || g.inW() % L == 0);
     }
@@ -262,7 +263,8 @@ final class Depthwise3x3 {
      * Stride 1 on rows narrower than L (MobileNetV2's 7² with 8 lanes): {@link #strideOneStrips}'s sweep with one
      * vector per row, its lanes past W zeroed after the load (so the right edge needs no blend); each store spills
      * those lanes into the rows after, which are stored later, and a store that would pass the plane's end (the last
-     * row's; with rows under L/2 the ones before it too) is masked to its row, so nothing past the plane is written. The same floats as a strip. Apart from {@link #strideOneStrips} because the
+     * row's; with rows under L/2 the ones before it too) is masked to its row, so nothing past the plane is written.
+     * The same fused multiply-adds in the same order as a strip. Apart from {@link #strideOneStrips} because the
      * zeroing and the bounds test on the last plane's loads cost the wide strips 4–10 %.
      */
     private static void strideOneNarrow(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
