@@ -34,9 +34,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>Other stride-2 planes: the bordered rows are split one by one into even and odd columns, so each output row
  *     is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too large to split whole
  *     in L1 are split as the output rows need them, into a ring of three rows.</li>
- * <li>Stride 2 on the remaining planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (MobileNetV2's
- *     14² → 7² with 8 lanes; 28² → 14² too with 16): {@link Depthwise3x3Blocked}, with the channels in the vector
- *     lanes.</li>
+ * <li>Stride 2 on rows of even W whose outputs are narrower than L (MobileNetV2's 14² → 7² with 8 lanes): one vector
+ *     per output row, each input row split into its even and odd columns in registers ({@link #strideTwoNarrow}).</li>
+ * <li>Stride 2 on the remaining planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (odd widths, and
+ *     planes with a residual added in place): {@link Depthwise3x3Blocked}, with the channels in the vector lanes.</li>
  * </ul>
  * The bias, residual and activation are applied in the stride-1 and flat stride-2 loops themselves, and as the rows are
  * copied out on the other stride-2 paths.
@@ -89,7 +90,7 @@ final class Depthwise3x3 {
     /** @param w (C, 9); bias (C) or null; residual (N, C, oH, oW) or null; y overwritten */
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                         float[] y) {
-        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g)) {
+        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g) && !inOneStripAtStrideTwo(g, residual, y)) {
             Depthwise3x3Blocked.forward(g, x, w, bias, residual, act, y);
             return;
         }
@@ -163,7 +164,7 @@ final class Depthwise3x3 {
      */
     static void forwardImages(ConvGeometry g, float[] x, float[] w, float[] bias, float[] residual, ConvActivation act,
                               int n0, int nb, float[] y, int yImage0) {
-        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g)) {
+        if (Depthwise3x3Blocked.suits(g) && !splitsFlat(g) && !inOneStripAtStrideTwo(g, residual, y)) {
             Depthwise3x3Blocked.forwardImages(g, x, w, bias, residual, act, n0, nb, y, yImage0);
             return;
         }
@@ -321,6 +322,10 @@ final class Depthwise3x3 {
             strideTwoFlat(g, x, plane, w, wo, b, residual, act, y, yPlane, s);
             return;
         }
+        if (inOneStripAtStrideTwo(g, residual, y)) {
+            strideTwoNarrow(g, x, plane, w, wo, b, residual, act, y, yPlane);
+            return;
+        }
         int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW();
         int half = oW + 1 + L, rows = H + 2, row = 2 * half;                  // E and O row length, with slack
         if (splitsInRing(g)) {
@@ -350,6 +355,79 @@ final class Depthwise3x3 {
                 acc.intoArray(out, ow);
             }
             finishRow(out, 0, y, residual, yBase + oh * oW, oW, act);
+        }
+    }
+
+    /**
+     * Whether stride-2 planes of g run as one narrow strip ({@link #strideTwoNarrow}): even W, output rows narrower than
+     * L (MobileNetV2's 14² → 7² with 8 lanes), and no residual added in place (the spilled lanes would overwrite the
+     * next row's residual before it is read).
+     */
+    static boolean inOneStripAtStrideTwo(ConvGeometry g, float[] residual, float[] y) {
+        return g.strideH() == 2 && g.inW() % 2 == 0 && g.outW() < L && residual != y;
+    }
+
+    /**
+     * Stride 2 on rows of even W whose outputs are narrower than L, one vector per output row. Input row j is read as
+     * two vectors (columns 0 … 2L − 1 of the row, the lanes past W from the rows after) and split into its even
+     * columns e (the centre taps of outputs 0, 1, …) and odd columns o (the right taps), o shifted right by a lane with
+     * a zero in lane 0 giving the left taps; the lanes past the row's outputs are never read by its own. An even row
+     * 2·oh adds kernel row 1 to output row oh; an odd row 2·oh + 1 adds kernel row 2 to it, which is then complete and
+     * stored, and kernel row 0 to output row oh + 1. The taps in the order of {@link Depthwise3x3Blocked}, whose floats
+     * these are. Stores spill into the next output row, which is stored after; a store that would pass the plane's
+     * end is masked to its row, and the last plane's loads past x's end are masked. Against
+     * {@link Depthwise3x3Blocked} (8 lanes, 576 channels at 14², alternated call by call): one image 1.62× as fast
+     * on one thread, 1.25× on two; 8 images 1.17× and 1.05× (docs/PERF.md).
+     */
+    private static void strideTwoNarrow(ConvGeometry g, float[] x, int plane, float[] w, int wo, float b, float[] residual,
+                                        ConvActivation act, float[] y, int yPlane) {
+        int H = g.inH(), W = g.inW(), oH = g.outH(), oW = g.outW(), n = oH * oW;
+        int xBase = plane * H * W, yBase = yPlane * n, lastWhole = x.length - 2 * L;
+        VectorMask<Float> row = F.indexInRange(0, oW);
+        FloatVector w0 = FloatVector.broadcast(F, w[wo]), w1 = FloatVector.broadcast(F, w[wo + 1]);
+        FloatVector w2 = FloatVector.broadcast(F, w[wo + 2]), w3 = FloatVector.broadcast(F, w[wo + 3]);
+        FloatVector w4 = FloatVector.broadcast(F, w[wo + 4]), w5 = FloatVector.broadcast(F, w[wo + 5]);
+        FloatVector w6 = FloatVector.broadcast(F, w[wo + 6]), w7 = FloatVector.broadcast(F, w[wo + 7]);
+        FloatVector w8 = FloatVector.broadcast(F, w[wo + 8]), vb = FloatVector.broadcast(F, b);
+        FloatVector acc = vb;                                                // output row j / 2, before input row j
+        for (int j = 0, src = xBase; j < H; j++, src += W) {
+            FloatVector lo, hi;
+            if (src <= lastWhole) {
+                lo = FloatVector.fromArray(F, x, src);
+                hi = FloatVector.fromArray(F, x, src + L);
+            } else {                                                         // the last rows of x
+                lo = FloatVector.fromArray(F, x, src, F.indexInRange(0, x.length - src));
+                hi = FloatVector.fromArray(F, x, src + L, F.indexInRange(0, x.length - src - L));
+            }
+            FloatVector lp = lo.rearrange(UNZIP), hp = hi.rearrange(UNZIP);  // [even | odd] each
+            FloatVector e = lp.blend(hp.rearrange(SWAP_HALVES), UPPER_HALF);  // columns 0, 2, 4, …
+            FloatVector o = hp.blend(lp.rearrange(SWAP_HALVES), LOWER_HALF);  // columns 1, 3, 5, …
+            FloatVector l = o.rearrange(FROM_LEFT).blend(0f, FIRST_LANE);      // columns −1, 1, 3, …
+            if ((j & 1) == 0) {                                              // row 2·oh: kernel row 1 of output oh
+                acc = l.fma(w3, acc);
+                acc = e.fma(w4, acc);
+                acc = o.fma(w5, acc);
+                continue;
+            }
+            FloatVector out = l.fma(w6, acc);                                // row 2·oh + 1: kernel row 2 of oh …
+            out = e.fma(w7, out);
+            out = o.fma(w8, out);
+            int at = (j >> 1) * oW, d = yBase + at;
+            if (at + L <= n) {
+                if (residual != null) out = out.add(FloatVector.fromArray(F, residual, d));
+                VectorActivation.apply(out, act).intoArray(y, d);
+            } else {
+                if (residual != null) out = out.add(FloatVector.fromArray(F, residual, d, row));
+                VectorActivation.apply(out, act).intoArray(y, d, row);
+            }
+            acc = l.fma(w0, vb);                                             // … and kernel row 0 of oh + 1
+            acc = e.fma(w1, acc);
+            acc = o.fma(w2, acc);
+        }
+        if ((H & 1) == 1) {                                                  // odd H: the last output row, nothing below
+            int d = yBase + (oH - 1) * oW;
+            if (residual != null) acc = acc.add(FloatVector.fromArray(F, residual, d, row));
+            VectorActivation.apply(acc, act).intoArray(y, d, row);
         }
     }
 

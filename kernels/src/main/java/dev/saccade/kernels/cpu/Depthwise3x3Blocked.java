@@ -56,8 +56,10 @@ final class Depthwise3x3Blocked {
 
     /**
      * Whether g (which {@link Depthwise3x3#supports}) may run here: stride 2, at most {@link #MAX_PLANE} positions.
-     * {@link Depthwise3x3} sends here only those it does not split flat ({@link Depthwise3x3#splitsFlat}): at 28²
-     * with 8 lanes the flat split ran 2.0–3.0× faster than this kernel (Zen 3, 192 channels, 2 images, 2 threads).
+     * {@link Depthwise3x3} sends here only those it neither splits flat ({@link Depthwise3x3#splitsFlat}: at 28²
+     * with 8 lanes the flat split ran 2.0–3.0× faster than this kernel, Zen 3, 192 channels, 2 images, 2 threads) nor
+     * runs as one strip per row ({@link Depthwise3x3#inOneStripAtStrideTwo}: 14² → 7² 1.05–1.62× faster): odd widths,
+     * and residuals added in place.
      */
     static boolean suits(ConvGeometry g) {
         return g.strideH() == 2 && g.inH() * g.inW() <= MAX_PLANE;

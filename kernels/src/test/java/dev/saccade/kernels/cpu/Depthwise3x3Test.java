@@ -56,7 +56,9 @@ class Depthwise3x3Test {
                 ConvGeometry.conv2d(1, 2, 2, 5, 8, 3, 1, 1).withGroups(2),     // stride 1, rows of 8: one strip, both edges
                 ConvGeometry.conv2d(2, 3, 3, 2, 9, 3, 1, 1).withGroups(3),     // stride 1, two rows of 9: strips overlap
                 ConvGeometry.conv2d(1, 2, 2, 2, 17, 3, 1, 1).withGroups(2),    // stride 1, two rows of 17
-                ConvGeometry.conv2d(1, 2, 2, 40, 112, 3, 1, 1).withGroups(2)); // stride 1, a plane too large for strips
+                ConvGeometry.conv2d(1, 2, 2, 40, 112, 3, 1, 1).withGroups(2),  // stride 1, a plane too large for strips
+                ConvGeometry.conv2d(2, 3, 3, 9, 10, 3, 2, 1).withGroups(3),    // stride 2, odd H, rows of 5 outputs
+                ConvGeometry.conv2d(1, 2, 2, 6, 4, 3, 2, 1).withGroups(2));    // stride 2, rows of 2 outputs
     }
 
     @Test
@@ -69,8 +71,15 @@ class Depthwise3x3Test {
                 "no stride-2 case in a ring of rows");
         assertTrue(strideTwo.stream().anyMatch(g -> !Depthwise3x3.splitsFlat(g) && !Depthwise3x3.splitsInRing(g)
                 && !Depthwise3x3Blocked.suits(g)), "no stride-2 case split whole");
-        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3Blocked.suits(g) && g.cIn() > VectorMath.F.length()),
-                "no stride-2 case with channels in lanes, several blocks");
+        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3Blocked.suits(g) && g.cIn() > VectorMath.F.length()
+                && !Depthwise3x3.inOneStripAtStrideTwo(g, null, new float[1])), "no stride-2 case with channels in lanes, several blocks");
+        float[] y = new float[1];
+        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3.inOneStripAtStrideTwo(g, null, y) && g.inH() % 2 == 0
+                && g.n() * g.cIn() > 1), "no stride-2 case as one strip per row, even H, several planes");
+        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3.inOneStripAtStrideTwo(g, null, y) && g.inH() % 2 == 1),
+                "no stride-2 case as one strip per row with odd H");
+        assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3.inOneStripAtStrideTwo(g, null, y)
+                && 2 * g.outW() < VectorMath.F.length()), "no stride-2 strip whose stores spill over several rows");
     }
 
     @Test
@@ -143,6 +152,22 @@ class Depthwise3x3Test {
             ConvFused.forward(g, x, pw, res, act, 0, 0, y);
         }
         KernelArrays.assertClose(g.toString(), expected, y);
+    }
+
+    /**
+     * Nothing is written past the output: the kernels whose row stores spill into the rows after them (narrow rows at
+     * stride 1 and 2) must mask the stores that would pass a plane's end, here the last plane's, into a y with room
+     * after it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void writesNothingPastTheOutput(ConvGeometry g) {
+        Random rnd = new Random(41);
+        float[] x = KernelArrays.gaussian(rnd, g.inputLength()), w = KernelArrays.gaussian(rnd, g.weightLength()), b = KernelArrays.gaussian(rnd, g.cOut());
+        float[] y = new float[g.outputLength() + 2 * VectorMath.F.length()];
+        Arrays.fill(y, Float.NaN);
+        ConvFused.forward(g, x, PackedConvWeights.pack(w, b, g.cOut(), g.groups(), 9, true), null, ConvActivation.NONE, 0, 0, y);
+        for (int i = g.outputLength(); i < y.length; i++) assertTrue(Float.isNaN(y[i]), g + ": y[" + i + "] written past the output");
     }
 
     /**
