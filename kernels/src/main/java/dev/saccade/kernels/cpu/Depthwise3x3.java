@@ -20,9 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  *     192 at 28² 1.15×, 144 at 56² 1.15×; MobileNetV2's 14² blocks depth first ({@link ConvChain}, 8 frames, 2
  *     threads) 1.09–1.12×.</li>
  * <li>Stride 1 on rows narrower than L (7² with 8 lanes), as one strip of one vector per row
- *     ({@link #strideOneNarrow}), its lanes past the row zeroed; every store but the plane's last spills into the
- *     next row, which is stored after it. 960 channels at 7² 1.38× as fast as the kernel below (one image or eight,
- *     2 threads). (With every row's load and store masked instead it ran 0.90–0.94× that kernel's speed.)</li>
+ *     ({@link #strideOneNarrow}), its lanes past the row zeroed; each store spills into the next row, which is
+ *     stored after it, unless it would pass the plane's end. 960 channels at 7² 1.38× as fast as the kernel below
+ *     (one image or eight, 2 threads). (With every row's load and store masked instead it ran 0.90–0.94× that
+ *     kernel's speed.)</li>
  * <li>Stride 1 on the other planes (112²; and those with a residual added in place that the strips would add twice or
  *     overwrite), in y's own frame: the plane copied once between zero rows, the left and right taps weighted lane by
  *     lane by 0/1 column weights ({@link #strideOne}) — one copy and one vector loop per plane, no per-row calls and
@@ -31,16 +32,16 @@ import jdk.incubator.vector.VectorSpecies;
  *     but 14² → 7² with 8 lanes): the plane, read as one flat sequence, is split into its even and odd positions —
  *     its even and odd columns — in one pass of whole vectors, and each output row is summed from contiguous
  *     vectors of the two halves straight into y ({@link #strideTwoFlat}).</li>
+ * <li>Stride 2 on rows of even W whose outputs are narrower than L (MobileNetV2's 14² → 7² with 8 lanes): one vector
+ *     per output row, each input row split into its even and odd columns in registers ({@link #strideTwoNarrow}).</li>
  * <li>Other stride-2 planes: the bordered rows are split one by one into even and odd columns, so each output row
  *     is {@code Σ_kh w0·E[ow] + w1·O[ow] + w2·E[ow + 1]} over contiguous vectors. Planes too large to split whole
  *     in L1 are split as the output rows need them, into a ring of three rows.</li>
- * <li>Stride 2 on rows of even W whose outputs are narrower than L (MobileNetV2's 14² → 7² with 8 lanes): one vector
- *     per output row, each input row split into its even and odd columns in registers ({@link #strideTwoNarrow}).</li>
  * <li>Stride 2 on the remaining planes of at most {@link Depthwise3x3Blocked#MAX_PLANE} positions (odd widths, and
  *     planes with a residual added in place): {@link Depthwise3x3Blocked}, with the channels in the vector lanes.</li>
  * </ul>
- * The bias, residual and activation are applied in the stride-1 and flat stride-2 loops themselves, and as the rows are
- * copied out on the other stride-2 paths.
+ * The bias, residual and activation are applied in the stride-1, flat and narrow stride-2 loops themselves, and as the
+ * rows are copied out on the other stride-2 paths.
  * ONNX Runtime MLAS's depthwise NCHWc kernel (a vector FMA per tap, no im2col) is the model; here the channel is the
  * outer loop instead of the lanes.
  * The scalar twin is {@link ConvFused#forwardScalar}.
