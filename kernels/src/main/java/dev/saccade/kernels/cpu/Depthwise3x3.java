@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     threads) 1.09–1.12×.</li>
  * <li>Stride 1 on rows narrower than L (7² with 8 lanes), as one strip of one vector per row
  *     ({@link #strideOneNarrow}), its lanes past the row zeroed; each store spills into the next row, which is
- *     stored after it, unless it would pass the plane's end. 960 channels at 7² 1.38× as fast as the kernel below
- *     (one image or eight, 2 threads). (With every row's load and store masked instead it ran 0.90–0.94× that
+ *     stored after it, unless it would pass the plane's end. 960 channels at 7² 1.34–1.36× as fast as the kernel
+ *     below (one image or eight, 2 threads; docs/PERF.md). (With every row's load and store masked instead it ran 0.90–0.94× that
  *     kernel's speed.)</li>
  * <li>Stride 1 on the other planes (112²; and those with a residual added in place that the strips would add twice or
  *     overwrite), in y's own frame: the plane copied once between zero rows, the left and right taps weighted lane by

@@ -71,9 +71,9 @@ class Depthwise3x3Test {
                 "no stride-2 case in a ring of rows");
         assertTrue(strideTwo.stream().anyMatch(g -> !Depthwise3x3.splitsFlat(g) && !Depthwise3x3.splitsInRing(g)
                 && !Depthwise3x3Blocked.suits(g)), "no stride-2 case split whole");
+        float[] y = new float[1];                                            // an output that is not the residual
         assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3Blocked.suits(g) && g.cIn() > VectorMath.F.length()
-                && !Depthwise3x3.inOneStripAtStrideTwo(g, null, new float[1])), "no stride-2 case with channels in lanes, several blocks");
-        float[] y = new float[1];
+                && !Depthwise3x3.inOneStripAtStrideTwo(g, null, y)), "no stride-2 case with channels in lanes, several blocks");
         assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3.inOneStripAtStrideTwo(g, null, y) && g.inH() % 2 == 0
                 && g.n() * g.cIn() > 1), "no stride-2 case as one strip per row, even H, several planes");
         assertTrue(strideTwo.stream().anyMatch(g -> Depthwise3x3.inOneStripAtStrideTwo(g, null, y) && g.inH() % 2 == 1),
