@@ -202,6 +202,17 @@ public interface Backend {
     }
 
     /**
+     * {@link #convInference} with a residual that is dead after the call
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyIntoResidual}): the backend may write y into the residual's
+     * own storage, reading each element of the residual before it writes the same element of y, and return a tensor
+     * over that storage. The default runs {@link #convInference} into a new output.
+     */
+    default Tensor convInferenceIntoResidual(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor residual,
+                                             dev.saccade.tensor.ops.ConvActivation act, int shiftFrames, int shiftFoldDiv) {
+        return convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
+    }
+
+    /**
      * A chain of inference convolutions, each link's output the next one's input, the residual added by the last
      * ({@link dev.saccade.tensor.ops.InferenceConv#applyChain}, which checks the shapes); no autograd. The default
      * runs {@link #convInference} link by link and recycles the intermediates; a backend may carry a few images at
@@ -361,6 +372,16 @@ public interface Backend {
     default Tensor gateInference(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset, Tensor residual,
                                  dev.saccade.tensor.ops.ConvActivation act) {
         return dev.saccade.tensor.ops.InferenceGate.composed(x, c, s, combine, offset, residual, act);
+    }
+
+    /**
+     * {@link #gateInference} with x dead after the call ({@link dev.saccade.tensor.ops.InferenceGate#applyInPlace}):
+     * the backend may write y into x's own storage (each element of x is read by the step that writes the same
+     * element of y) and return a tensor over it. The default runs {@link #gateInference} into a new output.
+     */
+    default Tensor gateInferenceInPlace(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
+                                        Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
+        return gateInference(x, c, s, combine, offset, residual, act);
     }
 
     /**

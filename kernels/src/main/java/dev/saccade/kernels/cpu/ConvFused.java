@@ -61,12 +61,32 @@ public final class ConvFused {
      * @param shiftFrames  T for a temporal shift of x read in place (x viewed (N/T, T, C_in, …)), 0 for none;
      *                     only for 1×1 stride-1 unpadded, ungrouped convolutions
      * @param shiftFold    channels shifted each way: {@code [0, fold)} read frame t+1, {@code [fold, 2·fold)} frame t−1
-     * @param y            (N, C_out, *out)
+     * @param y            (N, C_out, *out); may be the residual array itself when {@link #residualMayBeOutput}
+     *                     (depthwise 3×3: within rounding, {@link Depthwise3x3})
      */
     public static void forward(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                                int shiftFrames, int shiftFold, float[] y) {
         check(g, x, w, residual, shiftFrames, shiftFold, y);
+        if (y == residual && !g.isDepthwise() && !residualMayBeOutput(g, w)) {
+            throw new IllegalArgumentException("ConvFused.forward " + g + ": y is the residual, which this convolution "
+                    + "reads after it has written y (K = " + w.k() + " in more than one block of " + KC + ", or the "
+                    + "stems' direct kernel)");
+        }
         run(g, x, w, residual, false, act, shiftFrames, shiftFold, null, y, null);
+    }
+
+    /**
+     * Whether {@link #forward} may write y into the residual's own array (ONNX Runtime's NCHWc convolution
+     * accumulates into its {@code Sum} input's buffer the same way): the packed GEMM reads each residual element in
+     * the store that writes the same element of y, and only in the last K block — so with K in one block
+     * ({@code K ≤ }{@value #KC}) nothing is written before it is read, and the floats are those of a separate y.
+     * The stems' direct kernel is left out, and so are depthwise convolutions: {@link Depthwise3x3} accepts y as its
+     * residual too, but some of its paths then add the residual in another order (the last bits differ). The
+     * output's lines are in the cache already, read as the residual: ResNet-50's conv3 with its shortcut, 64 → 256
+     * at 56², ran 1.18× as fast (docs/PERF.md).
+     */
+    static boolean residualMayBeOutput(ConvGeometry g, PackedConvWeights w) {
+        return !g.isDepthwise() && w.k() <= KC && !PolyphaseDirectConv.supports(g);
     }
 
     /**

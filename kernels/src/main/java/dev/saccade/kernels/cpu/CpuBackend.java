@@ -157,7 +157,13 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor convInference(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor residual,
                                           dev.saccade.tensor.ops.ConvActivation act, int frames, int foldDiv) {
-        return CpuInferenceConv.run(this, x, c, residual, act, frames, foldDiv,
+        return CpuInferenceConv.run(this, x, c, residual, act, frames, foldDiv, false,
+                () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
+    }
+
+    @Override public Tensor convInferenceIntoResidual(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor residual,
+                                                      dev.saccade.tensor.ops.ConvActivation act, int frames, int foldDiv) {
+        return CpuInferenceConv.run(this, x, c, residual, act, frames, foldDiv, true,
                 () -> Backend.super.convInference(x, c, residual, act, frames, foldDiv));
     }
 
@@ -336,6 +342,17 @@ public final class CpuBackend implements Backend {
         Tensor y = Tensor.wrap(HostStorage.wrap(ActivationPool.take(x.numel())), x.shape(), this);   // fully overwritten below
         CpuBroadcastGate.forward(contiguous(x), c, s, combine, offset, residual == null ? null : contiguous(residual), act, y);
         return y;
+    }
+
+    /** Into x's own array when x is a whole, contiguous F32 array that no gate shares; else {@link #gateInference}. */
+    @Override public Tensor gateInferenceInPlace(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
+                                                 Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
+        boolean whole = x.dtype() == DType.F32 && x.storage() instanceof HostStorage h && x.isContiguous()
+                && x.layout().offset() == 0 && h.length() == x.numel();
+        boolean gatesApart = (c == null || c.storage() != x.storage()) && (s == null || s.storage() != x.storage());
+        if (!whole || !gatesApart) return gateInference(x, c, s, combine, offset, residual, act);
+        CpuBroadcastGate.forward(x, c, s, combine, offset, residual == null ? null : contiguous(residual), act, x);
+        return x.detach();                                                     // a tensor over x's storage
     }
 
     @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,

@@ -15,7 +15,8 @@ import dev.saccade.tensor.ops.PreparedConv;
  * SIMD off the scalar twin runs. The TSM shift is read in place by 1×1 stride-1 convolutions, applied as a copy before the others.
  * The gated form ({@link #runGated}, M2A's {@code x·σ(z) + x}) applies the gate as the GEMM stores each tile, the
  * pooled form ({@link #runPooled}, CBAM's and W3's avg/max descriptors) pools each tile as it is stored.
- * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element).
+ * Outputs come from the {@link ActivationPool} (no zero-fill: the kernels overwrite every element), or, for a residual
+ * that is dead after the call, are written into the residual's own array where {@link ConvFused} allows it.
  */
 final class CpuInferenceConv {
     private CpuInferenceConv() {}
@@ -29,8 +30,13 @@ final class CpuInferenceConv {
         return new PreparedConv(wc, bc, p, PackedConvWeights.pack(wf, bf, cOut, p.groups(), k, depthwise));
     }
 
+    /**
+     * With {@code intoResidual} (the residual dead after the call) y is written into the residual's own array when
+     * {@link ConvFused} runs the convolution and {@link ConvFused#residualMayBeOutput allows it} and the residual is
+     * a whole, contiguous F32 array of the output's shape; otherwise into a new output as without it.
+     */
     static Tensor run(CpuBackend b, Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int frames, int foldDiv,
-                      java.util.function.Supplier<Tensor> composed) {
+                      boolean intoResidual, java.util.function.Supplier<Tensor> composed) {
         if (!(c.packed() instanceof PackedConvWeights pw) || x.dtype() != DType.F32) return composed.get();
         ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
         int fold = frames > 0 ? x.dim(1) / foldDiv : 0;
@@ -38,9 +44,13 @@ final class CpuInferenceConv {
         Tensor in = frames > 0 && !inPlaceShift ? b.temporalShift(x, frames, foldDiv, false) : x;
         int readFrames = inPlaceShift ? frames : 0;
         float[] xf = floats(in), rf = residual == null ? null : floats(residual);
-        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
-        Tensor y = Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
-        if (Simd.enabled() && readFrames == 0 && WinogradConv.supports(g)) {
+        boolean winograd = Simd.enabled() && readFrames == 0 && WinogradConv.supports(g);
+        boolean inPlace = intoResidual && Simd.enabled() && !winograd && ConvFused.residualMayBeOutput(g, pw)
+                && residual.storage() instanceof HostStorage h && h.floats() == rf && rf != xf
+                && residual.shape().equals(outShape(g)) && rf.length == g.outputLength();
+        float[] yf = inPlace ? rf : ActivationPool.take(g.outputLength());      // fully overwritten below
+        Tensor y = Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(g), b);
+        if (winograd) {
             WinogradConv.forward(g, xf, pw.winograd(() -> floats(c.weight())), rf, act, yf);
         } else if (Simd.enabled()) {
             ConvFused.forward(g, xf, pw, rf, act, readFrames, fold, yf);

@@ -138,6 +138,78 @@ class ConvFusedTest {
         check(ConvGeometry.conv2d(6, 9, 8, 3, 3, 1, 1, 0), true, false, ConvActivation.RELU, 3, 1, 7); // plane < tile
     }
 
+    /** The geometries whose output may be written into the residual: K in one block, not depthwise, not a stem. */
+    static Stream<ConvGeometry> residualOutputGeometries() {
+        return geometries().stream().filter(g -> {
+            PackedConvWeights w = PackedConvWeights.pack(new float[g.weightLength()], null, g.cOut(), g.groups(),
+                    g.cInPerGroup() * g.kernelVolume(), g.isDepthwise());
+            return ConvFused.residualMayBeOutput(g, w);
+        });
+    }
+
+    /**
+     * y written into the residual's own array: bit for bit the floats of a separate y, under every activation and
+     * with the shift read in place (each residual element is read by the store that overwrites it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("residualOutputGeometries")
+    void outputWrittenIntoTheResidualGivesTheSameFloats(ConvGeometry g) {
+        for (ConvActivation act : ConvActivation.values()) intoResidual(g, act, 0, 0, 17);
+    }
+
+    @Test
+    void outputWrittenIntoTheResidualWithTheShiftReadInPlace() {
+        intoResidual(ConvGeometry.conv2d(8, 16, 12, 5, 7, 1, 1, 0), ConvActivation.RELU, 4, 2, 19);
+        intoResidual(ConvGeometry.conv2d(4, 21, 9, 8, 10, 1, 1, 0), ConvActivation.RELU, 4, 3, 23);
+        intoResidual(ConvGeometry.conv2d(8, 64, 256, 7, 7, 1, 1, 0), ConvActivation.RELU, 8, 8, 29);   // conv3 at 7²
+    }
+
+    @Test
+    void residualGeometriesCoverTheGemmPaths() {
+        List<ConvGeometry> in = residualOutputGeometries().toList();
+        assertTrue(in.stream().anyMatch(ConvGeometry::isPointwise), "1×1");
+        assertTrue(in.stream().anyMatch(g -> g.strideH() == 2 && g.kernelVolume() == 9), "3×3/2 from the phase split");
+        assertTrue(in.stream().anyMatch(g -> g.groups() > 1), "grouped");
+        assertTrue(in.stream().noneMatch(ConvGeometry::isDepthwise), "no depthwise");
+    }
+
+    /** Where a K block after the first would add onto an overwritten residual, or another kernel writes, y may not be it. */
+    @Test
+    void outputIntoTheResidualIsRefusedWhereTheResidualWouldBeReadAfterItsWrite() {
+        ConvGeometry deep = ConvGeometry.conv2d(1, ConvFused.KC + 76, 9, 24, 24, 1, 1, 0);   // two K blocks
+        ConvGeometry stem = ConvGeometry.conv2d(1, 3, 16, 15, 13, 7, 2, 3);                 // PolyphaseDirectConv
+        assertTrue(PolyphaseDirectConv.supports(stem));
+        ConvGeometry depthwise = ConvGeometry.conv2d(3, 8, 8, 9, 11, 3, 1, 1).withGroups(8);
+        assertTrue(!ConvFused.residualMayBeOutput(depthwise, PackedConvWeights.pack(new float[depthwise.weightLength()],
+                null, 8, 8, 9, true)), "depthwise: not bit for bit in place");
+        for (ConvGeometry g : List.of(deep, stem)) {
+            PackedConvWeights w = PackedConvWeights.pack(new float[g.weightLength()], null, g.cOut(), g.groups(),
+                    g.cInPerGroup() * g.kernelVolume(), g.isDepthwise());
+            assertTrue(!ConvFused.residualMayBeOutput(g, w), g.toString());
+            float[] r = new float[g.outputLength()];
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> ConvFused.forward(g, new float[g.inputLength()], w, r, ConvActivation.NONE, 0, 0, r));
+            assertTrue(e.getMessage().contains("y is the residual"), e.getMessage());
+        }
+    }
+
+    private static void intoResidual(ConvGeometry g, ConvActivation act, int frames, int fold, long seed) {
+        Random rnd = new Random(seed);
+        float[] x = random(rnd, g.inputLength()), w = random(rnd, g.weightLength()), b = random(rnd, g.cOut());
+        float[] res = random(rnd, g.outputLength());
+        PackedConvWeights pw = PackedConvWeights.pack(w, b, g.cOut(), g.groups(), g.cInPerGroup() * g.kernelVolume(),
+                g.isDepthwise());
+        float[] expected = new float[g.outputLength()];
+        ConvFused.forward(g, x, pw, res, act, frames, fold, expected);
+        float[] inPlace = res.clone();
+        ConvFused.forward(g, x, pw, inPlace, act, frames, fold, inPlace);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(inPlace[i])) {
+                throw new AssertionError(g + " " + act + ": element " + i + " is " + inPlace[i] + " in place, " + expected[i] + " apart");
+            }
+        }
+    }
+
     @Test
     void shiftedCopyIsTheTemporalShift() {
         ConvGeometry g = ConvGeometry.conv2d(4, 4, 1, 1, 1, 1, 1, 0);

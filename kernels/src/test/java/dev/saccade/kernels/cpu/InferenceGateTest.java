@@ -1,6 +1,7 @@
 package dev.saccade.kernels.cpu;
 
 import static dev.saccade.tensor.testing.Tolerance.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,50 @@ class InferenceGateTest {
                 check(combine + " " + act + " of views", x, c, s, combine, 3, r, act);
                 check(combine + " " + act + " at offsets", offsetX, c, s, combine, 3, offsetR, act);
             }
+        }
+    }
+
+    /**
+     * Into x's own storage ({@link InferenceGate#applyInPlace}): bit for bit the floats of {@link InferenceGate#apply},
+     * with the Vector API kernel and its scalar twin, every option; x a view, or a gate on x's storage, get a new
+     * output instead.
+     */
+    @Test void inPlaceIntoAWholeInputGivesTheFloatsOfANewOutput() {
+        for (boolean simd : new boolean[] {true, false}) {
+            Simd.setEnabled(simd);
+            for (int[] p : PLANES) {
+                int m = 6, ch = p[0], h = p[1], w = p[2];
+                Tensor x = Tensor.uniform(rng, -4, 4, m, ch, h, w), r = Tensor.uniform(rng, -8, 8, m, ch, h, w);
+                Tensor cg = Tensor.uniform(rng, 0, 2, m, ch, 1, 1), sg = Tensor.uniform(rng, 0, 2, m, 1, h, w);
+                for (Combine combine : Combine.values())
+                    for (int present = 0; present < 8; present++)
+                        for (ConvActivation act : ConvActivation.values()) {
+                            Tensor c = (present & 1) != 0 ? cg : null, s = (present & 2) != 0 ? sg : null, res = (present & 4) != 0 ? r : null;
+                            String what = "simd " + simd + " " + combine + " c=" + (c != null) + " s=" + (s != null)
+                                    + " residual=" + (res != null) + " " + act + " " + x.shape();
+                            try (var noGrad = GradMode.disable()) {
+                                float[] want = InferenceGate.apply(x, c, s, combine, 3, res, act).toFloatArray();
+                                Tensor taken = Tensor.of(x.toFloatArray(), x.shape().toArray());
+                                Tensor y = InferenceGate.applyInPlace(taken, c, s, combine, 3, res, act);
+                                assertTrue(InferenceConv.sharesStorage(y, taken), what + ": written into x");
+                                assertArrayEquals(want, y.toFloatArray(), what);
+                            }
+                        }
+            }
+        }
+        Simd.setEnabled(true);
+        try (var noGrad = GradMode.disable()) {
+            Tensor wide = Tensor.uniform(rng, -4, 4, 4, 7, 5, 6), view = wide.narrow(1, 2, 5);
+            Tensor r = Tensor.uniform(rng, -4, 4, 4, 5, 5, 6), c = Tensor.uniform(rng, 0, 2, 4, 5, 1, 1);
+            float[] want = InferenceGate.apply(view, c, null, Combine.PRODUCT, 0, r, ConvActivation.RELU).toFloatArray();
+            Tensor y = InferenceGate.applyInPlace(view, c, null, Combine.PRODUCT, 0, r, ConvActivation.RELU);
+            assertTrue(!InferenceConv.sharesStorage(y, wide), "a view of x is not written");
+            assertArrayEquals(want, y.toFloatArray());
+            Tensor pixels = Tensor.uniform(rng, 0, 2, 4, 1, 5, 6);                         // s is x itself: C = 1
+            float[] wantSelf = InferenceGate.apply(pixels, null, pixels, Combine.SUM, 1, null, ConvActivation.NONE).toFloatArray();
+            Tensor self = InferenceGate.applyInPlace(pixels, null, pixels, Combine.SUM, 1, null, ConvActivation.NONE);
+            assertTrue(!InferenceConv.sharesStorage(self, pixels), "a gate on x's storage: a new output");
+            assertArrayEquals(wantSelf, self.toFloatArray());
         }
     }
 

@@ -82,6 +82,17 @@ public final class FoldedConv {
     }
 
     /**
+     * {@link #forward} with a residual that is dead after the call: the output may be written into the residual's own
+     * storage ({@link InferenceConv#applyIntoResidual}; check with {@link InferenceConv#sharesStorage} before
+     * recycling the residual). A convolution behind a leading module or an online shift runs {@link #forward}.
+     */
+    public Tensor forwardIntoResidual(Tensor x, Tensor residual, ConvActivation act) {
+        if (lead != null || residual == null || shift != null && !shift.bidirectionalNow()) return forward(x, residual, act);
+        return InferenceConv.applyIntoResidual(x, prepared(x.backend()), residual, act, shift == null ? 0 : shift.frames(),
+                shift == null ? 0 : shift.foldDiv());
+    }
+
+    /**
      * {@code gate·(1 + σ(bn(conv(x))))}, the convolution followed by {@code Functional.sigmoidGate(gate, ·, 1)} (M2A's
      * excitation), the gate applied as the convolution stores its output. Evaluation under no-grad only; not for a
      * conv behind a shift or a leading module.

@@ -36,4 +36,14 @@ public interface ResidualEpilogue {
      * x (a convolution's epilogue), so that the module does not read x for it. Default: pooled is ignored.
      */
     default Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) { return forwardResidualRelu(x, residual); }
+
+    /**
+     * {@link #forwardResidualRelu(Tensor, Tensor, Tensor)} with x handed over, dead after the call: the module may
+     * write its output into x's storage (its last pass reads each element of x just before it writes the same element
+     * of the output). The caller recycles x only when the result does not share its storage
+     * ({@link dev.saccade.tensor.ops.InferenceConv#sharesStorage}). Default: the non-consuming form.
+     */
+    default Tensor forwardResidualReluConsuming(Tensor x, Tensor pooled, Tensor residual) {
+        return forwardResidualRelu(x, pooled, residual);
+    }
 }

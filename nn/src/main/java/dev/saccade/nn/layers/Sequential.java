@@ -1,6 +1,7 @@
 package dev.saccade.nn.layers;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ConsumesInput;
 import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.inference.LeadsIntoConv;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * may carry out a few images at a time. A Sequential that ends with a convolution
  * (possibly behind a {@link TemporalShiftStep}) {@link LeadsIntoConv}: a batch norm after it folds into that conv.
  */
-public final class Sequential extends Module implements OwnsOutput, LeadsIntoConv {
+public final class Sequential extends Module implements OwnsOutput, LeadsIntoConv, ConsumesInput {
     private final List<Module> layers = new ArrayList<>();
     /** The fused plan for the current layers, built on the first inference forward; reset by {@link #add}. */
     private final AtomicReference<List<Step>> plan = new AtomicReference<>();
@@ -75,16 +76,40 @@ public final class Sequential extends Module implements OwnsOutput, LeadsIntoCon
         return links;
     }
 
-    /** The inference steps in order; the residual goes into the last convolution's epilogue when it can. */
-    private static Tensor run(List<Step> steps, Tensor x, Tensor residual) {
-        boolean ownInput = false;            // x was produced by the previous step and nothing else holds it
+    /**
+     * In inference, the forward on an x this Sequential takes over ({@link ConsumesInput}): the first step gets to
+     * consume x as later steps consume their predecessors' outputs, and x is recycled once consumed.
+     */
+    @Override public Tensor forwardConsuming(Tensor x) {
+        if (!InferenceMode.active(this)) return forward(x);
+        List<Step> steps = plan();
+        List<InferenceConv.Link> chain = chain(steps, x, null);
+        if (chain == null) return run(steps, x, null, true);
+        Tensor y = InferenceConv.applyChain(x, chain, null);
+        InferenceConv.recycle(x);                                    // consumed by the chain's first link
+        return y;
+    }
+
+    private static Tensor run(List<Step> steps, Tensor x, Tensor residual) { return run(steps, x, residual, false); }
+
+    /**
+     * The inference steps in order; the residual goes into the last convolution's epilogue when it can. With
+     * {@code ownInput}, x is this call's to consume; a step that {@link ConsumesInput} takes over an input nothing
+     * else holds.
+     */
+    private static Tensor run(List<Step> steps, Tensor x, Tensor residual, boolean ownInput) {
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
             boolean lastConv = i == steps.size() - 1 && s.fused() != null && s.act() == ConvActivation.NONE;
             Tensor in = x;
+            boolean owned = s.owns();
+            if (ownInput && s.fused() == null && s.module() instanceof ConsumesInput c) {
+                x = c.forwardConsuming(in);                            // in is the step's now: not recycled here
+                ownInput = owned;
+                continue;
+            }
             if (s.fused() != null) x = s.fused().forward(in, lastConv ? residual : null, s.act());
             else x = s.module().forward(in);
-            boolean owned = s.owns();
             if (ownInput && owned) InferenceConv.recycle(in);          // consumed, and x is not a view of it
             ownInput = owned;
             if (lastConv) residual = null;

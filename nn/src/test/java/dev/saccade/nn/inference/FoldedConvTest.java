@@ -154,6 +154,50 @@ class FoldedConvTest {
         }
     }
 
+    /**
+     * The output written into a dead residual: the floats of {@link FoldedConv#forward} bit for bit; in the residual's
+     * own storage for a 1×1 and a strided 3×3 (the packed GEMM, K in one block), in a new buffer where the backend
+     * does not (Winograd's 3×3, the stems' direct kernel, a residual that is a view), and refused when the residual
+     * is the input itself.
+     */
+    @Test
+    void outputIntoADeadResidualMatchesForwardAndSharesItsStorageWhereItCan() {
+        SplittableRandom rng = new SplittableRandom(15);
+        Conv pointwise = Conv.conv2d(16, 24, 1, 1, 0, 1, false, rng), strided = Conv.conv2d(32, 24, 3, 2, 1, 1, false, rng);
+        Conv winograd = Conv.conv2d(16, 24, 3, 1, 1, 1, false, rng);
+        Conv direct = Conv.conv2d(16, 24, 3, 2, 1, 1, false, rng);            // C_in·9 ≤ 256: the stems' direct kernel
+        for (Conv conv : new Conv[] {pointwise, strided, winograd, direct}) {
+            conv.eval();
+            BatchNorm bn = randomBatchNorm(24, rng);
+            bn.eval();
+            FoldedConv f = FoldedConv.of(conv, bn);
+            Tensor x = Tensor.uniform(rng, -1, 1, 3, conv.inChannels(), 10, 12);
+            try (var noGrad = GradMode.disable()) {
+                Tensor shape = f.forward(x, null, ConvActivation.NONE);
+                Tensor residual = Tensor.uniform(rng, -1, 1, shape.shape().toArray());
+                float[] want = f.forward(x, residual, ConvActivation.RELU).toFloatArray();
+                Tensor out = f.forwardIntoResidual(x, residual, ConvActivation.RELU);
+                assertTrue(java.util.Arrays.equals(want, out.toFloatArray()), conv.describe() + ": floats differ");
+                boolean gemm = conv == pointwise || conv == strided;
+                assertTrue(InferenceConv.sharesStorage(out, residual) == gemm, conv.describe() + ": storage");
+                Tensor wide = Tensor.uniform(rng, -1, 1, 3, 30, shape.dim(2), shape.dim(3));   // the residual a view
+                Tensor view = wide.narrow(1, 3, 24);
+                float[] wantView = f.forward(x, view, ConvActivation.RELU).toFloatArray();
+                Tensor outView = f.forwardIntoResidual(x, view, ConvActivation.RELU);
+                assertTrue(java.util.Arrays.equals(wantView, outView.toFloatArray()), conv.describe() + ": view floats");
+                assertTrue(!InferenceConv.sharesStorage(outView, wide), conv.describe() + ": a view's storage is not written");
+            }
+        }
+        Conv same = Conv.conv2d(16, 16, 1, 1, 0, 1, false, rng);
+        same.eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 2, 16, 4, 4);
+        try (var noGrad = GradMode.disable()) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> FoldedConv.of(same, null).forwardIntoResidual(x, x, ConvActivation.RELU));
+            assertTrue(e.getMessage().contains("shares storage with the input"), e.getMessage());
+        }
+    }
+
     private static void assertClose(Tensor want, Tensor got) {
         float[] a = want.toFloatArray(), b = got.toFloatArray();
         assertTrue(a.length == b.length, "lengths " + a.length + " and " + b.length);

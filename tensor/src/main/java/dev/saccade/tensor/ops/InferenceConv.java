@@ -37,7 +37,39 @@ public final class InferenceConv {
      */
     public static Tensor apply(Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int shiftFrames,
                                int shiftFoldDiv) {
+        check("inference_conv", x, c, residual, shiftFrames, shiftFoldDiv);
+        return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
+    }
+
+    /**
+     * {@link #apply} for a residual that is dead after this call: the backend may write the output into the
+     * residual's own storage instead of a new buffer, as ONNX Runtime's NCHWc convolution accumulates into its
+     * {@code Sum} input's buffer — the output's lines are then in the cache already, read as the residual, so no
+     * memory is read again to be overwritten. The caller must not read the residual afterwards, and recycles it
+     * only when the result does not {@linkplain #sharesStorage share its storage}. The same floats as {@link #apply}.
+     *
+     * <pre>{@code
+     * Tensor out = InferenceConv.applyIntoResidual(h, c, shortcut, ConvActivation.RELU, 0, 0);
+     * if (!InferenceConv.sharesStorage(out, shortcut)) InferenceConv.recycle(shortcut);
+     * }</pre>
+     *
+     * @param residual (N, C_out, *out), not null; must not share storage with x
+     */
+    public static Tensor applyIntoResidual(Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int shiftFrames,
+                                           int shiftFoldDiv) {
         String op = "inference_conv";
+        if (residual == null) throw new IllegalArgumentException(op + ": applyIntoResidual needs a residual");
+        check(op, x, c, residual, shiftFrames, shiftFoldDiv);
+        if (sharesStorage(x, residual)) {
+            throw new IllegalArgumentException(op + ": the residual shares storage with the input; the output cannot be written into it");
+        }
+        return x.backend().convInferenceIntoResidual(x, c, residual, act, shiftFrames, shiftFoldDiv);
+    }
+
+    /** Whether a and b are views of one storage (an output written into its residual shares the residual's). */
+    public static boolean sharesStorage(Tensor a, Tensor b) { return a.storage() == b.storage(); }
+
+    private static void check(String op, Tensor x, PreparedConv c, Tensor residual, int shiftFrames, int shiftFoldDiv) {
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         Tensor w = c.weight();
         checkInput(op, x, c);
@@ -54,7 +86,6 @@ public final class InferenceConv {
                         + ", " + w.dim(0) + ", …)");
             }
         }
-        return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
     }
 
     /**

@@ -83,15 +83,16 @@ final class AttentionMaps {
      * {@code out = F'·M_s}: fused, F' is never written (the pooling scales x by mc on the way, the gate applies
      * mc and M_s in one pass); composed, F' is materialised and pooled as the equations read. x (N·T, C, H, W),
      * mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}; {@code temporal} refines M_s before it gates (W3 Eq. 6).
-     * With a {@code residual} (N·T, C, H, W), out is the residual block's {@code relu(F'·M_s + residual)}.
+     * With a {@code residual} (N·T, C, H, W), out is the residual block's {@code relu(F'·M_s + residual)}; with
+     * {@code consumeX} as well (x dead after the call), the inference pass may write out into x's storage.
      */
     static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, java.util.function.UnaryOperator<Tensor> temporal,
-                                           Tensor residual) {
+                                           Tensor residual, boolean consumeX) {
         int pad = kernel.dim(2) / 2;
         if (FusedAttention.enabled()) {
             Tensor pooled = Functional.channelAvgMaxPool(x, mc);                                  // (N·T, 2, H, W)
             Tensor ms = temporal.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());
-            return new Tensor[] {gate(x, mc, ms, residual), ms};
+            return new Tensor[] {gate(x, mc, ms, residual, consumeX), ms};
         }
         Tensor fc = x.mul(mc);                                                                    // (N·T, C, H, W)
         Tensor ms = temporal.apply(spatialMask(fc, kernel));
@@ -99,17 +100,19 @@ final class AttentionMaps {
     }
 
     /** x·mc for mc (N·T, C, 1, 1): the channel-attended features when no spatial mask follows; with a residual, relu(x·mc + residual). */
-    static Tensor gateChannel(Tensor x, Tensor mc, Tensor residual) {
-        return FusedAttention.enabled() ? gate(x, mc, null, residual) : addRelu(x.mul(mc), residual);
+    static Tensor gateChannel(Tensor x, Tensor mc, Tensor residual, boolean consumeX) {
+        return FusedAttention.enabled() ? gate(x, mc, null, residual, consumeX) : addRelu(x.mul(mc), residual);
     }
 
     /**
-     * x·mc·ms, or {@code relu(x·mc·ms + residual)} with a residual: in inference one {@link InferenceGate} pass,
-     * otherwise the gate op followed by the add and the ReLU (the ops autograd differentiates).
+     * x·mc·ms, or {@code relu(x·mc·ms + residual)} with a residual: in inference one {@link InferenceGate} pass
+     * (into x's own storage when {@code consumeX}: {@link InferenceGate#applyInPlace}), otherwise the gate op
+     * followed by the add and the ReLU (the ops autograd differentiates).
      */
-    private static Tensor gate(Tensor x, Tensor mc, Tensor ms, Tensor residual) {
+    private static Tensor gate(Tensor x, Tensor mc, Tensor ms, Tensor residual, boolean consumeX) {
         if (residual != null && !GradMode.isEnabled()) {
-            return InferenceGate.apply(x, mc, ms, BroadcastGate.Combine.PRODUCT, 0, residual, ConvActivation.RELU);
+            return consumeX ? InferenceGate.applyInPlace(x, mc, ms, BroadcastGate.Combine.PRODUCT, 0, residual, ConvActivation.RELU)
+                    : InferenceGate.apply(x, mc, ms, BroadcastGate.Combine.PRODUCT, 0, residual, ConvActivation.RELU);
         }
         return addRelu(Functional.gateProduct(x, mc, ms), residual);
     }

@@ -44,31 +44,37 @@ public final class Cbam extends Module implements ResidualEpilogue {
     @Override public Tensor forward(Tensor x) { return attend(x, Weights.of(this)); }
 
     /** {@code relu(CBAM(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
-    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) { return attend(x, Weights.of(this), null, residual); }
+    @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) { return attend(x, Weights.of(this), null, residual, false); }
 
     /** The fused ops pool F first (Eq. 2): the block's last convolution may hand the pooling over. */
     @Override public boolean readsSpatialPool() { return FusedAttention.enabled(); }
 
     /** {@code relu(CBAM(x) + residual)} with {@code [avg_HW F; max_HW F]} (2, N·T, C) of Eq. 2 given. */
     @Override public Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) {
-        return attend(x, Weights.of(this), pooled, residual);
+        return attend(x, Weights.of(this), pooled, residual, false);
+    }
+
+    /** As {@link #forwardResidualRelu(Tensor, Tensor, Tensor)}, the output gate writing into x's storage. */
+    @Override public Tensor forwardResidualReluConsuming(Tensor x, Tensor pooled, Tensor residual) {
+        return attend(x, Weights.of(this), pooled, residual, true);
     }
 
     /** CBAM with weights {@code w} (this module's names). */
-    public static Tensor attend(Tensor x, Weights w) { return attend(x, w, null, null); }
+    public static Tensor attend(Tensor x, Weights w) { return attend(x, w, null, null, false); }
 
     /**
      * CBAM with weights {@code w}; with {@code pooled} (2, N·T, C) the descriptors of Eq. 2 are taken from it instead
-     * of from x, with a residual (N·T, C, H, W) the output is {@code relu(CBAM(x) + residual)}.
+     * of from x, with a residual (N·T, C, H, W) the output is {@code relu(CBAM(x) + residual)}, written into x's
+     * storage when {@code consumeX}.
      */
-    private static Tensor attend(Tensor x, Weights w, Tensor pooled, Tensor residual) {
+    private static Tensor attend(Tensor x, Weights w, Tensor pooled, Tensor residual, boolean consumeX) {
         Clips.clips("CBAM", x, 1, w.get("mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1);
         Tensor mc = FusedAttention.enabled() && !GradMode.isEnabled()                // (N·T, C), Eq. 2
                 ? AttentionMaps.channelAttention(x, pooled, w, "mlp", 1, null, null)         // one op in evaluation
                 : AttentionMaps.channelLogits(x, pooled, w, "mlp").sigmoid();
         // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
-        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual)[0];
+        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual, consumeX)[0];
     }
 
     @Override public String describe() { return "CBAM(" + channels + ", r=" + REDUCTION + ")"; }

@@ -107,7 +107,7 @@ public final class W3Attention extends Module implements ResidualEpilogue {
 
     /** {@code relu(W3(x) + residual)}: in inference the output gate adds the shortcut and rectifies in its pass. */
     @Override public Tensor forwardResidualRelu(Tensor x, Tensor residual) {
-        Output out = attend(x, frames, Weights.of(this), spatial, temporal, null, residual);
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, null, residual, false);
         lastMask.set(out.spatialMask());
         return out.features();
     }
@@ -117,23 +117,30 @@ public final class W3Attention extends Module implements ResidualEpilogue {
 
     /** {@code relu(W3(x) + residual)} with {@code [avg_HW F; max_HW F]} (2, N·T, C) of Eq. 3 given. */
     @Override public Tensor forwardResidualRelu(Tensor x, Tensor pooled, Tensor residual) {
-        Output out = attend(x, frames, Weights.of(this), spatial, temporal, pooled, residual);
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, pooled, residual, false);
+        lastMask.set(out.spatialMask());
+        return out.features();
+    }
+
+    /** As {@link #forwardResidualRelu(Tensor, Tensor, Tensor)}, the output gate writing into x's storage. */
+    @Override public Tensor forwardResidualReluConsuming(Tensor x, Tensor pooled, Tensor residual) {
+        Output out = attend(x, frames, Weights.of(this), spatial, temporal, pooled, residual, true);
         lastMask.set(out.spatialMask());
         return out.features();
     }
 
     /** The W3 output and mask with weights {@code w} (names as this module's). */
     public static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal) {
-        return attend(x, frames, w, spatial, temporal, null, null);
+        return attend(x, frames, w, spatial, temporal, null, null, false);
     }
 
     /**
      * As {@link #attend(Tensor, int, Weights, boolean, boolean)}; with {@code pooled} (2, N·T, C) the channel
      * descriptors of Eq. 3 are taken from it instead of from x, with a residual the features are
-     * {@code relu(W3(x) + residual)}.
+     * {@code relu(W3(x) + residual)}, written into x's storage when {@code consumeX}.
      */
     private static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal, Tensor pooled,
-                                 Tensor residual) {
+                                 Tensor residual, boolean consumeX) {
         int n = Clips.clips("W3", x, frames, w.get("channel.mlp.2.bias").dim(0));
         int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
 
@@ -146,11 +153,11 @@ public final class W3Attention extends Module implements ResidualEpilogue {
             if (temporal) mc = channelTemporal(mc, n, frames, w);                                // M_c, Eq. 4
         }
         Tensor mc4 = mc.reshape(nt, c, 1, 1);
-        if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual), null);                 // F_c = M_c ⊗ F
+        if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual, consumeX), null);                 // F_c = M_c ⊗ F
 
         // M_s-frm = σ(conv([avg_C F_c, max_C F_c])) (Eq. 5), M_s (Eq. 6), out = M_s ⊗ F_c
         Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"),
-                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms, residual);
+                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms, residual, consumeX);
         return new Output(gated[0], gated[1]);
     }
 

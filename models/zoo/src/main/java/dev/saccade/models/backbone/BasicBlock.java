@@ -38,10 +38,11 @@ final class BasicBlock extends ResidualBlock {
         return bn2.forward(conv2.forward(h));               // (N·T, planes, H/s, W/s)
     }
 
-    @Override protected Tensor branchInference(Tensor x, Tensor residual) {
+    @Override protected Tensor branchInference(Tensor x, Tensor residual, boolean residualDead) {
         Tensor h = fused1 != null ? fused1.forward(x, null, ConvActivation.RELU)    // (N·T, planes, H/s, W/s)
                                   : bn1.forward(conv1.forward(x)).relu();
-        Tensor out = fused2.forward(h, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        Tensor out = residual != null && residualDead ? fused2.forwardIntoResidual(h, residual, ConvActivation.RELU)
+                : fused2.forward(h, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
         InferenceConv.recycle(h);
         return out;
     }

@@ -42,9 +42,10 @@ final class Bottleneck extends ResidualBlock {
         return bn3.forward(conv3.forward(h));               // (N·T, 4·planes, H/s, W/s)
     }
 
-    @Override protected Tensor branchInference(Tensor x, Tensor residual) {
+    @Override protected Tensor branchInference(Tensor x, Tensor residual, boolean residualDead) {
         Tensor h2 = firstTwo(x);
-        Tensor out = fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
+        Tensor out = residual != null && residualDead ? fused3.forwardIntoResidual(h2, residual, ConvActivation.RELU)
+                : fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
         InferenceConv.recycle(h2);
         return out;
     }

@@ -119,8 +119,7 @@ public final class ResNet extends Backbone {
         InferenceConv.recycle(s);
         boolean owned = true;                                                // the pool's output is ours alone
         for (Sequential layer : layers) {
-            Tensor next = layer.forward(h);
-            if (owned) InferenceConv.recycle(h);                             // a stage's input, consumed by it
+            Tensor next = owned ? layer.forwardConsuming(h) : layer.forward(h);   // an input we own, taken over
             owned = layer.ownsInferenceOutput();
             h = next;
         }
