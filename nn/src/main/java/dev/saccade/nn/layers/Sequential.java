@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link InferenceMode}) each run of {@code Conv [BatchNorm] [ReLU | ReLU6]} (the conv possibly behind TSM's
  * shift) runs as one {@link FoldedConv}; everything else runs as it is. A Sequential of fused convolutions only (an
  * inverted residual's expand, depthwise and project) runs as one {@link InferenceConv#applyChain}, which the backend
- * may carry out a few images at a time. A Sequential that ends with a convolution
+ * may carry out a few images at a time. In inference each step's output, once the next step has read it, goes back
+ * to the backend's pool, or to the next step itself when that step {@link ConsumesInput} (a residual block then writes
+ * its output into it). A Sequential that ends with a convolution
  * (possibly behind a {@link TemporalShiftStep}) {@link LeadsIntoConv}: a batch norm after it folds into that conv.
  */
 public final class Sequential extends Module implements OwnsOutput, LeadsIntoConv, ConsumesInput {
