@@ -55,21 +55,23 @@ class ResidualBlockConsumingTest {
     }
 
     /**
-     * Plain and TSM blocks write conv3 into the shortcut; CBAM's and W3's output gates write into the branch's own
+     * Plain and TSM blocks write conv3 (BasicBlock: conv2, a 3×3 that at 8 channels runs on the GEMM) into the
+     * shortcut; CBAM's and W3's output gates write into the branch's own
      * output (the block hands it over, {@link dev.saccade.nn.inference.ResidualEpilogue#forwardResidualReluConsuming}).
      * A buffer handed back to the pool while it still held a live output would be written by the next block.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"plain", "tsm", "cbam", "w3"})
+    @ValueSource(strings = {"plain", "tsm", "cbam", "w3", "basic", "basic-tsm"})
     void resNetFeaturesMatchTheOpByOpPathAndLeaveTheClipAlone(String hooks) {
         SplittableRandom rng = new SplittableRandom(6);
         BlockHooks h = switch (hooks) {
-            case "tsm" -> new TsmHooks(4);
+            case "tsm", "basic-tsm" -> new TsmHooks(4);
             case "cbam" -> new CbamHooks();
             case "w3" -> new W3Hooks(true, true, false);
             default -> BlockHooks.NONE;
         };
-        ResNet net = new ResNet(true, new int[] {2, 3, 2, 2}, 16, h, 4, 0, rng);
+        boolean basic = hooks.startsWith("basic");                            // BasicBlock, 8 wide: conv2's 3×3 on the GEMM
+        ResNet net = new ResNet(!basic, new int[] {2, 3, 2, 2}, basic ? 8 : 16, h, 4, 0, rng);
         randomiseBatchNorms(net, rng);
         net.eval();
         Tensor clip = Tensor.uniform(rng, -1, 1, 4, 3, 40, 40);
