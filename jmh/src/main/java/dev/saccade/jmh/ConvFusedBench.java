@@ -18,10 +18,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * ({@code 2·N·C_out·H_out·W_out·C_in/groups·kH·kW} per invocation). Layer names: {@code stem} (7×7/2, 3→64 at
  * 224²), {@code k1_Cin_Cout_HW} and {@code k3_C_HW} (stride 1), {@code k3s2_C_HW} and {@code k1s2_Cin_Cout_HW}
  * (stride 2, HW the input), {@code dw_C_HW} and {@code dws2_C_HW} (depthwise). {@code +res} adds a residual
- * (the bottleneck's last 1×1).
+ * (the bottleneck's last 1×1). {@code output=residual} (with a {@code +res} layer) writes y into the residual's own
+ * array, as a block that takes its input over does ({@code InferenceConv.applyIntoResidual}); the residual is then
+ * the previous invocation's output.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar jmh/target/benchmarks.jar ConvFusedBench -f 1 -wi 2 -i 3 -w 1 -r 1
+ * java --add-modules jdk.incubator.vector -jar jmh/target/benchmarks.jar ConvFusedBench -f 1 -wi 2 -i 3 -w 1 -r 1 \
+ *     -p layer=k1_64_256_56+res,k1_128_512_28+res -p output=new,residual
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -42,6 +46,10 @@ public class ConvFusedBench {
     @Param({"8"})
     public int frames;
 
+    /** Where y goes: {@code new}, its own array; {@code residual}, the residual's array (a {@code +res} layer). */
+    @Param({"new"})
+    public String output;
+
     private ConvGeometry g;
     private PackedConvWeights weights;
     private float[] x, residual, y;
@@ -56,7 +64,13 @@ public class ConvFusedBench {
         int k = g.cInPerGroup() * g.kernelVolume();
         weights = PackedConvWeights.pack(random(r, g.cOut() * k), random(r, g.cOut()), g.cOut(), g.groups(), k, g.isDepthwise());
         residual = withResidual ? random(r, g.outputLength()) : null;
-        y = new float[g.outputLength()];
+        if (output.equals("residual") && !withResidual) {
+            throw new IllegalArgumentException("ConvFusedBench: output=residual needs a +res layer, got " + layer);
+        }
+        if (!output.equals("new") && !output.equals("residual")) {
+            throw new IllegalArgumentException("ConvFusedBench: output is new or residual, got " + output);
+        }
+        y = output.equals("residual") ? residual : new float[g.outputLength()];
     }
 
     @Benchmark

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one pass: reads x and the identity, writes y into a recycled buffer) against the ops the block ran before (the
  * gate, then an add and a ReLU, each into a new tensor); and M2A's {@code x·(1 + σ(z))} sigmoid gate against
  * {@code x·σ(z) + x}. The {@code bytes} counter is the bytes the fused form must move, so both rows read as GB/s of
- * the same work. Shapes: ResNet-50 block outputs of one 8-frame clip, layer1 (256, 56²) and layer3 (1024, 14²).
+ * the same work; {@code gateAddReluIntoX} is the fused pass written into x itself. Shapes: ResNet-50 block outputs
+ * of one 8-frame clip, layer1 (256, 56²) and layer3 (1024, 14²).
  * Run: {@code java -jar jmh/target/benchmarks.jar InferenceGateBench -f 1 -wi 3 -i 5}.
  */
 @State(Scope.Benchmark)
@@ -74,6 +75,16 @@ public class InferenceGateBench {
         Tensor y = InferenceGate.apply(x, c, s, BroadcastGate.Combine.PRODUCT, 0, identity, ConvActivation.RELU);
         InferenceConv.recycle(y);                                    // as the next block does once it has read it
         return y;
+    }
+
+    /**
+     * {@link #gateAddReluFused} written into x's own storage ({@link InferenceGate#applyInPlace}), as a CBAM or W3
+     * block does with its branch's output; x is then the previous invocation's output.
+     */
+    @Benchmark
+    public Tensor gateAddReluIntoX(ByteCounter b) {
+        b.bytes += 3 * elements * 4;
+        return InferenceGate.applyInPlace(x, c, s, BroadcastGate.Combine.PRODUCT, 0, identity, ConvActivation.RELU);
     }
 
     @Benchmark
