@@ -6,7 +6,8 @@ import java.util.Random;
 
 /**
  * ResNet-50's convolutions at batch 1 (8 frames of 224²) as the inference path runs them — 3×3 stride-1 layers by
- * {@link WinogradConv}, the others by {@link ConvFused#forward}, pre-packed weights, their epilogues — one distinct
+ * {@link WinogradConv}, the others by {@link ConvFused#forward}, pre-packed weights, their epilogues, conv3 written into
+ * its residual's array — one distinct
  * layer at a time, random data: two untimed passes over all layers, then per layer the median and best of 10 to 200
  * calls, GFLOP/s, and the layer's count in the network; the total is the sum of medians times counts. The
  * layer-by-layer view to hold against ONNX Runtime's per-node profile of tsn-resnet50 (docs/PERF.md). Not a test.
@@ -34,7 +35,10 @@ public final class ResNet50LayerTiming {
     private static void time(String name, int count, ConvGeometry g, boolean residual, ConvActivation act) {
         int kvol = g.kernelVolume();
         float[] w = rnd(g.cOut() * g.cInPerGroup() * kvol), b = rnd(g.cOut());
-        float[] x = rnd(g.inputLength()), y = new float[g.outputLength()], r = residual ? rnd(g.outputLength()) : null;
+        float[] x = rnd(g.inputLength()), r = residual ? rnd(g.outputLength()) : null;
+        // with a residual, y is written into it as the blocks do (InferenceConv.applyIntoResidual; the residual is then
+        // the previous call's output)
+        float[] y = r != null && !WinogradConv.supports(g) ? r : new float[g.outputLength()];
         Runnable call;
         if (WinogradConv.supports(g)) {
             WinogradWeights u = WinogradWeights.transform(w, b, g.cOut(), g.cInPerGroup());
