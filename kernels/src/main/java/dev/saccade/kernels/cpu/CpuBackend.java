@@ -206,10 +206,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void recycle(Tensor t) {
-        if (t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous()
-                && t.numel() == h.length()) {
-            ActivationPool.give(h.floats());
-        }
+        float[] whole = wholeArray(t);
+        if (whole != null) ActivationPool.give(whole);
+    }
+
+    /**
+     * The F32 array t covers exactly, element i at index i (contiguous, the whole storage); null for anything else.
+     * Such an array can be handed back to the pool, or written in place as t's own.
+     */
+    static float[] wholeArray(Tensor t) {
+        return t.storage() instanceof HostStorage h && h.dtype() == DType.F32 && t.isContiguous() && t.numel() == h.length()
+                ? h.floats() : null;
     }
 
     @Override public Tensor maxPoolInference(Tensor x, PoolParams p) { return CpuPooling.maxPoolValues(this, x, p); }
@@ -347,10 +354,8 @@ public final class CpuBackend implements Backend {
     /** Into x's own array when x is a whole, contiguous F32 array that no gate shares; else {@link #gateInference}. */
     @Override public Tensor gateInferenceInPlace(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
                                                  Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
-        boolean whole = x.dtype() == DType.F32 && x.storage() instanceof HostStorage h && x.isContiguous()
-                && x.layout().offset() == 0 && h.length() == x.numel();
         boolean gatesApart = (c == null || c.storage() != x.storage()) && (s == null || s.storage() != x.storage());
-        if (!whole || !gatesApart) return gateInference(x, c, s, combine, offset, residual, act);
+        if (wholeArray(x) == null || !gatesApart) return gateInference(x, c, s, combine, offset, residual, act);
         CpuBroadcastGate.forward(x, c, s, combine, offset, residual == null ? null : contiguous(residual), act, x);
         return x.detach();                                                     // a tensor over x's storage
     }

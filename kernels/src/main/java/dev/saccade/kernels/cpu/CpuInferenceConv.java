@@ -46,8 +46,7 @@ final class CpuInferenceConv {
         float[] xf = floats(in), rf = residual == null ? null : floats(residual);
         boolean winograd = Simd.enabled() && readFrames == 0 && WinogradConv.supports(g);
         boolean inPlace = intoResidual && Simd.enabled() && !winograd && ConvFused.residualMayBeOutput(g, pw)
-                && residual.storage() instanceof HostStorage h && h.floats() == rf && rf != xf
-                && residual.shape().equals(outShape(g)) && rf.length == g.outputLength();
+                && residual != null && CpuBackend.wholeArray(residual) == rf && rf != xf && residual.shape().equals(outShape(g));
         float[] yf = inPlace ? rf : ActivationPool.take(g.outputLength());      // fully overwritten below
         Tensor y = Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(g), b);
         if (winograd) {

@@ -3,7 +3,9 @@ package dev.saccade.models.backbone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.saccade.models.attention.Cbam;
 import dev.saccade.models.attention.CbamHooks;
+import dev.saccade.models.attention.W3Attention;
 import dev.saccade.models.attention.W3Hooks;
 import dev.saccade.models.temporal.TsmHooks;
 import dev.saccade.nn.Init;
@@ -89,6 +91,29 @@ class ResidualBlockConsumingTest {
                 scale = Math.max(scale, Math.abs(reference[i]));
             }
             assertTrue(scale > 0 && diff <= 1e-5 * scale, "max |Δ| " + diff + " at scale " + scale);
+        }
+    }
+
+    /**
+     * CBAM's and W3's consuming epilogue writes {@code relu(attention(x) + residual)} into x's own storage, with the
+     * floats of the non-consuming form (which leaves x alone).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cbam", "w3"})
+    void attentionEpilogueWritesIntoTheBranchWithTheSameFloats(String module) {
+        SplittableRandom rng = new SplittableRandom(8);
+        dev.saccade.nn.inference.ResidualEpilogue m = module.equals("cbam") ? new Cbam(32, rng)
+                : new W3Attention(32, 4, true, true, rng);
+        ((Module) m).eval();
+        Tensor x = Tensor.uniform(rng, -1, 1, 8, 32, 6, 7), residual = Tensor.uniform(rng, -1, 1, 8, 32, 6, 7);
+        try (var noGrad = GradMode.disable()) {
+            float[] before = x.toFloatArray();
+            Tensor pooled = dev.saccade.tensor.ops.Functional.spatialAvgMaxPool(x, null);   // (2, N·T, C)
+            float[] want = m.forwardResidualRelu(x, pooled, residual).toFloatArray();
+            assertArrayEquals(before, x.toFloatArray(), "the non-consuming form leaves x alone");
+            Tensor out = m.forwardResidualReluConsuming(x, pooled, residual);
+            assertTrue(InferenceConv.sharesStorage(out, x), module + ": written into x");
+            assertArrayEquals(want, out.toFloatArray());
         }
     }
 
