@@ -241,6 +241,21 @@ public interface Backend {
     }
 
     /**
+     * {@code y = act(conv(shift(u), w) + b + residual)} with M2A's excitation {@code u = x·(1 + σ(conv_up(attended)))}
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyUpGated}, which checks the shapes); no autograd. The default
+     * composes {@link #convInferenceGated} and {@link #convInference}; a backend may compute u as the convolution
+     * reads it.
+     */
+    default Tensor convInferenceUpGated(Tensor x, Tensor attended, dev.saccade.tensor.ops.PreparedConv up,
+                                        dev.saccade.tensor.ops.PreparedConv c, Tensor residualOrNull,
+                                        dev.saccade.tensor.ops.ConvActivation act, int shiftFrames, int shiftFoldDiv) {
+        Tensor u = convInferenceGated(attended, up, x);
+        Tensor y = convInference(u, c, residualOrNull, act, shiftFrames, shiftFoldDiv);
+        recycle(u);
+        return y;
+    }
+
+    /**
      * {@code y = act(conv(x·(offset + channel + pixel), w) + b + residual)}
      * ({@link dev.saccade.tensor.ops.InferenceConv#applyExcited}, which checks the shapes); no autograd. The default
      * composes {@link #broadcastGate} (SUM) and {@link #convInference}; a backend may apply the gates as it reads x.

@@ -42,6 +42,7 @@ public final class ConvFused {
         float[] b = new float[0];     // (ceil(nc/NR), kc, NR)
         float[] phases = new float[0]; // (B, C_in/g, phases, ⌈H/2⌉, ⌈W/2⌉), PhaseSplit
         final float[] acc = new float[MR * NR];
+        final float[] upAcc = new float[MR * NR]; // conv_up's tile inside UpGatedPanels, apart from the GEMM's acc
 
         float[] col(int size) { if (col.length < size) col = new float[size]; return col; }
         float[] b(int size) { if (b.length < size) b = new float[size]; return b; }
@@ -72,7 +73,7 @@ public final class ConvFused {
                     + "reads after it has written y (K = " + w.k() + " in more than one block of " + KC + ", or the "
                     + "stems' direct kernel)");
         }
-        run(g, x, w, residual, false, act, shiftFrames, shiftFold, null, y, null);
+        run(g, x, w, residual, false, act, shiftFrames, shiftFold, null, null, y, null);
     }
 
     /**
@@ -108,7 +109,36 @@ public final class ConvFused {
             throw new IllegalArgumentException("ConvFused.forwardExcited " + g + ": gates of " + channel.length + " and "
                     + pixel.length + " elements, need (N, C_in) = " + g.n() * g.cIn() + " and (N, P) = " + g.n() * g.inPlane());
         }
-        run(g, x, w, residual, false, act, 0, 0, new Excitation(channel, pixel, offset), y, null);
+        run(g, x, w, residual, false, act, 0, 0, new Excitation(channel, pixel, offset), null, y, null);
+    }
+
+    /**
+     * {@code y = act(conv(shift(u), w) + b + residual)} for a 1×1 stride-1 ungrouped convolution whose input is M2A's
+     * excitation {@code u = x·(1 + σ(conv_up(a)))} (gebob19/M2A {@code M2A.forward}, {@code x·σ(conv_up(·)) + x},
+     * the M2A output a block's conv1 reads, behind TSM's shift in {@code --use_tsm}): u is computed as the panels are
+     * packed ({@link UpGatedPanels}), never written. The same floats as {@link #forwardGated} (conv_up, gate x)
+     * followed by {@link #forward}.
+     *
+     * @param x        (N, C_in, *spatial), M2A's input: the gate, and the shape of u
+     * @param attended (N, r, *spatial), conv_up's input
+     * @param up       conv_up's packed weights (C_in × r, with its bias)
+     */
+    public static void forwardUpGated(ConvGeometry g, float[] x, float[] attended, PackedConvWeights up, PackedConvWeights w,
+                                      float[] residual, ConvActivation act, int shiftFrames, int shiftFold, float[] y) {
+        if (!g.isPointwise() || g.groups() != 1) {
+            throw new IllegalArgumentException("ConvFused.forwardUpGated " + g + ": u is computed in place only for a 1×1 stride-1 ungrouped convolution");
+        }
+        check(g, x, w, residual, shiftFrames, shiftFold, y);
+        if (up.isDepthwise() || up.groups() != 1 || up.cOut() != g.cIn()) {
+            throw new IllegalArgumentException("ConvFused.forwardUpGated " + g + ": conv_up's weights are (C_out=" + up.cOut()
+                    + ", groups=" + up.groups() + "), need " + g.cIn() + " output channels, ungrouped");
+        }
+        if (attended.length < (long) g.n() * up.k() * g.inPlane()) {
+            throw new IllegalArgumentException("ConvFused.forwardUpGated " + g + ": conv_up's input has " + attended.length
+                    + " elements, needs (N, r, P) = " + (long) g.n() * up.k() * g.inPlane());
+        }
+        if (y == residual) throw new IllegalArgumentException("ConvFused.forwardUpGated " + g + ": y is the residual");
+        run(g, x, w, residual, false, act, shiftFrames, shiftFold, null, new UpGate(attended, up), y, null);
     }
 
     /**
@@ -128,7 +158,7 @@ public final class ConvFused {
             throw new IllegalArgumentException("ConvFused.forwardPooled " + g + ": pooled has " + pooled.length
                     + " elements, needs " + 2 * g.n() * g.cOut());
         }
-        run(g, x, w, null, false, ConvActivation.NONE, 0, 0, null, y, pooled);
+        run(g, x, w, null, false, ConvActivation.NONE, 0, 0, null, null, y, pooled);
     }
 
     /**
@@ -144,7 +174,7 @@ public final class ConvFused {
         if (gate == null) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": the gate input is null");
         if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardGated " + g + ": not for depthwise convolutions");
         check(g, x, w, gate, 0, 0, y);
-        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, null, y, null);
+        run(g, x, w, gate, true, ConvActivation.NONE, 0, 0, null, null, y, null);
     }
 
     /**
@@ -175,7 +205,7 @@ public final class ConvFused {
         }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
         for (int gr = 0; gr < g.groups(); gr++) {
-            Source src = source(g, x, n0, nb, gr, nb, shift, null, BUFFERS.get());
+            Source src = source(g, x, n0, nb, gr, nb, shift, null, null, BUFFERS.get());
             gemm(g, w, gr, src, yImage0, 0, nb * g.outPlane(), residual, false, act, y, null);
         }
     }
@@ -187,13 +217,14 @@ public final class ConvFused {
      * this one merges), merged in column order.
      */
     private static void run(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, boolean gate,
-                            ConvActivation act, int shiftFrames, int shiftFold, Excitation excite, float[] y, float[] pooled) {
+                            ConvActivation act, int shiftFrames, int shiftFold, Excitation excite, UpGate upGate,
+                            float[] y, float[] pooled) {
         if (g.isDepthwise()) {
             if (Depthwise3x3.supports(g)) Depthwise3x3.forward(g, x, w.plain(), w.bias(), residual, act, y);
             else ConvDepthwise.forward(g, x, w.plain(), w.bias(), residual, act, y);
             return;
         }
-        if (!gate && pooled == null && excite == null && shiftFrames == 0 && PolyphaseDirectConv.supports(g)) {
+        if (!gate && pooled == null && excite == null && upGate == null && shiftFrames == 0 && PolyphaseDirectConv.supports(g)) {
             PolyphaseDirectConv.forward(g, x, w, residual, act, y);           // the stems: no packed B panels
             return;
         }
@@ -205,7 +236,7 @@ public final class ConvFused {
                     int n0 = c * images, nb = Math.min(images, g.n() - n0);
                     TilePool pool = pooled == null ? null : TilePool.onThreadScratch(n0, nb, g.cOut(), g.outPlane());
                     for (int gr = 0; gr < g.groups(); gr++) {
-                        Source src = source(g, x, n0, nb, gr, images, shift, excite, BUFFERS.get());
+                        Source src = source(g, x, n0, nb, gr, images, shift, excite, upGate, BUFFERS.get());
                         gemm(g, w, gr, src, n0, 0, nb * g.outPlane(), residual, gate, act, y, pool);
                     }
                     if (pool != null) pool.finish(pooled, g.n());
@@ -217,7 +248,7 @@ public final class ConvFused {
             int n0 = c * images, nb = Math.min(images, g.n() - n0), cols = nb * g.outPlane();
             TilePool pool = pooled == null ? null : new TilePool(n0, nb, g.cOut(), g.outPlane());
             for (int gr = 0; gr < g.groups(); gr++) {
-                Source src = source(g, x, n0, nb, gr, images, shift, excite, BUFFERS.get());   // shared, read-only
+                Source src = source(g, x, n0, nb, gr, images, shift, excite, upGate, BUFFERS.get());   // shared, read-only
                 int panels = (cols + NR - 1) / NR, group = gr;
                 TilePool[] parts = pool == null ? null : new TilePool[panels];          // by first panel of a range
                 CpuThreads.parallelFor(0, panels, 1, (lo, hi) -> {
@@ -310,6 +341,12 @@ public final class ConvFused {
         float channelTerm(int i) { return (float) (offset + channel[i]); }
     }
 
+    /**
+     * M2A's excitation as a read ({@link UpGatedPanels}): the convolution's input is {@code x·(1 + σ(conv_up(a)))}
+     * with conv_up's packed weights {@code up} (C_in × r, its bias) and a (N, r, P).
+     */
+    record UpGate(float[] attended, PackedConvWeights up) {}
+
     /** TSM's shift as a read: channel ci of image n comes from image {@link #sourceImage}, or is zero. */
     record Shift(int frames, int fold) {
         /** The image (frame of the same clip) channel ci of image n reads, or −1 for zero (a clip end). */
@@ -329,25 +366,25 @@ public final class ConvFused {
      * others.
      */
     private record Source(float[] data, Kind kind, int n0, int nb, int channel0, Shift shift, Excitation excite,
-                          ImplicitPanels.Taps taps) {}
+                          UpGate upGate, ImplicitPanels.Taps taps) {}
 
     /** x read as 1×1 rows, read tap by tap with vector loads, gathered, or an unfolded column matrix. */
     private enum Kind { POINTWISE, CONTIGUOUS, GATHERED, COLUMNS }
 
     private static Source source(ConvGeometry g, float[] x, int n0, int nb, int gr, int images, Shift shift, Excitation excite,
-                                 Buffers buf) {
+                                 UpGate upGate, Buffers buf) {
         int cinG = g.cInPerGroup(), plane = g.inPlane();
-        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr * cinG, shift, excite, null);
+        if (g.isPointwise()) return new Source(x, Kind.POINTWISE, n0, nb, gr * cinG, shift, excite, upGate, null);
         if (ImplicitPanels.rowsContiguous(g) && ImplicitPanels.supports(g)) {
-            return new Source(x, Kind.CONTIGUOUS, n0, nb, gr * cinG, null, null, ImplicitPanels.Taps.direct(g));
+            return new Source(x, Kind.CONTIGUOUS, n0, nb, gr * cinG, null, null, null, ImplicitPanels.Taps.direct(g));
         }
         if (PhaseSplit.supports(g)) {
             PhaseSplit split = PhaseSplit.of(g);
             float[] phases = buf.phases(split.length(nb, cinG));
             split.split(x, n0, nb, gr * cinG, cinG, phases);
-            return new Source(phases, Kind.CONTIGUOUS, 0, nb, 0, null, null, split.taps(cinG));
+            return new Source(phases, Kind.CONTIGUOUS, 0, nb, 0, null, null, null, split.taps(cinG));
         }
-        if (ImplicitPanels.supports(g)) return new Source(x, Kind.GATHERED, n0, nb, gr * cinG, null, null, null);
+        if (ImplicitPanels.supports(g)) return new Source(x, Kind.GATHERED, n0, nb, gr * cinG, null, null, null, null);
         int k = cinG * g.kernelVolume(), cols = nb * g.outPlane();
         float[] col = buf.col(k * cols);                                               // (K, nb·P)
         int[] taps = Im2col.allTaps(g);
@@ -357,7 +394,7 @@ public final class ConvFused {
         } else {
             ChunkUnfold.of(g, taps, images).unfold(x, (n0 * g.cIn() + gr * cinG) * plane, nb, col);
         }
-        return new Source(col, Kind.COLUMNS, n0, nb, gr * cinG, null, null, null);
+        return new Source(col, Kind.COLUMNS, n0, nb, gr * cinG, null, null, null, null);
     }
 
     /** Packs rows {@code [p0, p0 + kc)} × columns {@code [j0, j0 + nc)} of the source into NR-column panels. */
@@ -378,6 +415,10 @@ public final class ConvFused {
         int P = g.outPlane(), cIn = g.cIn(), cBase = s.channel0();
         float[] x = s.data();
         Shift shift = s.shift();
+        if (s.upGate() != null) {
+            UpGatedPanels.pack(x, s.upGate(), shift, cIn, P, s.n0(), cBase + p0, kc, j0, nc, dst, BUFFERS.get().upAcc);
+            return;
+        }
         Excitation excite = s.excite();
         int maxSegments = (NR - 1) / P + 2;                                // images one panel can touch
         int[] segmentImage = new int[maxSegments], segmentStart = new int[maxSegments];

@@ -176,6 +176,13 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runGated(this, x, c, gate, () -> Backend.super.convInferenceGated(x, c, gate));
     }
 
+    @Override public Tensor convInferenceUpGated(Tensor x, Tensor attended, dev.saccade.tensor.ops.PreparedConv up,
+                                                dev.saccade.tensor.ops.PreparedConv c, Tensor residual,
+                                                dev.saccade.tensor.ops.ConvActivation act, int frames, int foldDiv) {
+        return CpuInferenceConv.runUpGated(this, x, attended, up, c, residual, act, frames, foldDiv,
+                () -> Backend.super.convInferenceUpGated(x, attended, up, c, residual, act, frames, foldDiv));
+    }
+
     @Override public Tensor convInferenceExcited(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor channel, Tensor pixel,
                                                 double offset, Tensor residual, dev.saccade.tensor.ops.ConvActivation act) {
         return CpuInferenceConv.runExcited(this, x, c, channel, pixel, offset, residual, act,

@@ -123,6 +123,27 @@ final class CpuInferenceConv {
     }
 
     /**
+     * {@code y = act(conv(shift(u)) + b + residual)} for M2A's {@code u = x·(1 + σ(conv_up(attended)))}:
+     * {@link ConvFused#forwardUpGated}, u computed as the 1×1 convolution packs its panels; other convolutions (either
+     * one not 1×1 stride-1 ungrouped), F64 and disabled SIMD run {@code composed} (conv_up gated, then the convolution).
+     */
+    static Tensor runUpGated(CpuBackend b, Tensor x, Tensor attended, PreparedConv up, PreparedConv c, Tensor residual,
+                             ConvActivation act, int frames, int foldDiv, java.util.function.Supplier<Tensor> composed) {
+        if (!(c.packed() instanceof PackedConvWeights pw) || !(up.packed() instanceof PackedConvWeights pu)
+                || x.dtype() != DType.F32 || attended.dtype() != DType.F32 || !Simd.enabled()) {
+            return composed.get();
+        }
+        ConvGeometry g = CpuConvolution.geometry(x.shape(), c.weight().shape(), c.params());
+        ConvGeometry gu = CpuConvolution.geometry(attended.shape(), up.weight().shape(), up.params());
+        if (!g.isPointwise() || g.groups() != 1 || !gu.isPointwise() || gu.groups() != 1) return composed.get();
+        int fold = frames > 0 ? x.dim(1) / foldDiv : 0;
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        ConvFused.forwardUpGated(g, floats(x), floats(attended), pu, pw, residual == null ? null : floats(residual), act,
+                frames, fold, yf);
+        return Tensor.wrap(HostStorage.wrap(yf), outShape(g), b);
+    }
+
+    /**
      * {@code y = conv(x) + b} with its spatial {@code [mean, max]} (2, N, C_out) pooled as the GEMM stores each tile
      * ({@link ConvFused#forwardPooled}); convolutions that run elsewhere (Winograd's 3×3, depthwise), F64 and disabled
      * SIMD run {@code composed} (the convolution, then the pooling op).

@@ -63,6 +63,13 @@ public final class FoldedConv {
     public Tensor forward(Tensor x, Tensor residual, ConvActivation act) {
         PreparedConv c = prepared(x.backend());
         if (lead != null) {
+            LeadsIntoConv.UpGatedInput u = lead.upGatedConvInput(x);
+            if (u != null) {                                                             // M2A's output read as made
+                Tensor y = InferenceConv.applyUpGated(u.x(), u.attended(), u.up().prepared(x.backend()), c, residual, act,
+                        lead.shiftFrames(), lead.shiftFoldDiv());
+                InferenceConv.recycle(u.attended());
+                return y;
+            }
             LeadsIntoConv.ExcitedInput e = lead.shiftFrames() == 0 ? lead.excitedConvInput(x) : null;
             if (e != null) {                                                             // the gates read with x
                 Tensor y = InferenceConv.applyExcited(e.x(), c, e.channel(), e.pixel(), e.offset(), residual, act);

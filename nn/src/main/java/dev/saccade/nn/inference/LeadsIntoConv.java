@@ -46,4 +46,18 @@ public interface LeadsIntoConv {
      * plain tensor. Only asked of modules without a shift ({@link #shiftFrames()} 0).
      */
     default ExcitedInput excitedConvInput(Tensor x) { return null; }
+
+    /**
+     * {@link #convInput} as M2A's excitation {@code x·(1 + σ(up(attended)))} ({@link ExcitesThroughConv}), which the
+     * convolution computes as it reads it, behind the shift if there is one
+     * ({@code InferenceConv.applyUpGated}): never written as a tensor.
+     *
+     * @param x        (N, C, H, W), the module input, also the gate
+     * @param attended conv_up's input, fresh: recycled after the convolution
+     * @param up       conv_up, prepared
+     */
+    record UpGatedInput(Tensor x, Tensor attended, FoldedConv up) {}
+
+    /** In inference, {@link #convInput} as an {@link UpGatedInput}, or null (the default). */
+    default UpGatedInput upGatedConvInput(Tensor x) { return null; }
 }

@@ -2,6 +2,7 @@ package dev.saccade.nn.layers;
 
 import dev.saccade.nn.Module;
 import dev.saccade.nn.inference.ConsumesInput;
+import dev.saccade.nn.inference.ExcitesThroughConv;
 import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.nn.inference.LeadsIntoConv;
@@ -138,6 +139,15 @@ public final class Sequential extends Module implements OwnsOutput, LeadsIntoCon
     @Override public Tensor convInput(Tensor x) {
         if (lastConv() == null) throw new IllegalStateException("Sequential: does not end with a convolution");
         return run(prefixPlan(), x, null);
+    }
+
+    /**
+     * In inference, when the layers before the last convolution (and its shift) are one module that
+     * {@link ExcitesThroughConv} (M2A), its output as parts the convolution computes as it reads them; else null.
+     */
+    @Override public UpGatedInput upGatedConvInput(Tensor x) {
+        if (!InferenceMode.active(this) || lastConv() == null || prefixEnd() != 1) return null;
+        return layers.get(0) instanceof ExcitesThroughConv e ? e.upGatedOutput(x) : null;
     }
 
     @Override public boolean ownsConvInput() {

@@ -196,6 +196,36 @@ public final class InferenceConv {
     }
 
     /**
+     * {@code y = act(conv(shift(u), w) + b + residual)} where u is M2A's excitation {@code x·(1 + σ(conv_up(attended)))}
+     * (Gebotys et al., arXiv 2111.09976, §3; gebob19/M2A {@code make_temporal_shift}: a block's
+     * {@code Sequential(M2A, TemporalShift, conv1)}): {@link #applyGated}{@code (attended, up, x)} followed by
+     * {@link #apply}, as a unit, so that a backend may compute u as the convolution reads it and never write it (the
+     * CPU does when both convolutions are 1×1 stride-1 and ungrouped, with the same floats). Evaluation only.
+     *
+     * <pre>{@code
+     * Tensor y = InferenceConv.applyUpGated(x, attended, convUp, conv1, null, ConvActivation.RELU, 8, 8);
+     * }</pre>
+     *
+     * @param x        (N, C, *spatial), M2A's input: the gate, and u's shape
+     * @param attended conv_up's input, whose output under {@code up} has x's shape
+     * @param shiftFrames T for TSM's shift of u, or 0 for none
+     */
+    public static Tensor applyUpGated(Tensor x, Tensor attended, PreparedConv up, PreparedConv c, Tensor residual,
+                                      ConvActivation act, int shiftFrames, int shiftFoldDiv) {
+        String op = "inference_conv_up_gated";
+        check(op, x, c, residual, shiftFrames, shiftFoldDiv);
+        checkInput(op, attended, up);
+        Tensor wu = up.weight();
+        if (attended.dtype() != wu.dtype() || x.dtype() != wu.dtype()) {
+            throw new ShapeException(op + ": conv_up's input is " + attended.dtype() + ", its weight " + wu.dtype() + ", x " + x.dtype());
+        }
+        boolean same = x.rank() == attended.rank() && x.dim(0) == attended.dim(0) && x.dim(1) == wu.dim(0);
+        for (int i = 0; same && i < x.rank() - 2; i++) same = x.dim(i + 2) == up.params().outputSize(i, attended.dim(i + 2), wu.dim(i + 2));
+        if (!same) throw new ShapeException(op + ": conv_up maps " + attended.shape() + " by " + wu.shape() + " to another shape than x " + x.shape());
+        return x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv);
+    }
+
+    /**
      * {@code y = act(conv(x·(offset + channel + pixel), w) + b + residual)}: the convolution of a gated input,
      * {@link Functional#gateSum} followed by {@link #apply}, ACTION-Net's wrapped convolution reading the sum of its
      * three excitations {@code xs·(3 + q + s + p)} (Wang, She, Smolic, CVPR 2021, Eq. 2; V-Sense/ACTION-Net

@@ -1,8 +1,10 @@
 package dev.saccade.models.attention;
 
 import dev.saccade.nn.Module;
+import dev.saccade.nn.inference.ExcitesThroughConv;
 import dev.saccade.nn.inference.FoldedConv;
 import dev.saccade.nn.inference.InferenceMode;
+import dev.saccade.nn.inference.LeadsIntoConv.UpGatedInput;
 import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Tensor;
@@ -27,7 +29,9 @@ import java.util.SplittableRandom;
  * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass; in inference the two
  * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm) and the gate is applied by conv_up as it
  * stores its output ({@code InferenceConv.applyGated}: z is never written), and the lines from the layer norm to
- * {@code A m + y} run as one kernel ({@link MotionAttention#inference}).
+ * {@code A m + y} run as one kernel ({@link MotionAttention#inference}). Inside a ResNet block the block's conv1
+ * takes the output as its parts ({@link #upGatedOutput}) and computes it as it reads its input, conv_up and the gate
+ * included ({@code InferenceConv.applyUpGated}): out is never written either.
  * Parameters are named as the official module's ({@code conv_down.weight/bias}, {@code conv_up.weight/bias}), so its
  * state dict loads as is. Extra parameters: {@code C²/4 + 9C/8} (see {@link AttentionCost}).
  *
@@ -36,7 +40,7 @@ import java.util.SplittableRandom;
  * Tensor y = m2a.forward(x);                          // x, y: (N·8, 64, H, W)
  * }</pre>
  */
-public final class M2A extends Module implements OwnsOutput {
+public final class M2A extends Module implements OwnsOutput, ExcitesThroughConv {
     /** Channel reduction of conv_down, {@code n_div} in the official code ({@code --shift_div 8}). */
     public static final int REDUCTION = 8;
     private static final double LAYER_NORM_EPS = 1e-5;
@@ -67,21 +71,35 @@ public final class M2A extends Module implements OwnsOutput {
      * once, the bias in the epilogue, outputs from the backend's pool), their outputs recycled once consumed.
      */
     private Tensor exciteInference(Tensor x) {
-        Clips.clips("M2A", x, frames, channels);
-        Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
-        Tensor attended = FusedAttention.enabled()                               // (N·T, r, H, W)
-                ? MotionAttention.inference(y, frames, LAYER_NORM_EPS)
-                : motionAttention(y, frames).add(y);
-        InferenceConv.recycle(y);
-        if (FusedAttention.enabled()) {
-            Tensor out = up.forwardGated(attended, x);                         // x·σ(conv_up(·)) + x, in its store
-            InferenceConv.recycle(attended);
+        UpGatedInput parts = upGatedOutput(x);
+        if (parts != null) {
+            Tensor out = up.forwardGated(parts.attended(), x);                 // x·σ(conv_up(·)) + x, in its store
+            InferenceConv.recycle(parts.attended());
             return out;
         }
+        Clips.clips("M2A", x, frames, channels);
+        Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
+        Tensor attended = motionAttention(y, frames).add(y);                     // (N·T, r, H, W)
+        InferenceConv.recycle(y);
         Tensor z = up.forward(attended, null, ConvActivation.NONE);            // (N·T, C, H, W)
         Tensor out = x.mul(z.sigmoid()).add(x);
         InferenceConv.recycle(z);
         return out;
+    }
+
+    /**
+     * In inference with the fused ops: conv_down, then the lines from the layer norm to {@code A m + y} as one kernel,
+     * and the output left as its parts — {@code x·(1 + σ(conv_up(attended)))} — for the convolution that reads it
+     * (the block's conv1 computes it as it packs its input: {@code InferenceConv.applyUpGated}), or for
+     * {@link #forward}'s gated conv_up. Null otherwise.
+     */
+    @Override public UpGatedInput upGatedOutput(Tensor x) {
+        if (!InferenceMode.active(this) || !FusedAttention.enabled()) return null;
+        Clips.clips("M2A", x, frames, channels);
+        Tensor y = down.forward(x, null, ConvActivation.NONE);                  // (N·T, r, H, W)
+        Tensor attended = MotionAttention.inference(y, frames, LAYER_NORM_EPS);  // (N·T, r, H, W)
+        InferenceConv.recycle(y);
+        return new UpGatedInput(x, attended, up);
     }
 
     /** The gated output is a new tensor (fused or composed), so a following conv may recycle it. */

@@ -148,6 +148,37 @@ class InferenceEpilogueTest {
                 frames, 16, 8, 5, 5, rng);
     }
 
+    /**
+     * In inference the conv after M2A (behind the shift or not) takes M2A's output as its parts — x, conv_up's input
+     * and conv_up — and computes it as it reads it (InferenceConv.applyUpGated); in training, op by op, or with the
+     * fused attention ops off, M2A makes its output itself.
+     */
+    @Test
+    void theConvAfterM2aMakesM2asOutputAsItReadsIt() {
+        SplittableRandom rng = new SplittableRandom(13);
+        Sequential shifted = new Sequential(new M2A(16, 4, rng), new TemporalShiftLayer(4, 8), Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng));
+        Sequential plain = new Sequential(new M2A(16, 4, rng), Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng));
+        Sequential noM2a = new Sequential(new TemporalShiftLayer(4, 8), Conv.conv2d(16, 8, 1, 1, 0, 1, false, rng));
+        Tensor x = Tensor.uniform(rng, -1, 1, 8, 16, 3, 5);
+        for (Sequential seq : new Sequential[] {shifted, plain}) {
+            seq.eval();
+            try (var noGrad = GradMode.disable()) {
+                var parts = seq.upGatedConvInput(x);
+                assertNotNull(parts, seq.describe());
+                assertTrue(parts.x() == x && parts.attended().shape().equals(dev.saccade.tensor.Shape.of(8, 2, 3, 5)),
+                        seq.describe() + ": " + parts.attended().shape());
+                try (var s = InferenceMode.unfused()) { assertNull(seq.upGatedConvInput(x), "op by op"); }
+                FusedAttention.setEnabled(false);
+                assertNull(seq.upGatedConvInput(x), "fused attention ops off");
+                FusedAttention.setEnabled(true);
+            }
+            seq.train(true);
+            try (var noGrad = GradMode.disable()) { assertNull(seq.upGatedConvInput(x), "training"); }
+        }
+        noM2a.eval();
+        try (var noGrad = GradMode.disable()) { assertNull(noM2a.upGatedConvInput(x), "no M2A before the conv"); }
+    }
+
     /** Under no-grad ACTION takes its shift and both means from one kernel (PooledTemporalConv): the same output. */
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 8})
