@@ -499,17 +499,21 @@ public final class ConvFused {
             for (int q = 0; q < run; q++) {
                 int d = d0 + q * kc * NR, column = start + q * NR;
                 for (int r = r0; r < r1; r++) {
-                    int ci = ci0 + r, n = shift == null ? image : shift.sourceImage(image, ci), o = d + r * NR;
-                    if (n < 0) {
-                        FloatVector.zero(S).intoArray(dst, o);
-                        FloatVector.zero(S).intoArray(dst, o + L);
-                    } else {
-                        int src = (n * cIn + ci) * P + column;
-                        FloatVector.fromArray(S, x, src).intoArray(dst, o);
-                        FloatVector.fromArray(S, x, src + L).intoArray(dst, o + L);
-                    }
+                    int ci = ci0 + r, n = shift == null ? image : shift.sourceImage(image, ci);
+                    panelRow(x, n < 0 ? -1 : (n * cIn + ci) * P + column, dst, d + r * NR);
                 }
             }
+        }
+    }
+
+    /** One row of a B panel: the NR floats of src from {@code from}, or zeros when {@code from < 0}. */
+    static void panelRow(float[] src, int from, float[] dst, int o) {
+        if (from < 0) {
+            FloatVector.zero(S).intoArray(dst, o);
+            FloatVector.zero(S).intoArray(dst, o + L);
+        } else {
+            FloatVector.fromArray(S, src, from).intoArray(dst, o);
+            FloatVector.fromArray(S, src, from + L).intoArray(dst, o + L);
         }
     }
 

@@ -125,17 +125,7 @@ final class UpGatedPanels {
             int d = u * r * NR, col = j0 + u * NR, nr = Math.min(NR, nc - u * NR);
             int first = col / P, p = col - first * P, src = sourceImage(n0 + first, dt, frames);
             if (nr == NR && p + NR <= P) {
-                for (int k = 0; k < r; k++) {
-                    int o = d + k * NR;
-                    if (src < 0) {
-                        FloatVector.zero(S).intoArray(ap, o);
-                        FloatVector.zero(S).intoArray(ap, o + L);
-                    } else {
-                        int s = (src * r + k) * P + p;
-                        FloatVector.fromArray(S, a, s).intoArray(ap, o);
-                        FloatVector.fromArray(S, a, s + L).intoArray(ap, o + L);
-                    }
-                }
+                for (int k = 0; k < r; k++) ConvFused.panelRow(a, src < 0 ? -1 : (src * r + k) * P + p, ap, d + k * NR);
                 continue;
             }
             lanes(n0, col, nr, P, dt, frames, image, position);
