@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
  * time each adds. Several ids, comma-separated, are timed in one run, each step once ({@code --json} then prints
  * one object per id, one per line). Whenever more than one model is timed, they run side by side in interleaved
  * rounds (one forward of each per round, the order rotating), so their ratios compare like with like; the peak
- * heap is then that of all of them together. {@code --chart FILE} draws each module's extra multiply-adds and extra time over
+ * heap is then that of all of them together. The module table gives each step's time over the backbone's both as
+ * the ratio of the medians and round by round (the median and quartiles of each round's ratio,
+ * {@link InferenceTiming#pairedRatio}: on a machine whose speed drifts the paired ratio is the steadier figure). {@code --chart FILE} draws each module's extra multiply-adds and extra time over
  * {@code tsm-<backbone>} as a PNG ({@link ModuleCostChart}), from this run or, with {@code --chart-from}, from the
  * JSON of earlier runs (two files: before and after).
  *
@@ -216,16 +218,18 @@ public final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().maxMemory() / 1048576.0);
         if (measured.size() > 1) {
             out.println();
-            out.println("| model | module added | G MACs | + G MACs | median ms | + ms | time ÷ backbone |");
-            out.println("|---|---|---:|---:|---:|---:|---:|");
+            out.println("| model | module added | G MACs | + G MACs | median ms | + ms | time ÷ backbone | round by round (quartiles) |");
+            out.println("|---|---|---:|---:|---:|---:|---:|---:|");
             Measured base = measured.getFirst(), prev = null;
             for (Measured r : measured) {
                 String added = prev == null ? "(backbone)" : moduleAdded(prev.id(), r.id());
-                out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %.1f | %s | %.2f× |%n", r.id(), added, r.macs() / 1e9,
+                InferenceTiming.Ratio paired = InferenceTiming.pairedRatio(r.timing(), base.timing());
+                out.printf(Locale.ROOT, "| %s | %s | %.2f | %s | %.1f | %s | %.2f× | %.3f× (%.3f–%.3f) |%n", r.id(), added,
+                        r.macs() / 1e9,
                         prev == null ? "–" : String.format(Locale.ROOT, "%+.2f", (r.macs() - prev.macs()) / 1e9),
                         r.timing().medianMs(),
                         prev == null ? "–" : String.format(Locale.ROOT, "%+.1f", r.timing().medianMs() - prev.timing().medianMs()),
-                        r.timing().medianMs() / base.timing().medianMs());
+                        r.timing().medianMs() / base.timing().medianMs(), paired.median(), paired.q1(), paired.q3());
                 prev = r;
             }
         }
@@ -252,6 +256,8 @@ public final class BenchCommand implements Callable<Integer> {
                 ObjectNode s = steps.addObject();
                 s.put("model", r.id()).put("added", prev == null ? null : moduleAdded(prev.id(), r.id()));
                 put(s, r);
+                InferenceTiming.Ratio paired = InferenceTiming.pairedRatio(r.timing(), measured.getFirst().timing());
+                s.putObject("ratio_to_backbone_by_round").put("median", paired.median()).put("q1", paired.q1()).put("q3", paired.q3());
                 prev = r;
             }
         }

@@ -90,6 +90,30 @@ public final class InferenceTiming {
         return out;
     }
 
+    /**
+     * The median and quartiles of {@code a}'s latency over {@code base}'s, round by round: for results timed side by
+     * side ({@link #timeRounds}), round r's ratio compares two forwards that ran back to back, so a drift of the
+     * machine's speed over the run moves both and leaves the ratio (the ratio of the two medians does not cancel it).
+     * Quartiles by linear interpolation between the sorted ratios.
+     */
+    public static Ratio pairedRatio(Result a, Result base) {
+        double[] x = a.latenciesMs(), y = base.latenciesMs();
+        if (x.length != y.length) throw new IllegalArgumentException("paired ratio: " + x.length + " against " + y.length + " rounds");
+        double[] r = new double[x.length];
+        for (int i = 0; i < r.length; i++) r[i] = x[i] / y[i];
+        Arrays.sort(r);
+        return new Ratio(quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75));
+    }
+
+    /** A ratio's median and quartiles over the rounds. */
+    public record Ratio(double median, double q1, double q3) {}
+
+    private static double quantile(double[] sorted, double q) {
+        double at = q * (sorted.length - 1);
+        int lo = (int) Math.floor(at), hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+    }
+
     /** Each forward's timed-round latencies in milliseconds, and how many warm-up rounds ran first. */
     record Rounds(double[][] ms, int warmups) {}
 

@@ -122,8 +122,16 @@ class BenchCommandTest {
         assertEquals("w3", steps.get(2).get("added").asText());
         assertEquals(steps.get(0).get("macs").asLong(), steps.get(1).get("macs").asLong(), "the shift adds no MACs");
         assertTrue(steps.get(2).get("macs").asLong() > steps.get(1).get("macs").asLong(), "W3 adds convolutions");
+        JsonNode paired = steps.get(0).get("ratio_to_backbone_by_round");
+        assertEquals(1.0, paired.get("median").asDouble(), 1e-12, "the backbone over itself");
+        for (JsonNode step : steps) {
+            JsonNode p = step.get("ratio_to_backbone_by_round");
+            assertTrue(p.get("q1").asDouble() <= p.get("median").asDouble() && p.get("median").asDouble() <= p.get("q3").asDouble()
+                    && p.get("q1").asDouble() > 0, step.toString());
+        }
         Run text = bench(once("--model", "tsm+w3-resnet18", "--modules"));
         assertTrue(text.out().contains("| tsm+w3-resnet18 | w3 |"), text.out());
+        assertTrue(text.out().contains("| round by round (quartiles) |") && text.out().contains("| 1.000× (1.000–1.000) |"), text.out());
     }
 
     @Test void severalModelsAreTimedTogetherWithOnePeakHeap() throws Exception {

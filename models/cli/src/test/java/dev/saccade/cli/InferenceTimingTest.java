@@ -54,6 +54,31 @@ class InferenceTimingTest {
         assertEquals(rounds.warmups() + 3, calls[0]);
     }
 
+    /**
+     * The paired ratio is taken round by round: a drift that slows both forwards of a round cancels in it (here every
+     * round's ratio is 1.5 although the medians' ratio is not), quartiles interpolated between the sorted ratios.
+     */
+    @Test
+    void pairedRatioComparesTheForwardsOfEachRound() {
+        InferenceTiming.Result base = new InferenceTiming.Result(new double[] {10, 20, 40, 80, 160}, 0, 0);
+        InferenceTiming.Result a = new InferenceTiming.Result(new double[] {15, 30, 60, 120, 240}, 0, 0);
+        InferenceTiming.Ratio r = InferenceTiming.pairedRatio(a, base);
+        assertEquals(1.5, r.median(), 1e-12);
+        assertEquals(1.5, r.q1(), 1e-12);
+        assertEquals(1.5, r.q3(), 1e-12);
+        InferenceTiming.Result b = new InferenceTiming.Result(new double[] {10, 30, 40, 40, 320}, 0, 0);
+        r = InferenceTiming.pairedRatio(b, base);                            // ratios 1, 1.5, 1, 0.5, 2 → 0.5 1 1 1.5 2
+        assertEquals(1.0, r.median(), 1e-12);
+        assertEquals(1.0, r.q1(), 1e-12);
+        assertEquals(1.5, r.q3(), 1e-12);
+        InferenceTiming.Result c = new InferenceTiming.Result(new double[] {10, 30, 40, 40}, 0, 0);
+        r = InferenceTiming.pairedRatio(c, new InferenceTiming.Result(new double[] {10, 20, 40, 80}, 0, 0));
+        assertEquals(1.0, r.median(), 1e-12);                               // ratios 0.5 1 1 1.5
+        assertEquals(0.875, r.q1(), 1e-12);
+        assertEquals(1.125, r.q3(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> InferenceTiming.pairedRatio(c, base));
+    }
+
     @Test
     void badCountsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> InferenceTiming.rounds(List.of(() -> { }), InferenceTiming.Warmup.forwards(0), 0));
