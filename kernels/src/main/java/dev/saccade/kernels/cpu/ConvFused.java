@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorMask;
  *
  * <p>Per group g, {@code Y_g (C_out/g, B·P) = W_g (C_out/g, K) · col(X_g) (K, B·P)} over chunks of B images side by
  * side, as in {@link ConvGemm}. The column panels of B are packed straight from x: by channel rows for 1×1
- * stride-1 convolutions (the TSM shift applied by that read: {@link #forward}'s {@code shiftFrames}), through
+ * stride-1 convolutions (the TSM shift applied by that read: {@link #forward}'s {@code shiftFrames}; ACTION-Net's
+ * gates applied by it, {@link #forwardExcited}; M2A's excitation computed by it, {@link #forwardUpGated}), through
  * {@link ImplicitPanels} for other 2-d ones (stride-2 ones from their input's {@link PhaseSplit} copy, made once per
  * chunk, so that every tap is read with vector loads); only 3-d convolutions unfold an im2col chunk first. Chunks are split over the threads when every thread gets one, else the columns of each chunk are.
  * Depthwise convolutions run {@link ConvDepthwise}'s direct kernel with the same epilogue per plane.
