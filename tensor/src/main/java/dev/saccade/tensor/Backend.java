@@ -281,11 +281,20 @@ public interface Backend {
     }
 
     /**
-     * M2A's {@code softmax(m mᵀ/√E) m + y} ({@link dev.saccade.tensor.ops.MotionAttention#inference}, which checks
-     * the shape), no autograd. The default runs {@link dev.saccade.tensor.ops.MotionAttention#composed}.
+     * M2A's {@code softmax(m mᵀ/√E) m + y} ({@link dev.saccade.tensor.ops.MotionAttention}, which checks the shape),
+     * no autograd: the op's forward in training and in inference. The default runs
+     * {@link dev.saccade.tensor.ops.MotionAttention#composed}.
      */
-    default Tensor motionAttentionInference(Tensor y, int frames, double eps) {
+    default Tensor motionAttention(Tensor y, int frames, double eps) {
         return dev.saccade.tensor.ops.MotionAttention.composed(y, frames, eps);
+    }
+
+    /**
+     * ∂L/∂y of {@link #motionAttention} for ∂L/∂y' = g (the shape y's). The default runs
+     * {@link dev.saccade.tensor.ops.MotionAttention#composedBackward}.
+     */
+    default Tensor motionAttentionBackward(Tensor g, Tensor y, int frames, double eps) {
+        return dev.saccade.tensor.ops.MotionAttention.composedBackward(g, y, frames, eps);
     }
 
     /**

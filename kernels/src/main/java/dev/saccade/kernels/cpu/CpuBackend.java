@@ -193,14 +193,26 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runPooled(this, x, c, () -> Backend.super.convInferencePooled(x, c));
     }
 
-    @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
+    @Override public Tensor motionAttention(Tensor y, int frames, double eps) {
         if (y.dtype() != DType.F32 || !Simd.enabled() || y.numel() == 0) {
-            return Backend.super.motionAttentionInference(y, frames, eps);
+            return Backend.super.motionAttention(y, frames, eps);
         }
         float[] yf = ((HostStorage) y.contiguousFromZero().storage()).floats();
         float[] out = ActivationPool.take(y.numel());                            // fully overwritten
         CpuMotionAttention.forward(yf, y.dim(0) / frames, frames, y.numel() / y.dim(0), eps, out);
         return Tensor.wrap(HostStorage.wrap(out), y.shape(), this);
+    }
+
+    @Override public Tensor motionAttentionBackward(Tensor g, Tensor y, int frames, double eps) {
+        if (y.dtype() != DType.F32 || g.dtype() != DType.F32 || !Simd.enabled() || y.numel() == 0
+                || !g.shape().equals(y.shape())) {
+            return Backend.super.motionAttentionBackward(g, y, frames, eps);
+        }
+        float[] yf = ((HostStorage) y.contiguousFromZero().storage()).floats();
+        float[] gf = ((HostStorage) g.contiguousFromZero().storage()).floats();
+        float[] gy = new float[y.numel()];                                       // fully overwritten
+        CpuMotionAttention.backward(yf, gf, y.dim(0) / frames, frames, y.numel() / y.dim(0), eps, gy);
+        return Tensor.wrap(HostStorage.wrap(gy), y.shape(), this);
     }
 
     /**

@@ -300,8 +300,8 @@ public final class CudaBackend implements Backend {
     }
 
     /** M2A's motion attention on motion_attention.cu for T ≤ 16 frames; longer clips run the composed form. */
-    @Override public Tensor motionAttentionInference(Tensor y, int frames, double eps) {
-        if (frames > MotionAttentionKernels.MAX_FRAMES) return Backend.super.motionAttentionInference(y, frames, eps);
+    @Override public Tensor motionAttention(Tensor y, int frames, double eps) {
+        if (frames > MotionAttentionKernels.MAX_FRAMES) return Backend.super.motionAttention(y, frames, eps);
         return CudaFusedInference.motionAttention(this, onDevice(y), frames, eps);
     }
 

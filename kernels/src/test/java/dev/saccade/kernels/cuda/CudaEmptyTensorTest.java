@@ -55,7 +55,7 @@ class CudaEmptyTensorTest {
     @Test
     void fusedInferenceOpsOnEmptyTensorsReturnEmptyResults() {
         Tensor y = cuda.onDevice(Tensor.zeros(0, 4, 3, 3));                      // (N·T, r, H, W) with no clips
-        assertEquals(Shape.of(0, 4, 3, 3), cuda.motionAttentionInference(y, 8, 1e-5).shape());
+        assertEquals(Shape.of(0, 4, 3, 3), cuda.motionAttention(y, 8, 1e-5).shape());
         Tensor x = cuda.onDevice(Tensor.zeros(0, 0, 3, 3)), w = cuda.onDevice(Tensor.zeros(0, 1, 3));
         Tensor[] r = cuda.pooledTemporalConv(x, w, 8);                            // {xs, spatial, channel}, all empty
         assertEquals(Shape.of(0, 0, 3, 3), r[0].shape());

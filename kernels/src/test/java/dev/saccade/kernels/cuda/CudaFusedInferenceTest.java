@@ -62,11 +62,11 @@ class CudaFusedInferenceTest {
             int[] shape = {s[0], s[1], s[2], s[3]};
             int frames = s[4];
             Tensor y = rand(DType.F32, 70, shape);
-            close("motion_attention f32 " + y.shape() + " T=" + frames, cpu.motionAttentionInference(y, frames, 1e-5),
-                    cuda.motionAttentionInference(gpu(y), frames, 1e-5), 1e-4);
+            close("motion_attention f32 " + y.shape() + " T=" + frames, cpu.motionAttention(y, frames, 1e-5),
+                    cuda.motionAttention(gpu(y), frames, 1e-5), 1e-4);
             Tensor yd = rand(DType.F64, 71, shape);
             close("motion_attention f64 " + yd.shape() + " T=" + frames, MotionAttention.composed(yd, frames, 1e-5),
-                    cuda.motionAttentionInference(gpu(yd), frames, 1e-5), 1e-10);
+                    cuda.motionAttention(gpu(yd), frames, 1e-5), 1e-10);
         }
     }
 
@@ -75,12 +75,12 @@ class CudaFusedInferenceTest {
         GpuTesting.requireGpu();
         CudaBackend cuda = new CudaBackend();
         Tensor view = rand(DType.F32, 72, 2 * 8, 9, 3, 5).transpose(2, 3);                 // (16, 9, 5, 3) strided
-        close("motion_attention of a strided view", cpu.motionAttentionInference(view, 8, 1e-5),
-                cuda.motionAttentionInference(sameView(cuda, cpu, view), 8, 1e-5), 1e-4);
+        close("motion_attention of a strided view", cpu.motionAttention(view, 8, 1e-5),
+                cuda.motionAttention(sameView(cuda, cpu, view), 8, 1e-5), 1e-4);
         // frames far from zero mean: the variance must not cancel (Σ(y − μ)² in two passes)
         Tensor shifted = rand(DType.F32, 73, 3 * 3, 7, 7, 7).mul(0.01).add(100);
-        close("motion_attention of frames with mean 100, std 0.01", cpu.motionAttentionInference(shifted, 3, 1e-5),
-                cuda.motionAttentionInference(gpu(shifted), 3, 1e-5), 1e-4);
+        close("motion_attention of frames with mean 100, std 0.01", cpu.motionAttention(shifted, 3, 1e-5),
+                cuda.motionAttention(gpu(shifted), 3, 1e-5), 1e-4);
     }
 
     @Test

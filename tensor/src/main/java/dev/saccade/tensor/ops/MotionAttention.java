@@ -1,7 +1,10 @@
 package dev.saccade.tensor.ops;
 
+import dev.saccade.tensor.Backend;
+import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.ShapeException;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.Function;
 import dev.saccade.tensor.autograd.GradMode;
 
 /**
@@ -10,35 +13,77 @@ import dev.saccade.tensor.autograd.GradMode;
  * {@code ops/temporal_shift.py}, {@code CustomMotionAttention} + {@code Motion}):
  * <pre>
  * ŷ[t] = layer_norm(y[t]) over (r, H, W), no affine          biased variance, ε
- * m[t] = ŷ[t+1] − ŷ[t],  m[T−1] = −ŷ[T−1]                   motion
+ * m[t] = ŷ[t+1] − ŷ[t],  m[T−1] = −ŷ[T−1]                   motion, m = D ŷ
  * A    = softmax(m mᵀ / √E) over the last axis               (N, T, T), one head, no projections
  * y'   = A m + y
  * </pre>
- * Scaled dot-product attention: Vaswani et al. 2017, Eq. 1. {@link #inference} runs the backend's kernel (on the CPU
- * two reads of y for the statistics and the T×T scores and one more for the output, none of ŷ, m or A m stored;
- * evaluation only); {@link #composed} is the same from differentiable ops, the reference it is tested against and
- * what training runs.
+ * Backward, for g = ∂L/∂y' (per clip; rows are frames, products over E):
+ * <pre>
+ * dA   = g mᵀ,   dS = A ⊙ (dA − rowsum(A ⊙ dA)) / √E          softmax (Vaswani et al. 2017, Eq. 1)
+ * dm   = Aᵀ g + (dS + dSᵀ) m                                 both products of m
+ * dŷ   = Dᵀ dm:  dŷ[t] = dm[t−1] − dm[t]                     the frame difference
+ * ∂L/∂y = g + rstd·(dŷ − mean(dŷ) − ŷ·mean(dŷ ⊙ ŷ))          layer norm without affine, per frame
+ * </pre>
+ * As an op ({@link #fused}, which the backends run as one kernel each way: on the CPU the forward reads y three
+ * times and writes y' once, the backward reads y three times and g twice and writes ∂L/∂y once, and neither writes
+ * ŷ, m, A m or their gradients); {@link #composed} is the same from differentiable ops (layer norm, frame
+ * difference, matmul, softmax, matmul, add), the reference both directions are tested against, and
+ * {@link #composedBackward} the backward above from those ops' own backward formulas, which backends without a
+ * kernel run. {@link #inference} is the forward alone, evaluation only.
  *
  * <pre>{@code
+ * Tensor attended = MotionAttention.fused(y, 8, 1e-5);           // y, attended: (N·8, r, H, W); differentiable
  * try (var noGrad = GradMode.disable()) {
- *     Tensor attended = MotionAttention.inference(y, 8, 1e-5);    // y, attended: (N·8, r, H, W)
+ *     Tensor same = MotionAttention.inference(y, 8, 1e-5);
  * }
  * }</pre>
  */
-public final class MotionAttention {
-    private MotionAttention() {}
+public final class MotionAttention extends Function {
+    private static final String OP = "motion_attention";
+    private final int frames;
+    private final double eps;
+    private Tensor y;
+
+    private MotionAttention(int frames, double eps) {
+        this.frames = frames;
+        this.eps = eps;
+    }
+
+    @Override public String name() { return OP; }
+
+    /** {@code softmax(m mᵀ/√E) m + y} as one differentiable op, forward and backward by the backend's kernels. */
+    public static Tensor fused(Tensor y, int frames, double eps) {
+        check(OP, y, frames);
+        return new MotionAttention(frames, eps).apply(y);
+    }
+
+    @Override protected Tensor forward(Tensor... in) {
+        y = in[0];
+        Tensor out = y.backend().motionAttention(y, frames, eps);
+        reportMacs(y, frames);
+        return out;
+    }
+
+    @Override protected Tensor[] backward(Tensor g) {
+        return new Tensor[] {g.backend().motionAttentionBackward(g, y, frames, eps)};
+    }
+
+    @Override protected void releaseSaved() { y = null; }
 
     /** {@code softmax(m mᵀ/√E) m + y} by the backend's kernel; evaluation only (refused while gradients are on). */
     public static Tensor inference(Tensor y, int frames, double eps) {
-        String op = "motion_attention";
-        if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
-        check(op, y, frames);
-        Tensor out = y.backend().motionAttentionInference(y, frames, eps);
-        int n = y.dim(0) / frames, e = y.dim(1) * y.dim(2) * y.dim(3);                // E per frame, also for no frames
-        // the two products of the composed form, as MatMul counts them: m mᵀ (N, T, T) and A m (N, T, E)
-        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, frames), (long) n * frames * frames * e);
-        MacCounter.report("matmul", dev.saccade.tensor.Shape.of(n, frames, e), (long) n * frames * frames * e);
+        if (GradMode.isEnabled()) throw new IllegalStateException(OP + ": evaluation only; run under GradMode.disable()");
+        check(OP, y, frames);
+        Tensor out = y.backend().motionAttention(y, frames, eps);
+        reportMacs(y, frames);
         return out;
+    }
+
+    /** The two products of the composed form, as {@link MatMul} counts them: m mᵀ (N, T, T) and A m (N, T, E). */
+    private static void reportMacs(Tensor y, int frames) {
+        int n = y.dim(0) / frames, e = y.dim(1) * y.dim(2) * y.dim(3);                // E per frame, also for no frames
+        MacCounter.report("matmul", Shape.of(n, frames, frames), (long) n * frames * frames * e);
+        MacCounter.report("matmul", Shape.of(n, frames, e), (long) n * frames * frames * e);
     }
 
     /** The same from layer norm, frame difference, matmul, softmax, matmul and add (differentiable). */
@@ -46,7 +91,7 @@ public final class MotionAttention {
 
     /** {@code softmax(m mᵀ/√E) m} alone, without the residual (differentiable), as {@link #composed} computes it. */
     public static Tensor attention(Tensor y, int frames, double eps) {
-        check("motion_attention", y, frames);
+        check(OP, y, frames);
         int nt = y.dim(0), r = y.dim(1), h = y.dim(2), w = y.dim(3);
         int n = nt / frames, e = r * h * w;
         Tensor normed = Functional.layerNorm(y, 3, null, null, eps);                 // (N·T, r, H, W)
@@ -55,6 +100,31 @@ public final class MotionAttention {
         Tensor scores = tokens.matmul(tokens.transpose(1, 2)).mul(1.0 / Math.sqrt(e)); // (N, T, T)
         Tensor attended = scores.softmax(-1).matmul(tokens);                         // (N, T, E)
         return attended.reshape(nt, r, h, w);
+    }
+
+    /**
+     * ∂L/∂y of {@link #composed} for ∂L/∂y' = g, by the formulas in the class comment, each step one of the composed
+     * ops' backward (softmax's, matmul's, the frame difference's, layer norm's); run with gradients off. Any floating
+     * dtype, any backend.
+     */
+    public static Tensor composedBackward(Tensor g, Tensor y, int frames, double eps) {
+        check(OP, y, frames);
+        if (!g.shape().equals(y.shape())) throw new ShapeException(OP + ": gradient " + g.shape() + " for y " + y.shape());
+        Backend b = y.backend();
+        int nt = y.dim(0), n = nt / frames, e = y.dim(1) * y.dim(2) * y.dim(3);
+        double scale = 1.0 / Math.sqrt(e);
+        Tensor y3 = y.reshape(n, frames, e), g3 = g.reshape(n, frames, e);             // (N, T, E)
+        Tensor centred = y3.sub(y3.mean(true, 2));
+        Tensor rstd = centred.mul(centred).mean(true, 2).add(eps).rsqrt();             // (N, T, 1)
+        Tensor normed = centred.mul(rstd);                                            // ŷ (N, T, E)
+        Tensor m = b.frameDifferenceM2a(normed.reshape(nt, e), frames).reshape(n, frames, e);
+        Tensor mt = m.transpose(1, 2);                                                // (N, E, T)
+        Tensor a = m.matmul(mt).mul(scale).softmax(-1);                               // A (N, T, T)
+        Tensor dS = b.softmaxBackward(a, g3.matmul(mt), false).mul(scale);            // dA = g mᵀ → ∂/∂(m mᵀ)
+        Tensor dm = a.transpose(1, 2).matmul(g3).add(dS.add(dS.transpose(1, 2)).matmul(m));
+        Tensor dNormed = b.frameDifferenceM2aBackward(dm.reshape(nt, e), frames).reshape(n, frames, e);
+        Tensor dy = dNormed.sub(dNormed.mean(true, 2)).sub(normed.mul(dNormed.mul(normed).mean(true, 2))).mul(rstd);
+        return dy.add(g3).reshape(y.shape().toArray());
     }
 
     private static void check(String op, Tensor y, int frames) {

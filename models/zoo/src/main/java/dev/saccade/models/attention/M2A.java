@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * y'  = A m + y                               residual onto the un-normalised y
  * out = x·σ(conv_up(y')) + x                  1×1, r → C, bias
  * </pre>
- * With {@link FusedAttention} on (the default) the last line is one {@code SigmoidGate} pass; in inference the two
+ * With {@link FusedAttention} on (the default) the lines from the layer norm to {@code A m + y} are one op, forward
+ * and backward ({@link MotionAttention#fused}), and the last line is one {@code SigmoidGate} pass; in inference the two
  * 1×1 convolutions run prepared ({@link FoldedConv} without a batch norm) and the gate is applied by conv_up as it
  * stores its output ({@code InferenceConv.applyGated}: z is never written), and the lines from the layer norm to
  * {@code A m + y} run as one kernel ({@link MotionAttention#inference}). Inside a ResNet block the block's conv1
@@ -109,8 +110,9 @@ public final class M2A extends Module implements OwnsOutput, ExcitesThroughConv 
     public static Tensor excite(Tensor x, int frames, Weights w) {
         Clips.clips("M2A", x, frames, w.get("conv_down.weight").dim(1));
         Tensor y = Functional.conv2d(x, w.get("conv_down.weight"), w.get("conv_down.bias"), 1, 0, 1, 1); // (N·T, r, H, W)
-        Tensor attended = motionAttention(y, frames);                                                    // (N·T, r, H, W)
-        Tensor z = Functional.conv2d(attended.add(y), w.get("conv_up.weight"), w.get("conv_up.bias"), 1, 0, 1, 1); // (N·T, C, H, W)
+        Tensor attended = FusedAttention.enabled() ? MotionAttention.fused(y, frames, LAYER_NORM_EPS)     // A m + y, one op
+                : motionAttention(y, frames).add(y);                                                     // (N·T, r, H, W)
+        Tensor z = Functional.conv2d(attended, w.get("conv_up.weight"), w.get("conv_up.bias"), 1, 0, 1, 1); // (N·T, C, H, W)
         return FusedAttention.enabled() ? Functional.sigmoidGate(x, z, 1) : x.mul(z.sigmoid()).add(x);
     }
 
