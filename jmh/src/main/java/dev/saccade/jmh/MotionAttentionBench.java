@@ -1,0 +1,102 @@
+package dev.saccade.jmh;
+
+import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.MotionAttention;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * M2A's motion attention {@code softmax(m mᵀ/√E) m + y} as one op ({@link MotionAttention#fused}, forward and
+ * backward by the backend's kernels) against the composed ops it is defined by ({@link MotionAttention#composed}:
+ * layer norm, frame difference, matmul, softmax, matmul, add, and their backward), on M2A's r = C/8 channels at the
+ * ResNet-50 stage shapes, one clip of 8 frames. {@link #alternating} runs both back to back in every call, the
+ * order alternating, each timed on its own, so the ratio of {@code composedMs} to {@code fusedMs} holds on a
+ * machine shared with other jobs. {@code pass}: {@code train} (forward + backward of a fixed upstream gradient) or
+ * {@code infer} (forward with gradients off).
+ * Run: {@code java -jar jmh/target/benchmarks.jar MotionAttentionBench -f 1 -wi 2 -i 5 -w 2 -r 2}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:CompileCommand=quiet", "-XX:CompileCommand=inline,dev.saccade.kernels.cpu.Simd::*", "-XX:CompileCommand=inline,dev.saccade.kernels.cpu.VectorExp::*", "-XX:CompileCommand=inline,dev.saccade.kernels.cpu.VectorMath::*", "-XX:+UseParallelGC", "-Xms4g", "-Xmx4g"})
+public class MotionAttentionBench {
+    private static final int FRAMES = 8;
+    private static final double EPS = 1e-5;
+
+    /** r×H of M2A's attention at the ResNet-50 stages (r = C/8, H = W). */
+    @Param({"32x56", "64x28", "128x14", "256x7"})
+    public String shape;
+
+    /** train or infer. */
+    @Param({"train", "infer"})
+    public String pass;
+
+    private Tensor y, upstream;
+    private UnaryOperator<Tensor> composed, fused;
+
+    /** Per-variant time totals of {@link #alternating} and the pairs they cover. */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Pairs {
+        public double composedMs, fusedMs;
+        public long pairs;
+        @Setup(Level.Iteration) public void reset() { composedMs = 0; fusedMs = 0; pairs = 0; }
+    }
+
+    @Setup
+    public void setup() {
+        String[] p = shape.split("x");
+        int r = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        SplittableRandom rng = new SplittableRandom(1);
+        y = Tensor.uniform(rng, -1, 1, FRAMES, r, h, h);
+        upstream = Tensor.uniform(rng, -1, 1, FRAMES, r, h, h);
+        composed = step(t -> MotionAttention.composed(t, FRAMES, EPS));
+        fused = step(t -> pass.equals("train") ? MotionAttention.fused(t, FRAMES, EPS) : MotionAttention.inference(t, FRAMES, EPS));
+    }
+
+    private UnaryOperator<Tensor> step(UnaryOperator<Tensor> op) {
+        return switch (pass) {
+            case "infer" -> t -> {
+                try (var noGrad = GradMode.disable()) { return op.apply(t); }
+            };
+            case "train" -> t -> {
+                Tensor in = t.detach().setRequiresGrad(true);
+                op.apply(in).backward(upstream);
+                return in.grad();
+            };
+            default -> throw new IllegalArgumentException("pass must be train or infer, got " + pass);
+        };
+    }
+
+    @Benchmark
+    public Tensor alternating(Pairs p) {
+        boolean composedFirst = (p.pairs & 1) == 0;
+        Tensor last = null;
+        for (int k = 0; k < 2; k++) {
+            boolean useFused = composedFirst == (k == 1);
+            long t0 = System.nanoTime();
+            last = (useFused ? fused : composed).apply(y);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (useFused) p.fusedMs += ms; else p.composedMs += ms;
+        }
+        p.pairs++;
+        return last;
+    }
+}
