@@ -5,6 +5,7 @@ import dev.saccade.tensor.HostStorage;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.AvgMaxPool.Axis;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -153,10 +154,16 @@ final class CpuAvgMaxPool {
     }
 
     /**
-     * gx (M, C, S) and gc (M, C), each contiguous or null; g, x contiguous, pooled the forward's output. Scalar in
-     * structure (a compare per element decides the max's share), with the same rounded v as the forward.
+     * gx (M, C, S) and gc (M, C), each contiguous or null; g, x contiguous, pooled the forward's output, with the
+     * same rounded v as the forward. Float tensors with SIMD on take {@link #backwardF32}; the scalar twin below
+     * decides the max's share by a compare per element and sums in double.
      */
     static void backward(Tensor g, Tensor x, Tensor c, Tensor pooled, Axis axis, Tensor gx, Tensor gc) {
+        if (Simd.enabled() && x.dtype() == DType.F32 && g.dtype() == DType.F32 && pooled.dtype() == DType.F32
+                && (c == null || c.dtype() == DType.F32)) {
+            backwardF32(g, x, c, pooled, axis, gx, gc);
+            return;
+        }
         int m = x.dim(0), ch = x.dim(1), sp = x.dim(2) * x.dim(3);
         HostStorage gs = CpuElementwise.host(g), xs = CpuElementwise.host(x);
         HostStorage gxs = gx == null ? null : CpuElementwise.host(gx), gcs = gc == null ? null : CpuElementwise.host(gc);
@@ -202,6 +209,100 @@ final class CpuAvgMaxPool {
                         gcSum += gv * xv;
                     }
                     if (gcs != null) gcs.setDouble(row, gcSum);
+                }
+            }
+        });
+    }
+
+    /**
+     * {@link #backward} on float vectors. Spatial pooling: per (m, c) row the max's ties are counted by a vector
+     * compare, and gx takes one of two values, {@code ga·c} or {@code (ga + gm/ties)·c} (each computed in double and
+     * rounded once, as the scalar twin rounds it), picked by the compare: the twin's floats; gc is
+     * {@code ga·Σx + (gm/ties)·Σ_ties x} from float lane sums. Channel pooling: per frame the ties of each position
+     * are counted over the channels in float lanes, the two candidate gradients of each position
+     * ({@code gAvg/C}, {@code gAvg/C + gMax/ties}) computed once in double and rounded, then each channel row picks
+     * between them by the compare and scales by its c; gc from float lane sums of gv·x.
+     */
+    private static void backwardF32(Tensor g, Tensor x, Tensor c, Tensor pooled, Axis axis, Tensor gx, Tensor gc) {
+        int m = x.dim(0), ch = x.dim(1), sp = x.dim(2) * x.dim(3), bound = V.loopBound(sp);
+        float[] gf = CpuElementwise.host(g).floats(), xf = CpuElementwise.host(x).floats();
+        float[] gxf = gx == null ? null : CpuElementwise.host(gx).floats(), gcf = gc == null ? null : CpuElementwise.host(gc).floats();
+        float[] cf = c == null ? null : c.contiguousFromZero().toFloatArray(), pf = pooled.contiguousFromZero().toFloatArray();
+        int go = g.layout().offset(), xo = x.layout().offset();
+        if (axis == Axis.SPATIAL) {
+            CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
+                for (int row = lo; row < hi; row++) {
+                    float sc = cf == null ? 1f : cf[row], max = pf[m * ch + row];
+                    int in = xo + row * sp, ties = 0, i = 0;
+                    for (; i < bound; i += V.length()) {
+                        FloatVector v = FloatVector.fromArray(V, xf, in + i);
+                        if (cf != null) v = v.mul(sc);
+                        ties += v.compare(VectorOperators.EQ, max).trueCount();
+                    }
+                    for (; i < sp; i++) if ((cf != null ? xf[in + i] * sc : xf[in + i]) == max) ties++;
+                    double ga = gf[go + row] / (double) sp, share = gf[go + m * ch + row] / (double) ties;
+                    FloatVector off = FloatVector.broadcast(V, (float) (ga * sc)), on = FloatVector.broadcast(V, (float) ((ga + share) * sc));
+                    FloatVector sumX = FloatVector.zero(V), sumTies = FloatVector.zero(V);
+                    for (i = 0; i < bound; i += V.length()) {
+                        FloatVector xv = FloatVector.fromArray(V, xf, in + i);
+                        VectorMask<Float> isMax = (cf != null ? xv.mul(sc) : xv).compare(VectorOperators.EQ, max);
+                        if (gxf != null) off.blend(on, isMax).intoArray(gxf, row * sp + i);
+                        sumX = sumX.add(xv);
+                        sumTies = sumTies.add(xv, isMax);
+                    }
+                    double sx = Simd.sumLanes(sumX), st = Simd.sumLanes(sumTies);
+                    for (; i < sp; i++) {
+                        float xv = xf[in + i];
+                        boolean isMax = (cf != null ? xv * sc : xv) == max;
+                        if (gxf != null) gxf[row * sp + i] = (float) ((isMax ? ga + share : ga) * sc);
+                        sx += xv;
+                        if (isMax) st += xv;
+                    }
+                    if (gcf != null) gcf[row] = (float) (ga * sx + share * st);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(0, m, Math.max(1, GRAIN_ELEMENTS / Math.max(1, ch * sp)), (lo, hi) -> {
+            float[] ties = new float[sp], off = new float[sp], on = new float[sp];
+            for (int f = lo; f < hi; f++) {
+                int gAvg = go + f * 2 * sp, gMax = gAvg + sp, pMax = f * 2 * sp + sp;
+                java.util.Arrays.fill(ties, 0f);
+                for (int k = 0; k < ch; k++) {
+                    int in = xo + (f * ch + k) * sp, i = 0;
+                    float sc = cf == null ? 1f : cf[f * ch + k];
+                    for (; i < bound; i += V.length()) {
+                        FloatVector v = FloatVector.fromArray(V, xf, in + i);
+                        if (cf != null) v = v.mul(sc);
+                        VectorMask<Float> isMax = v.compare(VectorOperators.EQ, FloatVector.fromArray(V, pf, pMax + i));
+                        FloatVector.fromArray(V, ties, i).add(1f, isMax).intoArray(ties, i);
+                    }
+                    for (; i < sp; i++) if ((cf != null ? xf[in + i] * sc : xf[in + i]) == pf[pMax + i]) ties[i]++;
+                }
+                for (int i = 0; i < sp; i++) {
+                    double avg = gf[gAvg + i] / (double) ch;
+                    off[i] = (float) avg;
+                    on[i] = (float) (avg + gf[gMax + i] / (double) ties[i]);
+                }
+                for (int k = 0; k < ch; k++) {
+                    int row = f * ch + k, in = xo + row * sp, i = 0;
+                    float sc = cf == null ? 1f : cf[row];
+                    FloatVector gcSum = FloatVector.zero(V);
+                    for (; i < bound; i += V.length()) {
+                        FloatVector xv = FloatVector.fromArray(V, xf, in + i);
+                        VectorMask<Float> isMax = (cf != null ? xv.mul(sc) : xv).compare(VectorOperators.EQ, FloatVector.fromArray(V, pf, pMax + i));
+                        FloatVector gv = FloatVector.fromArray(V, off, i).blend(FloatVector.fromArray(V, on, i), isMax);
+                        if (gxf != null) gv.mul(sc).intoArray(gxf, row * sp + i);
+                        gcSum = gv.fma(xv, gcSum);
+                    }
+                    double gcs = Simd.sumLanes(gcSum);
+                    for (; i < sp; i++) {
+                        float xv = xf[in + i];
+                        float gv = (cf != null ? xv * sc : xv) == pf[pMax + i] ? on[i] : off[i];
+                        if (gxf != null) gxf[row * sp + i] = gv * sc;
+                        gcs += (double) gv * xv;
+                    }
+                    if (gcf != null) gcf[row] = (float) gcs;
                 }
             }
         });
