@@ -23,8 +23,11 @@ final class CpuBroadcastGate {
 
     private CpuBroadcastGate() {}
 
-    /** A gate's values as a dense double[] (null for an absent gate). */
+    /** A gate's values as a dense double[] (null for an absent gate), for the scalar twin. */
     private static double[] values(Tensor t) { return t == null ? null : t.toDoubleArray(); }
+
+    /** A float gate's values as a dense float[] (null for an absent gate), for the vector path: no cast to double. */
+    private static float[] floatValues(Tensor t) { return t == null ? null : t.toFloatArray(); }
 
     /** y = gate(x); x, y contiguous (M, C, H, W); c (M, C, 1, 1) and s (M, 1, H, W) any layout, or null. */
     static void forward(Tensor x, Tensor c, Tensor s, Combine combine, double offset, Tensor y) {
@@ -42,14 +45,13 @@ final class CpuBroadcastGate {
         int xo = x.layout().offset(), yo = y.layout().offset(), ro = r == null ? 0 : r.layout().offset();
         boolean sum = combine == Combine.SUM;
         double cAbsent = sum ? 0 : 1, base = sum ? offset : 0;
-        double[] cv = values(c), sv = values(s);
         if (xs.dtype() == DType.F32 && Simd.enabled()) {
-            float[] xf = xs.floats(), yf = ys.floats(), rf = rs == null ? null : rs.floats(), sf = sv == null ? null : toFloats(sv);
+            float[] xf = xs.floats(), yf = ys.floats(), rf = rs == null ? null : rs.floats(), cf = floatValues(c), sf = floatValues(s);
             boolean plain = rf == null && act == ConvActivation.NONE;
             CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
                 for (int row = lo; row < hi; row++) {
                     int in = xo + row * sp, out = yo + row * sp, so = (row / ch) * sp;
-                    float gc = (float) (cv == null ? cAbsent : cv[row]);
+                    float gc = cf == null ? (float) cAbsent : cf[row];
                     if (sf == null && plain) { scaleRow(xf, in, yf, out, sp, (float) (sum ? base + gc : gc)); continue; }
                     if (sf == null) { scaleRowEpilogue(xf, in, rf, ro + row * sp, yf, out, sp, (float) (sum ? base + gc : gc), act); continue; }
                     float add = (float) (base + gc);
@@ -79,6 +81,7 @@ final class CpuBroadcastGate {
                 }
             });
         } else {
+            double[] cv = values(c), sv = values(s);
             CpuThreads.parallelFor(0, m * ch, Math.max(1, GRAIN_ELEMENTS / sp), (lo, hi) -> {
                 for (int row = lo; row < hi; row++) {
                     int in = xo + row * sp, out = yo + row * sp, so = (row / ch) * sp, rr = ro + row * sp;
@@ -115,12 +118,6 @@ final class CpuBroadcastGate {
         for (; i < len; i++) y[out + i] = act.apply(x[in + i] * a + (r == null ? 0f : r[ri + i]));
     }
 
-    private static float[] toFloats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
-        return f;
-    }
-
     private static void scaleRow(float[] x, int in, float[] y, int out, int len, float a) {
         FloatVector va = FloatVector.broadcast(V, a);
         int i = 0, bound = V.loopBound(len);
@@ -141,9 +138,9 @@ final class CpuBroadcastGate {
         int go = g.layout().offset(), xo = x.layout().offset();
         boolean sum = combine == Combine.SUM;
         double cAbsent = sum ? 0 : 1, base = sum ? offset : 0;
-        double[] cv = values(c), sv = values(s);
         boolean simd = xs.dtype() == DType.F32 && Simd.enabled();
-        float[] sf = simd && sv != null ? toFloats(sv) : null;
+        double[] cv = simd ? null : values(c), sv = simd ? null : values(s);
+        float[] cf = simd ? floatValues(c) : null, sf = simd ? floatValues(s) : null;
         CpuThreads.parallelFor(0, m, Math.max(1, GRAIN_ELEMENTS / Math.max(1, ch * sp)), (lo, hi) -> {
             double[] gsAcc = gss == null ? null : new double[sp];                              // (S) of one frame
             float[] gsLane = simd && gss != null ? new float[sp] : null;
@@ -153,7 +150,7 @@ final class CpuBroadcastGate {
                 int so = f * sp;
                 for (int k = 0; k < ch; k++) {
                     int row = f * ch + k, off = row * sp;
-                    double gcv = cv == null ? cAbsent : cv[row];
+                    double gcv = simd ? (cf == null ? cAbsent : cf[row]) : (cv == null ? cAbsent : cv[row]);
                     double rowSum = simd
                             ? backwardRowSimd(gst.floats(), go + off, xs.floats(), xo + off, gxs == null ? null : gxs.floats(), off,
                                               sf, so, sp, (float) gcv, sum, (float) base, gsLane)
