@@ -136,6 +136,10 @@ final class CpuTemporalConv {
         int nt = x.dim(0), c = x.dim(1), s = x.numel() / Math.max(1, nt * c), n = nt / frames, plane = c * s;
         HostStorage gs = CpuElementwise.host(g), xs = CpuElementwise.host(x), ws = CpuElementwise.host(gw);
         int go = g.layout().offset(), xo = x.layout().offset();
+        if (xs.dtype() == DType.F32 && gs.dtype() == DType.F32 && ws.dtype() == DType.F32 && Simd.enabled() && s < S.length() && nt > 0) {
+            weightGradientSmallPlanes(gs.floats(), go, xs.floats(), xo, nt, frames, c, s, ws.floats());
+            return;
+        }
         boolean simd = xs.dtype() == DType.F32 && Simd.enabled() && s >= S.length();
         CpuThreads.parallelFor(0, c, Math.max(1, GRAIN_ELEMENTS / Math.max(1, nt * s)), (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++) {
@@ -161,6 +165,43 @@ final class CpuTemporalConv {
                 ws.setDouble(3 * ch, k0);
                 ws.setDouble(3 * ch + 1, k1);
                 ws.setDouble(3 * ch + 2, k2);
+            }
+        });
+    }
+
+    /**
+     * {@link #weightGradient} for planes of fewer than a vector's values (W3's (N·T, C, 1, 1) maps, the last stages
+     * of small inputs): a frame's C·S values are one run, so the products are summed over the frames element by
+     * element in float vectors along that run (three (C·S) sums, split over the threads by channel), and each
+     * channel's S sums are added in double at the end.
+     */
+    private static void weightGradientSmallPlanes(float[] g, int go, float[] x, int xo, int nt, int frames, int c, int s, float[] gw) {
+        int plane = c * s;
+        CpuThreads.parallelFor(0, c, Math.max(1, GRAIN_ELEMENTS / Math.max(1, nt * s)), (lo, hi) -> {
+            int e0 = lo * s, len = (hi - lo) * s, bound = S.loopBound(len);
+            float[] k0 = new float[len], k1 = new float[len], k2 = new float[len];
+            for (int row = 0; row < nt; row++) {
+                int t = row % frames, gr = go + row * plane + e0, xr = xo + row * plane + e0, i = 0;
+                boolean prev = t > 0, next = t < frames - 1;
+                for (; i < bound; i += S.length()) {
+                    FloatVector gv = FloatVector.fromArray(S, g, gr + i);
+                    gv.fma(FloatVector.fromArray(S, x, xr + i), FloatVector.fromArray(S, k1, i)).intoArray(k1, i);
+                    if (prev) gv.fma(FloatVector.fromArray(S, x, xr + i - plane), FloatVector.fromArray(S, k0, i)).intoArray(k0, i);
+                    if (next) gv.fma(FloatVector.fromArray(S, x, xr + i + plane), FloatVector.fromArray(S, k2, i)).intoArray(k2, i);
+                }
+                for (; i < len; i++) {
+                    float gv = g[gr + i];
+                    k1[i] = Math.fma(gv, x[xr + i], k1[i]);
+                    if (prev) k0[i] = Math.fma(gv, x[xr + i - plane], k0[i]);
+                    if (next) k2[i] = Math.fma(gv, x[xr + i + plane], k2[i]);
+                }
+            }
+            for (int ch = lo; ch < hi; ch++) {
+                double a = 0, b = 0, d = 0;
+                for (int e = (ch - lo) * s; e < (ch - lo + 1) * s; e++) { a += k0[e]; b += k1[e]; d += k2[e]; }
+                gw[3 * ch] = (float) a;
+                gw[3 * ch + 1] = (float) b;
+                gw[3 * ch + 2] = (float) d;
             }
         });
     }

@@ -43,8 +43,11 @@ class FusedTemporalOpsTest {
         assertClose(what + " (simd " + Simd.enabled() + ")", expected.toDoubleArray(), actual.toDoubleArray(), tol, tol);
     }
 
-    /** (N·T, C, H, W) shapes: rows of a vector and more, odd rows with tails, one-pixel planes (W3's maps). */
-    private static final int[][] PLANES = {{5, 7, 3}, {3, 1, 1}, {4, 2, 3}, {2, 4, 9}, {9, 7, 7}};
+    /**
+     * (N·T, C, H, W) shapes: rows of a vector and more, odd rows with tails, one-pixel planes (W3's maps), frames of
+     * several vectors made of planes smaller than one (the temporal conv's weight gradient along whole frames).
+     */
+    private static final int[][] PLANES = {{5, 7, 3}, {3, 1, 1}, {4, 2, 3}, {2, 4, 9}, {9, 7, 7}, {37, 1, 1}, {20, 2, 2}};
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 8, 16})
