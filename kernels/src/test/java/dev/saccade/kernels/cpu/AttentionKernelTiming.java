@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * the tap sums as a pass of their own, the single-output spatial convolutions (7×7 2 → 1; 3×3×3 1 → 1 on the
  * (1, 1, 8, H, W) map), ACTION's CE and ME gates from the pooled means and tap sums (C → C/16 → C) and CBAM's and W3's
  * channel attention M_c from [avg; max] (shared MLP C → C/16 → C, W3's temporal convolutions), composed and as one
- * op, and M2A's motion attention on its C/8 channels against a copy of them. After three warm-up passes, the best of 9 rounds of 20 calls each,
+ * op, M2A's motion attention on its C/8 channels against a copy of them, and the backward of the avg/max pooling
+ * (x·c over H·W and over C, both gradients) by its scalar twin and by vectors. After three warm-up passes, the best of 9 rounds of 20 calls each,
  * in µs. Not a test. Sections {@code pool}, {@code conv} use only ops older than the tap sums, so they also run
  * against an earlier build's jar; without arguments, all sections run.
  *
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
  * mvn -o -q -B test-compile -pl kernels -am
  * java --add-modules jdk.incubator.vector -XX:+UseParallelGC -Dsaccade.threads=2 \
  *     -cp kernels/target/test-classes:kernels/target/classes:tensor/target/classes \
- *     dev.saccade.kernels.cpu.AttentionKernelTiming [pool] [taps] [conv] [gates] [motion]
+ *     dev.saccade.kernels.cpu.AttentionKernelTiming [pool] [taps] [conv] [gates] [motion] [poolgrad]
  * </pre>
  */
 public final class AttentionKernelTiming {
@@ -38,7 +39,7 @@ public final class AttentionKernelTiming {
     }
 
     public static void main(String[] args) {
-        java.util.Set<String> sections = new java.util.HashSet<>(java.util.List.of(args.length == 0 ? new String[] {"pool", "taps", "conv", "gates", "motion"} : args));
+        java.util.Set<String> sections = new java.util.HashSet<>(java.util.List.of(args.length == 0 ? new String[] {"pool", "taps", "conv", "gates", "motion", "poolgrad"} : args));
         int[][] shapes = {{256, 56}, {512, 28}, {1024, 14}, {2048, 7}};
         SplittableRandom rng = new SplittableRandom(1);
         try (var noGrad = GradMode.disable()) {
@@ -91,6 +92,15 @@ public final class AttentionKernelTiming {
                         line.append(String.format(" | M2A motion attention on (8, %d, %d²) %6.1f, copy %6.1f",
                                 c / 8, hw, micros(() -> dev.saccade.tensor.ops.MotionAttention.inference(y, 8, 1e-5)),
                                 micros(() -> y.mul(1f))));
+                    }
+                    if (sections.contains("poolgrad")) {
+                        Tensor cg = Tensor.uniform(rng, 0, 1, 8, c, 1, 1);
+                        for (var axis : dev.saccade.tensor.ops.AvgMaxPool.Axis.values()) {
+                            Tensor pooled = x.backend().avgMaxPool(x, cg, axis), g = Tensor.uniform(rng, -1, 1, pooled.shape().toArray());
+                            Runnable backward = () -> x.backend().avgMaxPoolBackward(g, x, cg, pooled, axis, true, true);
+                            line.append(String.format(" | avg/max pool over %s, backward: scalar twin %7.1f, vectors %7.1f", axis,
+                                    micros(() -> { Simd.setEnabled(false); backward.run(); Simd.setEnabled(true); }), micros(backward)));
+                        }
                     }
                     if (pass == 3) System.out.println(line);
                 }
