@@ -6,11 +6,9 @@ import dev.saccade.tensor.ops.MotionAttention;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -51,15 +49,6 @@ public class MotionAttentionBench {
     private Tensor y, upstream;
     private UnaryOperator<Tensor> composed, fused;
 
-    /** Per-variant time totals of {@link #alternating} and the pairs they cover. */
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    @State(Scope.Thread)
-    public static class Pairs {
-        public double composedMs, fusedMs;
-        public long pairs;
-        @Setup(Level.Iteration) public void reset() { composedMs = 0; fusedMs = 0; pairs = 0; }
-    }
-
     @Setup
     public void setup() {
         String[] p = shape.split("x");
@@ -86,15 +75,15 @@ public class MotionAttentionBench {
     }
 
     @Benchmark
-    public Tensor alternating(Pairs p) {
-        boolean composedFirst = (p.pairs & 1) == 0;
+    public Tensor alternating(AlternatingPairs p) {
+        boolean composedFirst = p.composedFirst();
         Tensor last = null;
         for (int k = 0; k < 2; k++) {
             boolean useFused = composedFirst == (k == 1);
             long t0 = System.nanoTime();
             last = (useFused ? fused : composed).apply(y);
             double ms = (System.nanoTime() - t0) / 1e6;
-            if (useFused) p.fusedMs += ms; else p.composedMs += ms;
+            p.add(useFused, ms);
         }
         p.pairs++;
         return last;

@@ -170,8 +170,8 @@ public class TemporalModuleBench {
      * backward.
      */
     @Benchmark
-    public Tensor alternating(Pairs p) {
-        boolean composedFirst = (p.pairs & 1) == 0;
+    public Tensor alternating(AlternatingPairs p) {
+        boolean composedFirst = p.composedFirst();
         Tensor last = null;
         for (int k = 0; k < 2; k++) {
             boolean useFused = composedFirst == (k == 1);
@@ -179,7 +179,7 @@ public class TemporalModuleBench {
             long t0 = System.nanoTime();
             last = step.apply(x);
             double ms = (System.nanoTime() - t0) / 1e6;
-            if (useFused) p.fusedMs += ms; else p.composedMs += ms;
+            p.add(useFused, ms);
         }
         p.pairs++;
         return last;
@@ -189,14 +189,6 @@ public class TemporalModuleBench {
     @Param({"infer"})
     public String pass;
 
-    /** Per-variant time totals of {@link #alternating}. */
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    @State(Scope.Thread)
-    public static class Pairs {
-        public double composedMs, fusedMs;
-        public long pairs;
-        @Setup(Level.Iteration) public void reset() { composedMs = 0; fusedMs = 0; pairs = 0; }
-    }
 
     /** The copy baseline at the same size: allocate (the JVM zeroes it) and copy. */
     @Benchmark

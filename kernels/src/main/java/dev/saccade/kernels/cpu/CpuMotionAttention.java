@@ -119,10 +119,7 @@ final class CpuMotionAttention {
         int i = e0, vectors = 0;
         while (i + L <= e1) {
             int nv = Math.min(BLOCK, (e1 - i) / L), span = nv * L;
-            for (int v = 0; v < nv; v++) {
-                normedAndMotion(y, base, t, e, i + v * L, mu, rs, yh, m, row, v * L);
-                for (int f = 0; f < t; f++) FloatVector.fromArray(V, g, base + f * e + i + v * L).intoArray(gv, f * row + v * L);
-            }
+            stage(y, g, base, t, e, i, nv, mu, rs, yh, m, gv, row);
             for (int p = 0; p < t; p++) {
                 int gp = p * row;
                 for (int q = 0; q < t; q++) {
@@ -163,6 +160,15 @@ final class CpuMotionAttention {
                 out[3 * tt + p] += gp;
                 out[3 * tt + t + p] += md[p];
             }
+        }
+    }
+
+    /** ŷ, m and g of nv vectors of positions from i into (T, row) scratch, frame f's at {@code f·row}. */
+    private static void stage(float[] y, float[] g, int base, int t, int e, int i, int nv, float[] mu, float[] rs,
+                              float[] yh, float[] m, float[] gv, int row) {
+        for (int v = 0; v < nv; v++) {
+            normedAndMotion(y, base, t, e, i + v * L, mu, rs, yh, m, row, v * L);
+            for (int f = 0; f < t; f++) FloatVector.fromArray(V, g, base + f * e + i + v * L).intoArray(gv, f * row + v * L);
         }
     }
 
@@ -239,10 +245,7 @@ final class CpuMotionAttention {
         float[] gv = new float[t * row], yh = new float[t * row], m = new float[t * row];
         while (i + L <= e1) {
             int nv = Math.min(BLOCK, (e1 - i) / L), span = nv * L;
-            for (int v = 0; v < nv; v++) {
-                normedAndMotion(y, base, t, e, i + v * L, mu, rs, yh, m, row, v * L);
-                for (int f = 0; f < t; f++) FloatVector.fromArray(V, g, base + f * e + i + v * L).intoArray(gv, f * row + v * L);
-            }
+            stage(y, g, base, t, e, i, nv, mu, rs, yh, m, gv, row);
             for (int u = 0; u < t; u++) {
                 FloatVector gamma = FloatVector.broadcast(V, c[2 * tt + u]), delta = FloatVector.broadcast(V, c[2 * tt + t + u]);
                 int out = base + u * e + i, j = 0;
