@@ -20,11 +20,21 @@ public class AlternatingPairs {
 
     @Setup(Level.Iteration) public void reset() { composedMs = 0; fusedMs = 0; pairs = 0; }
 
-    /** Which variant runs first in this pair: composed on even pairs, fused on odd ones. */
-    boolean composedFirst() { return (pairs & 1) == 0; }
-
-    /** Adds one call's time to its variant's total. */
-    void add(boolean fused, double ms) {
-        if (fused) fusedMs += ms; else composedMs += ms;
+    /**
+     * One pair: {@code variant.apply(false)} (composed) and {@code variant.apply(true)} (fused) back to back, composed
+     * first on even pairs, each timed on its own and added to its total; returns the second call's result.
+     */
+    <T> T runPair(java.util.function.Function<Boolean, T> variant) {
+        boolean composedFirst = (pairs & 1) == 0;
+        T last = null;
+        for (int k = 0; k < 2; k++) {
+            boolean fused = composedFirst == (k == 1);
+            long t0 = System.nanoTime();
+            last = variant.apply(fused);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (fused) fusedMs += ms; else composedMs += ms;
+        }
+        pairs++;
+        return last;
     }
 }

@@ -76,16 +76,6 @@ public class MotionAttentionBench {
 
     @Benchmark
     public Tensor alternating(AlternatingPairs p) {
-        boolean composedFirst = p.composedFirst();
-        Tensor last = null;
-        for (int k = 0; k < 2; k++) {
-            boolean useFused = composedFirst == (k == 1);
-            long t0 = System.nanoTime();
-            last = (useFused ? fused : composed).apply(y);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            p.add(useFused, ms);
-        }
-        p.pairs++;
-        return last;
+        return p.runPair(useFused -> (useFused ? fused : composed).apply(y));
     }
 }

@@ -171,18 +171,10 @@ public class TemporalModuleBench {
      */
     @Benchmark
     public Tensor alternating(AlternatingPairs p) {
-        boolean composedFirst = p.composedFirst();
-        Tensor last = null;
-        for (int k = 0; k < 2; k++) {
-            boolean useFused = composedFirst == (k == 1);
+        return p.runPair(useFused -> {
             FusedAttention.setEnabled(useFused);
-            long t0 = System.nanoTime();
-            last = step.apply(x);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            p.add(useFused, ms);
-        }
-        p.pairs++;
-        return last;
+            return step.apply(x);
+        });
     }
 
     /** Forward only ({@code infer}) or forward + backward ({@code train}) for {@link #alternating}. */
