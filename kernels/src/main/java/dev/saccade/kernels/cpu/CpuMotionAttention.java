@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       lanes within a block of {@value #FLUSH} vectors, double across blocks), split over the threads by E;</li>
  *   <li>{@code A = softmax(scores/√E)} in double, then {@code y'[t] = Σ_s A[t,s]·m[s] + y[t]}, m formed again.</li>
  * </ol>
- * Backward (the formulas of {@code MotionAttention}'s class comment), three reads of y, two of g and one write:
+ * Backward (the formulas of {@code MotionAttention}'s class comment), four reads of y, two of g and one write:
  * steps 1 and 2 again (A as the forward had it), then one pass for the T×T products {@code g mᵀ}, {@code g ŷᵀ},
  * {@code m ŷᵀ} and the sums of g and m, from which everything else is T×T arithmetic in double — dm and dŷ are linear
  * in g and m per position, and layer norm's two means follow from those products — and one pass writing

@@ -24,9 +24,9 @@ import dev.saccade.tensor.autograd.GradMode;
  * dŷ   = Dᵀ dm:  dŷ[t] = dm[t−1] − dm[t]                     the frame difference
  * ∂L/∂y = g + rstd·(dŷ − mean(dŷ) − ŷ·mean(dŷ ⊙ ŷ))          layer norm without affine, per frame
  * </pre>
- * As an op ({@link #fused}, which the backends run as one kernel each way: on the CPU the forward reads y three
- * times and writes y' once, the backward reads y three times and g twice and writes ∂L/∂y once, and neither writes
- * ŷ, m, A m or their gradients); {@link #composed} is the same from differentiable ops (layer norm, frame
+ * As an op ({@link #fused}; the CPU runs one kernel each way: the forward reads y three times and writes y' once,
+ * the backward reads y four times and g twice and writes ∂L/∂y once, and neither writes ŷ, m, A m or their
+ * gradients; CUDA runs its forward kernel and {@link #composedBackward}); {@link #composed} is the same from differentiable ops (layer norm, frame
  * difference, matmul, softmax, matmul, add), the reference both directions are tested against, and
  * {@link #composedBackward} the backward above from those ops' own backward formulas, which backends without a
  * kernel run. {@link #inference} is the forward alone, evaluation only.
