@@ -62,6 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-seconds", defaultValue = "10", description = "and untimed forwards for at least this many seconds (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
+    @Option(names = "--layers", description = "then profile as many more forwards as --runs: each convolution's median time, and the time between them (one --model)") boolean layers;
     @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
     @Option(names = "--chart", description = "with --modules or --chart-from: write a PNG of each module's extra multiply-adds and time over tsm-<backbone>") Path chart;
     @Option(names = "--chart-from", description = "draw --chart from the JSON of earlier 'bench --modules --json' runs instead of timing: one file, or two (before, after)") List<Path> chartFrom;
@@ -72,14 +73,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     BenchCommand(PrintStream out) { this.out = out; }
 
-    /** One timed model: its id, MACs per forward and the timing. */
-    record Measured(String id, long macs, InferenceTiming.Result timing) {}
+    /** One timed model: its id, MACs per forward, the timing and, with {@code --layers}, its layer profile (else null). */
+    record Measured(String id, long macs, InferenceTiming.Result timing, LayerProfile.Result layers) {}
 
     @Override public Integer call() throws Exception {
         if (chartFrom != null && !chartFrom.isEmpty()) return chartFromFiles();
         if (models == null || models.isEmpty()) throw new IllegalArgumentException("--model is required (or --chart-from to draw a chart from files)");
         if (chart != null && !modules) throw new IllegalArgumentException("--chart needs --modules (or --chart-from FILE)");
         if (weights != null && models.size() > 1) throw new IllegalArgumentException("--weights applies to one --model, got " + models.size() + " ids");
+        if (layers && (models.size() > 1 || modules)) {
+            throw new IllegalArgumentException("--layers profiles one --model without --modules, got " + models.size() + " ids"
+                    + (modules ? " and --modules" : ""));
+        }
         int k = threads == null ? CpuThreads.threads() : threads;
         if (k < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + k);
         if (k > CpuThreads.threads()) {
@@ -168,7 +173,8 @@ public final class BenchCommand implements Callable<Integer> {
             Tsn net = ModelRegistry.standard().create(new ModelConfig(id, frames, classes, size, 0.5, 0, java.util.Map.of()));
             if (weightsFile != null) TsnCheckpoint.load(net, weightsFile);
             long macs = FlopCounter.count(net, clip.shape()).macs();
-            return new Measured(id, macs, InferenceTiming.time(net, clip, k, warmUp(), runs, peak));
+            InferenceTiming.Result timing = InferenceTiming.time(net, clip, k, warmUp(), runs, peak);
+            return new Measured(id, macs, timing, layers ? LayerProfile.profile(net, clip, k, runs) : null);
         }
     }
 
@@ -188,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             List<InferenceTiming.Result> timings = InferenceTiming.timeRounds(nets, clip, k, warmUp(), runs, peak);
             Map<String, Measured> out = new LinkedHashMap<>();
-            for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), new Measured(ids.get(i), macs.get(i), timings.get(i)));
+            for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), new Measured(ids.get(i), macs.get(i), timings.get(i), null));
             return out;
         }
     }
@@ -216,6 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
                 t.clipsPerSecond(batch), t.gflops(m.macs()));
         out.printf(Locale.ROOT, "peak heap  %.0f MiB (max heap %.0f MiB)%n", t.peakHeapBytes() / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0);
+        if (m.layers() != null) printLayers(m.layers());
         if (measured.size() > 1) {
             out.println();
             out.println("| model | module added | G MACs | + G MACs | median ms | + ms | time ÷ backbone | round by round (quartiles) |");
@@ -235,6 +242,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The {@code --layers} table: each convolution in call order, then the time between them. */
+    private void printLayers(LayerProfile.Result p) {
+        out.println();
+        out.printf(Locale.ROOT, "%d profiled forwards, median %.1f ms: each convolution's median time (GFLOP/s: 2 · its MACs by definition / time)%n", p.forwards(), p.forwardMedianMs());
+        out.println("| # | convolution | input | weight | output | M MACs | median ms | GFLOP/s | share of the forward |");
+        out.println("|---:|---|---|---|---|---:|---:|---:|---:|");
+        for (LayerProfile.Layer l : p.layers()) {
+            out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %.1f | %.3f | %.1f | %.1f %% |%n", l.index(), l.op(), l.input(),
+                    l.weight(), l.output(), l.macs() / 1e6, l.medianMs(), l.gflops(), 100 * l.medianMs() / p.forwardMedianMs());
+        }
+        out.printf(Locale.ROOT, "| | between the convolutions | | | | | %.3f | | %.1f %% |%n", p.betweenMedianMs(),
+                100 * p.betweenMedianMs() / p.forwardMedianMs());
+    }
+
     private static String moduleAdded(String before, String after) {
         String a = after.substring(0, after.lastIndexOf('-')), b = before.substring(0, before.lastIndexOf('-'));
         return b.equals("tsn") ? a : a.substring(b.length() + 1);
@@ -249,6 +270,21 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("warmup", m.timing().warmups()).put("warmup_seconds", warmupSeconds).put("runs", runs);
         put(o, m);
         o.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        if (m.layers() != null) {
+            LayerProfile.Result p = m.layers();
+            ObjectNode l = o.putObject("layers");
+            l.put("forwards", p.forwards()).put("forward_median_ms", p.forwardMedianMs()).put("between_median_ms", p.betweenMedianMs());
+            ArrayNode convs = l.putArray("convolutions");
+            for (LayerProfile.Layer layer : p.layers()) {
+                ObjectNode c = convs.addObject();
+                c.put("index", layer.index()).put("op", layer.op());
+                ArrayNode in = c.putArray("input"), w = c.putArray("weight"), y = c.putArray("output");
+                for (int d : layer.input().toArray()) in.add(d);
+                for (int d : layer.weight().toArray()) w.add(d);
+                for (int d : layer.output().toArray()) y.add(d);
+                c.put("macs", layer.macs()).put("median_ms", layer.medianMs());
+            }
+        }
         if (measured.size() > 1) {
             ArrayNode steps = o.putArray("modules");
             Measured prev = null;

@@ -79,6 +79,50 @@ class BenchCommandTest {
         assertNull(o.get("modules"));
     }
 
+    /**
+     * {@code --layers}: each convolution of the forward in call order with its shapes and multiply-adds — together
+     * the model's MACs but its classifier's — a positive median time each, and the time between them; as text, the
+     * table.
+     */
+    @Test void layersProfileEachConvolution() throws Exception {
+        Run r = bench(tiny("--model", "tsm-resnet18", "--threads", "1", "--layers", "--json"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.out()), l = o.get("layers");
+        assertEquals(3, l.get("forwards").asInt(), "as many profiled forwards as --runs");
+        JsonNode convs = l.get("convolutions");
+        assertEquals(20, convs.size(), "ResNet-18: the stem, 16 3×3 convolutions, 3 downsamples");
+        long macs = 0;
+        double inside = 0;
+        for (int i = 0; i < convs.size(); i++) {
+            JsonNode c = convs.get(i);
+            assertEquals(i + 1, c.get("index").asInt());
+            assertTrue(c.get("op").asText().startsWith("inference_conv"), c.toString());
+            assertTrue(c.get("median_ms").asDouble() > 0, c.toString());
+            macs += c.get("macs").asLong();
+            inside += c.get("median_ms").asDouble();
+        }
+        assertEquals("[2,3,32,32]", convs.get(0).get("input").toString(), "the stem reads the clip's frames");
+        assertEquals("[64,3,7,7]", convs.get(0).get("weight").toString());
+        assertEquals("[2,64,16,16]", convs.get(0).get("output").toString());
+        long classifier = 2L * 512 * 5;                                  // new_fc on each of the 2 frames
+        assertEquals(o.get("macs").asLong() - classifier, macs, "the convolutions' MACs: the model's but new_fc's");
+        assertTrue(l.get("between_median_ms").asDouble() >= 0, l.toString());
+        assertTrue(l.get("forward_median_ms").asDouble() >= l.get("between_median_ms").asDouble(), l.toString());
+        assertTrue(inside > 0, l.toString());
+
+        JsonNode single = new ObjectMapper().readTree(bench(once("--model", "tsn-resnet18", "--layers", "--json")).out()).get("layers");
+        double convolutions = 0;                                         // one forward: its time is the convolutions' and the rest
+        for (JsonNode c : single.get("convolutions")) convolutions += c.get("median_ms").asDouble();
+        assertEquals(single.get("forward_median_ms").asDouble(), convolutions + single.get("between_median_ms").asDouble(), 1e-9);
+
+        Run text = bench(once("--model", "tsn-resnet18", "--layers"));
+        assertEquals(0, text.code(), text.err());
+        for (String s : List.of("1 profiled forwards", "| # | convolution | input | weight | output | M MACs | median ms | GFLOP/s",
+                "| 1 | inference_conv | (2, 3, 32, 32) | (64, 3, 7, 7) | (2, 64, 16, 16) |", "| | between the convolutions |")) {
+            assertTrue(text.out().contains(s), s + " in\n" + text.out());
+        }
+    }
+
     @Test void textNamesTheFigures() {
         Run r = bench(tiny("--model", "tsn-resnet18"));
         assertEquals(0, r.code(), r.err());
@@ -169,6 +213,12 @@ class BenchCommandTest {
         Run missing = bench("--frames", "2");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--model"), missing.err());
+        Run layersOfTwo = bench(tiny("--model", "tsn-resnet18,tsm-resnet18", "--layers"));
+        assertEquals(2, layersOfTwo.code());
+        assertTrue(layersOfTwo.err().contains("--layers profiles one --model without --modules, got 2 ids"), layersOfTwo.err());
+        Run layersOfModules = bench(tiny("--model", "tsm-resnet18", "--modules", "--layers"));
+        assertEquals(2, layersOfModules.code());
+        assertTrue(layersOfModules.err().contains("and --modules"), layersOfModules.err());
     }
 
     /** A bench JSON object of {@code model} with its steps (id, MACs, median ms), as {@code --modules --json} writes it. */

@@ -38,7 +38,8 @@ public final class InferenceConv {
     public static Tensor apply(Tensor x, PreparedConv c, Tensor residual, ConvActivation act, int shiftFrames,
                                int shiftFoldDiv) {
         check("inference_conv", x, c, residual, shiftFrames, shiftFoldDiv);
-        return x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, "inference_conv", x, c, x.backend().convInference(x, c, residual, act, shiftFrames, shiftFoldDiv));
     }
 
     /**
@@ -63,7 +64,8 @@ public final class InferenceConv {
         if (sharesStorage(x, residual)) {
             throw new IllegalArgumentException(op + ": the residual shares storage with the input; the output cannot be written into it");
         }
-        return x.backend().convInferenceIntoResidual(x, c, residual, act, shiftFrames, shiftFoldDiv);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, "inference_conv", x, c, x.backend().convInferenceIntoResidual(x, c, residual, act, shiftFrames, shiftFoldDiv));
     }
 
     /** Whether a and b are views of one storage (an output written into its residual shares the residual's). */
@@ -124,6 +126,7 @@ public final class InferenceConv {
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         if (links.isEmpty()) throw new IllegalArgumentException(op + ": no links");
         int[] shape = x.shape().toArray();
+        long macs = 0;
         for (int i = 0; i < links.size(); i++) {
             Link l = links.get(i);
             Tensor w = l.conv().weight();
@@ -141,11 +144,15 @@ public final class InferenceConv {
             next[1] = w.dim(0);
             for (int a = 2; a < shape.length; a++) next[a] = l.conv().params().outputSize(a - 2, shape[a], w.dim(a));
             shape = next;
+            long outputs = 1;
+            for (int d : next) outputs *= d;
+            macs += outputs * (w.numel() / w.dim(0));
         }
         if (residual != null && !java.util.Arrays.equals(residual.shape().toArray(), shape)) {
             throw new ShapeException(op + ": residual " + residual.shape() + " is not the output's shape " + java.util.Arrays.toString(shape));
         }
-        return x.backend().convInferenceChain(x, links, residual);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChain(x, links, residual));
     }
 
     /** x against the prepared weight: the same rank, and the channels the weight and its groups expect. */
@@ -192,7 +199,8 @@ public final class InferenceConv {
         boolean same = gate.rank() == x.rank() && gate.dim(0) == x.dim(0) && gate.dim(1) == w.dim(0);
         for (int i = 0; same && i < out.length; i++) same = gate.dim(i + 2) == out[i];
         if (!same) throw new ShapeException(op + ": gate " + gate.shape() + " is not the output's shape (" + x.dim(0) + ", " + w.dim(0) + ", " + java.util.Arrays.toString(out) + ")");
-        return x.backend().convInferenceGated(x, c, gate);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, "inference_conv_gated", x, c, x.backend().convInferenceGated(x, c, gate));
     }
 
     /**
@@ -222,7 +230,9 @@ public final class InferenceConv {
         boolean same = x.rank() == attended.rank() && x.dim(0) == attended.dim(0) && x.dim(1) == wu.dim(0);
         for (int i = 0; same && i < x.rank() - 2; i++) same = x.dim(i + 2) == up.params().outputSize(i, attended.dim(i + 2), wu.dim(i + 2));
         if (!same) throw new ShapeException(op + ": conv_up maps " + attended.shape() + " by " + wu.shape() + " to another shape than x " + x.shape());
-        return x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, "inference_conv_up_gated", x, c,
+                x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv));
     }
 
     /**
@@ -250,7 +260,8 @@ public final class InferenceConv {
         if (residual != null && (residual.dim(0) != n || residual.dim(1) != w.dim(0))) {
             throw new ShapeException(op + ": residual " + residual.shape() + " does not match the output (" + n + ", " + w.dim(0) + ", …)");
         }
-        return x.backend().convInferenceExcited(x, c, channel, pixel, offset, residual, act);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, op, x, c, x.backend().convInferenceExcited(x, c, channel, pixel, offset, residual, act));
     }
 
     /**
@@ -265,6 +276,9 @@ public final class InferenceConv {
      */
     public static Tensor[] applyPooled(Tensor x, PreparedConv c) {
         evaluation2d("inference_conv_pooled", x, c);
-        return x.backend().convInferencePooled(x, c);
+        long t0 = InferenceProfile.start();
+        Tensor[] out = x.backend().convInferencePooled(x, c);
+        InferenceProfile.stop(t0, "inference_conv_pooled", x, c, out[0]);
+        return out;
     }
 }
