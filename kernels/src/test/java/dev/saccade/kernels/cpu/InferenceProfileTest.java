@@ -67,6 +67,29 @@ class InferenceProfileTest {
         }
     }
 
+    /** The attention modules' evaluation ops add entries without weights: MACs 0, their input's and output's shapes. */
+    @Test
+    void opsWithoutWeightsAddEntriesToo() {
+        Tensor x = Tensor.uniform(RNG, -1, 1, 4, 8, 6, 6), mc = Tensor.uniform(RNG, 0, 1, 4, 8, 1, 1);
+        Tensor ms = Tensor.uniform(RNG, 0, 1, 4, 1, 6, 6), shift = Tensor.uniform(RNG, -1, 1, 8, 1, 3);
+        try (var noGrad = GradMode.disable(); InferenceProfile p = InferenceProfile.record()) {
+            dev.saccade.tensor.ops.InferenceGate.apply(x, mc, ms, dev.saccade.tensor.ops.BroadcastGate.Combine.PRODUCT, 0, null,
+                    ConvActivation.NONE);
+            dev.saccade.tensor.ops.TapSums.inference(x);
+            dev.saccade.tensor.ops.PooledTemporalConv.inference(x, shift, 2);
+            dev.saccade.tensor.ops.MotionAttention.inference(x, 2, 1e-5);
+            List<InferenceProfile.Entry> e = p.entries();
+            assertEquals(List.of("inference_gate", "tap_sums", "pooled_temporal_conv", "motion_attention"),
+                    e.stream().map(InferenceProfile.Entry::op).toList());
+            assertEquals(Shape.of(4, 3, 3, 8), e.get(1).output(), "the tap sums' shape");
+            for (InferenceProfile.Entry entry : e) {
+                assertEquals(null, entry.weight(), entry.toString());
+                assertEquals(0, entry.macs(), entry.toString());
+                assertEquals(Shape.of(4, 8, 6, 6), entry.input(), entry.toString());
+            }
+        }
+    }
+
     @Test
     void profilesNestAndStayOnTheirThread() throws Exception {
         Tensor x = Tensor.uniform(RNG, -1, 1, 2, 4, 5, 5);

@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-seconds", defaultValue = "10", description = "and untimed forwards for at least this many seconds (default ${DEFAULT-VALUE}; 0: exactly --warmup forwards)") double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "timed forwards (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--modules", description = "also time the backbone alone and each temporal module added in turn") boolean modules;
-    @Option(names = "--layers", description = "then profile as many more forwards as --runs: each convolution's median time, and the time between them (one --model)") boolean layers;
+    @Option(names = "--layers", description = "then profile as many more forwards as --runs: each convolution's and fused attention op's median time, and the time elsewhere (one --model)") boolean layers;
     @Option(names = "--json", description = "print one JSON object per model instead of text") boolean json;
     @Option(names = "--chart", description = "with --modules or --chart-from: write a PNG of each module's extra multiply-adds and time over tsm-<backbone>") Path chart;
     @Option(names = "--chart-from", description = "draw --chart from the JSON of earlier 'bench --modules --json' runs instead of timing: one file, or two (before, after)") List<Path> chartFrom;
@@ -242,18 +242,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The {@code --layers} table: each convolution in call order, then the time between them. */
+    /** The {@code --layers} table: each profiled op in call order, then the time elsewhere. */
     private void printLayers(LayerProfile.Result p) {
         out.println();
-        out.printf(Locale.ROOT, "%d profiled forwards, median %.1f ms: each convolution's median time (GFLOP/s: 2 · its MACs by definition / time)%n", p.forwards(), p.forwardMedianMs());
-        out.println("| # | convolution | input | weight | output | M MACs | median ms | GFLOP/s | share of the forward |");
+        out.printf(Locale.ROOT, "%d profiled forwards, median %.1f ms: each op's median time (GFLOP/s: 2 · a convolution's MACs by definition / time)%n",
+                p.forwards(), p.forwardMedianMs());
+        out.println("| # | op | input | weight | output | M MACs | median ms | GFLOP/s | share of the forward |");
         out.println("|---:|---|---|---|---|---:|---:|---:|---:|");
         for (LayerProfile.Layer l : p.layers()) {
-            out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %.1f | %.3f | %.1f | %.1f %% |%n", l.index(), l.op(), l.input(),
-                    l.weight(), l.output(), l.macs() / 1e6, l.medianMs(), l.gflops(), 100 * l.medianMs() / p.forwardMedianMs());
+            boolean conv = l.weight() != null;
+            out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %.3f | %s | %.1f %% |%n", l.index(), l.op(), l.input(),
+                    conv ? l.weight() : "–", l.output(), conv ? String.format(Locale.ROOT, "%.1f", l.macs() / 1e6) : "–", l.medianMs(),
+                    conv ? String.format(Locale.ROOT, "%.1f", l.gflops()) : "–", 100 * l.medianMs() / p.forwardMedianMs());
         }
-        out.printf(Locale.ROOT, "| | between the convolutions | | | | | %.3f | | %.1f %% |%n", p.betweenMedianMs(),
-                100 * p.betweenMedianMs() / p.forwardMedianMs());
+        out.printf(Locale.ROOT, "| | elsewhere (outside the ops above) | | | | | %.3f | | %.1f %% |%n", p.elsewhereMedianMs(),
+                100 * p.elsewhereMedianMs() / p.forwardMedianMs());
     }
 
     private static String moduleAdded(String before, String after) {
@@ -273,14 +276,19 @@ public final class BenchCommand implements Callable<Integer> {
         if (m.layers() != null) {
             LayerProfile.Result p = m.layers();
             ObjectNode l = o.putObject("layers");
-            l.put("forwards", p.forwards()).put("forward_median_ms", p.forwardMedianMs()).put("between_median_ms", p.betweenMedianMs());
-            ArrayNode convs = l.putArray("convolutions");
+            l.put("forwards", p.forwards()).put("forward_median_ms", p.forwardMedianMs()).put("elsewhere_median_ms", p.elsewhereMedianMs());
+            ArrayNode ops = l.putArray("ops");
             for (LayerProfile.Layer layer : p.layers()) {
-                ObjectNode c = convs.addObject();
+                ObjectNode c = ops.addObject();
                 c.put("index", layer.index()).put("op", layer.op());
-                ArrayNode in = c.putArray("input"), w = c.putArray("weight"), y = c.putArray("output");
+                ArrayNode in = c.putArray("input"), y;
                 for (int d : layer.input().toArray()) in.add(d);
-                for (int d : layer.weight().toArray()) w.add(d);
+                if (layer.weight() == null) c.putNull("weight");
+                else {
+                    ArrayNode w = c.putArray("weight");
+                    for (int d : layer.weight().toArray()) w.add(d);
+                }
+                y = c.putArray("output");
                 for (int d : layer.output().toArray()) y.add(d);
                 c.put("macs", layer.macs()).put("median_ms", layer.medianMs());
             }

@@ -11,22 +11,25 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where a forward's time goes, convolution by convolution ({@code saccade bench --layers}): forwards of a model in
- * evaluation mode under an {@link InferenceProfile}, each convolution's median wall time over them, and the median of
- * what each forward spent between its convolutions (pooling, the attention maps, the head) — the figures to set
- * against ONNX Runtime's per-node profile of the same network.
+ * Where a forward's time goes, op by op ({@code saccade bench --layers}): forwards of a model in evaluation mode
+ * under an {@link InferenceProfile}, the median wall time of each convolution and fused attention op over them, and
+ * the median of what each forward spent elsewhere (the max pool, the small attention maps, the head) — the figures
+ * to set against ONNX Runtime's per-node profile of the same network.
  */
 final class LayerProfile {
     private LayerProfile() {}
 
-    /** One convolution, numbered in call order from 1, with its median time over the profiled forwards. */
+    /**
+     * One op, numbered in call order from 1, with its median time over the profiled forwards; weight null and MACs 0
+     * for an op without weights.
+     */
     record Layer(int index, String op, Shape input, Shape weight, Shape output, long macs, double medianMs) {
         /** 2 · MACs / median time, in GFLOP/s. */
         double gflops() { return 2.0 * macs / (medianMs / 1000) / 1e9; }
     }
 
-    /** The layers, and the medians of the whole forward and of its time outside the convolutions. */
-    record Result(List<Layer> layers, double forwardMedianMs, double betweenMedianMs, int forwards) {
+    /** The ops, and the medians of the whole forward and of its time outside them. */
+    record Result(List<Layer> layers, double forwardMedianMs, double elsewhereMedianMs, int forwards) {
         Result { layers = List.copyOf(layers); }
     }
 
@@ -38,7 +41,7 @@ final class LayerProfile {
         if (forwards < 1) throw new IllegalArgumentException("profiled forwards must be ≥ 1, got " + forwards);
         net.eval();
         List<List<InferenceProfile.Entry>> runs = new ArrayList<>();
-        double[] total = new double[forwards], between = new double[forwards];
+        double[] total = new double[forwards], elsewhere = new double[forwards];
         try (CpuThreads.Limit limit = CpuThreads.limit(threads); GradMode.Scope noGrad = GradMode.disable()) {
             for (int f = 0; f < forwards; f++) {
                 try (InferenceProfile p = InferenceProfile.record()) {
@@ -48,7 +51,7 @@ final class LayerProfile {
                     List<InferenceProfile.Entry> entries = p.entries();
                     double inside = 0;
                     for (InferenceProfile.Entry e : entries) inside += e.nanos() / 1e6;
-                    between[f] = total[f] - inside;
+                    elsewhere[f] = total[f] - inside;
                     runs.add(entries);
                 }
             }
@@ -56,7 +59,7 @@ final class LayerProfile {
         List<InferenceProfile.Entry> first = runs.getFirst();
         for (List<InferenceProfile.Entry> r : runs) {
             if (r.size() != first.size()) {
-                throw new IllegalStateException("the profiled forwards ran " + first.size() + " and " + r.size() + " convolutions");
+                throw new IllegalStateException("the profiled forwards ran " + first.size() + " and " + r.size() + " profiled ops");
             }
         }
         List<Layer> layers = new ArrayList<>();
@@ -66,7 +69,7 @@ final class LayerProfile {
             InferenceProfile.Entry e = first.get(i);
             layers.add(new Layer(i + 1, e.op(), e.input(), e.weight(), e.output(), e.macs(), median(ms)));
         }
-        return new Result(layers, median(total), median(between), forwards);
+        return new Result(layers, median(total), median(elsewhere), forwards);
     }
 
     static double median(double[] v) {

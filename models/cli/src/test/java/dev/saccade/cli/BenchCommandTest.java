@@ -81,15 +81,15 @@ class BenchCommandTest {
 
     /**
      * {@code --layers}: each convolution of the forward in call order with its shapes and multiply-adds — together
-     * the model's MACs but its classifier's — a positive median time each, and the time between them; as text, the
-     * table.
+     * the model's MACs but its classifier's — a positive median time each, and the time elsewhere; an attention
+     * model's fused ops among them, without weights; as text, the table.
      */
     @Test void layersProfileEachConvolution() throws Exception {
         Run r = bench(tiny("--model", "tsm-resnet18", "--threads", "1", "--layers", "--json"));
         assertEquals(0, r.code(), r.err());
         JsonNode o = new ObjectMapper().readTree(r.out()), l = o.get("layers");
         assertEquals(3, l.get("forwards").asInt(), "as many profiled forwards as --runs");
-        JsonNode convs = l.get("convolutions");
+        JsonNode convs = l.get("ops");
         assertEquals(20, convs.size(), "ResNet-18: the stem, 16 3×3 convolutions, 3 downsamples");
         long macs = 0;
         double inside = 0;
@@ -106,19 +106,30 @@ class BenchCommandTest {
         assertEquals("[2,64,16,16]", convs.get(0).get("output").toString());
         long classifier = 2L * 512 * 5;                                  // new_fc on each of the 2 frames
         assertEquals(o.get("macs").asLong() - classifier, macs, "the convolutions' MACs: the model's but new_fc's");
-        assertTrue(l.get("between_median_ms").asDouble() >= 0, l.toString());
-        assertTrue(l.get("forward_median_ms").asDouble() >= l.get("between_median_ms").asDouble(), l.toString());
+        assertTrue(l.get("elsewhere_median_ms").asDouble() >= 0, l.toString());
+        assertTrue(l.get("forward_median_ms").asDouble() >= l.get("elsewhere_median_ms").asDouble(), l.toString());
         assertTrue(inside > 0, l.toString());
 
         JsonNode single = new ObjectMapper().readTree(bench(once("--model", "tsn-resnet18", "--layers", "--json")).out()).get("layers");
-        double convolutions = 0;                                         // one forward: its time is the convolutions' and the rest
-        for (JsonNode c : single.get("convolutions")) convolutions += c.get("median_ms").asDouble();
-        assertEquals(single.get("forward_median_ms").asDouble(), convolutions + single.get("between_median_ms").asDouble(), 1e-9);
+        double ops = 0;                                                  // one forward: its time is the ops' and the rest
+        for (JsonNode c : single.get("ops")) ops += c.get("median_ms").asDouble();
+        assertEquals(single.get("forward_median_ms").asDouble(), ops + single.get("elsewhere_median_ms").asDouble(), 1e-9);
+
+        JsonNode w3 = new ObjectMapper().readTree(bench(once("--model", "tsm+w3-resnet18", "--layers", "--json")).out())
+                .get("layers").get("ops");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (JsonNode op : w3) {
+            names.add(op.get("op").asText());
+            if (!op.get("op").asText().startsWith("inference_conv")) {
+                assertTrue(op.get("weight").isNull() && op.get("macs").asLong() == 0, op.toString());
+            }
+        }
+        assertTrue(names.containsAll(List.of("inference_conv", "channel_attention_gates", "inference_gate")), names.toString());
 
         Run text = bench(once("--model", "tsn-resnet18", "--layers"));
         assertEquals(0, text.code(), text.err());
-        for (String s : List.of("1 profiled forwards", "| # | convolution | input | weight | output | M MACs | median ms | GFLOP/s",
-                "| 1 | inference_conv | (2, 3, 32, 32) | (64, 3, 7, 7) | (2, 64, 16, 16) |", "| | between the convolutions |")) {
+        for (String s : List.of("1 profiled forwards", "| # | op | input | weight | output | M MACs | median ms | GFLOP/s",
+                "| 1 | inference_conv | (2, 3, 32, 32) | (64, 3, 7, 7) | (2, 64, 16, 16) |", "| | elsewhere (outside the ops above) |")) {
             assertTrue(text.out().contains(s), s + " in\n" + text.out());
         }
     }

@@ -49,7 +49,8 @@ public final class ActionChannelGates {
         String op = "action_channel_gates";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, pooled, taps, frames, height, width, w);
-        return pooled.backend().actionChannelGates(pooled, taps, frames, height, width, w);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopOp(t0, op, pooled, pooled.backend().actionChannelGates(pooled, taps, frames, height, width, w));
     }
 
     /** The definition, op by op as the module's equations read (the reference of the kernels). */

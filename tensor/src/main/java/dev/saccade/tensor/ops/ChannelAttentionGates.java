@@ -40,7 +40,8 @@ public final class ChannelAttentionGates {
         String op = "channel_attention_gates";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, pooled, frames, w);
-        Tensor mc = pooled.backend().channelAttentionGates(pooled, frames, w);
+        long t0 = InferenceProfile.start();
+        Tensor mc = InferenceProfile.stopOp(t0, op, pooled, pooled.backend().channelAttentionGates(pooled, frames, w));
         reportMacs(pooled.dim(1), pooled.dim(2), w);
         return mc;
     }

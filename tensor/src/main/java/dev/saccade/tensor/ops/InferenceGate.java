@@ -34,7 +34,9 @@ public final class InferenceGate {
     public static Tensor apply(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset, Tensor residual,
                                ConvActivation act) {
         check(x, c, s, residual);
-        return x.backend().gateInference(x, c, s, combine, offset, residual, java.util.Objects.requireNonNull(act, "act"));
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopOp(t0, "inference_gate", x,
+                x.backend().gateInference(x, c, s, combine, offset, residual, java.util.Objects.requireNonNull(act, "act")));
     }
 
     /**
@@ -52,7 +54,9 @@ public final class InferenceGate {
     public static Tensor applyInPlace(Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine, double offset,
                                       Tensor residual, ConvActivation act) {
         check(x, c, s, residual);
-        return x.backend().gateInferenceInPlace(x, c, s, combine, offset, residual, java.util.Objects.requireNonNull(act, "act"));
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopOp(t0, "inference_gate", x,
+                x.backend().gateInferenceInPlace(x, c, s, combine, offset, residual, java.util.Objects.requireNonNull(act, "act")));
     }
 
     private static void check(Tensor x, Tensor c, Tensor s, Tensor residual) {

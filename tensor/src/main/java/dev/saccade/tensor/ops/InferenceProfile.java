@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The wall time of each inference convolution a thread runs while a profile is open: where a forward's time goes,
- * convolution by convolution, as ONNX Runtime's profiler gives it node by node ({@code SessionOptions
+ * The wall time of each inference convolution and fused attention op a thread runs while a profile is open: where
+ * a forward's time goes, op by op, as ONNX Runtime's profiler gives it node by node ({@code SessionOptions
  * .enableProfiling}). Every {@link InferenceConv} entry point (plain, into the residual, gated, up-gated, excited,
- * pooled, a chain of them as one entry) adds an {@link Entry} when it returns; the time between the entries is what the
- * forward spent elsewhere (pooling, attention maps, the head). Profiles nest per thread; with none open an entry
- * point costs one thread-local read.
+ * pooled, a chain of them as one entry) and the evaluation ops of the attention modules ({@link InferenceGate},
+ * {@link PooledTemporalConv}, {@link TapSums}, {@link ChannelAttentionGates}, {@link ActionChannelGates},
+ * {@link MotionAttention}) add an {@link Entry} when they return; the time between the entries is what the forward
+ * spent elsewhere (pooling, the small maps, the head). Profiles nest per thread; with none open an entry point
+ * costs one thread-local read.
  *
  * <pre>{@code
  * try (var noGrad = GradMode.disable(); var profile = InferenceProfile.record()) {
@@ -22,8 +24,8 @@ import java.util.List;
  */
 public final class InferenceProfile implements AutoCloseable {
     /**
-     * One convolution call: its entry point, input, weight (the first link's for a chain) and output shapes, its
-     * multiply-adds (a chain's: all its links'), and its wall time.
+     * One call: its op, input, weight (the first link's for a chain; null for an op without weights) and output
+     * shapes, its multiply-adds (a chain's: all its links'; 0 for an op without weights), and its wall time.
      */
     public record Entry(String op, Shape input, Shape weight, Shape output, long macs, long nanos) {}
 
@@ -62,6 +64,16 @@ public final class InferenceProfile implements AutoCloseable {
             long nanos = System.nanoTime() - t0;
             Tensor w = c.weight();
             p.entries.add(new Entry(op, x.shape(), w.shape(), y.shape(), macs(w, y), nanos));
+        }
+        return y;
+    }
+
+    /** Records an op without weights (a gate, a pooling, an attention map) that began at t0; weight null, MACs 0. */
+    static Tensor stopOp(long t0, String op, Tensor x, Tensor y) {
+        InferenceProfile p = t0 == 0 ? null : OPEN.get();
+        if (p != null) {
+            long nanos = System.nanoTime() - t0;
+            p.entries.add(new Entry(op, x.shape(), null, y.shape(), 0, nanos));
         }
         return y;
     }

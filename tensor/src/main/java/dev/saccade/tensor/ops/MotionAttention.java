@@ -74,7 +74,8 @@ public final class MotionAttention extends Function {
     public static Tensor inference(Tensor y, int frames, double eps) {
         if (GradMode.isEnabled()) throw new IllegalStateException(OP + ": evaluation only; run under GradMode.disable()");
         check(OP, y, frames);
-        Tensor out = y.backend().motionAttention(y, frames, eps);
+        long t0 = InferenceProfile.start();
+        Tensor out = InferenceProfile.stopOp(t0, OP, y, y.backend().motionAttention(y, frames, eps));
         reportMacs(y, frames);
         return out;
     }

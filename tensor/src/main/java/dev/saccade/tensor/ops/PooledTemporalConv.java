@@ -29,7 +29,9 @@ public final class PooledTemporalConv {
         String op = "pooled_temporal_conv";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         TemporalConv.check(op, x, w, frames);
+        long t0 = InferenceProfile.start();
         Tensor[] out = x.backend().pooledTemporalConv(x, w, frames);
+        InferenceProfile.stopOp(t0, op, x, out[0]);
         MacCounter.report("temporal_conv", out[0].shape(), 3L * out[0].numel());   // as TemporalConv counts it
         return out;
     }
@@ -43,7 +45,9 @@ public final class PooledTemporalConv {
         String op = "pooled_temporal_conv";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         TemporalConv.check(op, x, w, frames);
+        long t0 = InferenceProfile.start();
         Tensor[] out = x.backend().pooledTemporalConvTaps(x, w, frames);
+        InferenceProfile.stopOp(t0, op, x, out[0]);
         MacCounter.report("temporal_conv", out[0].shape(), 3L * out[0].numel());
         return out;
     }

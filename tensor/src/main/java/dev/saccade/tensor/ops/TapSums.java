@@ -35,7 +35,8 @@ public final class TapSums {
         String op = "tap_sums";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         check(op, x);
-        return x.backend().tapSums(x);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopOp(t0, op, x, x.backend().tapSums(x));
     }
 
     /** Rows (or columns) tap u of a 3×3 "same" convolution reads of an axis of {@code size}: {@code |R_u|}. */
