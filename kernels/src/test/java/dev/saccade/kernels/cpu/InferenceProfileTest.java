@@ -90,6 +90,22 @@ class InferenceProfileTest {
         }
     }
 
+    /** An outer profile closed before the one it encloses records nothing once the inner one closes too. */
+    @Test
+    void aProfileClosedOutOfOrderStaysClosed() {
+        Tensor x = Tensor.uniform(RNG, -1, 1, 2, 4, 5, 5);
+        PreparedConv c = conv(x, 4, 4, 1, 1, 1);
+        try (var noGrad = GradMode.disable()) {
+            InferenceProfile outer = InferenceProfile.record(), inner = InferenceProfile.record();
+            outer.close();
+            InferenceConv.apply(x, c, null, ConvActivation.NONE, 0, 0);
+            inner.close();
+            InferenceConv.apply(x, c, null, ConvActivation.NONE, 0, 0);
+            assertEquals(1, inner.entries().size(), "the call while the inner profile was open");
+            assertEquals(0, outer.entries().size(), "the outer one was closed before either call");
+        }
+    }
+
     @Test
     void profilesNestAndStayOnTheirThread() throws Exception {
         Tensor x = Tensor.uniform(RNG, -1, 1, 2, 4, 5, 5);

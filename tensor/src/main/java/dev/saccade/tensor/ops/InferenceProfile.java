@@ -47,7 +47,10 @@ public final class InferenceProfile implements AutoCloseable {
     /** The entries so far, in call order. */
     public List<Entry> entries() { return List.copyOf(entries); }
 
-    /** Stops recording; the enclosing profile, if any, records again. */
+    /**
+     * Stops recording; the enclosing profile, if any, records again. A profile closed out of order (before one it
+     * encloses) records nothing more either.
+     */
     @Override public void close() {
         if (closed) return;
         closed = true;
@@ -60,7 +63,7 @@ public final class InferenceProfile implements AutoCloseable {
     /** Records the call that began at t0 (from {@link #start}) and returns y. */
     static Tensor stop(long t0, String op, Tensor x, PreparedConv c, Tensor y) {
         InferenceProfile p = t0 == 0 ? null : OPEN.get();
-        if (p != null) {
+        if (p != null && !p.closed) {
             long nanos = System.nanoTime() - t0;
             Tensor w = c.weight();
             p.entries.add(new Entry(op, x.shape(), w.shape(), y.shape(), macs(w, y), nanos));
@@ -71,7 +74,7 @@ public final class InferenceProfile implements AutoCloseable {
     /** Records an op without weights (a gate, a pooling, an attention map) that began at t0; weight null, MACs 0. */
     static Tensor stopOp(long t0, String op, Tensor x, Tensor y) {
         InferenceProfile p = t0 == 0 ? null : OPEN.get();
-        if (p != null) {
+        if (p != null && !p.closed) {
             long nanos = System.nanoTime() - t0;
             p.entries.add(new Entry(op, x.shape(), null, y.shape(), 0, nanos));
         }
@@ -81,7 +84,7 @@ public final class InferenceProfile implements AutoCloseable {
     /** As {@link #stop(long, String, Tensor, PreparedConv, Tensor)} for a chain of links: one entry. */
     static Tensor stopChain(long t0, Tensor x, List<InferenceConv.Link> links, long macs, Tensor y) {
         InferenceProfile p = t0 == 0 ? null : OPEN.get();
-        if (p != null) {
+        if (p != null && !p.closed) {
             long nanos = System.nanoTime() - t0;
             p.entries.add(new Entry("inference_conv_chain(" + links.size() + ")", x.shape(), links.getFirst().conv().weight().shape(),
                     y.shape(), macs, nanos));
