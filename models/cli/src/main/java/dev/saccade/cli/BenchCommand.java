@@ -81,10 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (models == null || models.isEmpty()) throw new IllegalArgumentException("--model is required (or --chart-from to draw a chart from files)");
         if (chart != null && !modules) throw new IllegalArgumentException("--chart needs --modules (or --chart-from FILE)");
         if (weights != null && models.size() > 1) throw new IllegalArgumentException("--weights applies to one --model, got " + models.size() + " ids");
-        if (layers && (models.size() > 1 || modules)) {
-            throw new IllegalArgumentException("--layers profiles one --model without --modules, got " + models.size() + " ids"
-                    + (modules ? " and --modules" : ""));
-        }
+        if (layers && modules) throw new IllegalArgumentException("--layers profiles one model's ops; it does not combine with --modules");
+        if (layers && models.size() > 1) throw new IllegalArgumentException("--layers profiles one --model, got " + models.size() + " ids");
         int k = threads == null ? CpuThreads.threads() : threads;
         if (k < 1) throw new IllegalArgumentException("--threads must be ≥ 1, got " + k);
         if (k > CpuThreads.threads()) {
