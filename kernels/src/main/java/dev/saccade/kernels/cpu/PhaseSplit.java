@@ -34,6 +34,8 @@ final class PhaseSplit {
     private final int hp, wp;
     /** Index of phase (a, b) at {@code 2a + b} among the phases made, or −1 when no tap reads it. */
     private final int[] phaseIndex = {-1, -1, -1, -1};
+    /** The phases made, {@code 2a + b}, in their order in the buffer: the inverse of phaseIndex. */
+    private final int[] phaseAt;
     private final int phases;
 
     private PhaseSplit(ConvGeometry g) {
@@ -47,6 +49,8 @@ final class PhaseSplit {
                 if (phaseIndex[phase] < 0) phaseIndex[phase] = made++;
             }
         this.phases = made;
+        this.phaseAt = new int[made];
+        for (int phase = 0; phase < 4; phase++) if (phaseIndex[phase] >= 0) phaseAt[phaseIndex[phase]] = phase;
     }
 
     /**
@@ -92,65 +96,56 @@ final class PhaseSplit {
         split(x, n0, images, c0, channels, dst, 0);
     }
 
-    /** {@link #split(float[], int, int, int, int, float[])} into dst from {@code dstOff} on. */
+    /**
+     * {@link #split(float[], int, int, int, int, float[])} into dst from {@code dstOff} on. The buffer is written in
+     * increasing order — (image, channel), then each phase in its place, then row by row — so a row's last vector is
+     * stored whole: the lanes past the row land on the next row (of this phase, the next one, or the next channel),
+     * which is written after it; only the call's last row stores just its own lanes, and nothing past the call's
+     * range is touched. A row of x is read once per phase made from it (from L1 the second time). Against one pass
+     * per row of x with masked stores for the last vector of each phase row, the split of ResNet-50's 3×3/2 inputs
+     * ran 1.2–2.1× as fast (rows of 14 to 56 floats; docs/PERF.md).
+     */
     void split(float[] x, int n0, int images, int c0, int channels, float[] dst, int dstOff) {
         int inH = g.inH(), inW = g.inW(), plane = hp * wp;
+        int end = dstOff + images * channels * phases * plane;             // the call's range
         for (int i = 0; i < images; i++)
             for (int c = 0; c < channels; c++) {
                 int src = ((n0 + i) * g.cIn() + c0 + c) * g.inPlane();
                 int out = dstOff + (i * channels + c) * phases * plane;
-                for (int a = 0; a < 2; a++) {
-                    int even = phaseIndex[2 * a], odd = phaseIndex[2 * a + 1];
-                    if (even < 0 && odd < 0) continue;
-                    int d0 = even < 0 ? -1 : out + even * plane, d1 = odd < 0 ? -1 : out + odd * plane;
+                for (int index = 0; index < phases; index++) {
+                    int a = phaseAt[index] >> 1, b = phaseAt[index] & 1, d = out + index * plane;
                     for (int r = 0, ih = a; r < hp; r++, ih += 2) {
-                        int rowOff = r * wp;
-                        if (ih >= inH) {                                       // the row below an odd-height image
-                            if (d0 >= 0) java.util.Arrays.fill(dst, d0 + rowOff, d0 + rowOff + wp, 0f);
-                            if (d1 >= 0) java.util.Arrays.fill(dst, d1 + rowOff, d1 + rowOff + wp, 0f);
-                            continue;
-                        }
-                        splitRow(x, src + ih * inW, inW, dst, d0 < 0 ? -1 : d0 + rowOff, d1 < 0 ? -1 : d1 + rowOff);
+                        int o = d + r * wp;
+                        if (ih >= inH) java.util.Arrays.fill(dst, o, o + wp, 0f);   // the row below an odd-height image
+                        else splitRow(x, src + ih * inW, inW, b, dst, o, end);
                     }
                 }
             }
     }
 
     /**
-     * Even columns of one input row to {@code dst[d0, d0 + Wp)}, odd ones to {@code dst[d1, …)} (−1: not made):
-     * 2L floats read, two shuffles, L lanes stored at a time. A window may run into the next row (those lanes are
-     * not stored); one that would run past x's end is copied by the scalar twin.
+     * The columns of parity b of one input row to {@code dst[o, o + Wp)}: 2L floats read, one shuffle, L lanes
+     * stored at a time, the last vector whole where its spill stays inside {@code [o, end)} (else only its lanes). A
+     * window may run into the next row of x (those lanes are not wanted); one that would run past x's end is copied
+     * by the scalar twin. Column W of an odd-width image (the odd phase's last) is zero.
      */
-    private void splitRow(float[] x, int row, int inW, float[] dst, int d0, int d1) {
+    private void splitRow(float[] x, int row, int inW, int b, float[] dst, int o, int end) {
+        VectorShuffle<Float> parity = b == 0 ? EVEN : ODD;
         for (int s = 0; s < wp; s += L) {
             int n = Math.min(L, wp - s), from = row + 2 * s;
             if (from + 2 * L <= x.length) {
-                splitWindow(x, from, dst, d0 < 0 ? -1 : d0 + s, d1 < 0 ? -1 : d1 + s, n == L ? -1L : (1L << n) - 1);
+                FloatVector lo = FloatVector.fromArray(S, x, from), hi = FloatVector.fromArray(S, x, from + L);
+                FloatVector v = lo.rearrange(parity, hi);
+                if (n == L || o + s + L <= end) v.intoArray(dst, o + s);
+                else v.intoArray(dst, o + s, LaneMask.of((1L << n) - 1));
             } else {
                 for (int j = 0; j < n; j++) {
-                    int col = 2 * (s + j);
-                    if (d0 >= 0) dst[d0 + s + j] = x[row + col];
-                    if (d1 >= 0) dst[d1 + s + j] = col + 1 < inW ? x[row + col + 1] : 0f;
+                    int col = 2 * (s + j) + b;
+                    dst[o + s + j] = col < inW ? x[row + col] : 0f;
                 }
             }
         }
-        if (d1 >= 0 && (inW & 1) == 1) dst[d1 + wp - 1] = 0f;               // column W of an odd-width image
-    }
-
-    /**
-     * One window of {@link #splitRow}: the lanes set in {@code lanes} stored (all of them when −1). No vector
-     * crosses a call or merges two paths, so C2 keeps them in registers.
-     */
-    private static void splitWindow(float[] x, int from, float[] dst, int d0, int d1, long lanes) {
-        FloatVector lo = FloatVector.fromArray(S, x, from), hi = FloatVector.fromArray(S, x, from + L);
-        if (lanes == -1L) {
-            if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0);
-            if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1);
-        } else {
-            VectorMask<Float> m = LaneMask.of(lanes);
-            if (d0 >= 0) lo.rearrange(EVEN, hi).intoArray(dst, d0, m);
-            if (d1 >= 0) lo.rearrange(ODD, hi).intoArray(dst, d1, m);
-        }
+        if (b == 1 && (inW & 1) == 1) dst[o + wp - 1] = 0f;                  // column W of an odd-width image
     }
 
     private static int parity(int e) {
