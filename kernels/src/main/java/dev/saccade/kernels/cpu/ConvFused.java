@@ -460,8 +460,8 @@ public final class ConvFused {
                 d += (run - 1) * kc * NR;
                 continue;
             }
-            if (segments == 2 && nr == NR && excite == null) {
-                straddlingPanel(x, shift, cIn, P, cBase + p0, kc, segmentImage, segmentStart, segmentLanes[1], dst, d);
+            if (segments == 2 && nr == NR) {
+                straddlingPanel(x, shift, excite, cIn, P, cBase + p0, kc, segmentImage, segmentStart, segmentLanes[1], dst, d);
                 continue;
             }
             // one masked load per image segment and half panel; a shifted channel reads its source frame, or zero
@@ -492,17 +492,36 @@ public final class ConvFused {
      * last stage) nearly every other panel, for 14² one in six. Per row and half panel: a plain load from each
      * image's row placed so that its lanes land at their panel positions, and one blend, with the masks made once
      * for the panel; a load that would reach outside x reads only its image's lanes (a masked load). A shifted
-     * channel reads its source frame, or zeros. The same floats as the general path's masked loads; ResNet-50's
-     * 1×1 layers at 7² ran 5–9 % faster with it (docs/PERF.md).
+     * channel reads its source frame, or zeros; an excited read ({@link Excitation}, never with a shift) multiplies
+     * each image's vector by its gates before the blend, the pixel gates' vectors read once for the panel. The same
+     * floats as the general path's masked loads; ResNet-50's 1×1 layers at 7² ran 5–9 % faster with it
+     * (docs/PERF.md).
      *
      * @param secondLanes the lanes of {@code image[1]} (bits t … NR − 1)
      */
-    private static void straddlingPanel(float[] x, Shift shift, int cIn, int P, int ci0, int kc, int[] image, int[] start,
-                                        long secondLanes, float[] dst, int d) {
+    private static void straddlingPanel(float[] x, Shift shift, Excitation excite, int cIn, int P, int ci0, int kc,
+                                        int[] image, int[] start, long secondLanes, float[] dst, int d) {
         long half = (1L << L) - 1, low = secondLanes & half, high = secondLanes >>> L & half;
         VectorMask<Float> second0 = LaneMask.of(low), second1 = LaneMask.of(high);
         VectorMask<Float> first0 = second0.not(), first1 = second1.not();
         boolean firstInHigh = high != half, secondInLow = low != 0;
+        if (excite != null) {                                  // the pixel gates at the panel's lanes, each image's
+            float[] pixel = excite.pixel();
+            int pa = image[0] * P + start[0], pb = image[1] * P + start[1];
+            FloatVector pa0 = rowLoad(pixel, true, pa, first0), pa1 = rowLoad(pixel, firstInHigh, pa + L, first1);
+            FloatVector pb0 = rowLoad(pixel, secondInLow, pb, second0), pb1 = rowLoad(pixel, true, pb + L, second1);
+            for (int r = 0, o = d; r < kc; r++, o += NR) {
+                int ci = ci0 + r, a = (image[0] * cIn + ci) * P + start[0], b = (image[1] * cIn + ci) * P + start[1];
+                float ga = excite.channelTerm(image[0] * cIn + ci), gb = excite.channelTerm(image[1] * cIn + ci);
+                FloatVector lo = rowLoad(x, true, a, first0).mul(pa0.add(ga));
+                FloatVector hi = rowLoad(x, true, b + L, second1).mul(pb1.add(gb));
+                if (secondInLow) lo = lo.blend(rowLoad(x, true, b, second0).mul(pb0.add(gb)), second0);
+                if (firstInHigh) hi = rowLoad(x, true, a + L, first1).mul(pa1.add(ga)).blend(hi, second1);
+                lo.intoArray(dst, o);
+                hi.intoArray(dst, o + L);
+            }
+            return;
+        }
         for (int r = 0, o = d; r < kc; r++, o += NR) {
             int ci = ci0 + r;
             int n0 = shift == null ? image[0] : shift.sourceImage(image[0], ci);
