@@ -494,7 +494,7 @@ public final class ConvFused {
      * for the panel; a load that would reach outside x reads only its image's lanes (a masked load). A shifted
      * channel reads its source frame, or zeros; an excited read ({@link Excitation}, never with a shift) multiplies
      * each image's vector by its gates before the blend, the pixel gates' vectors read once for the panel. The same
-     * floats as the general path's masked loads; ResNet-50's 1×1 layers at 7² ran 5–9 % faster with it
+     * floats as the general path's masked loads; ResNet-50's 1×1 layers at 7² and 14² ran 5–15 % faster with it
      * (docs/PERF.md).
      *
      * @param secondLanes the lanes of {@code image[1]} (bits t … NR − 1)
