@@ -28,6 +28,7 @@ class ConvFusedTest {
                 ConvGeometry.conv2d(2, 6, 17, 7, 9, 1, 1, 0),                // pointwise read straight from x
                 ConvGeometry.conv2d(5, 6, 10, 3, 4, 1, 2, 0),                // 1×1 stride 2 (downsample), chunks
                 ConvGeometry.conv2d(8, 12, 9, 7, 7, 1, 1, 0),                // pointwise chunk: tiles straddle images
+                ConvGeometry.conv2d(5, 6, 9, 5, 4, 1, 1, 0),                 // pointwise, 20-pixel planes: panels over 2 and 3 images
                 ConvGeometry.conv2d(2, 19, 9, 6, 16, 1, 1, 0),               // pointwise: runs of 6 whole panels, K % 8 ≠ 0
                 ConvGeometry.conv2d(1, 4, 9, 52, 48, 1, 1, 0),               // 2496 columns > NC
                 ConvGeometry.conv2d(9, 7, 8, 3, 3, 3, 2, 1),                 // small planes, many images per GEMM
