@@ -107,6 +107,38 @@ class ImplicitPanelsTest {
         }
     }
 
+    /**
+     * {@link PhaseSplit#split} into the middle of a buffer with no slack (as the filter gradient splits one channel of
+     * one image at a time between zero padding it wrote before): every float of its range equals the same split made
+     * into a buffer of its own, and nothing before or after the range changes — its whole-vector stores spill only
+     * onto rows it writes later.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stridedGeometries")
+    void phaseSplitWritesOnlyItsRange(ConvGeometry g) {
+        float[] x = randomInput(g);
+        PhaseSplit split = PhaseSplit.of(g);
+        int cinG = g.cInPerGroup(), n0 = 1, nb = g.n() - 1;
+        float[] alone = new float[split.length(nb, cinG)];                          // (nb, C, phases, Hp, Wp) + slack
+        split.split(x, n0, nb, 0, cinG, alone);
+        int whole = split.length(nb, cinG) - GemmMicroKernel.L, one = whole / (nb * cinG);
+        splitInsideSentinels(g, split, x, n0, nb, 0, cinG, alone, 0, whole);          // all images and channels
+        for (int c = 0; c < cinG; c++) splitInsideSentinels(g, split, x, n0, 1, c, 1, alone, c * one, one);
+    }
+
+    /** The split of images [n0, n0 + nb), channels [c0, c0 + channels) at offset 5 of a NaN buffer with no slack. */
+    private static void splitInsideSentinels(ConvGeometry g, PhaseSplit split, float[] x, int n0, int nb, int c0,
+                                             int channels, float[] expected, int from, int length) {
+        int dstOff = 5;
+        float[] buffer = new float[dstOff + length + 2 * GemmMicroKernel.L];
+        java.util.Arrays.fill(buffer, Float.NaN);
+        split.split(x, n0, nb, c0, channels, buffer, dstOff);
+        String what = g + ", channels [" + c0 + ", " + (c0 + channels) + ")";
+        for (int i = 0; i < length; i++) assertEquals(expected[from + i], buffer[dstOff + i], what + ": float " + i);
+        for (int i = 0; i < dstOff; i++) assertEquals(Float.NaN, buffer[i], what + ": written before its range at " + i);
+        for (int i = dstOff + length; i < buffer.length; i++) assertEquals(Float.NaN, buffer[i], what + ": written past its range at " + i);
+    }
+
     /** x (N, C_in, H, W) of uniform values in [−1, 1), seeded by the geometry. */
     private static float[] randomInput(ConvGeometry g) {
         SplittableRandom rng = new SplittableRandom(g.hashCode());
