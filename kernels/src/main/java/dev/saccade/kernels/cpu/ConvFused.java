@@ -491,11 +491,13 @@ public final class ConvFused {
      * {@code [0, t)}, the start of {@code image[1]}'s from lane t — for planes of 32 to 63 positions (7², ResNet-50's
      * last stage) nearly every other panel, for 14² one in six. Per row and half panel: a plain load from each
      * image's row placed so that its lanes land at their panel positions, and one blend, with the masks made once
-     * for the panel; a load that would reach outside x reads only its image's lanes (a masked load). A shifted
-     * channel reads its source frame, or zeros; an excited read ({@link Excitation}, never with a shift) multiplies
-     * each image's vector by its gates before the blend, the pixel gates' vectors read once for the panel. The same
-     * floats as the general path's masked loads; ResNet-50's 1×1 layers at 7² and 14² ran 5–15 % faster with it
-     * (docs/PERF.md).
+     * for the panel. Every such load lies inside x: image 0's vectors start in its row and run at most L − 1 floats
+     * on (into the next channel's row, or the next image's first, which exists since image 1 follows), and image 1's
+     * start at most t floats before its row (after the previous channel's, or image 0's, rows) and end inside it,
+     * since two images' lanes fill the panel. A shifted channel reads its source frame, or zeros; an excited read
+     * ({@link Excitation}, never with a shift) multiplies each image's vector by its gates before the blend, the
+     * pixel gates' vectors (inside the (N, P) gate by the same argument) read once for the panel. The same floats as
+     * the general path's masked loads; ResNet-50's 1×1 layers at 7² and 14² ran 5–15 % faster with it (docs/PERF.md).
      *
      * @param secondLanes the lanes of {@code image[1]} (bits t … NR − 1)
      */
@@ -503,20 +505,19 @@ public final class ConvFused {
                                         int[] image, int[] start, long secondLanes, float[] dst, int d) {
         long half = (1L << L) - 1, low = secondLanes & half, high = secondLanes >>> L & half;
         VectorMask<Float> second0 = LaneMask.of(low), second1 = LaneMask.of(high);
-        VectorMask<Float> first0 = second0.not(), first1 = second1.not();
         boolean firstInHigh = high != half, secondInLow = low != 0;
         if (excite != null) {                                  // the pixel gates at the panel's lanes, each image's
             float[] pixel = excite.pixel();
             int pa = image[0] * P + start[0], pb = image[1] * P + start[1];
-            FloatVector pa0 = rowLoad(pixel, true, pa, first0), pa1 = rowLoad(pixel, firstInHigh, pa + L, first1);
-            FloatVector pb0 = rowLoad(pixel, secondInLow, pb, second0), pb1 = rowLoad(pixel, true, pb + L, second1);
+            FloatVector pa0 = rowLoad(pixel, true, pa), pa1 = rowLoad(pixel, firstInHigh, pa + L);
+            FloatVector pb0 = rowLoad(pixel, secondInLow, pb), pb1 = rowLoad(pixel, true, pb + L);
             for (int r = 0, o = d; r < kc; r++, o += NR) {
                 int ci = ci0 + r, a = (image[0] * cIn + ci) * P + start[0], b = (image[1] * cIn + ci) * P + start[1];
                 float ga = excite.channelTerm(image[0] * cIn + ci), gb = excite.channelTerm(image[1] * cIn + ci);
-                FloatVector lo = rowLoad(x, true, a, first0).mul(pa0.add(ga));
-                FloatVector hi = rowLoad(x, true, b + L, second1).mul(pb1.add(gb));
-                if (secondInLow) lo = lo.blend(rowLoad(x, true, b, second0).mul(pb0.add(gb)), second0);
-                if (firstInHigh) hi = rowLoad(x, true, a + L, first1).mul(pa1.add(ga)).blend(hi, second1);
+                FloatVector lo = rowLoad(x, true, a).mul(pa0.add(ga));
+                FloatVector hi = rowLoad(x, true, b + L).mul(pb1.add(gb));
+                if (secondInLow) lo = lo.blend(rowLoad(x, true, b).mul(pb0.add(gb)), second0);
+                if (firstInHigh) hi = rowLoad(x, true, a + L).mul(pa1.add(ga)).blend(hi, second1);
                 lo.intoArray(dst, o);
                 hi.intoArray(dst, o + L);
             }
@@ -527,22 +528,17 @@ public final class ConvFused {
             int n0 = shift == null ? image[0] : shift.sourceImage(image[0], ci);
             int n1 = shift == null ? image[1] : shift.sourceImage(image[1], ci);
             int a = (n0 * cIn + ci) * P + start[0], b = (n1 * cIn + ci) * P + start[1];   // lane 0's position in each
-            FloatVector lo = rowLoad(x, n0 >= 0, a, first0), hi = rowLoad(x, n1 >= 0, b + L, second1);
-            if (secondInLow) lo = lo.blend(rowLoad(x, n1 >= 0, b, second0), second0);
-            if (firstInHigh) hi = rowLoad(x, n0 >= 0, a + L, first1).blend(hi, second1);
+            FloatVector lo = rowLoad(x, n0 >= 0, a), hi = rowLoad(x, n1 >= 0, b + L);
+            if (secondInLow) lo = lo.blend(rowLoad(x, n1 >= 0, b), second0);
+            if (firstInHigh) hi = rowLoad(x, n0 >= 0, a + L).blend(hi, second1);
             lo.intoArray(dst, o);
             hi.intoArray(dst, o + L);
         }
     }
 
-    /**
-     * {@code x[from, from + L)} when {@code read} (a plain load where the vector lies inside x, else only m's lanes,
-     * which must), zeros when not.
-     */
-    private static FloatVector rowLoad(float[] x, boolean read, int from, VectorMask<Float> m) {
-        if (!read) return FloatVector.zero(S);
-        if (from >= 0 && from <= x.length - L) return FloatVector.fromArray(S, x, from);
-        return FloatVector.fromArray(S, x, from, m);
+    /** {@code x[from, from + L)} when {@code read}, zeros when not. */
+    private static FloatVector rowLoad(float[] x, boolean read, int from) {
+        return read ? FloatVector.fromArray(S, x, from) : FloatVector.zero(S);
     }
 
     /**
