@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * im2col and col2im for a chunk of consecutive images at once, through a precomputed index map and Vector-API
  * gathers / scatters: the unfolding {@link ConvGemm} uses for narrow or strided output rows (where {@link Im2col}'s
- * row copies are too short to pay off) and for kernels with taps that only ever read padding.
+ * row copies are too short to pay off) and for kernels with taps that only ever read padding. Where a vector of
+ * columns reads consecutive elements of x (stride-1 rows whose plane the vector does not leave), {@link #unfold}
+ * loads them with one plain load and zeroes the padding lanes by a blend instead of gathering.
  *
  * <p>For a group of {@code C = C_in/groups} channels, live taps {@code taps[0..T)} and images {@code n0 .. n0+B}, the
  * column matrix is {@code (C·T, B·P)}: row {@code c·T + i}, column {@code b·P + p} holds
@@ -39,6 +41,14 @@ final class ChunkUnfold {
     private final int images, cols;
     private final int[] offset;        // (T, B·P): element offset from x[n0, c] (image stride C_in·D·H·W); 0 in padding
     private final boolean[] inside;    // (T, B·P)
+    /**
+     * (T, ⌊B·P / L⌋): per tap and vector of L columns, the offset lane 0 reads when the vector's inside lanes read
+     * consecutive elements of x ({@code offset[j + l] = start + l}: a stride-1 "same" convolution's vectors that stay
+     * inside one image's plane), so that one plain load blended with zero replaces the gather; {@link #GATHER} where they do not, {@link #PADDING} where no lane is inside.
+     */
+    private final int[] runStart;
+    private final int vectorsPerRow;
+    private static final int GATHER = Integer.MIN_VALUE, PADDING = Integer.MIN_VALUE + 1;
 
     /** Maps kept per thread: a network's convolutions come round again every step. */
     private static final int CACHED_MAPS = 32;
@@ -68,6 +78,28 @@ final class ChunkUnfold {
                     inside[j] = s >= 0;
                     offset[j] = s >= 0 ? b * imageStride + s : 0;
                 }
+        vectorsPerRow = cols / L;
+        runStart = new int[taps.length * vectorsPerRow];
+        for (int i = 0; i < taps.length; i++)
+            for (int v = 0; v < vectorsPerRow; v++) runStart[i * vectorsPerRow + v] = runStart(i * cols + v * L);
+    }
+
+    /** {@link #runStart} of the vector of columns whose lane 0 is map entry j. */
+    private int runStart(int j) {
+        int start = PADDING;
+        for (int l = 0; l < L; l++) {
+            if (!inside[j + l]) continue;
+            if (start == PADDING) start = offset[j + l] - l;
+            else if (offset[j + l] - l != start) return GATHER;
+        }
+        return start;
+    }
+
+    /** Vectors of the map read by one plain load each (for the tests: that the load path is taken at all). */
+    int contiguousVectors() {
+        int n = 0;
+        for (int s : runStart) if (s != GATHER && s != PADDING) n++;
+        return n;
     }
 
     /** The map for this geometry, taps and chunk size; the last {@value #CACHED_MAPS} built on this thread are reused. */
@@ -92,11 +124,22 @@ final class ChunkUnfold {
         for (int c = 0, r = 0; c < g.cInPerGroup(); c++) {
             int base = xBase + c * inPlane;                                     // x[n0, c]
             for (int i = 0; i < T; i++, r++) {
-                int m = i * cols, dst = r * n, j = 0;
+                int m = i * cols, dst = r * n, j = 0, runs = i * vectorsPerRow;
                 for (; j < bound; j += L) {
+                    int start = runStart[runs + j / L];
+                    if (start == PADDING) {
+                        ZERO.intoArray(col, dst + j);
+                        continue;
+                    }
                     VectorMask<Float> in = VectorMask.fromArray(F, inside, m + j);
-                    if (maskedGather) FloatVector.fromArray(F, x, base, offset, m + j, in).intoArray(col, dst + j);
-                    else ZERO.blend(FloatVector.fromArray(F, x, base, offset, m + j), in).intoArray(col, dst + j);
+                    int from = base + start;                    // lane 0's element; lanes outside still read x
+                    if (start != GATHER && from >= 0 && from <= x.length - L) {
+                        ZERO.blend(FloatVector.fromArray(F, x, from), in).intoArray(col, dst + j);
+                    } else if (maskedGather) {
+                        FloatVector.fromArray(F, x, base, offset, m + j, in).intoArray(col, dst + j);
+                    } else {
+                        ZERO.blend(FloatVector.fromArray(F, x, base, offset, m + j), in).intoArray(col, dst + j);
+                    }
                 }
                 for (; j < n; j++) col[dst + j] = inside[m + j] ? x[base + offset[m + j]] : 0f;
             }

@@ -99,6 +99,37 @@ class ConvKernelsTest {
         }
     }
 
+    /**
+     * Stride-1 rows that a vector of columns does not leave are loaded, not gathered ({@link ChunkUnfold}'s runs): on
+     * planes of 4², 8² and 16² (whole vectors per image at 8 and 16 lanes) and a 6 × 8 plane with 5×5 taps, all images
+     * of x from image 0 — so that the first channel's upper taps and the last one's lower taps start outside x and take
+     * the gather instead — against the scalar twin, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runGeometries")
+    void chunkUnfoldLoadsStrideOneRuns(String name, ConvGeometry g) {
+        Random r = new Random(name.hashCode() + 8);
+        float[] x = random(r, g.inputLength());
+        int[] taps = Im2col.liveTaps(g);
+        ChunkUnfold u = ChunkUnfold.of(g, taps, g.n());
+        assertTrue(u.contiguousVectors() > 0, name + ": no vector of columns is read by a load");
+        float[] colRef = filled(g.cIn() * taps.length * g.n() * g.outPlane(), -7f);
+        u.unfoldScalar(x, 0, g.n(), colRef);
+        for (boolean masked : new boolean[]{true, false}) {
+            float[] col = filled(colRef.length, 7f);
+            u.unfold(x, 0, g.n(), col, masked);
+            assertArrayEquals(colRef, col, name + " unfold, masked " + masked);
+        }
+    }
+
+    static Stream<Arguments> runGeometries() {
+        return Stream.of(
+                Arguments.of("3x3 pad1 on 4x4", ConvGeometry.conv2d(3, 2, 3, 4, 4, 3, 1, 1)),
+                Arguments.of("3x3 pad1 on 8x8", ConvGeometry.conv2d(3, 3, 4, 8, 8, 3, 1, 1)),
+                Arguments.of("3x3 pad1 on 16x16", ConvGeometry.conv2d(2, 2, 3, 16, 16, 3, 1, 1)),
+                Arguments.of("5x5 pad2 on 6x8", ConvGeometry.conv2d(3, 2, 2, 6, 8, 5, 1, 2)));
+    }
+
     @Test
     void tapsThatOnlyReadPaddingAreDropped() {
         assertArrayEquals(new int[]{4}, Im2col.liveTaps(ConvGeometry.conv2d(2, 3, 3, 1, 1, 3, 1, 1)));
