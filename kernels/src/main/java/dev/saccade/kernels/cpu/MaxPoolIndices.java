@@ -40,6 +40,60 @@ final class MaxPoolIndices {
 
     /** y (N, C, oH, oW) = window maxima of x (N, C, H, W), argmax their index in the input plane; both overwritten. */
     static void forward(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        if (g.outW() < L) forwardByPlanes(g, x, y, argmax);
+        else forwardByRows(g, x, y, argmax);
+    }
+
+    /**
+     * Output rows narrower than a vector (the stem's pool of a 32² frame, 16² → 8², at 16 lanes), where
+     * {@link #forwardByRows} would fill half of each vector: the lanes run over a whole output plane instead, and tap
+     * (kh, kw) of each lane is gathered through a map of its input position in the plane, made once per call — the
+     * same updates in the same tap order, so the same maxima and indices. Gathers unmasked (a lane outside the input
+     * reads position 0 and is never taken), as AVX2 has no masked gather instruction.
+     */
+    static void forwardByPlanes(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        int inPlane = g.inPlane(), outPlane = g.outPlane(), inH = g.inH(), inW = g.inW(), planes = g.n() * g.c();
+        int oW = g.outW(), taps = g.kH() * g.kW(), padded = (outPlane + L - 1) / L * L;
+        int[] at = new int[taps * padded];                      // (kH·kW, padded): input position, 0 outside
+        boolean[] inside = new boolean[taps * padded];
+        for (int kh = 0, t = 0; kh < g.kH(); kh++)
+            for (int kw = 0; kw < g.kW(); kw++, t++)
+                for (int p = 0; p < outPlane; p++) {
+                    int ih = p / oW * g.strideH() - g.padH() + kh * g.dilH(), iw = p % oW * g.strideW() - g.padW() + kw;
+                    boolean in = ih >= 0 && ih < inH && iw >= 0 && iw < inW;
+                    inside[t * padded + p] = in;
+                    at[t * padded + p] = in ? ih * inW + iw : 0;
+                }
+        CpuThreads.parallelFor(0, planes, 16, (lo, hi) -> {
+            for (int plane = lo; plane < hi; plane++) {
+                int xBase = plane * inPlane, o = plane * outPlane;
+                for (int p0 = 0; p0 < outPlane; p0 += L) {
+                    FloatVector best = MINUS_INF;
+                    IntVector arg = IntVector.broadcast(I, -1);
+                    for (int t = 0; t < taps; t++) {
+                        int m = t * padded + p0;
+                        FloatVector v = FloatVector.fromArray(F, x, xBase, at, m);
+                        VectorMask<Float> take = arg.compare(VectorOperators.LT, 0).cast(F)           // v ≠ v: NaN
+                                .or(v.compare(VectorOperators.GT, best)).or(v.compare(VectorOperators.NE, v))
+                                .and(VectorMask.fromArray(F, inside, m));
+                        best = best.blend(v, take);
+                        arg = arg.blend(IntVector.fromArray(I, at, m), take.cast(I));
+                    }
+                    if (p0 + L <= outPlane) {
+                        best.intoArray(y, o + p0);
+                        arg.intoArray(argmax, o + p0);
+                    } else {
+                        VectorMask<Float> store = LaneMask.of((1L << (outPlane - p0)) - 1);
+                        best.intoArray(y, o + p0, store);
+                        arg.intoArray(argmax, o + p0, store.cast(I));
+                    }
+                }
+            }
+        });
+    }
+
+    /** Output rows of at least a vector: L output columns of one row at a time, from the rows' column phases. */
+    static void forwardByRows(PoolGeometry g, float[] x, float[] y, int[] argmax) {
         int inPlane = g.inPlane(), outPlane = g.outPlane(), inH = g.inH(), inW = g.inW(), planes = g.n() * g.c();
         int oH = g.outH(), oW = g.outW(), kH = g.kH(), kW = g.kW(), sH = g.strideH(), sW = g.strideW();
         int pH = g.padH(), pW = g.padW(), dH = g.dilH();

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -127,7 +128,19 @@ class PoolKernelsTest {
                 Arguments.of("3x3/1 pad1, 41 wide", PoolGeometry.pool2d(2, 1, 5, 41, 3, 1, 1)),
                 Arguments.of("5x5/3 pad2, 38 wide", PoolGeometry.pool2d(1, 3, 11, 38, 5, 3, 2)),
                 Arguments.of("2x2/2, 5 wide", PoolGeometry.pool2d(2, 2, 6, 5, 2, 2, 0)),
-                Arguments.of("3x3/2 pad1 ceil, 34 wide", PoolGeometry.pool2d(1, 2, 7, 34, 3, 2, 1).withCeilMode(true)));
+                Arguments.of("3x3/2 pad1 ceil, 34 wide", PoolGeometry.pool2d(1, 2, 7, 34, 3, 2, 1).withCeilMode(true)),
+                Arguments.of("3x3/2 pad1, 7 wide (planes of 3 × 4)", PoolGeometry.pool2d(3, 2, 5, 7, 3, 2, 1)),
+                Arguments.of("3x3/1 pad1, 6 wide (planes of 6 × 6)", PoolGeometry.pool2d(2, 3, 6, 6, 3, 1, 1)),
+                Arguments.of("3x3/2 pad1 ceil, 9 wide", PoolGeometry.pool2d(2, 2, 9, 9, 3, 2, 1).withCeilMode(true)));
+    }
+
+    /** Which of {@link MaxPoolIndices}' two loops {@link #tieWindows} run at this vector width: both. */
+    @Test
+    void tieWindowsRunBothLoops() {
+        int lanes = VectorMath.F.length();
+        List<PoolGeometry> windows = tieWindows().map(a -> (PoolGeometry) a.get()[1]).toList();
+        assertTrue(windows.stream().anyMatch(g -> g.outW() < lanes), "no geometry takes forwardByPlanes");
+        assertTrue(windows.stream().anyMatch(g -> g.outW() >= lanes), "no geometry takes forwardByRows");
     }
 
     @Test
