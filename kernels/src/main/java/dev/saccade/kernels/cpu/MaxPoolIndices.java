@@ -79,14 +79,7 @@ final class MaxPoolIndices {
                         best = best.blend(v, take);
                         arg = arg.blend(IntVector.fromArray(I, at, m), take.cast(I));
                     }
-                    if (p0 + L <= outPlane) {
-                        best.intoArray(y, o + p0);
-                        arg.intoArray(argmax, o + p0);
-                    } else {
-                        VectorMask<Float> store = LaneMask.of((1L << (outPlane - p0)) - 1);
-                        best.intoArray(y, o + p0, store);
-                        arg.intoArray(argmax, o + p0, store.cast(I));
-                    }
+                    store(best, arg, Math.min(L, outPlane - p0), y, argmax, o + p0);
                 }
             }
         });
@@ -137,17 +130,25 @@ final class MaxPoolIndices {
                             at = at.blend(iw.add(ih * inW), take.cast(I));
                         }
                     }
-                    if (ow0 + L <= oW) {                                   // plain stores: vmaskmovps is slow on AVX2
-                        best.intoArray(y, o + ow0);
-                        at.intoArray(argmax, o + ow0);
-                    } else {
-                        VectorMask<Float> store = LaneMask.of((1L << (oW - ow0)) - 1);
-                        best.intoArray(y, o + ow0, store);
-                        at.intoArray(argmax, o + ow0, store.cast(I));
-                    }
+                    store(best, at, Math.min(L, oW - ow0), y, argmax, o + ow0);
                 }
             }
         });
+    }
+
+    /**
+     * The first {@code count ≤ L} lanes of the maxima and their indices at {@code y[at …]} and {@code argmax[at …]}:
+     * plain stores for a whole vector (vmaskmovps is slow on AVX2), masked ones for the end of a row or plane.
+     */
+    private static void store(FloatVector best, IntVector arg, int count, float[] y, int[] argmax, int at) {
+        if (count == L) {
+            best.intoArray(y, at);
+            arg.intoArray(argmax, at);
+        } else {
+            VectorMask<Float> lanes = LaneMask.of((1L << count) - 1);
+            best.intoArray(y, at, lanes);
+            arg.intoArray(argmax, at, lanes.cast(I));
+        }
     }
 
     /**
