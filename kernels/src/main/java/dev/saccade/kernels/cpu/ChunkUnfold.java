@@ -44,7 +44,8 @@ final class ChunkUnfold {
     /**
      * (T, ⌊B·P / L⌋): per tap and vector of L columns, the offset lane 0 reads when the vector's inside lanes read
      * consecutive elements of x ({@code offset[j + l] = start + l}: a stride-1 "same" convolution's vectors that stay
-     * inside one image's plane), so that one plain load blended with zero replaces the gather; {@link #GATHER} where they do not, {@link #PADDING} where no lane is inside.
+     * inside one image's plane), so that one plain load blended with zero replaces the gather; {@link #GATHER} where
+     * they do not, {@link #PADDING} where no lane is inside.
      */
     private final int[] runStart;
     private final int vectorsPerRow;

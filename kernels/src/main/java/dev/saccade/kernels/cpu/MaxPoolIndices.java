@@ -73,9 +73,7 @@ final class MaxPoolIndices {
                     for (int t = 0; t < taps; t++) {
                         int m = t * padded + p0;
                         FloatVector v = FloatVector.fromArray(F, x, xBase, at, m);
-                        VectorMask<Float> take = arg.compare(VectorOperators.LT, 0).cast(F)           // v ≠ v: NaN
-                                .or(v.compare(VectorOperators.GT, best)).or(v.compare(VectorOperators.NE, v))
-                                .and(VectorMask.fromArray(F, inside, m));
+                        VectorMask<Float> take = takes(v, best, arg, VectorMask.fromArray(F, inside, m));
                         best = best.blend(v, take);
                         arg = arg.blend(IntVector.fromArray(I, at, m), take.cast(I));
                     }
@@ -124,8 +122,7 @@ final class MaxPoolIndices {
                             IntVector iw = laneColumns.add((ow0 + q) * sW + ph);        // input column of each lane
                             VectorMask<Float> inside = iw.compare(VectorOperators.GE, 0)
                                     .and(iw.compare(VectorOperators.LT, inW)).cast(F);
-                            VectorMask<Float> take = at.compare(VectorOperators.LT, 0).cast(F)       // v ≠ v: NaN
-                                    .or(v.compare(VectorOperators.GT, best)).or(v.compare(VectorOperators.NE, v)).and(inside);
+                            VectorMask<Float> take = takes(v, best, at, inside);
                             best = best.blend(v, take);
                             at = at.blend(iw.add(ih * inW), take.cast(I));
                         }
@@ -134,6 +131,16 @@ final class MaxPoolIndices {
                 }
             }
         });
+    }
+
+    /**
+     * The lanes where tap value v replaces the window's running maximum, as the scalar loop decides it
+     * ({@link PoolKernels#maxForwardScalar(PoolGeometry, float[], float[], int[])}): lanes inside the input whose first
+     * tap this is (no index yet), whose value is greater, or that are NaN ({@code v ≠ v}).
+     */
+    private static VectorMask<Float> takes(FloatVector v, FloatVector best, IntVector arg, VectorMask<Float> inside) {
+        return arg.compare(VectorOperators.LT, 0).cast(F).or(v.compare(VectorOperators.GT, best))
+                .or(v.compare(VectorOperators.NE, v)).and(inside);
     }
 
     /**

@@ -79,17 +79,25 @@ class ConvKernelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("chunkedGeometries")
     void chunkUnfoldMatchesScalarTwin(String name, ConvGeometry g) {
-        Random r = new Random(name.hashCode() + 6);
+        int images = Math.min(3, g.n()), n0 = 1;
+        int xBase = (n0 * g.cIn() + (g.groups() - 1) * g.cInPerGroup()) * g.inPlane();   // the last group
+        assertUnfoldAndFoldMatchScalarTwins(name, g, images, Math.min(images, g.n() - n0), xBase, new Random(name.hashCode() + 6));
+    }
+
+    /**
+     * {@link ChunkUnfold#unfold} and {@link ChunkUnfold#foldAdd} of a chunk map for {@code images} images, applied to
+     * nb images from xBase, against their scalar twins, bit for bit, by masked gathers and scatters and without them
+     * (AVX2's way).
+     */
+    static void assertUnfoldAndFoldMatchScalarTwins(String name, ConvGeometry g, int images, int nb, int xBase, Random r) {
         float[] x = random(r, g.inputLength());
         int[] taps = Im2col.liveTaps(g);
-        int images = Math.min(3, g.n()), rows = g.cInPerGroup() * taps.length, n0 = 1, nb = Math.min(images, g.n() - n0);
         ChunkUnfold u = ChunkUnfold.of(g, taps, images);
-        int xBase = (n0 * g.cIn() + (g.groups() - 1) * g.cInPerGroup()) * g.inPlane();   // the last group
-        float[] colRef = filled(rows * nb * g.outPlane(), -7f);
+        float[] colRef = filled(g.cInPerGroup() * taps.length * nb * g.outPlane(), -7f);
         u.unfoldScalar(x, xBase, nb, colRef);
         float[] gx0 = random(r, g.inputLength()), gxRef = gx0.clone();
         u.foldAddScalar(colRef, nb, gxRef, xBase);
-        for (boolean masked : new boolean[]{true, false}) {       // masked gathers and scatters, or not (AVX2's way)
+        for (boolean masked : new boolean[]{true, false}) {
             float[] col = filled(colRef.length, 7f);
             u.unfold(x, xBase, nb, col, masked);
             assertArrayEquals(colRef, col, name + " unfold, masked " + masked);
@@ -103,23 +111,14 @@ class ConvKernelsTest {
      * Stride-1 rows that a vector of columns does not leave are loaded, not gathered ({@link ChunkUnfold}'s runs): on
      * planes of 4², 8² and 16² (whole vectors per image at 8 and 16 lanes) and a 6 × 8 plane with 5×5 taps, all images
      * of x from image 0 — so that the first channel's upper taps and the last one's lower taps start outside x and take
-     * the gather instead — against the scalar twin, bit for bit.
+     * the gather instead — against the scalar twin, bit for bit (and the fold, which the runs leave as it was).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("runGeometries")
     void chunkUnfoldLoadsStrideOneRuns(String name, ConvGeometry g) {
-        Random r = new Random(name.hashCode() + 8);
-        float[] x = random(r, g.inputLength());
-        int[] taps = Im2col.liveTaps(g);
-        ChunkUnfold u = ChunkUnfold.of(g, taps, g.n());
+        ChunkUnfold u = ChunkUnfold.of(g, Im2col.liveTaps(g), g.n());
         assertTrue(u.contiguousVectors() > 0, name + ": no vector of columns is read by a load");
-        float[] colRef = filled(g.cIn() * taps.length * g.n() * g.outPlane(), -7f);
-        u.unfoldScalar(x, 0, g.n(), colRef);
-        for (boolean masked : new boolean[]{true, false}) {
-            float[] col = filled(colRef.length, 7f);
-            u.unfold(x, 0, g.n(), col, masked);
-            assertArrayEquals(colRef, col, name + " unfold, masked " + masked);
-        }
+        assertUnfoldAndFoldMatchScalarTwins(name, g, g.n(), g.n(), 0, new Random(name.hashCode() + 8));
     }
 
     static Stream<Arguments> runGeometries() {
