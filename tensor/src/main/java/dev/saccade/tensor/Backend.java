@@ -409,6 +409,16 @@ public interface Backend {
     }
 
     /**
+     * CBAM's spatial attention with its output gate, {y = act(x·c·M_s + residual), M_s} (see
+     * {@link dev.saccade.tensor.ops.SpatialAttentionGate}); with {@code intoX} x is dead after the call and the
+     * backend may write y into x's own storage. The default runs the composed ops into a new output.
+     */
+    default Tensor[] spatialAttentionGate(Tensor x, Tensor c, Tensor kernel, Tensor residual,
+                                          dev.saccade.tensor.ops.ConvActivation act, boolean intoX) {
+        return dev.saccade.tensor.ops.SpatialAttentionGate.composed(x, c, kernel, residual, act);
+    }
+
+    /**
      * Mean and max of v = x·c (c (M, C, 1, 1) or null) over H·W → (2, M, C), or over C → (M, 2, H, W), in one read;
      * see {@link AvgMaxPool}. New contiguous output.
      */

@@ -71,33 +71,15 @@ final class CpuAvgMaxPool {
             });
             return;
         }
+        float[] cf = simd && c != null ? c.toFloatArray() : null;
         CpuThreads.parallelFor(0, m, Math.max(1, GRAIN_ELEMENTS / Math.max(1, ch * sp)), (lo, hi) -> {
             double[] sum = new double[sp], max = new double[sp];
             float[] fsum = simd ? new float[sp] : null, fmax = simd ? new float[sp] : null;
             for (int f = lo; f < hi; f++) {
                 int avgOut = f * 2 * sp, maxOut = avgOut + sp;
                 if (simd) {
-                    float[] xf = xs.floats(), of = os.floats();
-                    java.util.Arrays.fill(fsum, 0f);
-                    java.util.Arrays.fill(fmax, Float.NEGATIVE_INFINITY);
-                    int k = 0;
-                    for (; k + 4 <= ch; k += 4) channelsOfFour(xf, xo + (f * ch + k) * sp, sp, cv, f * ch + k, fsum, fmax);
-                    for (; k < ch; k++) {
-                        int in = xo + (f * ch + k) * sp;
-                        float sc = cv == null ? 1f : (float) cv[f * ch + k];
-                        int i = 0, bound = V.loopBound(sp);
-                        for (; i < bound; i += V.length()) {
-                            FloatVector val = FloatVector.fromArray(V, xf, in + i);
-                            if (cv != null) val = val.mul(sc);
-                            FloatVector.fromArray(V, fsum, i).add(val).intoArray(fsum, i);
-                            FloatVector.fromArray(V, fmax, i).max(val).intoArray(fmax, i);
-                        }
-                        for (; i < sp; i++) {
-                            float val = cv != null ? xf[in + i] * sc : xf[in + i];
-                            fsum[i] += val;
-                            fmax[i] = Math.max(fmax[i], val);
-                        }
-                    }
+                    float[] of = os.floats();
+                    poolChannels(xs.floats(), xo + f * ch * sp, ch, sp, cf, f * ch, fsum, fmax);
                     for (int i = 0; i < sp; i++) {
                         of[avgOut + i] = fsum[i] / ch;
                         of[maxOut + i] = fmax[i];
@@ -124,33 +106,61 @@ final class CpuAvgMaxPool {
     }
 
     /**
-     * Channel pooling of four consecutive channels (rows of sp at {@code in}) into fsum and fmax: four read streams
-     * and one read-modify-write of the partials per four rows. The sums are added in channel order, as one row at a
-     * time would add them (the same bits).
+     * The sum and max over C of one frame's v = x·c: x[in, in + C·S) holds its C rows of S, c[at, at + C) their
+     * scales (null: 1); fsum and fmax (S floats each) receive the results. Sums are added in channel order, four rows
+     * a sweep (four read streams and one read-modify-write of the partials per four rows); the last partial vector
+     * of a row is masked. Shared with {@link CpuSpatialAttentionGate}, which must give the same bits.
      */
-    private static void channelsOfFour(float[] xf, int in, int sp, double[] cv, int row, float[] fsum, float[] fmax) {
-        float s0 = cv == null ? 1f : (float) cv[row], s1 = cv == null ? 1f : (float) cv[row + 1];
-        float s2 = cv == null ? 1f : (float) cv[row + 2], s3 = cv == null ? 1f : (float) cv[row + 3];
+    static void poolChannels(float[] xf, int in, int ch, int sp, float[] c, int at, float[] fsum, float[] fmax) {
+        java.util.Arrays.fill(fsum, 0, sp, 0f);
+        java.util.Arrays.fill(fmax, 0, sp, Float.NEGATIVE_INFINITY);
+        int k = 0;
+        for (; k + 4 <= ch; k += 4) channelsOfFour(xf, in + k * sp, sp, c, at + k, fsum, fmax);
+        for (; k < ch; k++) {
+            float sc = c == null ? 1f : c[at + k];
+            channelsOfFour(xf, in + k * sp, sp, sc, 0f, 0f, 0f, 1, fsum, fmax);
+        }
+    }
+
+    /** Channel pooling of four consecutive channels (rows of sp at {@code in}, scales c[row …] or 1) into fsum and fmax. */
+    private static void channelsOfFour(float[] xf, int in, int sp, float[] c, int row, float[] fsum, float[] fmax) {
+        if (c == null) channelsOfFour(xf, in, sp, 1f, 1f, 1f, 1f, 4, fsum, fmax);
+        else channelsOfFour(xf, in, sp, c[row], c[row + 1], c[row + 2], c[row + 3], 4, fsum, fmax);
+    }
+
+    /**
+     * The first {@code rows} (1 or 4) rows of sp at {@code in}, scaled by s0 … s3, into fsum and fmax: whole vectors,
+     * then the row's last partial vector masked.
+     */
+    private static void channelsOfFour(float[] xf, int in, int sp, float s0, float s1, float s2, float s3, int rows,
+                                       float[] fsum, float[] fmax) {
         int i = 0, bound = V.loopBound(sp);
         for (; i < bound; i += V.length()) {
-            FloatVector v0 = FloatVector.fromArray(V, xf, in + i), v1 = FloatVector.fromArray(V, xf, in + sp + i);
-            FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i), v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i);
-            if (cv != null) {
-                v0 = v0.mul(s0);
-                v1 = v1.mul(s1);
-                v2 = v2.mul(s2);
-                v3 = v3.mul(s3);
+            FloatVector v0 = FloatVector.fromArray(V, xf, in + i).mul(s0);
+            FloatVector sum = FloatVector.fromArray(V, fsum, i).add(v0), max = FloatVector.fromArray(V, fmax, i).max(v0);
+            if (rows == 4) {
+                FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i).mul(s1);
+                FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i).mul(s2);
+                FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i).mul(s3);
+                sum = sum.add(v1).add(v2).add(v3);
+                max = max.max(v1).max(v2).max(v3);
             }
-            FloatVector.fromArray(V, fsum, i).add(v0).add(v1).add(v2).add(v3).intoArray(fsum, i);
-            FloatVector.fromArray(V, fmax, i).max(v0).max(v1).max(v2).max(v3).intoArray(fmax, i);
+            sum.intoArray(fsum, i);
+            max.intoArray(fmax, i);
         }
-        for (; i < sp; i++) {
-            float v0 = cv != null ? xf[in + i] * s0 : xf[in + i], v1 = cv != null ? xf[in + sp + i] * s1 : xf[in + sp + i];
-            float v2 = cv != null ? xf[in + 2 * sp + i] * s2 : xf[in + 2 * sp + i];
-            float v3 = cv != null ? xf[in + 3 * sp + i] * s3 : xf[in + 3 * sp + i];
-            fsum[i] = fsum[i] + v0 + v1 + v2 + v3;
-            fmax[i] = Math.max(Math.max(Math.max(Math.max(fmax[i], v0), v1), v2), v3);
+        if (i == sp) return;
+        VectorMask<Float> lanes = V.indexInRange(i, sp);
+        FloatVector v0 = FloatVector.fromArray(V, xf, in + i, lanes).mul(s0);
+        FloatVector sum = FloatVector.fromArray(V, fsum, i, lanes).add(v0), max = FloatVector.fromArray(V, fmax, i, lanes).max(v0);
+        if (rows == 4) {
+            FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i, lanes).mul(s1);
+            FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i, lanes).mul(s2);
+            FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i, lanes).mul(s3);
+            sum = sum.add(v1).add(v2).add(v3);
+            max = max.max(v1).max(v2).max(v3);
         }
+        sum.intoArray(fsum, i, lanes);
+        max.intoArray(fmax, i, lanes);
     }
 
     /**

@@ -379,6 +379,25 @@ public final class CpuBackend implements Backend {
         return x.detach();                                                     // a tensor over x's storage
     }
 
+    /**
+     * The Vector API kernel ({@link CpuSpatialAttentionGate}) for F32 with SIMD on, into x's own array when asked and
+     * x is a whole contiguous array that c does not share; otherwise the composed ops.
+     */
+    @Override public Tensor[] spatialAttentionGate(Tensor x, Tensor c, Tensor kernel, Tensor residual,
+                                                   dev.saccade.tensor.ops.ConvActivation act, boolean intoX) {
+        if (x.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.spatialAttentionGate(x, c, kernel, residual, act, intoX);
+        int m = x.dim(0), ch = x.dim(1), h = x.dim(2), w = x.dim(3);
+        boolean inPlace = intoX && wholeArray(x) != null && c.storage() != x.storage();
+        Tensor xc = contiguous(x), rc = residual == null ? null : contiguous(residual);
+        Tensor y = inPlace ? x : Tensor.wrap(HostStorage.wrap(ActivationPool.take(x.numel())), x.shape(), this);   // fully overwritten
+        Tensor map = alloc(DType.F32, Shape.of(m, 1, h, w));
+        CpuSpatialAttentionGate.forward(((HostStorage) xc.storage()).floats(), xc.layout().offset(), c.toFloatArray(),
+                weights(kernel), kernel.dim(2), rc == null ? null : ((HostStorage) rc.storage()).floats(),
+                rc == null ? 0 : rc.layout().offset(), act, ((HostStorage) y.storage()).floats(), y.layout().offset(),
+                ((HostStorage) map.storage()).floats(), m, ch, h, w);
+        return new Tensor[] {inPlace ? x.detach() : y, map};
+    }
+
     @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,
                                                     double offset, boolean needX, boolean needC, boolean needS) {
         Tensor gx = needX ? alloc(gy.dtype(), gy.shape()) : null;

@@ -10,8 +10,8 @@ import java.util.List;
  * a forward's time goes, op by op, as ONNX Runtime's profiler gives it node by node ({@code SessionOptions
  * .enableProfiling}). Every {@link InferenceConv} entry point (plain, into the residual, gated, up-gated, excited,
  * pooled, a chain of them as one entry) and the evaluation ops of the attention modules ({@link InferenceGate},
- * {@link PooledTemporalConv}, {@link TapSums}, {@link ChannelAttentionGates}, {@link ActionChannelGates},
- * {@link MotionAttention}) add an {@link Entry} when they return; the time between the entries is what the forward
+ * {@link PooledTemporalConv}, {@link TapSums}, {@link ChannelAttentionGates}, {@link SpatialAttentionGate},
+ * {@link ActionChannelGates}, {@link MotionAttention}) add an {@link Entry} when they return; the time between the entries is what the forward
  * spent elsewhere (pooling, the small maps, the head). Profiles nest per thread; with none open an entry point
  * costs one thread-local read.
  *

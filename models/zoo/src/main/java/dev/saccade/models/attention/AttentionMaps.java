@@ -7,6 +7,7 @@ import dev.saccade.tensor.ops.ChannelAttentionGates;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceGate;
+import dev.saccade.tensor.ops.SpatialAttentionGate;
 import java.util.List;
 
 /** The pooled descriptors and masks shared by CBAM and W3 (Woo et al., ECCV 2018, Eq. 2–3; Pérez-Rúa et al., ECCV 2020, Eq. 3, 5). */
@@ -82,13 +83,21 @@ final class AttentionMaps {
      * The spatial mask of the channel-attended F' = x·mc, {@code σ(conv7×7([avg_C F', max_C F']))}, and with it
      * {@code out = F'·M_s}: fused, F' is never written (the pooling scales x by mc on the way, the gate applies
      * mc and M_s in one pass); composed, F' is materialised and pooled as the equations read. x (N·T, C, H, W),
-     * mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}; {@code temporal} refines M_s before it gates (W3 Eq. 6).
+     * mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}; {@code temporal} refines M_s before it gates (W3 Eq. 6),
+     * or is null when each frame's mask gates that frame alone: then, in evaluation, the mask and the gate are one
+     * {@link SpatialAttentionGate} op, which pools and gates a frame while it is in the core's cache.
      * With a {@code residual} (N·T, C, H, W), out is the residual block's {@code relu(F'·M_s + residual)}; with
      * {@code consumeX} as well (x dead after the call), the inference pass may write out into x's storage.
      */
     static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, java.util.function.UnaryOperator<Tensor> temporal,
                                            Tensor residual, boolean consumeX) {
         int pad = kernel.dim(2) / 2;
+        if (FusedAttention.enabled() && temporal == null && !GradMode.isEnabled()) {              // per frame in evaluation: one op
+            ConvActivation act = residual != null ? ConvActivation.RELU : ConvActivation.NONE;
+            return consumeX ? SpatialAttentionGate.inferenceInPlace(x, mc, kernel, residual, act)
+                    : SpatialAttentionGate.inference(x, mc, kernel, residual, act);
+        }
+        if (temporal == null) temporal = m -> m;
         if (FusedAttention.enabled()) {
             Tensor pooled = Functional.channelAvgMaxPool(x, mc);                                  // (N·T, 2, H, W)
             Tensor ms = temporal.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());

@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * </pre>
  * With {@link FusedAttention} on (the default), F' is never written: the pooling reads F once per axis (the channel
  * pooling scales it by M_c on the way) and the output applies M_c and M_s in one pass; in evaluation M_c is one op
- * ({@code ChannelAttentionGates}). In a ResNet-50 block in
- * inference, F's avg_HW and max_HW come from the epilogue of the convolution that writes F
- * ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
+ * ({@code ChannelAttentionGates}) and M_s with the output another ({@code SpatialAttentionGate}, a frame pooled
+ * and gated while it is in cache). In a ResNet-50 block in inference, F's avg_HW and max_HW come from the epilogue
+ * of the convolution that writes F ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * This follows the paper's equations; the authors' code additionally puts a BatchNorm after the 7×7 conv and
  * concatenates [max, avg]. Keys: {@code mlp.{0,2}.{weight,bias}}, {@code spatial.weight}.
  *
@@ -74,7 +74,7 @@ public final class Cbam extends Module implements ResidualEpilogue {
                 ? AttentionMaps.channelAttention(x, pooled, w, "mlp", 1, null, null)         // one op in evaluation
                 : AttentionMaps.channelLogits(x, pooled, w, "mlp").sigmoid();
         // F' = M_c ⊗ F, M_s = σ(conv([avg_C F', max_C F'])) (Eq. 3), out = M_s ⊗ F'
-        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), m -> m, residual, consumeX)[0];
+        return AttentionMaps.gateChannelThenSpatial(x, mc.reshape(nt, c, 1, 1), w.get("spatial.weight"), null, residual, consumeX)[0];
     }
 
     @Override public String describe() { return "CBAM(" + channels + ", r=" + REDUCTION + ")"; }

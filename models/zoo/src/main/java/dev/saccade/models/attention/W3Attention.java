@@ -157,7 +157,7 @@ public final class W3Attention extends Module implements ResidualEpilogue {
 
         // M_s-frm = σ(conv([avg_C F_c, max_C F_c])) (Eq. 5), M_s (Eq. 6), out = M_s ⊗ F_c
         Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"),
-                ms -> temporal ? spatialTemporal(ms, n, frames, h, wd, w) : ms, residual, consumeX);
+                temporal ? ms -> spatialTemporal(ms, n, frames, h, wd, w) : null, residual, consumeX);
         return new Output(gated[0], gated[1]);
     }
 

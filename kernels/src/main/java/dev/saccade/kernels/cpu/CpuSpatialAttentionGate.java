@@ -1,0 +1,99 @@
+package dev.saccade.kernels.cpu;
+
+import dev.saccade.tensor.ops.ConvActivation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The {@link dev.saccade.tensor.ops.SpatialAttentionGate} op on contiguous F32 arrays, one frame at a time: for
+ * frame f of x (M, C, S), S = H·W, with the channel attention c (M, C),
+ * <pre>
+ * pool  sum[s] = Σ_c x[f, c, s]·c[f, c],  max[s] = max_c x[f, c, s]·c[f, c]        {@link CpuAvgMaxPool#poolChannels}
+ * map   M_s[f] = σ(conv_k×k([sum/C, max], kernel)), zero padding k/2                 (H, W)
+ * gate  y[f, c, s] = act(x[f, c, s]·(M_s[f, s]·c[f, c]) + r[f, c, s])                 as {@link CpuBroadcastGate}
+ * </pre>
+ * The frame's pooling pass brings its C·S floats into the core's cache and the gate pass reads them again right
+ * after, on the same thread: x comes from memory once, where the composed ops (a channel pooling over all frames,
+ * then a gate over all frames) read it from memory twice. Frames are split over the threads. The pooling and the
+ * gate give the bits of {@link CpuAvgMaxPool} and {@link CpuBroadcastGate}; the k×k map sums its 2·k² taps in
+ * (input channel, row, column) order with fused multiply-adds.
+ */
+final class CpuSpatialAttentionGate {
+    private static final VectorSpecies<Float> V = Simd.F;
+
+    private CpuSpatialAttentionGate() {}
+
+    /**
+     * @param x      (M, C, H, W) from {@code xo}
+     * @param c      (M, C) from 0, the channel attention
+     * @param kernel (1, 2, k, k) from 0, k odd
+     * @param r      (M, C, H, W) from {@code ro}, or null
+     * @param y      (M, C, H, W) from {@code yo}; may be x itself at the same offset (each element is read before
+     *               the gate writes it)
+     * @param map    (M, 1, H, W) from 0: M_s
+     */
+    static void forward(float[] x, int xo, float[] c, float[] kernel, int k, float[] r, int ro, ConvActivation act,
+                        float[] y, int yo, float[] map, int m, int ch, int h, int w) {
+        int sp = h * w;
+        CpuThreads.parallelFor(0, m, 1, (lo, hi) -> {
+            float[] sum = new float[sp], max = new float[sp];
+            float[] padded = new float[2 * (h + k - 1) * (w + k - 1)];   // the two pooled planes, zero border of k/2
+            for (int f = lo; f < hi; f++) {
+                int frame = f * ch * sp;
+                CpuAvgMaxPool.poolChannels(x, xo + frame, ch, sp, c, f * ch, sum, max);
+                spatialMap(sum, max, ch, kernel, k, h, w, padded, map, f * sp);
+                for (int row = 0; row < ch; row++) {
+                    int at = frame + row * sp;
+                    gateRow(x, xo + at, map, f * sp, c[f * ch + row], r, r == null ? 0 : ro + at, act, y, yo + at, sp);
+                }
+            }
+        });
+    }
+
+    /** map[at, at + H·W) = σ(conv_k×k([sum/C, max])) of one frame; padded is scratch of 2·(H+k−1)·(W+k−1). */
+    private static void spatialMap(float[] sum, float[] max, int ch, float[] kernel, int k, int h, int w, float[] padded,
+                                   float[] map, int at) {
+        int pad = k / 2, pw = w + k - 1, plane = (h + k - 1) * pw;
+        for (int i = 0; i < h; i++) {
+            int dst = (i + pad) * pw + pad;
+            for (int j = 0; j < w; j++) {
+                padded[dst + j] = sum[i * w + j] / ch;                             // the mean, as CpuAvgMaxPool writes it
+                padded[plane + dst + j] = max[i * w + j];
+            }
+        }
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j += V.length()) {
+                VectorMask<Float> lanes = V.indexInRange(j, w);                   // the outputs (i, j … j+L) inside the row
+                FloatVector acc = FloatVector.zero(V);
+                for (int in = 0; in < 2; in++) {
+                    for (int ky = 0; ky < k; ky++) {
+                        int src = in * plane + (i + ky) * pw + j, tap = (in * k + ky) * k;
+                        for (int kx = 0; kx < k; kx++) {
+                            // inside lanes read padded columns j+kx … ≤ w−1+k−1: within the padded row
+                            acc = FloatVector.fromArray(V, padded, src + kx, lanes).fma(FloatVector.broadcast(V, kernel[tap + kx]), acc);
+                        }
+                    }
+                }
+                VectorExp.sigmoid(acc).intoArray(map, at + i * w + j, lanes);
+            }
+        }
+    }
+
+    /** y = act(x·(s·a) + r) over one row of S, s the frame's map; r may be null. */
+    private static void gateRow(float[] x, int in, float[] s, int so, float a, float[] r, int ri, ConvActivation act,
+                                float[] y, int out, int len) {
+        FloatVector va = FloatVector.broadcast(V, a);
+        int i = 0, bound = V.loopBound(len);
+        for (; i < bound; i += V.length()) {
+            FloatVector v = FloatVector.fromArray(V, x, in + i).mul(FloatVector.fromArray(V, s, so + i).mul(va));
+            if (r != null) v = v.add(FloatVector.fromArray(V, r, ri + i));
+            VectorActivation.apply(v, act).intoArray(y, out + i);
+        }
+        for (; i < len; i++) {
+            float v = x[in + i] * (s[so + i] * a);
+            if (r != null) v += r[ri + i];
+            y[out + i] = act.apply(v);
+        }
+    }
+}
