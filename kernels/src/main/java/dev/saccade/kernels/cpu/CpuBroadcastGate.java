@@ -54,6 +54,7 @@ final class CpuBroadcastGate {
                     float gc = cf == null ? (float) cAbsent : cf[row];
                     if (sf == null && plain) { scaleRow(xf, in, yf, out, sp, (float) (sum ? base + gc : gc)); continue; }
                     if (sf == null) { scaleRowEpilogue(xf, in, rf, ro + row * sp, yf, out, sp, (float) (sum ? base + gc : gc), act); continue; }
+                    if (!sum && !plain) { productRowEpilogue(xf, in, sf, so, gc, rf, ro + row * sp, act, yf, out, sp); continue; }
                     float add = (float) (base + gc);
                     FloatVector vc = FloatVector.broadcast(V, sum ? add : gc);
                     int i = 0, bound = V.loopBound(sp);
@@ -116,6 +117,27 @@ final class CpuBroadcastGate {
             VectorActivation.apply(v, act).intoArray(y, out + i);
         }
         for (; i < len; i++) y[out + i] = act.apply(x[in + i] * a + (r == null ? 0f : r[ri + i]));
+    }
+
+    /**
+     * y = act(x·(s·a) + r) over one row of len, s the frame's spatial gate from {@code so} and a the row's channel
+     * gate (PRODUCT with both gates); r may be null. Shared with {@link CpuSpatialAttentionGate}, which gates with
+     * the same bits.
+     */
+    static void productRowEpilogue(float[] x, int in, float[] s, int so, float a, float[] r, int ri, ConvActivation act,
+                                   float[] y, int out, int len) {
+        FloatVector va = FloatVector.broadcast(V, a);
+        int i = 0, bound = V.loopBound(len);
+        for (; i < bound; i += V.length()) {
+            FloatVector v = FloatVector.fromArray(V, x, in + i).mul(FloatVector.fromArray(V, s, so + i).mul(va));
+            if (r != null) v = v.add(FloatVector.fromArray(V, r, ri + i));
+            VectorActivation.apply(v, act).intoArray(y, out + i);
+        }
+        for (; i < len; i++) {
+            float v = x[in + i] * (s[so + i] * a);
+            if (r != null) v += r[ri + i];
+            y[out + i] = act.apply(v);
+        }
     }
 
     private static void scaleRow(float[] x, int in, float[] y, int out, int len, float a) {

@@ -14,10 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * gate  y[f, c, s] = act(x[f, c, s]·(M_s[f, s]·c[f, c]) + r[f, c, s])                 as {@link CpuBroadcastGate}
  * </pre>
  * The frame's pooling pass brings its C·S floats into the core's cache and the gate pass reads them again right
- * after, on the same thread: x comes from memory once, where the composed ops (a channel pooling over all frames,
- * then a gate over all frames) read it from memory twice. Frames are split over the threads. The pooling and the
- * gate give the bits of {@link CpuAvgMaxPool} and {@link CpuBroadcastGate}; the k×k map sums its 2·k² taps in
- * (input channel, row, column) order with fused multiply-adds.
+ * after, on the same thread, where the composed ops (a channel pooling over all frames, then a gate over all frames)
+ * read all of x before the gate reads it again: a frame of 256 × 56² is 0.8 MB, inside a 1 MiB L2; from 512 × 28²
+ * (1.6 MB) the second read comes from L3 at best. Frames are split over the threads. The pooling and the gate are
+ * {@link CpuAvgMaxPool}'s and {@link CpuBroadcastGate}'s own loops (the same bits); the k×k map sums its 2·k² taps
+ * in (input channel, row, column) order with fused multiply-adds.
  */
 final class CpuSpatialAttentionGate {
     private static final VectorSpecies<Float> V = Simd.F;
@@ -45,7 +46,7 @@ final class CpuSpatialAttentionGate {
                 spatialMap(sum, max, ch, kernel, k, h, w, padded, map, f * sp);
                 for (int row = 0; row < ch; row++) {
                     int at = frame + row * sp;
-                    gateRow(x, xo + at, map, f * sp, c[f * ch + row], r, r == null ? 0 : ro + at, act, y, yo + at, sp);
+                    CpuBroadcastGate.productRowEpilogue(x, xo + at, map, f * sp, c[f * ch + row], r, r == null ? 0 : ro + at, act, y, yo + at, sp);
                 }
             }
         });
@@ -77,23 +78,6 @@ final class CpuSpatialAttentionGate {
                 }
                 VectorExp.sigmoid(acc).intoArray(map, at + i * w + j, lanes);
             }
-        }
-    }
-
-    /** y = act(x·(s·a) + r) over one row of S, s the frame's map; r may be null. */
-    private static void gateRow(float[] x, int in, float[] s, int so, float a, float[] r, int ri, ConvActivation act,
-                                float[] y, int out, int len) {
-        FloatVector va = FloatVector.broadcast(V, a);
-        int i = 0, bound = V.loopBound(len);
-        for (; i < bound; i += V.length()) {
-            FloatVector v = FloatVector.fromArray(V, x, in + i).mul(FloatVector.fromArray(V, s, so + i).mul(va));
-            if (r != null) v = v.add(FloatVector.fromArray(V, r, ri + i));
-            VectorActivation.apply(v, act).intoArray(y, out + i);
-        }
-        for (; i < len; i++) {
-            float v = x[in + i] * (s[so + i] * a);
-            if (r != null) v += r[ri + i];
-            y[out + i] = act.apply(v);
         }
     }
 }

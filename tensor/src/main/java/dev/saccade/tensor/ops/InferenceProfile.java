@@ -11,8 +11,8 @@ import java.util.List;
  * .enableProfiling}). Every {@link InferenceConv} entry point (plain, into the residual, gated, up-gated, excited,
  * pooled, a chain of them as one entry) and the evaluation ops of the attention modules ({@link InferenceGate},
  * {@link PooledTemporalConv}, {@link TapSums}, {@link ChannelAttentionGates}, {@link SpatialAttentionGate},
- * {@link ActionChannelGates}, {@link MotionAttention}) add an {@link Entry} when they return; the time between the entries is what the forward
- * spent elsewhere (pooling, the small maps, the head). Profiles nest per thread; with none open an entry point
+ * {@link ActionChannelGates}, {@link MotionAttention}) add an {@link Entry} when they return; the time between the
+ * entries is what the forward spent elsewhere (pooling, the small maps, the head). Profiles nest per thread; with none open an entry point
  * costs one thread-local read.
  *
  * <pre>{@code

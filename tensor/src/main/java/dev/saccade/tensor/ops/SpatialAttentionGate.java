@@ -16,7 +16,8 @@ import java.util.Objects;
  * </pre>
  * Composed ({@link #composed}: {@link Functional#channelAvgMaxPool}, {@link Functional#conv2d}, the sigmoid and
  * {@link InferenceGate}) the pooling reads every frame of x and the gate then reads them all again; here a backend
- * may pool a frame and gate it while the frame is still in the core's cache, so x comes from memory once. Evaluation
+ * may pool a frame and gate it while the frame is still in the core's cache (the CPU's: docs/PERF.md, 1.00–1.16×
+ * the composed ops at the ResNet-50 stages). Evaluation
  * only (like {@link InferenceGate}); training runs the composed ops, which autograd differentiates. Each frame is
  * attended on its own: W3's spatio-temporal mask, which mixes frames, is not this op.
  *

@@ -97,14 +97,14 @@ final class AttentionMaps {
             return consumeX ? SpatialAttentionGate.inferenceInPlace(x, mc, kernel, residual, act)
                     : SpatialAttentionGate.inference(x, mc, kernel, residual, act);
         }
-        if (temporal == null) temporal = m -> m;
+        java.util.function.UnaryOperator<Tensor> refine = temporal != null ? temporal : m -> m;
         if (FusedAttention.enabled()) {
             Tensor pooled = Functional.channelAvgMaxPool(x, mc);                                  // (N·T, 2, H, W)
-            Tensor ms = temporal.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());
+            Tensor ms = refine.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());
             return new Tensor[] {gate(x, mc, ms, residual, consumeX), ms};
         }
         Tensor fc = x.mul(mc);                                                                    // (N·T, C, H, W)
-        Tensor ms = temporal.apply(spatialMask(fc, kernel));
+        Tensor ms = refine.apply(spatialMask(fc, kernel));
         return new Tensor[] {addRelu(fc.mul(ms), residual), ms};
     }
 
