@@ -232,6 +232,24 @@ public interface Backend {
     }
 
     /**
+     * {@link #convInferenceChain} with a residual that is dead after the call: the output may be written into the
+     * residual's own storage ({@link dev.saccade.tensor.ops.InferenceConv#applyChainIntoResidual}). The default runs
+     * {@link #convInferenceChain} into a new output.
+     */
+    default Tensor convInferenceChainIntoResidual(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                                  Tensor residual) {
+        return convInferenceChain(x, links, residual);
+    }
+
+    /**
+     * Whether {@link #convInferenceChain} carries images through these links depth first on x (rather than link by
+     * link, which a caller may as well run itself, op by op); the default: never.
+     */
+    default boolean convChainDepthFirst(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
+        return false;
+    }
+
+    /**
      * {@code y = gate·(1 + σ(conv(x, w) + b))} ({@link dev.saccade.tensor.ops.InferenceConv#applyGated}, which checks
      * the shapes): M2A's excitation {@code x·σ(conv_up(·)) + x}; no autograd. The default composes {@link #conv} and
      * {@link #sigmoidGate}; a backend may apply the gate as the convolution stores its output.

@@ -13,11 +13,18 @@ import java.util.List;
  * every output element is accumulated in the same order ({@link ConvFused} blocks K the same way whatever the
  * columns; depthwise planes are independent).
  *
- * <p>Links: any convolution {@link ConvFused} runs except Winograd's (layer by layer would run those there), the
- * first and last depthwise ones only as {@link Depthwise3x3} runs them; the first may read TSM's shift in place
- * (1×1), the last adds the residual. Images per step: those of the last
- * link's GEMM ({@link ConvFused#imagesPerGemm}), so that small planes still give GEMMs of ~512 columns while every
- * thread gets work.
+ * <p>ResNet's bottleneck (1×1 → 3×3 → 1×1 with the shortcut; He et al., CVPR 2016, Fig. 5) runs the same way
+ * where its planes are large: over 8 frames of 56² its 256-channel input and output (25.7 MB each) do not stay in
+ * the cache from conv1's read to conv3's residual read, one image's (3.2 MB) does, and the 64-channel
+ * intermediates (0.8 MB an image) stay in L2. Its 3×3 link runs {@link WinogradConv}, as it does layer by layer
+ * (per image, the same floats: each output tile's sums do not depend on the other images).
+ *
+ * <p>Links: any convolution {@link ConvFused} runs, and in the middle of the chain {@link WinogradConv}'s (a link
+ * that carries its {@link Link#winograd} weights); the first and last depthwise ones only as {@link Depthwise3x3}
+ * runs them; the first may read TSM's shift in place (1×1), the last adds the residual, and may write y into the
+ * residual's own array ({@link #forward}). Images per step: those of the last link's GEMM
+ * ({@link ConvFused#imagesPerGemm}), so that small planes still give GEMMs of ~512 columns while every thread gets
+ * work. Whether depth first pays: {@link #pays}.
  *
  * <pre>{@code
  * ConvChain.forward(List.of(expand, depthwise, project), x, residual, y);
@@ -29,8 +36,15 @@ final class ConvChain {
      *
      * @param g            its geometry over the whole batch (N images)
      * @param shiftFrames  T for TSM's shift read in place (the first link only, 1×1 ungrouped), else 0
+     * @param winograd     the weights {@link WinogradConv} runs a 3×3 link with (a middle link that
+     *                     {@link WinogradConv#supports} only), or null for {@link ConvFused}
      */
-    record Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold) {}
+    record Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold,
+                WinogradWeights winograd) {
+        Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold) {
+            this(g, w, act, shiftFrames, shiftFold, null);
+        }
+    }
 
     /** Per-thread scratch for the intermediate outputs, grown on demand. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -39,17 +53,20 @@ final class ConvChain {
 
     /**
      * Whether {@link #forward} runs these links: two or more, 2-d, the first and last depthwise only if 3×3
-     * ({@link Depthwise3x3}), the shift only on a 1×1 first link, none that {@link WinogradConv} would run layer by layer, each input the previous output.
+     * ({@link Depthwise3x3}), the shift only on a 1×1 first link, each input the previous output; a link that
+     * {@link WinogradConv} runs layer by layer only in the middle and with its Winograd weights (so that the floats
+     * are the layer-by-layer ones), and Winograd weights on no other link.
      */
     static boolean supports(List<Link> links) {
         if (links.size() < 2) return false;
         Link first = links.get(0);
         for (Link end : List.of(first, links.get(links.size() - 1))) {
             if (end.g().isDepthwise() && !Depthwise3x3.supports(end.g())) return false;
+            if (WinogradConv.supports(end.g())) return false;
         }
         if (first.shiftFrames() > 0 && (!first.g().isPointwise() || first.g().groups() != 1
                 || first.g().n() % first.shiftFrames() != 0)) return false;
-        for (Link l : links) if (WinogradConv.supports(l.g())) return false;   // layer by layer runs Winograd there
+        for (Link l : links) if (WinogradConv.supports(l.g()) != (l.winograd() != null)) return false;
         for (int i = 1; i < links.size(); i++) {
             ConvGeometry a = links.get(i - 1).g(), b = links.get(i).g();
             if (links.get(i).shiftFrames() != 0 || b.n() != a.n() || b.cIn() != a.cOut() || b.rank() != a.rank()) return false;
@@ -60,13 +77,35 @@ final class ConvChain {
     }
 
     /**
+     * Whether running these links depth first pays off: always for chains with a depthwise link (MobileNetV2's,
+     * whose expanded intermediate is six times the input); for others (ResNet's bottlenecks) only when the last
+     * link's plane gives its GEMM {@link ConvFused#COLUMN_TARGET} columns or more from one image, so that a step is
+     * one image and its part of the block's tensors stays in the cache. ResNet-50's bottlenecks at 8 frames, one
+     * block alone (docs/PERF.md): 1.10–1.14× at 56², 1.03–1.08× at 28², 0.71× at 14² one image a step, 0.95× two.
+     */
+    static boolean pays(List<Link> links) {
+        for (Link l : links) if (l.g().isDepthwise()) return true;
+        return links.get(links.size() - 1).g().outPlane() >= ConvFused.COLUMN_TARGET;
+    }
+
+    /**
      * @param x        the first link's input (N, C_in, H, W)
      * @param residual added to the last link's output before its activation, (N, C_out, H', W'), or null
-     * @param y        the last link's output, overwritten
+     * @param y        the last link's output, overwritten; may be the residual's own array when
+     *                 {@link ConvFused#residualMayBeOutput} allows it for the last link and no link reads another
+     *                 image than its own while y is written (y is not x when the first link shifts)
      */
     static void forward(List<Link> links, float[] x, float[] residual, float[] y) {
         if (!supports(links)) throw new IllegalArgumentException("ConvChain: links " + links + " do not chain");
         Link last = links.get(links.size() - 1);
+        if (y == residual && !ConvFused.residualMayBeOutput(last.g(), last.w())) {
+            throw new IllegalArgumentException("ConvChain: y is the residual, which the last link " + last.g()
+                    + " reads after it has written y");
+        }
+        if (y == x && links.get(0).shiftFrames() > 0) {
+            throw new IllegalArgumentException("ConvChain: y is x, whose neighbouring frames the first link's shift reads "
+                    + "after another step has written them");
+        }
         int n = links.get(0).g().n(), images = ConvFused.imagesPerGemm(last.g()), steps = (n + images - 1) / images;
         // steps handed out one at a time: a thread that finishes early (the other vCPU stolen, a cache-cold image)
         // takes the next one instead of waiting at the end; each step's floats do not depend on who runs it
@@ -88,7 +127,9 @@ final class ConvChain {
         for (int i = 1; i < links.size() - 1; i++) {
             ConvGeometry g = links.get(i).g().withBatch(nb);
             float[] out = buffer(scratch, i & 1, g.outputLength());
-            ConvFused.forward(g, in, links.get(i).w(), null, links.get(i).act(), 0, 0, out);
+            Link l = links.get(i);
+            if (l.winograd() != null) WinogradConv.forward(g, in, l.winograd(), null, l.act(), out);
+            else ConvFused.forward(g, in, l.w(), null, l.act(), 0, 0, out);
             in = out;
         }
         Link last = links.get(links.size() - 1);

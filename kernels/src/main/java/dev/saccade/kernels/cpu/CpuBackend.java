@@ -169,7 +169,16 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor convInferenceChain(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
                                                Tensor residual) {
-        return CpuInferenceConv.runChain(this, x, links, residual, () -> Backend.super.convInferenceChain(x, links, residual));
+        return CpuInferenceConv.runChain(this, x, links, residual, false, () -> Backend.super.convInferenceChain(x, links, residual));
+    }
+
+    @Override public Tensor convInferenceChainIntoResidual(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                                           Tensor residual) {
+        return CpuInferenceConv.runChain(this, x, links, residual, true, () -> Backend.super.convInferenceChain(x, links, residual));
+    }
+
+    @Override public boolean convChainDepthFirst(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
+        return CpuInferenceConv.depthFirst(x, links) != null;
     }
 
     @Override public Tensor convInferenceGated(Tensor x, dev.saccade.tensor.ops.PreparedConv c, Tensor gate) {

@@ -61,32 +61,45 @@ final class CpuInferenceConv {
     }
 
     /**
-     * The links depth first ({@link ConvChain}) when they are F32, packed, SIMD is on and {@link ConvChain#supports}
-     * them; otherwise {@code composed} (link by link).
+     * The links depth first ({@link ConvChain}) when they are F32, packed, SIMD is on, {@link ConvChain#supports}
+     * them and {@link ConvChain#pays}; otherwise {@code composed} (link by link). With {@code intoResidual} (the
+     * residual dead after the call) y is written into the residual's own array where {@link ConvChain#forward}
+     * allows it and the residual is a whole, contiguous F32 array of the output's shape.
      */
     static Tensor runChain(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
-                           Tensor residual, java.util.function.Supplier<Tensor> composed) {
+                           Tensor residual, boolean intoResidual, java.util.function.Supplier<Tensor> composed) {
         java.util.List<ConvChain.Link> chain = depthFirst(x, links);
         if (chain == null) return composed.get();
-        ConvGeometry last = chain.get(chain.size() - 1).g();
-        float[] yf = ActivationPool.take(last.outputLength());                  // fully overwritten below
-        ConvChain.forward(chain, floats(x), residual == null ? null : floats(residual), yf);
-        return Tensor.wrap(HostStorage.wrap(yf), outShape(last), b);
+        ConvChain.Link last = chain.get(chain.size() - 1);
+        float[] xf = floats(x), rf = residual == null ? null : floats(residual);
+        boolean inPlace = intoResidual && residual != null && CpuBackend.wholeArray(residual) == rf
+                && ConvFused.residualMayBeOutput(last.g(), last.w()) && (rf != xf || chain.get(0).shiftFrames() == 0)
+                && residual.shape().equals(outShape(last.g()));
+        float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
+        ConvChain.forward(chain, xf, rf, yf);
+        return Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(last.g()), b);
     }
 
-    /** The links as {@link ConvChain} runs them on x (geometries, packed weights, shift folds), or null when it cannot. */
+    /**
+     * The links as {@link ConvChain} runs them on x (geometries, packed weights, shift folds, the Winograd weights of
+     * a middle 3×3 link), or null when it cannot or when depth first does not pay ({@link ConvChain#pays}).
+     */
     static java.util.List<ConvChain.Link> depthFirst(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
         if (x.dtype() != DType.F32 || !Simd.enabled() || x.rank() != 4) return null;
         java.util.List<ConvChain.Link> chain = new java.util.ArrayList<>(links.size());
         Shape in = x.shape();
-        for (dev.saccade.tensor.ops.InferenceConv.Link l : links) {
+        for (int i = 0; i < links.size(); i++) {
+            dev.saccade.tensor.ops.InferenceConv.Link l = links.get(i);
             if (!(l.conv().packed() instanceof PackedConvWeights pw)) return null;
             ConvGeometry g = CpuConvolution.geometry(in, l.conv().weight().shape(), l.conv().params());
             int fold = l.shiftFrames() > 0 ? in.dim(1) / l.shiftFoldDiv() : 0;
-            chain.add(new ConvChain.Link(g, pw, l.act(), l.shiftFrames(), fold));
+            boolean middle = i > 0 && i < links.size() - 1;
+            WinogradWeights u = middle && l.shiftFrames() == 0 && WinogradConv.supports(g)
+                    ? pw.winograd(() -> floats(l.conv().weight())) : null;
+            chain.add(new ConvChain.Link(g, pw, l.act(), l.shiftFrames(), fold, u));
             in = outShape(g);
         }
-        return ConvChain.supports(chain) ? chain : null;
+        return ConvChain.supports(chain) && ConvChain.pays(chain) ? chain : null;
     }
 
     /**

@@ -43,6 +43,42 @@ class ConvChainTest {
         return List.of(expand, dw, ConvGeometry.conv2d(n, e, o, out[0], out[1], 1, 1, 0));
     }
 
+    /** ResNet's bottleneck: 1×1 c → m, 3×3 m (stride 1, padding 1: {@link WinogradConv}'s), 1×1 m → c. */
+    static List<ConvGeometry> bottleneck(int n, int c, int m, int h, int w) {
+        return List.of(ConvGeometry.conv2d(n, c, m, h, w, 1, 1, 0), ConvGeometry.conv2d(n, m, m, h, w, 3, 1, 1),
+                ConvGeometry.conv2d(n, m, c, h, w, 1, 1, 0));
+    }
+
+    /** Links of random weights over gs, the first shifted by T = frames; middle 3×3 links carry their Winograd weights. */
+    static List<ConvChain.Link> links(List<ConvGeometry> gs, int frames, Random rnd) {
+        List<ConvChain.Link> links = new ArrayList<>();
+        ConvActivation[] acts = {ConvActivation.RELU6, ConvActivation.RELU, ConvActivation.RELU6, ConvActivation.NONE};
+        for (int i = 0; i < gs.size(); i++) {
+            ConvGeometry g = gs.get(i);
+            int k = g.cInPerGroup() * g.kernelVolume();
+            float[] plain = KernelArrays.gaussian(rnd, g.cOut() * k);
+            PackedConvWeights w = PackedConvWeights.pack(plain, KernelArrays.gaussian(rnd, g.cOut()), g.cOut(), g.groups(), k, g.isDepthwise());
+            ConvActivation act = i == gs.size() - 1 ? ConvActivation.NONE : acts[i];
+            boolean middle = i > 0 && i < gs.size() - 1;
+            WinogradWeights u = middle && WinogradConv.supports(g) ? w.winograd(() -> plain) : null;
+            links.add(new ConvChain.Link(g, w, act, i == 0 ? frames : 0, i == 0 && frames > 0 ? g.cIn() / 3 : 0, u));
+        }
+        return links;
+    }
+
+    /** The links one after the other over the whole batch, as the inference path runs them layer by layer. */
+    static float[] layerByLayer(List<ConvChain.Link> links, float[] x, float[] residual) {
+        float[] in = x;
+        for (int i = 0; i < links.size(); i++) {
+            ConvChain.Link l = links.get(i);
+            float[] out = new float[l.g().outputLength()], res = i == links.size() - 1 ? residual : null;
+            if (l.winograd() != null) WinogradConv.forward(l.g(), in, l.winograd(), res, l.act(), out);
+            else ConvFused.forward(l.g(), in, l.w(), res, l.act(), l.shiftFrames(), l.shiftFold(), out);
+            in = out;
+        }
+        return in;
+    }
+
     static Stream<Arguments> chains() {
         List<Arguments> out = new ArrayList<>();
         for (int threads : new int[] {1, CpuThreads.threads()}) {
@@ -55,6 +91,10 @@ class ConvChainTest {
             out.add(Arguments.of("depthwise first (block 1)", block1.subList(1, 3), 0, false, threads));
             out.add(Arguments.of("depthwise stride 2 first, residual", invertedResidual(6, 5, 9, 9, 11, 10, 2).subList(1, 3), 0, true, threads));
             out.add(Arguments.of("depthwise last, shift", invertedResidual(8, 6, 20, 6, 9, 9, 2).subList(0, 2), 4, true, threads));
+            out.add(Arguments.of("bottleneck, Winograd middle, shift", bottleneck(8, 64, 16, 13, 11), 4, true, threads));
+            out.add(Arguments.of("bottleneck, Winograd middle, clips of 3", bottleneck(6, 48, 16, 9, 10), 3, true, threads));
+            out.add(Arguments.of("bottleneck, Winograd middle, T=1", bottleneck(3, 32, 24, 7, 7), 1, false, threads));
+            out.add(Arguments.of("bottleneck, Winograd middle, no shift", bottleneck(5, 64, 16, 12, 12), 0, true, threads));
             ConvGeometry a = ConvGeometry.conv2d(4, 6, 10, 9, 8, 1, 1, 0), b = ConvGeometry.conv2d(4, 10, 12, 9, 8, 3, 2, 1);
             int[] o = b.outputSize();
             out.add(Arguments.of("middle 3×3/2 GEMM, two middles", List.of(a, b, ConvGeometry.conv2d(4, 12, 12, o[0], o[1], 3, 1, 1)
@@ -67,28 +107,12 @@ class ConvChainTest {
     @MethodSource("chains")
     void matchesLayerByLayerBitForBit(String name, List<ConvGeometry> gs, int frames, boolean residual, int threads) {
         Random rnd = new Random(gs.hashCode());
-        List<ConvChain.Link> links = new ArrayList<>();
-        ConvActivation[] acts = {ConvActivation.RELU6, ConvActivation.RELU, ConvActivation.RELU6, ConvActivation.NONE};
-        for (int i = 0; i < gs.size(); i++) {
-            ConvGeometry g = gs.get(i);
-            int k = g.cInPerGroup() * g.kernelVolume();
-            PackedConvWeights w = PackedConvWeights.pack(KernelArrays.gaussian(rnd, g.cOut() * k), KernelArrays.gaussian(rnd, g.cOut()), g.cOut(),
-                    g.groups(), k, g.isDepthwise());
-            ConvActivation act = i == gs.size() - 1 ? ConvActivation.NONE : acts[i];
-            links.add(new ConvChain.Link(g, w, act, i == 0 ? frames : 0, i == 0 && frames > 0 ? g.cIn() / 3 : 0));
-        }
+        List<ConvChain.Link> links = links(gs, frames, rnd);
         assertTrue(ConvChain.supports(links), name);
         ConvGeometry first = gs.get(0), last = gs.get(gs.size() - 1);
         float[] x = KernelArrays.gaussian(rnd, first.inputLength());
         float[] res = residual ? KernelArrays.gaussian(rnd, last.outputLength()) : null;
-        // layer by layer
-        float[] in = x;
-        for (int i = 0; i < links.size(); i++) {
-            ConvChain.Link l = links.get(i);
-            float[] out = new float[l.g().outputLength()];
-            ConvFused.forward(l.g(), in, l.w(), i == links.size() - 1 ? res : null, l.act(), l.shiftFrames(), l.shiftFold(), out);
-            in = out;
-        }
+        float[] in = layerByLayer(links, x, res);
         float[] y = new float[last.outputLength()];
         java.util.Arrays.fill(y, Float.NaN);                                // every element must be written
         try (var limit = CpuThreads.limit(threads)) {
@@ -119,9 +143,66 @@ class ConvChainTest {
         assertFalse(ConvChain.supports(List.of(new ConvChain.Link(ConvGeometry.conv2d(2, 4, 16, 6, 6, 1, 1, 0), any, ConvActivation.RELU, 0, 0),
                 new ConvChain.Link(winograd, any, ConvActivation.RELU, 0, 0),
                 new ConvChain.Link(ConvGeometry.conv2d(2, 16, 4, 6, 6, 1, 1, 0), any, ConvActivation.NONE, 0, 0))),
-                "a Winograd layer");
+                "a Winograd layer without its Winograd weights");
         var e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(List.of(dw5, project), new float[0], null, new float[0]));
         assertTrue(e.getMessage().contains("do not chain"), e.getMessage());
+    }
+
+    /**
+     * A bottleneck's output written into its shortcut's own array, as a residual block whose input is dead does: the
+     * shortcut is x itself (no shift: each step reads only its own images) or a separate tensor (the downsample's,
+     * with the shift); bit for bit the layer-by-layer output. And what it refuses: y as x under a shift, y as the
+     * residual when the last link reads the residual after writing y (K over one block).
+     */
+    @Test
+    void writesTheOutputIntoTheResidualsOwnArray() {
+        for (int threads : new int[] {1, CpuThreads.threads()}) {
+            Random rnd = new Random(17);
+            List<ConvChain.Link> plain = links(bottleneck(6, 64, 16, 10, 9), 0, rnd);
+            float[] x = KernelArrays.gaussian(rnd, plain.get(0).g().inputLength());
+            float[] want = layerByLayer(plain, x, x), y = x.clone();
+            try (var limit = CpuThreads.limit(threads)) { ConvChain.forward(plain, y, y, y); }   // x, residual and y one array
+            assertArrayEquals(want, y, "into x, no shift, threads=" + threads);
+
+            List<ConvChain.Link> shifted = links(bottleneck(6, 64, 16, 10, 9), 3, rnd);
+            float[] shortcut = KernelArrays.gaussian(rnd, shifted.get(2).g().outputLength());
+            want = layerByLayer(shifted, x, shortcut);
+            float[] into = shortcut.clone();
+            try (var limit = CpuThreads.limit(threads)) { ConvChain.forward(shifted, x, into, into); }
+            assertArrayEquals(want, into, "into a separate shortcut, shift, threads=" + threads);
+        }
+        Random rnd = new Random(18);
+        List<ConvChain.Link> shifted = links(bottleneck(4, 64, 16, 6, 6), 2, rnd);
+        float[] x = new float[shifted.get(0).g().inputLength()];
+        var e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(shifted, x, x, x));
+        assertTrue(e.getMessage().contains("shift"), e.getMessage());
+        List<ConvChain.Link> deep = links(List.of(ConvGeometry.conv2d(2, 16, 1100, 4, 4, 1, 1, 0),
+                ConvGeometry.conv2d(2, 1100, 16, 4, 4, 1, 1, 0)), 0, rnd);
+        assertTrue(ConvChain.supports(deep));
+        float[] r = new float[deep.get(1).g().outputLength()];
+        e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(deep, new float[deep.get(0).g().inputLength()], r, r));
+        assertTrue(e.getMessage().contains("residual"), e.getMessage());
+    }
+
+    /**
+     * Depth first pays for chains without a Winograd link whatever the plane; with one, from a last plane of
+     * {@link ConvFused#COLUMN_TARGET} positions (ResNet-50's 56² and 28² stages, not 14²).
+     */
+    @Test
+    void depthFirstPaysForBottlenecksOnLargePlanesOnly() {
+        Random rnd = new Random(19);
+        assertTrue(ConvChain.pays(links(invertedResidual(8, 8, 48, 8, 7, 7, 1), 0, rnd)), "an inverted residual at 7²");
+        assertTrue(ConvChain.pays(links(bottleneck(8, 64, 16, 28, 28), 0, rnd)), "a bottleneck at 28²");
+        assertTrue(ConvChain.pays(links(bottleneck(8, 64, 16, 23, 23), 0, rnd)), "529 positions");
+        assertFalse(ConvChain.pays(links(bottleneck(8, 64, 16, 22, 23), 0, rnd)), "506 positions");
+        assertFalse(ConvChain.pays(links(bottleneck(8, 64, 16, 14, 14), 8, rnd)), "a bottleneck at 14²");
+        List<ConvChain.Link> b = links(bottleneck(2, 64, 16, 6, 6), 0, rnd);
+        assertTrue(ConvChain.supports(b));
+        assertFalse(ConvChain.supports(b.subList(1, 3)), "a Winograd link first, with its weights");
+        ConvChain.Link noWinograd = new ConvChain.Link(b.get(1).g(), b.get(1).w(), ConvActivation.RELU, 0, 0);
+        assertFalse(ConvChain.supports(List.of(b.get(0), noWinograd, b.get(2))), "a Winograd link without its weights");
+        ConvChain.Link strayWinograd = new ConvChain.Link(b.get(2).g(), b.get(2).w(), ConvActivation.NONE, 0, 0, b.get(1).winograd());
+        assertFalse(ConvChain.supports(List.of(b.get(0), b.get(1), strayWinograd)), "Winograd weights on a 1×1 link");
     }
 
     @Test
@@ -179,5 +260,38 @@ class ConvChainTest {
             assertTrue(bad.getMessage().contains("residual"), bad.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> InferenceConv.applyChain(x, links, null), "gradients enabled");
+    }
+
+    /**
+     * A bottleneck through the backend: depth first from a 529-position plane (not at 22 × 23), the 3×3 link by
+     * Winograd's weights; into the shortcut's storage when it is x and nothing shifts, into a new output when conv1
+     * shifts x; each the op-by-op floats (InferenceConv.apply per link, 3×3 by Winograd).
+     */
+    @Test
+    void bottleneckThroughTheBackend() {
+        CpuBackend cpu = new CpuBackend();
+        SplittableRandom rng = new SplittableRandom(7);
+        int n = 4, c = 32, m = 16;
+        PreparedConv c1 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, m, c, 1, 1), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv c2 = cpu.prepareConv(Tensor.uniform(rng, -0.2, 0.2, m, m, 3, 3), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 1, 1, 1));
+        PreparedConv c3 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, c, m, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
+        try (var noGrad = GradMode.disable()) {
+            for (int frames : new int[] {0, 2}) {
+                List<InferenceConv.Link> links = List.of(new InferenceConv.Link(c1, ConvActivation.RELU, frames, 8),
+                        new InferenceConv.Link(c2, ConvActivation.RELU, 0, 0), new InferenceConv.Link(c3, ConvActivation.RELU, 0, 0));
+                assertFalse(InferenceConv.runsDepthFirst(Tensor.zeros(n, c, 22, 23), links), "506 positions, T=" + frames);
+                Tensor x = Tensor.uniform(rng, -1, 1, n, c, 23, 23);
+                assertTrue(InferenceConv.runsDepthFirst(x, links), "529 positions, T=" + frames);
+                assertTrue(CpuInferenceConv.depthFirst(x, links).get(1).winograd() != null, "the 3×3 link by Winograd");
+                Tensor t = x;
+                for (InferenceConv.Link l : links) t = InferenceConv.apply(t, l.conv(), l == links.get(2) ? x : null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
+                float[] want = t.toFloatArray();
+                assertArrayEquals(want, InferenceConv.applyChain(x, links, x).toFloatArray(), "T=" + frames);
+                Tensor own = x.add(0);                                                  // a shortcut of its own, also x
+                Tensor out = InferenceConv.applyChainIntoResidual(own, links, own);
+                assertEquals(frames == 0, InferenceConv.sharesStorage(out, own), "written into x's storage, T=" + frames);
+                assertArrayEquals(want, out.toFloatArray(), "into the residual, T=" + frames);
+            }
+        }
     }
 }

@@ -122,6 +122,41 @@ public final class InferenceConv {
      * @param residual the last link's output shape, or null
      */
     public static Tensor applyChain(Tensor x, java.util.List<Link> links, Tensor residual) {
+        long macs = checkChain(x, links, residual);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChain(x, links, residual));
+    }
+
+    /**
+     * {@link #applyChain} with a residual that is dead after the call: the output may be written into the residual's
+     * own storage, which may be x's (a residual block's shortcut) — the backend does so only where no link reads an
+     * element after the output has overwritten it (not when the first link shifts x and the residual is x). Check
+     * with {@link #sharesStorage} before recycling the residual.
+     *
+     * <pre>{@code
+     * Tensor out = InferenceConv.applyChainIntoResidual(x, links, shortcut);
+     * if (!InferenceConv.sharesStorage(out, shortcut)) InferenceConv.recycle(shortcut);
+     * }</pre>
+     *
+     * @param residual the last link's output shape, not null
+     */
+    public static Tensor applyChainIntoResidual(Tensor x, java.util.List<Link> links, Tensor residual) {
+        if (residual == null) throw new IllegalArgumentException("inference_conv_chain: applyChainIntoResidual needs a residual");
+        long macs = checkChain(x, links, residual);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChainIntoResidual(x, links, residual));
+    }
+
+    /**
+     * Whether x's backend runs these links depth first ({@link dev.saccade.tensor.Backend#convChainDepthFirst}): a few images at a time
+     * through every link. When it does not, {@link #applyChain} would run them link by link, as a caller may itself.
+     */
+    public static boolean runsDepthFirst(Tensor x, java.util.List<Link> links) {
+        return !links.isEmpty() && x.backend().convChainDepthFirst(x, links);
+    }
+
+    /** The checks of {@link #applyChain}; returns the chain's multiply-adds. */
+    private static long checkChain(Tensor x, java.util.List<Link> links, Tensor residual) {
         String op = "inference_conv_chain";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         if (links.isEmpty()) throw new IllegalArgumentException(op + ": no links");
@@ -151,8 +186,7 @@ public final class InferenceConv {
         if (residual != null && !java.util.Arrays.equals(residual.shape().toArray(), shape)) {
             throw new ShapeException(op + ": residual " + residual.shape() + " is not the output's shape " + java.util.Arrays.toString(shape));
         }
-        long t0 = InferenceProfile.start();
-        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChain(x, links, residual));
+        return macs;
     }
 
     /** x against the prepared weight: the same rank, and the channels the weight and its groups expect. */

@@ -9,6 +9,7 @@ import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.InferenceConv;
+import java.util.List;
 
 /**
  * ResNet-50/101 block (v1.5): {@code conv1 1×1 → bn1 → relu → conv2 3×3 stride s → bn2 → relu → conv3 1×1 (×4) →
@@ -43,6 +44,11 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branchInference(Tensor x, Tensor residual, boolean residualDead) {
+        List<InferenceConv.Link> chain = residual == null ? null : depthFirst(x);
+        if (chain != null) {                           // a few frames at a time through all three convolutions
+            return residualDead ? InferenceConv.applyChainIntoResidual(x, chain, residual)
+                                : InferenceConv.applyChain(x, chain, residual);
+        }
         Tensor h2 = firstTwo(x);
         Tensor out = residual != null && residualDead ? fused3.forwardIntoResidual(h2, residual, ConvActivation.RELU)
                 : fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
@@ -56,6 +62,21 @@ final class Bottleneck extends ResidualBlock {
         Tensor[] out = fused3.forwardPooled(h2);
         InferenceConv.recycle(h2);
         return out;
+    }
+
+    /**
+     * conv1 → conv2 → conv3 (each with its batch norm, ReLU after the first two, the residual and ReLU after the
+     * third) as one chain, when the backend carries frames through it depth first on x (the CPU: where the planes are
+     * large, so that one frame's part of the block's tensors stays in the cache; docs/PERF.md); else null, and the
+     * block runs layer by layer. Not when conv1 sits behind a leading module or an online shift.
+     */
+    private List<InferenceConv.Link> depthFirst(Tensor x) {
+        if (fused1 == null) return null;
+        InferenceConv.Link l1 = fused1.link(x.backend(), ConvActivation.RELU);
+        if (l1 == null) return null;
+        List<InferenceConv.Link> chain = List.of(l1, fused2.link(x.backend(), ConvActivation.RELU),
+                fused3.link(x.backend(), ConvActivation.RELU));
+        return InferenceConv.runsDepthFirst(x, chain) ? chain : null;
     }
 
     /** conv1 + bn1 + relu, conv2 + bn2 + relu, fused: (N·T, C_in, H, W) → (N·T, planes, H/s, W/s). */

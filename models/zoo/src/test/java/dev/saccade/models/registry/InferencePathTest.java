@@ -6,6 +6,7 @@ import dev.saccade.nn.Init;
 import dev.saccade.nn.inference.InferenceMode;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.InferenceProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,6 +65,36 @@ class InferencePathTest {
             FusedAttention.setEnabled(true);
         }
     }
+
+    /**
+     * At 96² ResNet-50's first stage runs at 24² (576 positions), where the CPU carries frames through each
+     * bottleneck depth first ({@code InferenceConv.applyChain}): its three blocks run as chains (the first one's
+     * output into a new tensor, the others' into their shortcut when nothing shifts), the later stages layer by
+     * layer, and the logits agree with the op-by-op evaluation path.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resnet50s")
+    void bottlenecksOnLargePlanesRunDepthFirst(String id) {
+        int size = 96;
+        Tsn model = ModelRegistry.standard().create(new ModelConfig(id, FRAMES, CLASSES, size, 0.5, 1, Map.of("resnet.width", "16")));
+        randomizeBatchNorms(model, new SplittableRandom(id.hashCode()));
+        model.eval();
+        Tensor x = Tensor.uniform(new SplittableRandom(8), -1, 1, 1, FRAMES, 3, size, size);   // (N, T, 3, H, W)
+        try (var noGrad = GradMode.disable()) {
+            float[] fused;
+            long chains;
+            try (InferenceProfile p = InferenceProfile.record()) {
+                fused = model.forward(x).toFloatArray();
+                chains = p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).count();
+            }
+            assertEquals(3, chains, id + ": the first stage's three bottlenecks as chains");
+            float[] reference;
+            try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
+            assertTrue(relError(id + " depth first", fused, reference) <= 1e-4);
+        }
+    }
+
+    static List<String> resnet50s() { return List.of("tsn-resnet50", "tsm-resnet50"); }
 
     @Test
     void theOnlineShiftIsAppliedBeforeTheFusedConvolution() {
