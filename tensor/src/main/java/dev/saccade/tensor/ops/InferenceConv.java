@@ -148,8 +148,9 @@ public final class InferenceConv {
     }
 
     /**
-     * Whether x's backend runs these links depth first ({@link dev.saccade.tensor.Backend#convChainDepthFirst}): a few images at a time
-     * through every link. When it does not, {@link #applyChain} would run them link by link, as a caller may itself.
+     * Whether x's backend runs these links depth first ({@link dev.saccade.tensor.Backend#convChainDepthFirst}): a
+     * few images at a time through every link. When it does not, {@link #applyChain} would run them link by link, as
+     * a caller may itself.
      */
     public static boolean runsDepthFirst(Tensor x, java.util.List<Link> links) {
         return !links.isEmpty() && x.backend().convChainDepthFirst(x, links);

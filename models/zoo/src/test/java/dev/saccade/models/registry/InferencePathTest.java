@@ -68,9 +68,9 @@ class InferencePathTest {
 
     /**
      * At 96² ResNet-50's first stage runs at 24² (576 positions), where the CPU carries frames through each
-     * bottleneck depth first ({@code InferenceConv.applyChain}): its three blocks run as chains (the first one's
-     * output into a new tensor, the others' into their shortcut when nothing shifts), the later stages layer by
-     * layer, and the logits agree with the op-by-op evaluation path.
+     * bottleneck depth first ({@code InferenceConv.applyChain}): its three blocks, and only those, run as chains
+     * (counted in the profile), and the logits agree with the op-by-op evaluation path. Where each chain writes its
+     * output (into the shortcut or a new array) is {@code ConvChainTest}'s to check.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("resnet50s")
@@ -82,12 +82,15 @@ class InferencePathTest {
         Tensor x = Tensor.uniform(new SplittableRandom(8), -1, 1, 1, FRAMES, 3, size, size);   // (N, T, 3, H, W)
         try (var noGrad = GradMode.disable()) {
             float[] fused;
-            long chains;
+            List<InferenceProfile.Entry> chains;
             try (InferenceProfile p = InferenceProfile.record()) {
                 fused = model.forward(x).toFloatArray();
-                chains = p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).count();
+                chains = p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList();
             }
-            assertEquals(3, chains, id + ": the first stage's three bottlenecks as chains");
+            assertEquals(3, chains.size(), id + ": the first stage's three bottlenecks as chains");
+            for (InferenceProfile.Entry e : chains) {
+                assertEquals(24, e.output().dim(2), id + ": a chain outside the first stage, " + e);
+            }
             float[] reference;
             try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
             assertTrue(relError(id + " depth first", fused, reference) <= 1e-4);
