@@ -68,7 +68,10 @@ final class UpGatedPanels {
         int r = up.k(), panels = (nc + NR - 1) / NR;
         float[] ap = packAttended(a, r, P, n0, dt, frames, j0, nc, panels);
         float[] w = up.panels(), bias = up.bias();
-        int[] image = new int[NR], position = new int[NR];
+        // each panel's lanes (source image, position) once for all MR-row panels of conv_up: the panels that
+        // straddle images or end short read x lane by lane ({@link #gatherRow})
+        int[] image = new int[panels * NR], position = new int[panels * NR];
+        for (int u = 0; u < panels; u++) lanes(n0, j0 + u * NR, Math.min(NR, nc - u * NR), P, dt, frames, image, position, u * NR);
         float[] xLanes = new float[NR];
         for (int q = ra / MR; q * MR < rb; q++) {
             int aOff = up.panel(0, q), lo = Math.max(ra, q * MR), hi = Math.min(rb, q * MR + MR);
@@ -94,12 +97,11 @@ final class UpGatedPanels {
                     }
                     continue;
                 }
-                // straddles images, or a tail: x's lanes gathered one by one (zero where there is no frame or
-                // column, which gates to zero), the gate on whole vectors as above
-                lanes(n0, col, nr, P, dt, frames, image, position);
+                // straddles images, or a tail: x's lanes gathered (zero where there is no frame or column, which
+                // gates to zero), the gate on whole vectors as above
                 for (int ci = lo; ci < hi; ci++) {
                     int row = (ci - q * MR) * NR, o = d + (ci - c0) * NR;
-                    for (int t = 0; t < NR; t++) xLanes[t] = image[t] < 0 ? 0f : x[(image[t] * cIn + ci) * P + position[t]];
+                    gatherRow(x, cIn, ci, P, nr, image, position, u * NR, xLanes, 0);
                     FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[ci]);
                     for (int h = 0; h < NR; h += L) {
                         FloatVector v = FloatVector.fromArray(S, acc, row + h);
@@ -128,21 +130,57 @@ final class UpGatedPanels {
                 for (int k = 0; k < r; k++) ConvFused.panelRow(a, src < 0 ? -1 : (src * r + k) * P + p, ap, d + k * NR);
                 continue;
             }
-            lanes(n0, col, nr, P, dt, frames, image, position);
-            for (int k = 0; k < r; k++) {
-                for (int t = 0; t < NR; t++) ap[d + k * NR + t] = image[t] < 0 ? 0f : a[(image[t] * r + k) * P + position[t]];
-            }
+            lanes(n0, col, nr, P, dt, frames, image, position, 0);
+            for (int k = 0; k < r; k++) gatherRow(a, r, k, P, nr, image, position, 0, ap, d + k * NR);
         }
         return ap;
     }
 
-    /** Each lane's source image (−1: none, or past the block's nr columns) and plane position. */
-    private static void lanes(int n0, int col, int nr, int P, int dt, int frames, int[] image, int[] position) {
+    private static final long HALF = (1L << L) - 1;
+
+    /**
+     * {@code dst[o + t] = src[image[l0 + t], row, position[l0 + t]]} of src (N, rows, P) for each lane t (zero where
+     * the image is −1). A whole panel whose lanes span two images ({@code [0, s)} the end of one image's plane,
+     * {@code [s, NR)} the start of the next one's, more than half the panels at 7², one in six at 14²) is read as
+     * ConvFused's straddling panels are: per half panel a plain load from each image's row, placed so that its lanes
+     * land at their panel positions, and one blend — where those loads stay inside src; other panels lane by lane.
+     * The same floats either way.
+     */
+    private static void gatherRow(float[] src, int rows, int row, int P, int nr, int[] image, int[] position, int l0,
+                                  float[] dst, int o) {
+        int s = P - position[l0];                                      // lanes of the first image
+        if (nr == NR && s < NR && P >= NR) {                      // then lanes [s, NR) are the next image's
+            int n0 = image[l0], n1 = image[l0 + s];
+            boolean readA = n0 >= 0, readB = n1 >= 0;                                // no frame: zeros
+            int a = (n0 * rows + row) * P + position[l0], b = (n1 * rows + row) * P - s;   // lane 0's place in each
+            if ((!readA || a >= 0 && a + NR <= src.length) && (!readB || b >= 0 && b + NR <= src.length)) {
+                long second = ~((1L << s) - 1), low = second & HALF, high = second >>> L & HALF;
+                FloatVector lo = load(src, readA, a), hi = load(src, readB, b + L);
+                if (low != 0) lo = lo.blend(load(src, readB, b), LaneMask.of(low));
+                if (high != HALF) hi = load(src, readA, a + L).blend(hi, LaneMask.of(high));
+                lo.intoArray(dst, o);
+                hi.intoArray(dst, o + L);
+                return;
+            }
+        }
         for (int t = 0; t < NR; t++) {
-            if (t >= nr) { image[t] = -1; continue; }
+            int n = image[l0 + t];
+            dst[o + t] = n < 0 ? 0f : src[(n * rows + row) * P + position[l0 + t]];
+        }
+    }
+
+    /** {@code src[from, from + L)} when {@code read}, else zeros (no frame). */
+    private static FloatVector load(float[] src, boolean read, int from) {
+        return read ? FloatVector.fromArray(S, src, from) : FloatVector.zero(S);
+    }
+
+    /** Each lane's source image (−1: none, or past the block's nr columns) and plane position, at l0 + t. */
+    private static void lanes(int n0, int col, int nr, int P, int dt, int frames, int[] image, int[] position, int l0) {
+        for (int t = 0; t < NR; t++) {
+            if (t >= nr) { image[l0 + t] = -1; continue; }
             int c = col + t, n = c / P;
-            image[t] = sourceImage(n0 + n, dt, frames);
-            position[t] = c - n * P;
+            image[l0 + t] = sourceImage(n0 + n, dt, frames);
+            position[l0 + t] = c - n * P;
         }
     }
 
