@@ -141,7 +141,7 @@ final class UpGatedPanels {
     /**
      * {@code dst[o + t] = src[image[l0 + t], row, position[l0 + t]]} of src (N, rows, P) for each lane t (zero where
      * the image is −1). A whole panel whose lanes span two images ({@code [0, s)} the end of one image's plane,
-     * {@code [s, NR)} the start of the next one's, more than half the panels at 7², one in six at 14²) is read as
+     * {@code [s, NR)} the start of the next one's, more than half the panels at 7², one in seven at 14²) is read as
      * ConvFused's straddling panels are: per half panel a plain load from each image's row, placed so that its lanes
      * land at their panel positions, and one blend — where those loads stay inside src; other panels lane by lane.
      * The same floats either way.
