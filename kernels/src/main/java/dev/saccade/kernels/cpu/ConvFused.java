@@ -536,8 +536,8 @@ public final class ConvFused {
         }
     }
 
-    /** {@code x[from, from + L)} when {@code read}, zeros when not. */
-    private static FloatVector rowLoad(float[] x, boolean read, int from) {
+    /** {@code x[from, from + L)} when {@code read}, zeros when not (also {@link UpGatedPanels}'s straddling rows). */
+    static FloatVector rowLoad(float[] x, boolean read, int from) {
         return read ? FloatVector.fromArray(S, x, from) : FloatVector.zero(S);
     }
 

@@ -68,10 +68,13 @@ final class UpGatedPanels {
         int r = up.k(), panels = (nc + NR - 1) / NR;
         float[] ap = packAttended(a, r, P, n0, dt, frames, j0, nc, panels);
         float[] w = up.panels(), bias = up.bias();
-        // each panel's lanes (source image, position) once for all MR-row panels of conv_up: the panels that
-        // straddle images or end short read x lane by lane ({@link #gatherRow})
+        // the lanes (source image, position) of each panel that straddles images or ends short, once for all
+        // MR-row panels of conv_up: those panels read x through them ({@link #gatherRow})
         int[] image = new int[panels * NR], position = new int[panels * NR];
-        for (int u = 0; u < panels; u++) lanes(n0, j0 + u * NR, Math.min(NR, nc - u * NR), P, dt, frames, image, position, u * NR);
+        for (int u = 0; u < panels; u++) {
+            int col = j0 + u * NR, nr = Math.min(NR, nc - u * NR);
+            if (nr < NR || col % P + NR > P) lanes(n0, col, nr, P, dt, frames, image, position, u * NR);
+        }
         float[] xLanes = new float[NR];
         for (int q = ra / MR; q * MR < rb; q++) {
             int aOff = up.panel(0, q), lo = Math.max(ra, q * MR), hi = Math.min(rb, q * MR + MR);
@@ -155,9 +158,9 @@ final class UpGatedPanels {
             int a = (n0 * rows + row) * P + position[l0], b = (n1 * rows + row) * P - s;   // lane 0's place in each
             if ((!readA || a >= 0 && a + NR <= src.length) && (!readB || b >= 0 && b + NR <= src.length)) {
                 long second = ~((1L << s) - 1), low = second & HALF, high = second >>> L & HALF;
-                FloatVector lo = load(src, readA, a), hi = load(src, readB, b + L);
-                if (low != 0) lo = lo.blend(load(src, readB, b), LaneMask.of(low));
-                if (high != HALF) hi = load(src, readA, a + L).blend(hi, LaneMask.of(high));
+                FloatVector lo = ConvFused.rowLoad(src, readA, a), hi = ConvFused.rowLoad(src, readB, b + L);
+                if (low != 0) lo = lo.blend(ConvFused.rowLoad(src, readB, b), LaneMask.of(low));
+                if (high != HALF) hi = ConvFused.rowLoad(src, readA, a + L).blend(hi, LaneMask.of(high));
                 lo.intoArray(dst, o);
                 hi.intoArray(dst, o + L);
                 return;
@@ -167,11 +170,6 @@ final class UpGatedPanels {
             int n = image[l0 + t];
             dst[o + t] = n < 0 ? 0f : src[(n * rows + row) * P + position[l0 + t]];
         }
-    }
-
-    /** {@code src[from, from + L)} when {@code read}, else zeros (no frame). */
-    private static FloatVector load(float[] src, boolean read, int from) {
-        return read ? FloatVector.fromArray(S, src, from) : FloatVector.zero(S);
     }
 
     /** Each lane's source image (−1: none, or past the block's nr columns) and plane position, at l0 + t. */
