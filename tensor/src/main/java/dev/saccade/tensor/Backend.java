@@ -242,6 +242,32 @@ public interface Backend {
     }
 
     /**
+     * A residual block's links, CBAM on their output and {@code relu(· + residual)}
+     * ({@link dev.saccade.tensor.ops.AttendedChain#inference}, which checks the shapes); no autograd. With
+     * {@code intoResidual} the residual is dead after the call and y may be written into its storage. The default
+     * runs the links one by one (the last pooling as it stores), the channel attention and the spatial gate.
+     */
+    default Tensor convInferenceChainAttended(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                              dev.saccade.tensor.ops.AttendedChain.Attention attention, Tensor residual,
+                                              boolean intoResidual) {
+        Tensor in = x;
+        for (int i = 0; i < links.size() - 1; i++) {
+            var l = links.get(i);
+            Tensor out = convInference(in, l.conv(), null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
+            if (in != x) recycle(in);
+            in = out;
+        }
+        Tensor[] fp = convInferencePooled(in, links.getLast().conv());              // F, (2, N·T, C)
+        if (in != x) recycle(in);
+        int nt = fp[0].dim(0), c = fp[0].dim(1);
+        Tensor mc = channelAttentionGates(fp[1], 1, attention.channel()).reshape(nt, c, 1, 1);
+        Tensor y = spatialAttentionGate(fp[0], mc, attention.spatialKernel(), residual,
+                dev.saccade.tensor.ops.ConvActivation.RELU, true)[0];
+        if (y.storage() != fp[0].storage()) recycle(fp[0]);
+        return y;
+    }
+
+    /**
      * Whether {@link #convInferenceChain} carries images through these links depth first on x (rather than link by
      * link, which a caller may as well run itself, op by op); the default: never.
      */

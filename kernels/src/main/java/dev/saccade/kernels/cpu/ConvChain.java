@@ -46,6 +46,16 @@ final class ConvChain {
         }
     }
 
+    /**
+     * CBAM after the last link, image by image ({@link dev.saccade.tensor.ops.AttendedChain}): the last link's output
+     * F is pooled as it is stored (into scratch, never into y), then {@link CpuChannelAttentionGates} and
+     * {@link CpuSpatialAttentionGate} write {@code y = relu(F·M_c·M_s + residual)} while F is in the cache.
+     *
+     * @param w1 (hidden, C), b1 (hidden), w2 (C, hidden), b2 (C): the shared MLP
+     * @param kernel (1, 2, k, k): the spatial attention's, no bias
+     */
+    record Cbam(float[] w1, float[] b1, float[] w2, float[] b2, int hidden, float[] kernel, int k) {}
+
     /** Per-thread scratch for the intermediate outputs, grown on demand. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -96,9 +106,22 @@ final class ConvChain {
      *                 image than its own while y is written (y is not x when the first link shifts)
      */
     static void forward(List<Link> links, float[] x, float[] residual, float[] y) {
+        forward(links, x, residual, y, null);
+    }
+
+    /**
+     * As {@link #forward(List, float[], float[], float[])}, with CBAM after the last link when {@code cbam} is not
+     * null: then the last link has no activation, the residual is required, and y may be the residual's array
+     * whatever the last link (the gate reads each residual element just before it writes the same element of y).
+     */
+    static void forward(List<Link> links, float[] x, float[] residual, float[] y, Cbam cbam) {
         if (!supports(links)) throw new IllegalArgumentException("ConvChain: links " + links + " do not chain");
         Link last = links.get(links.size() - 1);
-        if (y == residual && !ConvFused.residualMayBeOutput(last.g(), last.w())) {
+        if (cbam != null && (residual == null || last.act() != ConvActivation.NONE || last.g().isDepthwise())) {
+            throw new IllegalArgumentException("ConvChain: CBAM after the last link " + last.g() + " needs a residual and a "
+                    + "convolution without an activation that is not depthwise (act " + last.act() + ")");
+        }
+        if (y == residual && cbam == null && !ConvFused.residualMayBeOutput(last.g(), last.w())) {
             throw new IllegalArgumentException("ConvChain: y is the residual, which the last link " + last.g()
                     + " reads after it has written y");
         }
@@ -113,13 +136,13 @@ final class ConvChain {
         CpuThreads.parallelFor(0, Math.min(steps, CpuThreads.threads()), 1, (lo, hi) -> {
             for (int step = next.getAndIncrement(); step < steps; step = next.getAndIncrement()) {
                 int n0 = step * images, nb = Math.min(images, n - n0);
-                run(links, x, residual, y, n0, nb);
+                run(links, x, residual, y, n0, nb, cbam);
             }
         });
     }
 
     /** Images {@code [n0, n0 + nb)} through every link. */
-    private static void run(List<Link> links, float[] x, float[] residual, float[] y, int n0, int nb) {
+    private static void run(List<Link> links, float[] x, float[] residual, float[] y, int n0, int nb, Cbam cbam) {
         float[][] scratch = SCRATCH.get();
         Link first = links.get(0);
         float[] in = buffer(scratch, 0, nb * first.g().cOut() * first.g().outPlane());
@@ -133,8 +156,30 @@ final class ConvChain {
             in = out;
         }
         Link last = links.get(links.size() - 1);
+        if (cbam != null) {
+            attend(last.g().withBatch(nb), in, last.w(), cbam, buffer(scratch, in == scratch[0] ? 1 : 0,
+                    last.g().withBatch(nb).outputLength()), residual, y, n0);
+            return;
+        }
         ConvFused.forwardImages(last.g().withBatch(nb), in, last.w(), residual, last.act(), 0, 0,
                 0, nb, y, n0);
+    }
+
+    /**
+     * The last link g (nb images) into f, pooled as it stores, then CBAM and the block's epilogue from f into y's
+     * images {@code [n0, n0 + nb)}, reading the residual's: one thread, f still in its cache.
+     */
+    private static void attend(ConvGeometry g, float[] in, PackedConvWeights w, Cbam cbam, float[] f, float[] residual,
+                               float[] y, int n0) {
+        int nb = g.n(), c = g.cOut(), plane = g.outPlane(), at = n0 * c * plane;
+        TilePool pool = TilePool.onThreadScratch(0, nb, c, plane);
+        ConvFused.forwardImagesPooled(g, in, w, f, pool);
+        float[] pooled = new float[2 * nb * c], mc = new float[nb * c];                   // (2, nb, C), (nb, C)
+        pool.finish(pooled, nb);
+        CpuChannelAttentionGates.forward(pooled, 0, nb, 1, c, cbam.hidden(), cbam.w1(), cbam.b1(), cbam.w2(), cbam.b2(),
+                null, null, mc);
+        CpuSpatialAttentionGate.forward(f, 0, mc, cbam.kernel(), cbam.k(), residual, at, ConvActivation.RELU, y, at,
+                new float[nb * plane], nb, c, g.outputSize()[0], g.outputSize()[1]);
     }
 
     private static float[] buffer(float[][] scratch, int i, int length) {

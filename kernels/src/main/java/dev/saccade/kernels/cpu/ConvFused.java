@@ -215,6 +215,20 @@ public final class ConvFused {
     }
 
     /**
+     * {@code y = conv(x, w) + b} for all nb images of x (N = nb) on the calling thread, pooled into {@code pool} as
+     * the tiles are stored ({@link #forwardPooled}'s epilogue, one {@link TilePool} over the call's images, which
+     * must be {@code [0, nb)}): for {@link ConvChain}'s last link when an attention follows it image by image.
+     */
+    static void forwardImagesPooled(ConvGeometry g, float[] x, PackedConvWeights w, float[] y, TilePool pool) {
+        if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardImagesPooled " + g + ": not for depthwise convolutions");
+        check(g, x, w, null, 0, 0, y);
+        for (int gr = 0; gr < g.groups(); gr++) {
+            Source src = source(g, x, 0, g.n(), gr, g.n(), null, null, null, BUFFERS.get());
+            gemm(g, w, gr, src, 0, 0, g.n() * g.outPlane(), null, false, ConvActivation.NONE, y, pool);
+        }
+    }
+
+    /**
      * residual is the gate input when {@code gate}, else added before act; with {@code pooled} (2, N, C_out) the
      * stored tiles are pooled too: one {@link TilePool} per chunk (on its thread's scratch), and one per column range
      * when a chunk's columns are split over the threads (arrays of its own: a worker may serve another caller before

@@ -177,6 +177,13 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runChain(this, x, links, residual, true, () -> Backend.super.convInferenceChain(x, links, residual));
     }
 
+    @Override public Tensor convInferenceChainAttended(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                                       dev.saccade.tensor.ops.AttendedChain.Attention attention,
+                                                       Tensor residual, boolean intoResidual) {
+        return CpuInferenceConv.runChainAttended(this, x, links, attention, residual, intoResidual,
+                () -> Backend.super.convInferenceChainAttended(x, links, attention, residual, intoResidual));
+    }
+
     @Override public boolean convChainDepthFirst(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
         return CpuInferenceConv.depthFirst(x, links) != null;
     }

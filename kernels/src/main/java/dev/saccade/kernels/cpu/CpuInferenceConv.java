@@ -81,6 +81,33 @@ final class CpuInferenceConv {
     }
 
     /**
+     * The links depth first with CBAM after the last one ({@link ConvChain#forward(java.util.List, float[], float[],
+     * float[], ConvChain.Cbam)}) when {@link #depthFirst} takes them and the residual and the weights are F32;
+     * otherwise {@code composed}. With {@code intoResidual}, y is written into the residual's own array when it is a
+     * whole, contiguous array of the output's shape and the first link does not shift x when the residual is x.
+     */
+    static Tensor runChainAttended(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                   dev.saccade.tensor.ops.AttendedChain.Attention attention, Tensor residual,
+                                   boolean intoResidual, java.util.function.Supplier<Tensor> composed) {
+        java.util.List<ConvChain.Link> chain = depthFirst(x, links);
+        var cw = attention.channel();
+        if (chain == null || residual.dtype() != DType.F32 || attention.spatialKernel().dtype() != DType.F32
+                || cw.w1().dtype() != DType.F32) {
+            return composed.get();
+        }
+        ConvChain.Link last = chain.get(chain.size() - 1);
+        Tensor rc = residual.contiguousFromZero();
+        float[] xf = floats(x), rf = ((HostStorage) rc.storage()).floats();
+        boolean inPlace = intoResidual && CpuBackend.wholeArray(residual) == rf
+                && (rf != xf || chain.get(0).shiftFrames() == 0) && residual.shape().equals(outShape(last.g()));
+        float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
+        Tensor kernel = attention.spatialKernel();
+        ConvChain.forward(chain, xf, rf, yf, new ConvChain.Cbam(floats(cw.w1()), floats(cw.b1()), floats(cw.w2()),
+                floats(cw.b2()), cw.w1().dim(0), floats(kernel), kernel.dim(2)));
+        return Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(last.g()), b);
+    }
+
+    /**
      * The links as {@link ConvChain} runs them on x (geometries, packed weights, shift folds, the Winograd weights of
      * a middle 3×3 link), or null when it cannot or when depth first does not pay ({@link ConvChain#pays}).
      */

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * The frame's pooling pass brings its C·S floats into the core's cache and the gate pass reads them again right
  * after, on the same thread, where the composed ops (a channel pooling over all frames, then a gate over all frames)
- * read all of x before the gate reads it again: a frame of 256 × 56² is 0.8 MB, inside a 1 MiB L2; from 512 × 28²
- * (1.6 MB) the second read comes from L3 at best. Frames are split over the threads. The pooling and the gate are
+ * read all of x before the gate reads it again: a frame of 1024 × 14² is 0.8 MB, inside a 1 MiB L2; from 512 × 28²
+ * (1.6 MB) and 256 × 56² (3.2 MB) the second read comes from L3 at best. Frames are split over the threads. The pooling and the gate are
  * {@link CpuAvgMaxPool}'s and {@link CpuBroadcastGate}'s own loops (the same bits); the k×k map sums its 2·k² taps
  * in (input channel, row, column) order with fused multiply-adds.
  */

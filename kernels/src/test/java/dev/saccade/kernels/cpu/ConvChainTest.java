@@ -218,7 +218,7 @@ class ConvChainTest {
     }
 
     /** The SPI's composed defaults, every other method forwarded to the CPU backend. */
-    private static Backend composedDefault(CpuBackend cpu) {
+    static Backend composedDefault(CpuBackend cpu) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
                 (proxy, m, args) -> m.isDefault() ? InvocationHandler.invokeDefault(proxy, m, args) : m.invoke(cpu, args));
     }

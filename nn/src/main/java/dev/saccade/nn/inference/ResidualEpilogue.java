@@ -46,4 +46,12 @@ public interface ResidualEpilogue {
     default Tensor forwardResidualReluConsuming(Tensor x, Tensor pooled, Tensor residual) {
         return forwardResidualRelu(x, pooled, residual);
     }
+
+    /**
+     * CBAM's weights, for a block whose backend carries frames through its convolutions depth first: the module
+     * attends each frame on its own, so the block may run it right after its last convolution wrote the frame
+     * ({@link dev.saccade.tensor.ops.AttendedChain}), with the same result as
+     * {@link #forwardResidualReluConsuming}. Default: null (the module is not that, or mixes frames).
+     */
+    default dev.saccade.tensor.ops.AttendedChain.Attention frameAttention() { return null; }
 }

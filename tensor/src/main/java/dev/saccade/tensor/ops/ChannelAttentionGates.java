@@ -47,7 +47,7 @@ public final class ChannelAttentionGates {
     }
 
     /** The multiply-accumulates of the composed ops (two matrix products, W3's two temporal convolutions), for FLOP counts. */
-    private static void reportMacs(int nt, int c, Weights w) {
+    static void reportMacs(int nt, int c, Weights w) {
         int hidden = w.w1().dim(0);
         MacCounter.report("matmul", Shape.of(2 * nt, hidden), 2L * nt * c * hidden);
         MacCounter.report("matmul", Shape.of(2 * nt, c), 2L * nt * hidden * c);
@@ -71,6 +71,11 @@ public final class ChannelAttentionGates {
         if (pooled.rank() != 3 || pooled.dim(0) != 2) throw new ShapeException(op + ": pooled must be (2, N·T, C), got " + pooled.shape());
         int nt = pooled.dim(1), c = pooled.dim(2);
         if (frames < 1 || nt % frames != 0) throw new ShapeException(op + ": " + nt + " frames are not clips of " + frames);
+        checkWeights(op, c, w);
+    }
+
+    /** The weights' shapes against C channels: w1 (C/r, C), b1 (C/r), w2 (C, C/r), b2 (C), k0 and k2 (C, 1, 3) or neither. */
+    static void checkWeights(String op, int c, Weights w) {
         int hidden = w.w1().dim(0);
         expect(op, "w1", w.w1(), hidden, c);
         expect(op, "b1", w.b1(), hidden);

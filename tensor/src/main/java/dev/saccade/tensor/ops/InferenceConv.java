@@ -124,7 +124,7 @@ public final class InferenceConv {
     public static Tensor applyChain(Tensor x, java.util.List<Link> links, Tensor residual) {
         long macs = checkChain(x, links, residual);
         long t0 = InferenceProfile.start();
-        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChain(x, links, residual));
+        return InferenceProfile.stopChain(t0, "inference_conv_chain", x, links, macs, x.backend().convInferenceChain(x, links, residual));
     }
 
     /**
@@ -144,7 +144,7 @@ public final class InferenceConv {
         if (residual == null) throw new IllegalArgumentException("inference_conv_chain: applyChainIntoResidual needs a residual");
         long macs = checkChain(x, links, residual);
         long t0 = InferenceProfile.start();
-        return InferenceProfile.stopChain(t0, x, links, macs, x.backend().convInferenceChainIntoResidual(x, links, residual));
+        return InferenceProfile.stopChain(t0, "inference_conv_chain", x, links, macs, x.backend().convInferenceChainIntoResidual(x, links, residual));
     }
 
     /**
@@ -157,7 +157,7 @@ public final class InferenceConv {
     }
 
     /** The checks of {@link #applyChain}; returns the chain's multiply-adds. */
-    private static long checkChain(Tensor x, java.util.List<Link> links, Tensor residual) {
+    static long checkChain(Tensor x, java.util.List<Link> links, Tensor residual) {
         String op = "inference_conv_chain";
         if (GradMode.isEnabled()) throw new IllegalStateException(op + ": evaluation only; run under GradMode.disable()");
         if (links.isEmpty()) throw new IllegalArgumentException(op + ": no links");

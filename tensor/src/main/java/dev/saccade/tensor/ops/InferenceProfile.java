@@ -81,12 +81,12 @@ public final class InferenceProfile implements AutoCloseable {
         return y;
     }
 
-    /** As {@link #stop(long, String, Tensor, PreparedConv, Tensor)} for a chain of links: one entry. */
-    static Tensor stopChain(long t0, Tensor x, List<InferenceConv.Link> links, long macs, Tensor y) {
+    /** As {@link #stop(long, String, Tensor, PreparedConv, Tensor)} for a chain of links: one entry, {@code op(links)}. */
+    static Tensor stopChain(long t0, String op, Tensor x, List<InferenceConv.Link> links, long macs, Tensor y) {
         InferenceProfile p = t0 == 0 ? null : OPEN.get();
         if (p != null && !p.closed) {
             long nanos = System.nanoTime() - t0;
-            p.entries.add(new Entry("inference_conv_chain(" + links.size() + ")", x.shape(), links.getFirst().conv().weight().shape(),
+            p.entries.add(new Entry(op + "(" + links.size() + ")", x.shape(), links.getFirst().conv().weight().shape(),
                     y.shape(), macs, nanos));
         }
         return y;

@@ -76,15 +76,20 @@ public final class SpatialAttentionGate {
         Objects.requireNonNull(c, OP + ": the channel attention c is required");
         BroadcastGate.check(OP, x, c, null);
         Checks.sameKind(OP, x, kernel);
-        int k = kernel.rank() == 4 ? kernel.dim(2) : -1;
-        if (kernel.rank() != 4 || kernel.dim(0) != 1 || kernel.dim(1) != 2 || kernel.dim(3) != k || k % 2 == 0) {
-            throw new ShapeException(OP + ": kernel must be (1, 2, k, k) with k odd, got " + kernel.shape());
-        }
+        checkKernel(OP, kernel);
         if (residual != null) {
             Checks.sameKind(OP, x, residual);
             if (!residual.shape().equals(x.shape())) {
                 throw new ShapeException(OP + ": residual " + residual.shape() + " does not match the input " + x.shape());
             }
+        }
+    }
+
+    /** The spatial attention's kernel: (1, 2, k, k) with k odd. */
+    static void checkKernel(String op, Tensor kernel) {
+        int k = kernel.rank() == 4 ? kernel.dim(2) : -1;
+        if (kernel.rank() != 4 || kernel.dim(0) != 1 || kernel.dim(1) != 2 || kernel.dim(3) != k || k % 2 == 0) {
+            throw new ShapeException(op + ": kernel must be (1, 2, k, k) with k odd, got " + kernel.shape());
         }
     }
 }

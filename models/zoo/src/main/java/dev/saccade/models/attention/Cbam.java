@@ -8,6 +8,8 @@ import dev.saccade.nn.layers.Linear;
 import dev.saccade.nn.layers.Sequential;
 import dev.saccade.tensor.Tensor;
 import dev.saccade.tensor.autograd.GradMode;
+import dev.saccade.tensor.ops.AttendedChain;
+import dev.saccade.tensor.ops.ChannelAttentionGates;
 import java.util.SplittableRandom;
 
 /**
@@ -57,6 +59,14 @@ public final class Cbam extends Module implements ResidualEpilogue {
     /** As {@link #forwardResidualRelu(Tensor, Tensor, Tensor)}, the output gate writing into x's storage. */
     @Override public Tensor forwardResidualReluConsuming(Tensor x, Tensor pooled, Tensor residual) {
         return attend(x, Weights.of(this), pooled, residual, true);
+    }
+
+    /** With the fused ops on, this module's weights for a block that attends each frame as it writes it. */
+    @Override public AttendedChain.Attention frameAttention() {
+        if (!FusedAttention.enabled()) return null;
+        Weights w = Weights.of(this);
+        return new AttendedChain.Attention(new ChannelAttentionGates.Weights(w.get("mlp.0.weight"), w.get("mlp.0.bias"),
+                w.get("mlp.2.weight"), w.get("mlp.2.bias"), null, null), w.get("spatial.weight"));
     }
 
     /** CBAM with weights {@code w} (this module's names). */

@@ -7,6 +7,7 @@ import dev.saccade.nn.layers.BatchNorm;
 import dev.saccade.nn.layers.Conv;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AttendedChain;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.InferenceConv;
 import java.util.List;
@@ -44,7 +45,7 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branchInference(Tensor x, Tensor residual, boolean residualDead) {
-        List<InferenceConv.Link> chain = residual == null ? null : depthFirst(x);
+        List<InferenceConv.Link> chain = residual == null ? null : depthFirst(x, ConvActivation.RELU);
         if (chain != null) {                           // a few frames at a time through all three convolutions
             return residualDead ? InferenceConv.applyChainIntoResidual(x, chain, residual)
                                 : InferenceConv.applyChain(x, chain, residual);
@@ -54,6 +55,13 @@ final class Bottleneck extends ResidualBlock {
                 : fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
         InferenceConv.recycle(h2);
         return out;
+    }
+
+    /** The three convolutions depth first with the attention after conv3, where the backend runs them so. */
+    @Override protected Tensor branchInferenceAttended(Tensor x, AttendedChain.Attention attention, Tensor residual,
+                                                       boolean residualDead) {
+        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE);
+        return chain == null ? null : AttendedChain.inference(x, chain, attention, residual, residualDead);
     }
 
     /** conv3 + bn3 pools its output as it stores it: {branch (N·T, 4·planes, H/s, W/s), [mean; max] (2, N·T, 4·planes)}. */
@@ -68,14 +76,15 @@ final class Bottleneck extends ResidualBlock {
      * conv1 → conv2 → conv3 (each with its batch norm, ReLU after the first two, the residual and ReLU after the
      * third) as one chain, when the backend carries frames through it depth first on x (the CPU: where the planes are
      * large, so that one frame's part of the block's tensors stays in the cache; docs/PERF.md); else null, and the
-     * block runs layer by layer. Not when conv1 sits behind a leading module or an online shift.
+     * block runs layer by layer. Not when conv1 sits behind a leading module or an online shift. {@code last}: conv3's
+     * activation (NONE when an attention reads the branch before the residual).
      */
-    private List<InferenceConv.Link> depthFirst(Tensor x) {
+    private List<InferenceConv.Link> depthFirst(Tensor x, ConvActivation last) {
         if (fused1 == null) return null;
         InferenceConv.Link l1 = fused1.link(x.backend(), ConvActivation.RELU);
         if (l1 == null) return null;
         List<InferenceConv.Link> chain = List.of(l1, fused2.link(x.backend(), ConvActivation.RELU),
-                fused3.link(x.backend(), ConvActivation.RELU));
+                fused3.link(x.backend(), last));
         return InferenceConv.runsDepthFirst(x, chain) ? chain : null;
     }
 

@@ -10,6 +10,7 @@ import dev.saccade.nn.inference.OwnsOutput;
 import dev.saccade.nn.inference.ResidualEpilogue;
 import dev.saccade.tensor.Shape;
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.ops.AttendedChain;
 import dev.saccade.tensor.ops.BroadcastGate;
 import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
@@ -28,7 +29,9 @@ import dev.saccade.tensor.ops.InferenceGate;
  * {@link ResidualEpilogue} does the add and the ReLU in its own last pass, and any other is followed by one
  * add-and-ReLU pass ({@link InferenceGate}). A {@link ResidualEpilogue} that reads its input's spatial avg and max
  * first (CBAM, W3) gets them from the block ({@link #branchInferencePooled}), pooled by the last convolution's
- * epilogue where the block can.
+ * epilogue where the block can; one that attends each frame on its own (CBAM,
+ * {@link ResidualEpilogue#frameAttention}) runs inside the block's convolutions where the backend carries frames
+ * through them depth first ({@link #branchInferenceAttended}).
  */
 abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput, ConsumesInput {
     private Module afterBranch, afterBlock, downsample;
@@ -53,6 +56,17 @@ abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput
     protected Tensor[] branchInferencePooled(Tensor x) {
         Tensor b = branchInference(x, null, false);                         // (N·T, C_out, H', W')
         return new Tensor[] {b, Functional.spatialAvgMaxPool(b, null)};    // (2, N·T, C_out)
+    }
+
+    /**
+     * {@code relu(attention(branch(x)) + residual)} for a module that attends each frame on its own (CBAM), where the
+     * block's backend carries frames through its convolutions depth first ({@link AttendedChain}): the module runs
+     * on each frame right after the last convolution wrote it. With {@code residualDead} the output may be written
+     * into the residual's storage. Null (the default) where the block does not run so: the caller then runs the
+     * branch pooled and the module after it.
+     */
+    protected Tensor branchInferenceAttended(Tensor x, AttendedChain.Attention attention, Tensor residual, boolean residualDead) {
+        return null;
     }
 
     /** The same walk as {@link #branch} for the FLOP counter. */
@@ -98,9 +112,15 @@ abstract class ResidualBlock extends Module implements FlopTraceable, OwnsOutput
         if (afterBranch == null) {
             out = branchInference(x, identity, identityDead);
         } else if (afterBranch instanceof ResidualEpilogue fused && fused.readsSpatialPool()) {
-            Tensor[] b = branchInferencePooled(x);                        // (N·T, C_out, H', W'), (2, N·T, C_out)
-            out = fused.forwardResidualReluConsuming(b[0], b[1], identity);   // pooled by the last conv's epilogue
-            if (!InferenceConv.sharesStorage(out, b[0])) InferenceConv.recycle(b[0]);   // the branch's output, dead
+            AttendedChain.Attention perFrame = fused.frameAttention();
+            Tensor attended = perFrame == null ? null : branchInferenceAttended(x, perFrame, identity, identityDead);
+            if (attended != null) {
+                out = attended;                                               // each frame attended as conv3 wrote it
+            } else {
+                Tensor[] b = branchInferencePooled(x);                        // (N·T, C_out, H', W'), (2, N·T, C_out)
+                out = fused.forwardResidualReluConsuming(b[0], b[1], identity);   // pooled by the last conv's epilogue
+                if (!InferenceConv.sharesStorage(out, b[0])) InferenceConv.recycle(b[0]);   // the branch's output, dead
+            }
         } else if (afterBranch instanceof ResidualEpilogue fused) {
             Tensor b = branchInference(x, null, false);                   // (N·T, C_out, H', W')
             out = fused.forwardResidualReluConsuming(b, null, identity);  // the module's last pass adds and rectifies

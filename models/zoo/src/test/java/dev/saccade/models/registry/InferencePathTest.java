@@ -75,29 +75,61 @@ class InferencePathTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("resnet50s")
     void bottlenecksOnLargePlanesRunDepthFirst(String id) {
+        Profiled run = profiledAt96(id, 1, 8);
+        assertFirstStageChains(id, run.chains(), "inference_conv_chain(3)");
+        try (var noGrad = GradMode.disable(); var s = InferenceMode.unfused()) {
+            assertTrue(relError(id + " depth first", run.logits(), run.model().forward(run.x()).toFloatArray()) <= 1e-4);
+        }
+    }
+
+    /** A model at 96² (width 16, random batch norms), its clips' input, and one profiled fused forward's logits and chains. */
+    private record Profiled(Tsn model, Tensor x, float[] logits, List<InferenceProfile.Entry> chains) {}
+
+    private static Profiled profiledAt96(String id, int clips, int seed) {
         int size = 96;
         Tsn model = ModelRegistry.standard().create(new ModelConfig(id, FRAMES, CLASSES, size, 0.5, 1, Map.of("resnet.width", "16")));
         randomizeBatchNorms(model, new SplittableRandom(id.hashCode()));
         model.eval();
-        Tensor x = Tensor.uniform(new SplittableRandom(8), -1, 1, 1, FRAMES, 3, size, size);   // (N, T, 3, H, W)
-        try (var noGrad = GradMode.disable()) {
-            float[] fused;
-            List<InferenceProfile.Entry> chains;
-            try (InferenceProfile p = InferenceProfile.record()) {
-                fused = model.forward(x).toFloatArray();
-                chains = p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList();
-            }
-            assertEquals(3, chains.size(), id + ": the first stage's three bottlenecks as chains");
-            for (InferenceProfile.Entry e : chains) {
-                assertEquals(24, e.output().dim(2), id + ": a chain outside the first stage, " + e);
-            }
-            float[] reference;
-            try (var s = InferenceMode.unfused()) { reference = model.forward(x).toFloatArray(); }
-            assertTrue(relError(id + " depth first", fused, reference) <= 1e-4);
+        Tensor x = Tensor.uniform(new SplittableRandom(seed), -1, 1, clips, FRAMES, 3, size, size);   // (N, T, 3, H, W)
+        try (var noGrad = GradMode.disable(); InferenceProfile p = InferenceProfile.record()) {
+            float[] logits = model.forward(x).toFloatArray();
+            return new Profiled(model, x, logits, p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList());
+        }
+    }
+
+    /** Three chains named {@code op}, all at 24² (ResNet-50's first stage at 96²). */
+    private static void assertFirstStageChains(String id, List<InferenceProfile.Entry> chains, String op) {
+        assertEquals(3, chains.size(), id + ": the first stage's three bottlenecks as chains");
+        for (InferenceProfile.Entry e : chains) {
+            assertEquals(op, e.op(), id + ": " + e);
+            assertEquals(24, e.output().dim(2), id + ": a chain outside the first stage, " + e);
         }
     }
 
     static List<String> resnet50s() { return List.of("tsn-resnet50", "tsm-resnet50"); }
+
+    /**
+     * With CBAM after each branch, the first stage's bottlenecks at 24² run as chains that attend each frame right
+     * after conv3 wrote it ({@code AttendedChain}), the other stages as before (conv3 pooling as it stores, then the
+     * two attention ops); two clips, so that steps start inside a clip and at the second one. The logits agree with
+     * the op-by-op evaluation path and with the composed attention ops.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cbamResnet50s")
+    void cbamBottlenecksOnLargePlanesAttendEachFrameDepthFirst(String id) {
+        Profiled run = profiledAt96(id, 2, 9);
+        assertFirstStageChains(id, run.chains(), "inference_conv_chain_attended(3)");
+        try (var noGrad = GradMode.disable()) {
+            float[] reference, composed;
+            try (var s = InferenceMode.unfused()) { reference = run.model().forward(run.x()).toFloatArray(); }
+            FusedAttention.setEnabled(false);
+            try { composed = run.model().forward(run.x()).toFloatArray(); } finally { FusedAttention.setEnabled(true); }
+            assertTrue(relError(id + " attended depth first", run.logits(), reference) <= 1e-4);
+            assertTrue(relError(id + " against composed ops", run.logits(), composed) <= 1e-4);
+        }
+    }
+
+    static List<String> cbamResnet50s() { return List.of("cbam-resnet50", "tsm+cbam-resnet50"); }
 
     @Test
     void theOnlineShiftIsAppliedBeforeTheFusedConvolution() {
