@@ -242,6 +242,24 @@ public interface Backend {
     }
 
     /**
+     * {@link #convInferenceChain} without a residual, the last link pooling its output: {y, [mean; max] (2, N, C_out)}
+     * ({@link dev.saccade.tensor.ops.InferenceConv#applyChainPooled}, which checks the shapes); no autograd. The
+     * default runs the links one by one, the last by {@link #convInferencePooled}.
+     */
+    default Tensor[] convInferenceChainPooled(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
+        Tensor in = x;
+        for (int i = 0; i < links.size() - 1; i++) {
+            var l = links.get(i);
+            Tensor out = convInference(in, l.conv(), null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
+            if (in != x) recycle(in);
+            in = out;
+        }
+        Tensor[] yp = convInferencePooled(in, links.getLast().conv());
+        if (in != x) recycle(in);
+        return yp;
+    }
+
+    /**
      * A residual block's links, CBAM on their output and {@code relu(· + residual)}
      * ({@link dev.saccade.tensor.ops.AttendedChain#inference}, which checks the shapes); no autograd. With
      * {@code intoResidual} the residual is dead after the call and y may be written into its storage. The default
@@ -250,15 +268,7 @@ public interface Backend {
     default Tensor convInferenceChainAttended(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
                                               dev.saccade.tensor.ops.AttendedChain.Attention attention, Tensor residual,
                                               boolean intoResidual) {
-        Tensor in = x;
-        for (int i = 0; i < links.size() - 1; i++) {
-            var l = links.get(i);
-            Tensor out = convInference(in, l.conv(), null, l.act(), l.shiftFrames(), l.shiftFoldDiv());
-            if (in != x) recycle(in);
-            in = out;
-        }
-        Tensor[] fp = convInferencePooled(in, links.getLast().conv());              // F, (2, N·T, C)
-        if (in != x) recycle(in);
+        Tensor[] fp = convInferenceChainPooled(x, links);                          // F, (2, N·T, C)
         int nt = fp[0].dim(0), c = fp[0].dim(1);
         Tensor mc = channelAttentionGates(fp[1], 1, attention.channel()).reshape(nt, c, 1, 1);
         Tensor y = spatialAttentionGate(fp[0], mc, attention.spatialKernel(), residual,

@@ -47,14 +47,28 @@ final class ConvChain {
     }
 
     /**
+     * What a chain does with its last link's output besides storing it: the last link then has no activation and is
+     * not depthwise, and its tiles are pooled as they are stored ({@link ConvFused#forwardPooled}'s epilogue).
+     */
+    sealed interface Tail permits Pooled, Cbam {}
+
+    /**
+     * The last link's spatial {@code [mean, max]} into {@code pooled} (2, N, C_out), as {@link ConvFused#forwardPooled}
+     * writes them (the maxes the same, the means summed per step: last bits), for an attention that reads them
+     * after the chain (W3's channel attention mixes frames, so it cannot run per step). No residual.
+     */
+    record Pooled(float[] pooled) implements Tail {}
+
+    /**
      * CBAM after the last link, image by image ({@link dev.saccade.tensor.ops.AttendedChain}): the last link's output
      * F is pooled as it is stored (into scratch, never into y), then {@link CpuChannelAttentionGates} and
-     * {@link CpuSpatialAttentionGate} write {@code y = relu(F·M_c·M_s + residual)} while F is in the cache.
+     * {@link CpuSpatialAttentionGate} write {@code y = relu(F·M_c·M_s + residual)} while F is in the cache. The
+     * residual is required.
      *
      * @param w1 (hidden, C), b1 (hidden), w2 (C, hidden), b2 (C): the shared MLP
      * @param kernel (1, 2, k, k): the spatial attention's, no bias
      */
-    record Cbam(float[] w1, float[] b1, float[] w2, float[] b2, int hidden, float[] kernel, int k) {}
+    record Cbam(float[] w1, float[] b1, float[] w2, float[] b2, int hidden, float[] kernel, int k) implements Tail {}
 
     /** Per-thread scratch for the intermediate outputs, grown on demand. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -110,18 +124,23 @@ final class ConvChain {
     }
 
     /**
-     * As {@link #forward(List, float[], float[], float[])}, with CBAM after the last link when {@code cbam} is not
-     * null: then the last link has no activation, the residual is required, and y may be the residual's array
-     * whatever the last link (the gate reads each residual element just before it writes the same element of y).
+     * As {@link #forward(List, float[], float[], float[])}, with a {@link Tail} after the last link when {@code tail}
+     * is not null. With {@link Cbam}, y may be the residual's array whatever the last link (the gate reads each
+     * residual element just before it writes the same element of y).
      */
-    static void forward(List<Link> links, float[] x, float[] residual, float[] y, Cbam cbam) {
+    static void forward(List<Link> links, float[] x, float[] residual, float[] y, Tail tail) {
         if (!supports(links)) throw new IllegalArgumentException("ConvChain: links " + links + " do not chain");
         Link last = links.get(links.size() - 1);
-        if (cbam != null && (residual == null || last.act() != ConvActivation.NONE || last.g().isDepthwise())) {
-            throw new IllegalArgumentException("ConvChain: CBAM after the last link " + last.g() + " needs a residual and a "
-                    + "convolution without an activation that is not depthwise (act " + last.act() + ")");
+        if (tail != null && (last.act() != ConvActivation.NONE || last.g().isDepthwise())) {
+            throw new IllegalArgumentException("ConvChain: " + tail.getClass().getSimpleName() + " after the last link "
+                    + last.g() + " needs a convolution without an activation that is not depthwise (act " + last.act() + ")");
         }
-        if (y == residual && cbam == null && !ConvFused.residualMayBeOutput(last.g(), last.w())) {
+        if (tail instanceof Cbam && residual == null) throw new IllegalArgumentException("ConvChain: CBAM's gate needs the residual");
+        if (tail instanceof Pooled p && (residual != null || p.pooled().length < 2 * last.g().n() * last.g().cOut())) {
+            throw new IllegalArgumentException("ConvChain: a pooled chain takes no residual and a pooled array of (2, N, C_out) = "
+                    + 2 * last.g().n() * last.g().cOut() + " floats");
+        }
+        if (y == residual && !(tail instanceof Cbam) && !ConvFused.residualMayBeOutput(last.g(), last.w())) {
             throw new IllegalArgumentException("ConvChain: y is the residual, which the last link " + last.g()
                     + " reads after it has written y");
         }
@@ -136,13 +155,13 @@ final class ConvChain {
         CpuThreads.parallelFor(0, Math.min(steps, CpuThreads.threads()), 1, (lo, hi) -> {
             for (int step = next.getAndIncrement(); step < steps; step = next.getAndIncrement()) {
                 int n0 = step * images, nb = Math.min(images, n - n0);
-                run(links, x, residual, y, n0, nb, cbam);
+                run(links, x, residual, y, n0, nb, tail);
             }
         });
     }
 
     /** Images {@code [n0, n0 + nb)} through every link. */
-    private static void run(List<Link> links, float[] x, float[] residual, float[] y, int n0, int nb, Cbam cbam) {
+    private static void run(List<Link> links, float[] x, float[] residual, float[] y, int n0, int nb, Tail tail) {
         float[][] scratch = SCRATCH.get();
         Link first = links.get(0);
         float[] in = buffer(scratch, 0, nb * first.g().cOut() * first.g().outPlane());
@@ -156,9 +175,15 @@ final class ConvChain {
             in = out;
         }
         Link last = links.get(links.size() - 1);
-        if (cbam != null) {
-            attend(last.g().withBatch(nb), in, last.w(), cbam, buffer(scratch, in == scratch[0] ? 1 : 0,
-                    last.g().withBatch(nb).outputLength()), residual, y, n0);
+        ConvGeometry g = last.g().withBatch(nb);
+        if (tail instanceof Cbam cbam) {
+            attend(g, in, last.w(), cbam, buffer(scratch, in == scratch[0] ? 1 : 0, g.outputLength()), residual, y, n0);
+            return;
+        }
+        if (tail instanceof Pooled p) {
+            TilePool pool = TilePool.onThreadScratch(n0, nb, g.cOut(), g.outPlane());
+            ConvFused.forwardImagesPooled(g, in, last.w(), y, n0, pool);
+            pool.finish(p.pooled(), last.g().n());
             return;
         }
         ConvFused.forwardImages(last.g().withBatch(nb), in, last.w(), residual, last.act(), 0, 0,
@@ -173,7 +198,7 @@ final class ConvChain {
                                float[] y, int n0) {
         int nb = g.n(), c = g.cOut(), plane = g.outPlane(), at = n0 * c * plane;
         TilePool pool = TilePool.onThreadScratch(0, nb, c, plane);
-        ConvFused.forwardImagesPooled(g, in, w, f, pool);
+        ConvFused.forwardImagesPooled(g, in, w, f, 0, pool);
         float[] pooled = new float[2 * nb * c], mc = new float[nb * c];                   // (2, nb, C), (nb, C)
         pool.finish(pooled, nb);
         CpuChannelAttentionGates.forward(pooled, 0, nb, 1, c, cbam.hidden(), cbam.w1(), cbam.b1(), cbam.w2(), cbam.b2(),

@@ -215,16 +215,21 @@ public final class ConvFused {
     }
 
     /**
-     * {@code y = conv(x, w) + b} for all nb images of x (N = nb) on the calling thread, pooled into {@code pool} as
-     * the tiles are stored ({@link #forwardPooled}'s epilogue, one {@link TilePool} over the call's images, which
-     * must be {@code [0, nb)}): for {@link ConvChain}'s last link when an attention follows it image by image.
+     * {@code y = conv(x, w) + b} for all nb images of x (N = nb) on the calling thread, written to images
+     * {@code [yImage0, yImage0 + nb)} of y and pooled into {@code pool} as the tiles are stored ({@link #forwardPooled}'s
+     * epilogue; the pool covers y's images {@code [yImage0, yImage0 + nb)}): {@link ConvChain}'s last link when an
+     * attention reads its spatial means and maxes.
      */
-    static void forwardImagesPooled(ConvGeometry g, float[] x, PackedConvWeights w, float[] y, TilePool pool) {
+    static void forwardImagesPooled(ConvGeometry g, float[] x, PackedConvWeights w, float[] y, int yImage0, TilePool pool) {
         if (g.isDepthwise()) throw new IllegalArgumentException("ConvFused.forwardImagesPooled " + g + ": not for depthwise convolutions");
         check(g, x, w, null, 0, 0, y);
+        if (yImage0 < 0 || y.length < (long) (yImage0 + g.n()) * g.cOut() * g.outPlane()) {
+            throw new IllegalArgumentException("ConvFused.forwardImagesPooled " + g + ": y of " + y.length
+                    + " elements has no images [" + yImage0 + ", " + (yImage0 + g.n()) + ")");
+        }
         for (int gr = 0; gr < g.groups(); gr++) {
             Source src = source(g, x, 0, g.n(), gr, g.n(), null, null, null, BUFFERS.get());
-            gemm(g, w, gr, src, 0, 0, g.n() * g.outPlane(), null, false, ConvActivation.NONE, y, pool);
+            gemm(g, w, gr, src, yImage0, 0, g.n() * g.outPlane(), null, false, ConvActivation.NONE, y, pool);
         }
     }
 

@@ -177,6 +177,10 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runChain(this, x, links, residual, true, () -> Backend.super.convInferenceChain(x, links, residual));
     }
 
+    @Override public Tensor[] convInferenceChainPooled(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
+        return CpuInferenceConv.runChainPooled(this, x, links, () -> Backend.super.convInferenceChainPooled(x, links));
+    }
+
     @Override public Tensor convInferenceChainAttended(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
                                                        dev.saccade.tensor.ops.AttendedChain.Attention attention,
                                                        Tensor residual, boolean intoResidual) {

@@ -81,6 +81,22 @@ final class CpuInferenceConv {
     }
 
     /**
+     * The links depth first, the last one pooling its output ({@link ConvChain.Pooled}) when {@link #depthFirst} takes
+     * them; otherwise {@code composed}. Returns {y, pooled (2, N, C_out)}.
+     */
+    static Tensor[] runChainPooled(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                   java.util.function.Supplier<Tensor[]> composed) {
+        java.util.List<ConvChain.Link> chain = depthFirst(x, links);
+        if (chain == null) return composed.get();
+        ConvGeometry g = chain.get(chain.size() - 1).g();
+        float[] yf = ActivationPool.take(g.outputLength());                     // fully overwritten below
+        float[] pooled = new float[2 * g.n() * g.cOut()];                      // (2, N, C_out)
+        ConvChain.forward(chain, floats(x), null, yf, new ConvChain.Pooled(pooled));
+        return new Tensor[] {Tensor.wrap(HostStorage.wrap(yf), outShape(g), b),
+                Tensor.wrap(HostStorage.wrap(pooled), Shape.of(2, g.n(), g.cOut()), b)};
+    }
+
+    /**
      * The links depth first with CBAM after the last one ({@link ConvChain#forward(java.util.List, float[], float[],
      * float[], ConvChain.Cbam)}) when {@link #depthFirst} takes them and the residual and the weights are F32;
      * otherwise {@code composed}. With {@code intoResidual}, y is written into the residual's own array when it is a

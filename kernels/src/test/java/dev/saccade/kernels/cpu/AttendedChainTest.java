@@ -24,11 +24,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link ConvChain} with CBAM after the last link ({@link dev.saccade.tensor.ops.AttendedChain} on the CPU) against
+ * {@link ConvChain}'s tails. CBAM after the last link ({@link dev.saccade.tensor.ops.AttendedChain} on the CPU) against
  * the same steps over the whole batch — the links layer by layer, the last pooling as it stores
  * ({@link ConvFused#forwardPooled}), {@link CpuChannelAttentionGates}, {@link CpuSpatialAttentionGate} with the
  * residual and a ReLU — on bottlenecks with and without TSM's shift, odd planes, clips of 3, 1 thread and all; the
- * output into the shortcut's own array; the backend op against its composed forms; what it refuses.
+ * output into the shortcut's own array; the backend op against its composed forms; what it refuses. The pooled
+ * tail ({@link InferenceConv#applyChainPooled}, W3's) against {@link ConvFused#forwardPooled} over the whole batch.
  */
 class AttendedChainTest {
     /** Relative agreement: the spatial means are summed per step here and per column range there (last bits). */
@@ -92,6 +93,31 @@ class AttendedChainTest {
     }
 
     /**
+     * The pooled tail ({@link ConvChain.Pooled}, for W3): y bit for bit the layer-by-layer output, the maxes those of
+     * {@link ConvFused#forwardPooled} over the whole batch, the means within rounding (summed per step).
+     */
+    @ParameterizedTest(name = "{0}, threads={4}")
+    @MethodSource("chains")
+    void poolsTheLastLinkAsTheWholeBatchDoes(String name, List<ConvGeometry> gs, int frames, int k, int threads) {
+        Random rnd = new Random(name.hashCode() + 1);
+        List<ConvChain.Link> links = ConvChainTest.links(gs, frames, rnd);
+        ConvGeometry last = gs.getLast();
+        float[] x = KernelArrays.gaussian(rnd, gs.getFirst().inputLength());
+        float[] in = ConvChainTest.layerByLayer(links.subList(0, links.size() - 1), x, null);
+        float[] want = new float[last.outputLength()], wantPooled = new float[2 * last.n() * last.cOut()];
+        ConvFused.forwardPooled(last, links.size() == 1 ? x : in, links.getLast().w(), want, wantPooled);
+        float[] y = new float[want.length], pooled = new float[wantPooled.length];
+        java.util.Arrays.fill(y, Float.NaN);
+        java.util.Arrays.fill(pooled, Float.NaN);
+        try (var limit = CpuThreads.limit(threads)) { ConvChain.forward(links, x, null, y, new ConvChain.Pooled(pooled)); }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(want, y, name + ": the output");
+        int half = wantPooled.length / 2;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(wantPooled, half, 2 * half),
+                java.util.Arrays.copyOfRange(pooled, half, 2 * half), name + ": the maxes");
+        assertClose(java.util.Arrays.copyOf(wantPooled, half), java.util.Arrays.copyOf(pooled, half), name + ": the means");
+    }
+
+    /**
      * The output into the shortcut's own array: x itself when nothing shifts (each step reads only its own images),
      * a separate shortcut under the shift; y as x under the shift is refused, and so are a missing residual and a
      * last link with an activation.
@@ -126,6 +152,11 @@ class AttendedChainTest {
         List<ConvChain.Link> rectified = List.of(shifted.get(0), shifted.get(1), new ConvChain.Link(l.g(), l.w(), ConvActivation.RELU, 0, 0));
         e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(rectified, x, x.clone(), new float[x.length], a));
         assertTrue(e.getMessage().contains("RELU"), e.getMessage());
+        float[] pooled = new float[2 * l.g().n() * l.g().cOut()];
+        e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(shifted, x, x.clone(), new float[x.length], new ConvChain.Pooled(pooled)));
+        assertTrue(e.getMessage().contains("no residual"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvChain.forward(shifted, x, null, new float[x.length], new ConvChain.Pooled(new float[pooled.length - 1])));
+        assertTrue(e.getMessage().contains("(2, N, C_out)"), e.getMessage());
     }
 
     /**
@@ -154,6 +185,9 @@ class AttendedChainTest {
                 assertClose(want, AttendedChain.inference(x, links, attention, x, false).toFloatArray(), "T=" + frames);
                 assertClose(want, ConvChainTest.composedDefault(cpu).convInferenceChainAttended(x, links, attention, x, false).toFloatArray(),
                         "the SPI's default, T=" + frames);
+                Tensor[] yp = InferenceConv.applyChainPooled(x, links), unchained = ConvChainTest.composedDefault(cpu).convInferenceChainPooled(x, links);
+                assertClose(unchained[0].toFloatArray(), yp[0].toFloatArray(), "the pooled chain's output, T=" + frames);
+                assertClose(unchained[1].toFloatArray(), yp[1].toFloatArray(), "the pooled chain's [mean; max], T=" + frames);
                 Tensor own = x.add(0);                                                  // a shortcut of its own, also x
                 Tensor out = AttendedChain.inference(own, links, attention, own, true);
                 assertEquals(frames == 0, InferenceConv.sharesStorage(out, own), "written into x's storage, T=" + frames);
@@ -164,6 +198,8 @@ class AttendedChainTest {
                     new InferenceConv.Link(c2, ConvActivation.RELU, 0, 0), new InferenceConv.Link(c3, ConvActivation.RELU, 0, 0));
             var e = assertThrows(IllegalArgumentException.class, () -> AttendedChain.inference(x, links, attention, x, false));
             assertTrue(e.getMessage().contains("activation"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> InferenceConv.applyChainPooled(x, links));
+            assertTrue(e.getMessage().contains("NONE"), e.getMessage());
             List<InferenceConv.Link> ok = List.of(links.get(0), links.get(1), new InferenceConv.Link(c3, ConvActivation.NONE, 0, 0));
             var wrong = new AttendedChain.Attention(new ChannelAttentionGates.Weights(Tensor.zeros(hidden, c + 1), cw.b1(), cw.w2(),
                     cw.b2(), null, null), attention.spatialKernel());

@@ -148,6 +148,28 @@ public final class InferenceConv {
     }
 
     /**
+     * {@link #applyChain} without a residual whose last link pools its output as it stores it, as {@link #applyPooled}
+     * does: {y, [mean; max] over each image's plane (2, N, C_out)}, the spatial descriptors an attention after the
+     * chain reads (W3, Pérez-Rúa et al., ECCV 2020, Eq. 3). The last link has no activation. The maxes are those of
+     * {@link #applyPooled}; the means may differ in the last bits (summed in another order).
+     *
+     * <pre>{@code
+     * Tensor[] yp = InferenceConv.applyChainPooled(x, List.of(conv1, conv2, conv3NoActivation));
+     * }</pre>
+     */
+    public static Tensor[] applyChainPooled(Tensor x, java.util.List<Link> links) {
+        long macs = checkChain(x, links, null);
+        if (links.getLast().act() != ConvActivation.NONE) {
+            throw new IllegalArgumentException("inference_conv_chain_pooled: the last link ends with " + links.getLast().act()
+                    + "; the pooled output is the convolution's own (give NONE)");
+        }
+        long t0 = InferenceProfile.start();
+        Tensor[] yp = x.backend().convInferenceChainPooled(x, links);
+        InferenceProfile.stopChain(t0, "inference_conv_chain_pooled", x, links, macs, yp[0]);
+        return yp;
+    }
+
+    /**
      * Whether x's backend runs these links depth first ({@link dev.saccade.tensor.Backend#convChainDepthFirst}): a
      * few images at a time through every link. When it does not, {@link #applyChain} would run them link by link, as
      * a caller may itself.

@@ -64,8 +64,13 @@ final class Bottleneck extends ResidualBlock {
         return chain == null ? null : AttendedChain.inference(x, chain, attention, residual, residualDead);
     }
 
-    /** conv3 + bn3 pools its output as it stores it: {branch (N·T, 4·planes, H/s, W/s), [mean; max] (2, N·T, 4·planes)}. */
+    /**
+     * conv3 + bn3 pools its output as it stores it: {branch (N·T, 4·planes, H/s, W/s), [mean; max] (2, N·T, 4·planes)};
+     * the three convolutions depth first where the backend runs them so.
+     */
     @Override protected Tensor[] branchInferencePooled(Tensor x) {
+        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE);
+        if (chain != null) return InferenceConv.applyChainPooled(x, chain);
         Tensor h2 = firstTwo(x);
         Tensor[] out = fused3.forwardPooled(h2);
         InferenceConv.recycle(h2);

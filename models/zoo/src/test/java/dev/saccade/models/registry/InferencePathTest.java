@@ -9,6 +9,7 @@ import dev.saccade.tensor.autograd.GradMode;
 import dev.saccade.tensor.ops.InferenceProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,27 +111,34 @@ class InferencePathTest {
     static List<String> resnet50s() { return List.of("tsn-resnet50", "tsm-resnet50"); }
 
     /**
-     * With CBAM after each branch, the first stage's bottlenecks at 24² run as chains that attend each frame right
-     * after conv3 wrote it ({@code AttendedChain}), the other stages as before (conv3 pooling as it stores, then the
-     * two attention ops); two clips, so that steps start inside a clip and at the second one. The logits agree with
-     * the op-by-op evaluation path and with the composed attention ops.
+     * With an attention after each branch, the first stage's bottlenecks at 24² still run depth first: with CBAM,
+     * which attends each frame on its own, each frame is attended and gated right after conv3 wrote it
+     * ({@code AttendedChain}); with W3, whose attention mixes frames, conv3 pools as it stores
+     * ({@code InferenceConv.applyChainPooled}) and the attention runs after the chain. The other stages as before.
+     * Two clips, so that steps start inside a clip and at the second one. The logits agree with the op-by-op
+     * evaluation path and with the composed attention ops.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cbamResnet50s")
-    void cbamBottlenecksOnLargePlanesAttendEachFrameDepthFirst(String id) {
+    @MethodSource("attentionResnet50s")
+    void attentionBottlenecksOnLargePlanesRunDepthFirst(String id, String chainOp) {
         Profiled run = profiledAt96(id, 2, 9);
-        assertFirstStageChains(id, run.chains(), "inference_conv_chain_attended(3)");
+        assertFirstStageChains(id, run.chains(), chainOp);
         try (var noGrad = GradMode.disable()) {
             float[] reference, composed;
             try (var s = InferenceMode.unfused()) { reference = run.model().forward(run.x()).toFloatArray(); }
             FusedAttention.setEnabled(false);
             try { composed = run.model().forward(run.x()).toFloatArray(); } finally { FusedAttention.setEnabled(true); }
-            assertTrue(relError(id + " attended depth first", run.logits(), reference) <= 1e-4);
+            assertTrue(relError(id + " depth first", run.logits(), reference) <= 1e-4);
             assertTrue(relError(id + " against composed ops", run.logits(), composed) <= 1e-4);
         }
     }
 
-    static List<String> cbamResnet50s() { return List.of("cbam-resnet50", "tsm+cbam-resnet50"); }
+    static Stream<Arguments> attentionResnet50s() {
+        return Stream.of(Arguments.of("cbam-resnet50", "inference_conv_chain_attended(3)"),
+                Arguments.of("tsm+cbam-resnet50", "inference_conv_chain_attended(3)"),
+                Arguments.of("w3-resnet50", "inference_conv_chain_pooled(3)"),
+                Arguments.of("tsm+w3-resnet50", "inference_conv_chain_pooled(3)"));
+    }
 
     @Test
     void theOnlineShiftIsAppliedBeforeTheFusedConvolution() {
