@@ -24,10 +24,13 @@ import java.util.List;
  * runs them; the first may read TSM's shift in place (1×1), the last adds the residual, and may write y into the
  * residual's own array ({@link #forward}). Images per step: those of the last link's GEMM
  * ({@link ConvFused#imagesPerGemm}), so that small planes still give GEMMs of ~512 columns while every thread gets
- * work. Whether depth first pays: {@link #pays}.
+ * work. Whether depth first pays: {@link #pays}. A {@link Tail} may follow the last link of a bottleneck whose
+ * attention reads the branch before the shortcut: its output pooled as it is stored, for W3's attention after the
+ * chain ({@link Pooled}), or CBAM run on each step's frames while they are in the cache ({@link Cbam}).
  *
  * <pre>{@code
  * ConvChain.forward(List.of(expand, depthwise, project), x, residual, y);
+ * ConvChain.forward(List.of(conv1, conv3x3, conv3), x, shortcut, y, new ConvChain.Cbam(w1, b1, w2, b2, hidden, kernel, 7));
  * }</pre>
  */
 final class ConvChain {
@@ -186,8 +189,7 @@ final class ConvChain {
             pool.finish(p.pooled(), last.g().n());
             return;
         }
-        ConvFused.forwardImages(last.g().withBatch(nb), in, last.w(), residual, last.act(), 0, 0,
-                0, nb, y, n0);
+        ConvFused.forwardImages(g, in, last.w(), residual, last.act(), 0, 0, 0, nb, y, n0);
     }
 
     /**

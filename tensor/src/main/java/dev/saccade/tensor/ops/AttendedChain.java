@@ -81,6 +81,7 @@ public final class AttendedChain {
      * {@link SpatialAttentionGate#inferenceInPlace} with the residual and a ReLU.
      */
     public static Tensor composed(Tensor x, List<InferenceConv.Link> links, Attention attention, Tensor residual) {
+        check(links);
         Tensor in = x;
         for (int i = 0; i < links.size() - 1; i++) {
             InferenceConv.Link l = links.get(i);
@@ -88,7 +89,6 @@ public final class AttendedChain {
             if (in != x) InferenceConv.recycle(in);
             in = out;
         }
-        check(links);
         Tensor[] fp = InferenceConv.applyPooled(in, links.getLast().conv());                  // F (N·T, C, H', W'), (2, N·T, C)
         if (in != x) InferenceConv.recycle(in);
         int nt = fp[0].dim(0), c = fp[0].dim(1);
