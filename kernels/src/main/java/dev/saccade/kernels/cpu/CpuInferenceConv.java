@@ -72,12 +72,21 @@ final class CpuInferenceConv {
         if (chain == null) return composed.get();
         ConvChain.Link last = chain.get(chain.size() - 1);
         float[] xf = floats(x), rf = residual == null ? null : floats(residual);
-        boolean inPlace = intoResidual && residual != null && CpuBackend.wholeArray(residual) == rf
-                && ConvFused.residualMayBeOutput(last.g(), last.w()) && (rf != xf || chain.get(0).shiftFrames() == 0)
-                && residual.shape().equals(outShape(last.g()));
+        boolean inPlace = intoResidual && residual != null && ConvFused.residualMayBeOutput(last.g(), last.w())
+                && residualArrayTakesY(chain, xf, residual, rf);
         float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
         ConvChain.forward(chain, xf, rf, yf);
         return Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(last.g()), b);
+    }
+
+    /**
+     * Whether the chain's output may go into the residual's own array rf (its floats as the chain reads them): the
+     * residual is one whole, contiguous F32 array of the output's shape, and not x itself when the first link shifts
+     * x (a step would overwrite frames that another step's shift still reads).
+     */
+    private static boolean residualArrayTakesY(java.util.List<ConvChain.Link> chain, float[] xf, Tensor residual, float[] rf) {
+        return CpuBackend.wholeArray(residual) == rf && (rf != xf || chain.get(0).shiftFrames() == 0)
+                && residual.shape().equals(outShape(chain.get(chain.size() - 1).g()));
     }
 
     /**
@@ -112,10 +121,8 @@ final class CpuInferenceConv {
             return composed.get();
         }
         ConvChain.Link last = chain.get(chain.size() - 1);
-        Tensor rc = residual.contiguousFromZero();
-        float[] xf = floats(x), rf = ((HostStorage) rc.storage()).floats();
-        boolean inPlace = intoResidual && CpuBackend.wholeArray(residual) == rf
-                && (rf != xf || chain.get(0).shiftFrames() == 0) && residual.shape().equals(outShape(last.g()));
+        float[] xf = floats(x), rf = floats(residual);
+        boolean inPlace = intoResidual && residualArrayTakesY(chain, xf, residual, rf);
         float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
         Tensor kernel = attention.spatialKernel();
         ConvChain.forward(chain, xf, rf, yf, new ConvChain.Cbam(floats(cw.w1()), floats(cw.b1()), floats(cw.w2()),

@@ -207,6 +207,8 @@ class AttendedChainTest {
             assertTrue(shape.getMessage().contains("w1"), shape.getMessage());
             shape = assertThrows(ShapeException.class, () -> AttendedChain.inference(x, ok, attention, Tensor.zeros(n, c, 23, 22), false));
             assertTrue(shape.getMessage().contains("residual"), shape.getMessage());
+            shape = assertThrows(ShapeException.class, () -> AttendedChain.inference(x.reshape(1, n, c, 23, 23), ok, attention, x, false));
+            assertTrue(shape.getMessage().contains("(N·T, C, H, W)"), shape.getMessage());
             var temporal = assertThrows(IllegalArgumentException.class, () -> new AttendedChain.Attention(new ChannelAttentionGates.Weights(
                     cw.w1(), cw.b1(), cw.w2(), cw.b2(), Tensor.zeros(c, 1, 3), Tensor.zeros(c, 1, 3)), attention.spatialKernel()));
             assertTrue(temporal.getMessage().contains("temporal"), temporal.getMessage());

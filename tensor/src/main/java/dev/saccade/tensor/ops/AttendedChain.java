@@ -60,12 +60,12 @@ public final class AttendedChain {
                                    boolean residualDead) {
         Objects.requireNonNull(attention, OP + ": the attention is required");
         Objects.requireNonNull(residual, OP + ": the residual is required");
-        long macs = InferenceConv.checkChain(x, links, residual);
+        if (x.rank() != 4) throw new ShapeException(OP + ": x must be (N·T, C, H, W), got " + x.shape());
+        long macs = InferenceConv.checkChain(x, links, residual);                  // the residual is the output's shape
         check(links);
         int nt = residual.dim(0), c = residual.dim(1);
         ChannelAttentionGates.checkWeights(OP, c, attention.channel());
         Checks.sameKind(OP, x, attention.spatialKernel());
-        if (residual.rank() != 4) throw new ShapeException(OP + ": the output must be (N·T, C, H, W), got " + residual.shape());
         long t0 = InferenceProfile.start();
         Tensor y = x.backend().convInferenceChainAttended(x, links, attention, residual, residualDead);
         InferenceProfile.stopChain(t0, OP, x, links, macs, y);
