@@ -242,6 +242,33 @@ public interface Backend {
     }
 
     /**
+     * {@link #convInferenceChain} (or, with {@code intoResidual}, {@link #convInferenceChainIntoResidual}) whose first
+     * link reads x through an input gate ({@link dev.saccade.tensor.ops.InferenceConv#applyChain(Tensor,
+     * dev.saccade.tensor.ops.InferenceConv.InputGate, java.util.List, Tensor, boolean)}, which checks the shapes); no
+     * autograd. The default runs the first link by {@link #convInferenceExcited} or {@link #convInferenceUpGated} and
+     * the others as a chain; a backend may carry a few images at a time through every link.
+     */
+    default Tensor convInferenceChainGated(Tensor x, dev.saccade.tensor.ops.InferenceConv.InputGate gate,
+                                           java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                           Tensor residualOrNull, boolean intoResidual) {
+        var first = links.getFirst();
+        Tensor residualHere = links.size() == 1 ? residualOrNull : null;
+        dev.saccade.tensor.ops.ConvActivation act = first.act();
+        Tensor h = switch (gate) {
+            case dev.saccade.tensor.ops.InferenceConv.InputGate.Excited e ->
+                    convInferenceExcited(x, first.conv(), e.channel(), e.pixel(), e.offset(), residualHere, act);
+            case dev.saccade.tensor.ops.InferenceConv.InputGate.UpGated u ->
+                    convInferenceUpGated(x, u.attended(), u.up(), first.conv(), residualHere, act, first.shiftFrames(),
+                            first.shiftFoldDiv());
+        };
+        if (links.size() == 1) return h;
+        var rest = links.subList(1, links.size());
+        Tensor y = intoResidual ? convInferenceChainIntoResidual(h, rest, residualOrNull) : convInferenceChain(h, rest, residualOrNull);
+        recycle(h);
+        return y;
+    }
+
+    /**
      * {@link #convInferenceChain} without a residual, the last link pooling its output: {y, [mean; max] (2, N, C_out)}
      * ({@link dev.saccade.tensor.ops.InferenceConv#applyChainPooled}, which checks the shapes); no autograd. The
      * default runs the links one by one, the last by {@link #convInferencePooled}.

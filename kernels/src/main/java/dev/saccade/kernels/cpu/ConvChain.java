@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <p>Links: any convolution {@link ConvFused} runs, and in the middle of the chain {@link WinogradConv}'s (a link
  * that carries its {@link Link#winograd} weights); the first and last depthwise ones only as {@link Depthwise3x3}
- * runs them; the first may read TSM's shift in place (1×1), the last adds the residual, and may write y into the
+ * runs them; the first may read TSM's shift in place (1×1) and apply the temporal module before a block's conv1
+ * as it packs x ({@link Link#gate}: ACTION-Net's gates, M2A's excitation), the last adds the residual, and may write y into the
  * residual's own array ({@link #forward}). Images per step: those of the last link's GEMM
  * ({@link ConvFused#imagesPerGemm}), so that small planes still give GEMMs of ~512 columns while every thread gets
  * work. Whether depth first pays: {@link #pays}. A {@link Tail} may follow the last link of a bottleneck whose
@@ -41,12 +42,22 @@ final class ConvChain {
      * @param shiftFrames  T for TSM's shift read in place (the first link only, 1×1 ungrouped), else 0
      * @param winograd     the weights {@link WinogradConv} runs a 3×3 link with (a middle link that
      *                     {@link WinogradConv#supports} only), or null for {@link ConvFused}
+     * @param gate         what the first link (1×1 ungrouped) applies to x as it packs it, as
+     *                     {@link ConvFused#forwardExcited} (no shift) and {@link ConvFused#forwardUpGated} do — the
+     *                     temporal module before a block's conv1 (ACTION-Net, M2A) — or null
      */
     record Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold,
-                WinogradWeights winograd) {
+                WinogradWeights winograd, ConvFused.InputGate gate) {
         Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold) {
-            this(g, w, act, shiftFrames, shiftFold, null);
+            this(g, w, act, shiftFrames, shiftFold, null, null);
         }
+
+        Link(ConvGeometry g, PackedConvWeights w, ConvActivation act, int shiftFrames, int shiftFold, WinogradWeights winograd) {
+            this(g, w, act, shiftFrames, shiftFold, winograd, null);
+        }
+
+        /** This link reading its input through {@code gate}. */
+        Link withGate(ConvFused.InputGate gate) { return new Link(g, w, act, shiftFrames, shiftFold, winograd, gate); }
     }
 
     /**
@@ -80,7 +91,8 @@ final class ConvChain {
 
     /**
      * Whether {@link #forward} runs these links: two or more, 2-d, the first and last depthwise only if 3×3
-     * ({@link Depthwise3x3}), the shift only on a 1×1 first link, each input the previous output; a link that
+     * ({@link Depthwise3x3}), the shift and an input gate only on a 1×1 ungrouped first link (an excitation without
+     * a shift), each input the previous output; a link that
      * {@link WinogradConv} runs layer by layer only in the middle and with its Winograd weights (so that the floats
      * are the layer-by-layer ones), and Winograd weights on no other link.
      */
@@ -93,10 +105,12 @@ final class ConvChain {
         }
         if (first.shiftFrames() > 0 && (!first.g().isPointwise() || first.g().groups() != 1
                 || first.g().n() % first.shiftFrames() != 0)) return false;
+        if (first.gate() != null && (!first.g().isPointwise() || first.g().groups() != 1
+                || first.gate() instanceof ConvFused.Excitation && first.shiftFrames() > 0)) return false;
         for (Link l : links) if (WinogradConv.supports(l.g()) != (l.winograd() != null)) return false;
         for (int i = 1; i < links.size(); i++) {
             ConvGeometry a = links.get(i - 1).g(), b = links.get(i).g();
-            if (links.get(i).shiftFrames() != 0 || b.n() != a.n() || b.cIn() != a.cOut() || b.rank() != a.rank()) return false;
+            if (links.get(i).shiftFrames() != 0 || links.get(i).gate() != null || b.n() != a.n() || b.cIn() != a.cOut() || b.rank() != a.rank()) return false;
             int[] out = a.outputSize();
             if (b.rank() != 2 || out[0] != b.inH() || out[1] != b.inW()) return false;
         }
@@ -147,6 +161,7 @@ final class ConvChain {
             throw new IllegalArgumentException("ConvChain: y is the residual, which the last link " + last.g()
                     + " reads after it has written y");
         }
+        checkGate(links.get(0));
         if (y == x && links.get(0).shiftFrames() > 0) {
             throw new IllegalArgumentException("ConvChain: y is x, whose neighbouring frames the first link's shift reads "
                     + "after another step has written them");
@@ -163,12 +178,29 @@ final class ConvChain {
         });
     }
 
+    /** The first link's input gate against its geometry: the gates of every image of x, conv_up onto x's channels. */
+    private static void checkGate(Link first) {
+        ConvGeometry g = first.g();
+        long planes = (long) g.n() * g.inPlane();
+        if (first.gate() instanceof ConvFused.Excitation e && (e.channel().length < (long) g.n() * g.cIn() || e.pixel().length < planes)) {
+            throw new IllegalArgumentException("ConvChain: the first link's gates have " + e.channel().length + " and "
+                    + e.pixel().length + " elements, need (N, C_in) = " + (long) g.n() * g.cIn() + " and (N, P) = " + planes);
+        }
+        if (first.gate() instanceof ConvFused.UpGate u && (u.up().isDepthwise() || u.up().groups() != 1
+                || u.up().cOut() != g.cIn() || u.attended().length < planes * u.up().k())) {
+            throw new IllegalArgumentException("ConvChain: conv_up (C_out=" + u.up().cOut() + ", K=" + u.up().k() + ", groups="
+                    + u.up().groups() + ") on " + u.attended().length + " elements does not make the first link's input "
+                    + g + " (needs " + g.cIn() + " channels, ungrouped, from (N, K, P))");
+        }
+    }
+
     /** Images {@code [n0, n0 + nb)} through every link. */
     private static void run(List<Link> links, float[] x, float[] residual, float[] y, int n0, int nb, Tail tail) {
         float[][] scratch = SCRATCH.get();
         Link first = links.get(0);
         float[] in = buffer(scratch, 0, nb * first.g().cOut() * first.g().outPlane());
-        ConvFused.forwardImages(first.g(), x, first.w(), null, first.act(), first.shiftFrames(), first.shiftFold(), n0, nb, in, 0);
+        ConvFused.forwardImages(first.g(), x, first.w(), null, first.act(), first.shiftFrames(), first.shiftFold(), first.gate(),
+                n0, nb, in, 0);
         for (int i = 1; i < links.size() - 1; i++) {
             ConvGeometry g = links.get(i).g().withBatch(nb);
             float[] out = buffer(scratch, i & 1, g.outputLength());

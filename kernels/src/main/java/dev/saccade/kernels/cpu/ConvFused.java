@@ -190,6 +190,21 @@ public final class ConvFused {
      */
     static void forwardImages(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
                               int shiftFrames, int shiftFold, int n0, int nb, float[] y, int yImage0) {
+        forwardImages(g, x, w, residual, act, shiftFrames, shiftFold, null, n0, nb, y, yImage0);
+    }
+
+    /**
+     * As {@link #forwardImages(ConvGeometry, float[], PackedConvWeights, float[], ConvActivation, int, int, int, int,
+     * float[], int)}, the input read through {@code gate} (null for none) as {@link #forwardExcited} and
+     * {@link #forwardUpGated} read it: a 1×1 stride-1 ungrouped convolution only, an excitation without a shift. The
+     * gates are indexed by x's images, so the images {@code [n0, n0 + nb)} read theirs.
+     */
+    static void forwardImages(ConvGeometry g, float[] x, PackedConvWeights w, float[] residual, ConvActivation act,
+                              int shiftFrames, int shiftFold, InputGate gate, int n0, int nb, float[] y, int yImage0) {
+        if (gate != null && (!g.isPointwise() || g.groups() != 1 || gate instanceof Excitation && shiftFrames > 0)) {
+            throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": " + gate.getClass().getSimpleName()
+                    + " is read only by a 1×1 stride-1 ungrouped convolution" + (shiftFrames > 0 ? ", without a shift" : ""));
+        }
         if (g.isDepthwise() && !Depthwise3x3.supports(g)) {
             throw new IllegalArgumentException("ConvFused.forwardImages " + g + ": depthwise only as 3×3, padding 1, stride 1 or 2");
         }
@@ -208,8 +223,10 @@ public final class ConvFused {
             return;
         }
         Shift shift = shiftFrames > 0 ? new Shift(shiftFrames, shiftFold) : null;
+        Excitation excite = gate instanceof Excitation e ? e : null;
+        UpGate upGate = gate instanceof UpGate u ? u : null;
         for (int gr = 0; gr < g.groups(); gr++) {
-            Source src = source(g, x, n0, nb, gr, nb, shift, null, null, BUFFERS.get());
+            Source src = source(g, x, n0, nb, gr, nb, shift, excite, upGate, BUFFERS.get());
             gemm(g, w, gr, src, yImage0, 0, nb * g.outPlane(), residual, false, act, y, null);
         }
     }
@@ -352,6 +369,12 @@ public final class ConvFused {
     // ---------------------------------------------------------------- the B operand
 
     /**
+     * What a 1×1 convolution applies to x as it packs its panels, instead of reading a gated tensor: ACTION-Net's
+     * gates ({@link Excitation}) or M2A's excitation ({@link UpGate}).
+     */
+    sealed interface InputGate permits Excitation, UpGate {}
+
+    /**
      * ACTION-Net's three gates as a read, {@code x·(offset + channel[n, ci] + pixel[n, p])} (Wang, She, Smolic, CVPR
      * 2021, Eq. 2: {@code xs·p + xs + xs·q + xs + xs·s + xs} with channel = q + s, pixel = p, offset 3), computed
      * as {@link CpuBroadcastGate}'s SUM computes it, so the packed floats equal those of the gated tensor.
@@ -359,7 +382,7 @@ public final class ConvFused {
      * @param channel (N, C_in)
      * @param pixel   (N, P)
      */
-    record Excitation(float[] channel, float[] pixel, double offset) {
+    record Excitation(float[] channel, float[] pixel, double offset) implements InputGate {
         /** {@code offset + channel[i]} rounded once to float, as the gate op rounds it. */
         float channelTerm(int i) { return (float) (offset + channel[i]); }
     }
@@ -368,7 +391,7 @@ public final class ConvFused {
      * M2A's excitation as a read ({@link UpGatedPanels}): the convolution's input is {@code x·(1 + σ(conv_up(a)))}
      * with conv_up's packed weights {@code up} (C_in × r, its bias) and a (N, r, P).
      */
-    record UpGate(float[] attended, PackedConvWeights up) {}
+    record UpGate(float[] attended, PackedConvWeights up) implements InputGate {}
 
     /** TSM's shift as a read: channel ci of image n comes from image {@link #sourceImage}, or is zero. */
     record Shift(int frames, int fold) {

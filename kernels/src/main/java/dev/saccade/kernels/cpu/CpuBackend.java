@@ -177,6 +177,13 @@ public final class CpuBackend implements Backend {
         return CpuInferenceConv.runChain(this, x, links, residual, true, () -> Backend.super.convInferenceChain(x, links, residual));
     }
 
+    @Override public Tensor convInferenceChainGated(Tensor x, dev.saccade.tensor.ops.InferenceConv.InputGate gate,
+                                                    java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
+                                                    Tensor residual, boolean intoResidual) {
+        return CpuInferenceConv.runChainGated(this, x, gate, links, residual, intoResidual,
+                () -> Backend.super.convInferenceChainGated(x, gate, links, residual, intoResidual));
+    }
+
     @Override public Tensor[] convInferenceChainPooled(Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links) {
         return CpuInferenceConv.runChainPooled(this, x, links, () -> Backend.super.convInferenceChainPooled(x, links));
     }

@@ -80,6 +80,38 @@ final class CpuInferenceConv {
     }
 
     /**
+     * The links depth first with the first one reading x through {@code gate} ({@link ConvChain.Link#gate}: ACTION's
+     * gates or M2A's excitation applied as conv1 packs x) when {@link #depthFirst} takes them, the first link is 1×1
+     * ungrouped and the gate's tensors are F32; otherwise {@code composed} (the gated convolution, then the others).
+     * y goes into the residual's array as in {@link #runChain}.
+     */
+    static Tensor runChainGated(CpuBackend b, Tensor x, dev.saccade.tensor.ops.InferenceConv.InputGate gate,
+                                java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links, Tensor residual,
+                                boolean intoResidual, java.util.function.Supplier<Tensor> composed) {
+        java.util.List<ConvChain.Link> chain = depthFirst(x, links);
+        ConvFused.InputGate read = chain == null ? null : switch (gate) {
+            case dev.saccade.tensor.ops.InferenceConv.InputGate.Excited e ->
+                    e.channel().dtype() != DType.F32 || e.pixel().dtype() != DType.F32 ? null
+                            : new ConvFused.Excitation(floats(e.channel()), floats(e.pixel()), e.offset());
+            case dev.saccade.tensor.ops.InferenceConv.InputGate.UpGated u ->
+                    !(u.up().packed() instanceof PackedConvWeights pu) || pu.groups() != 1 || u.attended().dtype() != DType.F32
+                            || !CpuConvolution.geometry(u.attended().shape(), u.up().weight().shape(), u.up().params()).isPointwise()
+                            ? null : new ConvFused.UpGate(floats(u.attended()), pu);
+        };
+        if (read == null) return composed.get();
+        chain = new java.util.ArrayList<>(chain);
+        chain.set(0, chain.get(0).withGate(read));
+        if (!ConvChain.supports(chain)) return composed.get();
+        ConvChain.Link last = chain.get(chain.size() - 1);
+        float[] xf = floats(x), rf = residual == null ? null : floats(residual);
+        boolean inPlace = intoResidual && residual != null && ConvFused.residualMayBeOutput(last.g(), last.w())
+                && residualArrayTakesY(chain, xf, residual, rf);
+        float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
+        ConvChain.forward(chain, xf, rf, yf);
+        return Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(last.g()), b);
+    }
+
+    /**
      * Whether the chain's output may go into the residual's own array rf (its floats as the chain reads them): the
      * residual is one whole, contiguous F32 array of the output's shape, and not x itself when the first link shifts
      * x (a step would overwrite frames that another step's shift still reads).

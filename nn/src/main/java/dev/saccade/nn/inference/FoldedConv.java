@@ -133,6 +133,53 @@ public final class FoldedConv {
     }
 
     /**
+     * This convolution as the first link of {@link #forwardChain}: {@link #link}, and also behind a leading module
+     * whose output keeps x's shape ({@link LeadsIntoConv#convInputKeepsShape}: ACTION-Net, M2A), with the module's
+     * shift — the module itself runs in {@link #forwardChain}. Null otherwise.
+     */
+    public InferenceConv.Link chainHead(Backend backend, ConvActivation act) {
+        if (lead == null) return link(backend, act);
+        if (!lead.convInputKeepsShape()) return null;
+        return new InferenceConv.Link(prepared(backend), act, lead.shiftFrames(), lead.shiftFoldDiv());
+    }
+
+    /**
+     * {@code links} as one chain on x, the first being this convolution ({@link #chainHead}) behind its leading
+     * module if it has one: the module's output handed over as gates the first link applies as it reads
+     * ({@link InferenceConv#applyChain(Tensor, InferenceConv.InputGate, java.util.List, Tensor, boolean)}: ACTION's
+     * excitation, M2A's), or else computed and read as a tensor. With {@code residualDead} the output may be written
+     * into the residual's storage (check with {@link InferenceConv#sharesStorage}). Evaluation under no-grad only.
+     *
+     * <pre>{@code
+     * List<InferenceConv.Link> chain = List.of(f1.chainHead(b, RELU), f2.link(b, RELU), f3.link(b, RELU));
+     * if (InferenceConv.runsDepthFirst(x, chain)) out = f1.forwardChain(x, chain, x, true);
+     * }</pre>
+     */
+    public Tensor forwardChain(Tensor x, java.util.List<InferenceConv.Link> links, Tensor residual, boolean residualDead) {
+        if (lead == null) {
+            return residualDead ? InferenceConv.applyChainIntoResidual(x, links, residual) : InferenceConv.applyChain(x, links, residual);
+        }
+        LeadsIntoConv.UpGatedInput u = lead.upGatedConvInput(x);
+        if (u != null) {                                                                 // M2A's output read as made
+            Tensor y = InferenceConv.applyChain(u.x(), new InferenceConv.InputGate.UpGated(u.attended(), u.up().prepared(x.backend())),
+                    links, residual, residualDead);
+            InferenceConv.recycle(u.attended());
+            return y;
+        }
+        LeadsIntoConv.ExcitedInput e = lead.shiftFrames() == 0 ? lead.excitedConvInput(x) : null;
+        if (e != null) {                                                                 // the gates read with xs
+            Tensor y = InferenceConv.applyChain(e.x(), new InferenceConv.InputGate.Excited(e.channel(), e.pixel(), e.offset()),
+                    links, residual, residualDead);
+            if (e.owned() && e.x() != x) InferenceConv.recycle(e.x());
+            return y;
+        }
+        Tensor in = lead.convInput(x);                                                   // (N·T, C_in, H, W)
+        Tensor y = residualDead ? InferenceConv.applyChainIntoResidual(in, links, residual) : InferenceConv.applyChain(in, links, residual);
+        if (lead.ownsConvInput() && in != x) InferenceConv.recycle(in);
+        return y;
+    }
+
+    /**
      * {w', b'}: the weights and bias with the batch norm folded in, as this convolution runs them (b' null for a
      * convolution without bias or batch norm), kept with the prepared form. For callers that apply the same linear
      * map to something other than the convolution's input (ACTION's motion excitation maps plane sums through it).

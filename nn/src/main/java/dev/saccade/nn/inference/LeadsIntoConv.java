@@ -28,6 +28,13 @@ public interface LeadsIntoConv {
     /** 1/foldDiv of the channels shift each way (with {@link #shiftFrames()} > 0). */
     default int shiftFoldDiv() { return 0; }
 
+    /**
+     * Whether {@link #convInput}'s result always has the module input's shape (the convolution then runs on x's
+     * shape, so a residual block may plan its convolutions from x before the module runs: {@link FoldedConv#chainHead}).
+     * The default: false.
+     */
+    default boolean convInputKeepsShape() { return false; }
+
     /** Whether {@link #convInput}'s result is fresh and held by nothing else (it may be recycled after the conv). */
     boolean ownsConvInput();
 

@@ -150,6 +150,11 @@ public final class Sequential extends Module implements OwnsOutput, LeadsIntoCon
         return layers.get(0) instanceof ExcitesThroughConv e ? e.upGatedOutput(x) : null;
     }
 
+    /** An excitation ({@link ExcitesThroughConv}, M2A) alone before the shift and the convolution keeps x's shape. */
+    @Override public boolean convInputKeepsShape() {
+        return lastConv() != null && prefixEnd() == 1 && layers.get(0) instanceof ExcitesThroughConv;
+    }
+
     @Override public boolean ownsConvInput() {
         List<Step> p = prefixPlan();
         return !p.isEmpty() && p.get(p.size() - 1).owns();

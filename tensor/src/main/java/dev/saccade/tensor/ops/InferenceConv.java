@@ -170,6 +170,59 @@ public final class InferenceConv {
     }
 
     /**
+     * What a chain's first link (a 1×1 convolution) applies to its input as it reads it: the temporal module before a
+     * residual block's conv1, whose output is then never written as a tensor — {@link Excited}, ACTION-Net's three
+     * gates as {@link #applyExcited} takes them, or {@link UpGated}, M2A's excitation as {@link #applyUpGated} takes it.
+     */
+    public sealed interface InputGate permits InputGate.Excited, InputGate.UpGated {
+        /**
+         * The link reads {@code x·(offset + channel + pixel)}.
+         *
+         * @param channel (N, C_in, 1, 1)
+         * @param pixel   (N, 1, H, W)
+         */
+        record Excited(Tensor channel, Tensor pixel, double offset) implements InputGate {}
+
+        /**
+         * The link reads {@code x·(1 + σ(conv_up(attended)))}, behind the link's shift if it has one.
+         *
+         * @param attended conv_up's input, whose output under {@code up} has x's shape
+         */
+        record UpGated(Tensor attended, PreparedConv up) implements InputGate {}
+    }
+
+    /**
+     * {@link #applyChain} (or, with {@code intoResidual}, {@link #applyChainIntoResidual}) whose first link reads x
+     * through {@code gate}: {@link #applyExcited} or {@link #applyUpGated} followed by the other links, as a unit, so
+     * that a backend may carry a few frames at a time through the whole residual branch of an ACTION-Net or M2A block
+     * (the CPU does where the planes are large, {@link #runsDepthFirst}). The same floats as the ops one by one.
+     * Evaluation only.
+     *
+     * <pre>{@code
+     * Tensor out = InferenceConv.applyChain(xs, new InferenceConv.InputGate.Excited(channel, pixel, 3),
+     *         List.of(conv1, conv2, conv3), x, true);               // ACTION: relu(conv3(conv2(conv1(xs·(3+q+s+p)))) + x)
+     * }</pre>
+     *
+     * @param x        (N, C_in, *spatial): what the gate multiplies (ACTION's shifted xs, M2A's input)
+     * @param residual the last link's output shape; not null with {@code intoResidual}
+     */
+    public static Tensor applyChain(Tensor x, InputGate gate, java.util.List<Link> links, Tensor residual, boolean intoResidual) {
+        String op = gate instanceof InputGate.Excited ? "inference_conv_chain_excited" : "inference_conv_chain_up_gated";
+        if (intoResidual && residual == null) throw new IllegalArgumentException(op + ": intoResidual needs a residual");
+        long macs = checkChain(x, links, residual);
+        switch (gate) {
+            case InputGate.Excited e -> {
+                if (links.getFirst().shiftFrames() > 0) throw new IllegalArgumentException(op + ": the gates are read without a shift");
+                if (x.rank() != 4) throw new ShapeException(op + ": the gates multiply a 2-d convolution's (N, C, H, W) input, got " + x.shape());
+                checkExcitation(op, x, e.channel(), e.pixel());
+            }
+            case InputGate.UpGated u -> macs += checkUpGate(op, x, u.attended(), u.up());
+        }
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stopChain(t0, op, x, links, macs, x.backend().convInferenceChainGated(x, gate, links, residual, intoResidual));
+    }
+
+    /**
      * Whether x's backend runs these links depth first ({@link dev.saccade.tensor.Backend#convChainDepthFirst}): a
      * few images at a time through every link. When it does not, {@link #applyChain} would run them link by link, as
      * a caller may itself.
@@ -279,6 +332,14 @@ public final class InferenceConv {
                                       ConvActivation act, int shiftFrames, int shiftFoldDiv) {
         String op = "inference_conv_up_gated";
         check(op, x, c, residual, shiftFrames, shiftFoldDiv);
+        checkUpGate(op, x, attended, up);
+        long t0 = InferenceProfile.start();
+        return InferenceProfile.stop(t0, "inference_conv_up_gated", x, c,
+                x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv));
+    }
+
+    /** conv_up's input against its weight and x's shape (u = x·(1 + σ(conv_up(attended))) has x's shape); its MACs. */
+    private static long checkUpGate(String op, Tensor x, Tensor attended, PreparedConv up) {
         checkInput(op, attended, up);
         Tensor wu = up.weight();
         if (attended.dtype() != wu.dtype() || x.dtype() != wu.dtype()) {
@@ -287,9 +348,18 @@ public final class InferenceConv {
         boolean same = x.rank() == attended.rank() && x.dim(0) == attended.dim(0) && x.dim(1) == wu.dim(0);
         for (int i = 0; same && i < x.rank() - 2; i++) same = x.dim(i + 2) == up.params().outputSize(i, attended.dim(i + 2), wu.dim(i + 2));
         if (!same) throw new ShapeException(op + ": conv_up maps " + attended.shape() + " by " + wu.shape() + " to another shape than x " + x.shape());
-        long t0 = InferenceProfile.start();
-        return InferenceProfile.stop(t0, "inference_conv_up_gated", x, c,
-                x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv));
+        return x.numel() * (wu.numel() / wu.dim(0));
+    }
+
+    /** ACTION's gates against x (N, C, H, W): channel (N, C, 1, 1), pixel (N, 1, H, W). */
+    private static void checkExcitation(String op, Tensor x, Tensor channel, Tensor pixel) {
+        int n = x.dim(0), cIn = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        if (channel.rank() != 4 || channel.dim(0) != n || channel.dim(1) != cIn || channel.dim(2) != 1 || channel.dim(3) != 1) {
+            throw new ShapeException(op + ": channel gate " + channel.shape() + " is not (" + n + ", " + cIn + ", 1, 1)");
+        }
+        if (pixel.rank() != 4 || pixel.dim(0) != n || pixel.dim(1) != 1 || pixel.dim(2) != h || pixel.dim(3) != wd) {
+            throw new ShapeException(op + ": pixel gate " + pixel.shape() + " is not (" + n + ", 1, " + h + ", " + wd + ")");
+        }
     }
 
     /**
@@ -307,13 +377,8 @@ public final class InferenceConv {
                                       ConvActivation act) {
         String op = "inference_conv_excited";
         Tensor w = evaluation2d(op, x, c);
-        int n = x.dim(0), cIn = x.dim(1), h = x.dim(2), wd = x.dim(3);
-        if (channel.rank() != 4 || channel.dim(0) != n || channel.dim(1) != cIn || channel.dim(2) != 1 || channel.dim(3) != 1) {
-            throw new ShapeException(op + ": channel gate " + channel.shape() + " is not (" + n + ", " + cIn + ", 1, 1)");
-        }
-        if (pixel.rank() != 4 || pixel.dim(0) != n || pixel.dim(1) != 1 || pixel.dim(2) != h || pixel.dim(3) != wd) {
-            throw new ShapeException(op + ": pixel gate " + pixel.shape() + " is not (" + n + ", 1, " + h + ", " + wd + ")");
-        }
+        checkExcitation(op, x, channel, pixel);
+        int n = x.dim(0);
         if (residual != null && (residual.dim(0) != n || residual.dim(1) != w.dim(0))) {
             throw new ShapeException(op + ": residual " + residual.shape() + " does not match the output (" + n + ", " + w.dim(0) + ", …)");
         }

@@ -105,6 +105,9 @@ public final class ActionModule extends Module implements LeadsIntoConv {
 
     @Override public Conv lastConv() { return net; }
 
+    /** xs and the excited sum are x's shift and gating: (N·T, C, H, W) as x. */
+    @Override public boolean convInputKeepsShape() { return true; }
+
     @Override public Tensor convInput(Tensor x) {
         if (!InferenceMode.active(this) || !FusedAttention.enabled()) return excite(x, frames, Weights.of(this), meNorm::forward);
         return exciteWith(x, frames, Weights.of(this), motionFromTaps());

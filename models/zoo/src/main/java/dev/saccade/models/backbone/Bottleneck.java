@@ -45,11 +45,8 @@ final class Bottleneck extends ResidualBlock {
     }
 
     @Override protected Tensor branchInference(Tensor x, Tensor residual, boolean residualDead) {
-        List<InferenceConv.Link> chain = residual == null ? null : depthFirst(x, ConvActivation.RELU);
-        if (chain != null) {                           // a few frames at a time through all three convolutions
-            return residualDead ? InferenceConv.applyChainIntoResidual(x, chain, residual)
-                                : InferenceConv.applyChain(x, chain, residual);
-        }
+        List<InferenceConv.Link> chain = residual == null ? null : depthFirst(x, ConvActivation.RELU, true);
+        if (chain != null) return fused1.forwardChain(x, chain, residual, residualDead);   // a few frames at a time
         Tensor h2 = firstTwo(x);
         Tensor out = residual != null && residualDead ? fused3.forwardIntoResidual(h2, residual, ConvActivation.RELU)
                 : fused3.forward(h2, residual, residual == null ? ConvActivation.NONE : ConvActivation.RELU);
@@ -60,7 +57,7 @@ final class Bottleneck extends ResidualBlock {
     /** The three convolutions depth first with the attention after conv3, where the backend runs them so. */
     @Override protected Tensor branchInferenceAttended(Tensor x, AttendedChain.Attention attention, Tensor residual,
                                                        boolean residualDead) {
-        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE);
+        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE, false);
         return chain == null ? null : AttendedChain.inference(x, chain, attention, residual, residualDead);
     }
 
@@ -69,7 +66,7 @@ final class Bottleneck extends ResidualBlock {
      * the three convolutions depth first where the backend runs them so.
      */
     @Override protected Tensor[] branchInferencePooled(Tensor x) {
-        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE);
+        List<InferenceConv.Link> chain = depthFirst(x, ConvActivation.NONE, false);
         if (chain != null) return InferenceConv.applyChainPooled(x, chain);
         Tensor h2 = firstTwo(x);
         Tensor[] out = fused3.forwardPooled(h2);
@@ -81,12 +78,14 @@ final class Bottleneck extends ResidualBlock {
      * conv1 → conv2 → conv3 (each with its batch norm, ReLU after the first two, the residual and ReLU after the
      * third) as one chain, when the backend carries frames through it depth first on x (the CPU: where the planes are
      * large, so that one frame's part of the block's tensors stays in the cache; docs/PERF.md); else null, and the
-     * block runs layer by layer. Not when conv1 sits behind a leading module or an online shift. {@code last}: conv3's
-     * activation (NONE when an attention reads the branch before the residual).
+     * block runs layer by layer. Not behind an online shift; behind a leading module (ACTION-Net, M2A: conv1 then
+     * applies the module's gates as it reads, {@link FoldedConv#forwardChain}) only when {@code behindLead}.
+     * {@code last}: conv3's activation (NONE when an attention reads the branch before the residual).
      */
-    private List<InferenceConv.Link> depthFirst(Tensor x, ConvActivation last) {
+    private List<InferenceConv.Link> depthFirst(Tensor x, ConvActivation last, boolean behindLead) {
         if (fused1 == null) return null;
-        InferenceConv.Link l1 = fused1.link(x.backend(), ConvActivation.RELU);
+        InferenceConv.Link l1 = behindLead ? fused1.chainHead(x.backend(), ConvActivation.RELU)
+                                           : fused1.link(x.backend(), ConvActivation.RELU);
         if (l1 == null) return null;
         List<InferenceConv.Link> chain = List.of(l1, fused2.link(x.backend(), ConvActivation.RELU),
                 fused3.link(x.backend(), last));

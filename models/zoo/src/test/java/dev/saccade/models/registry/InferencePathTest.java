@@ -114,9 +114,11 @@ class InferencePathTest {
      * With an attention after each branch, the first stage's bottlenecks at 24² still run depth first: with CBAM,
      * which attends each frame on its own, each frame is attended and gated right after conv3 wrote it
      * ({@code AttendedChain}); with W3, whose attention mixes frames, conv3 pools as it stores
-     * ({@code InferenceConv.applyChainPooled}) and the attention runs after the chain. The other stages as before.
-     * Two clips, so that steps start inside a clip and at the second one. The logits agree with the op-by-op
-     * evaluation path and with the composed attention ops.
+     * ({@code InferenceConv.applyChainPooled}) and the attention runs after the chain. With a temporal module before
+     * conv1 (ACTION-Net, M2A with and without TSM's shift), conv1 applies the module's gates as it reads each frame
+     * ({@code InferenceConv.applyChain} with an input gate). The other stages as before. Two clips, so that steps
+     * start inside a clip and at the second one. The logits agree with the op-by-op evaluation path and with the
+     * composed attention ops (which run the chain on the module's output as a tensor).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("attentionResnet50s")
@@ -137,7 +139,10 @@ class InferencePathTest {
         return Stream.of(Arguments.of("cbam-resnet50", "inference_conv_chain_attended(3)"),
                 Arguments.of("tsm+cbam-resnet50", "inference_conv_chain_attended(3)"),
                 Arguments.of("w3-resnet50", "inference_conv_chain_pooled(3)"),
-                Arguments.of("tsm+w3-resnet50", "inference_conv_chain_pooled(3)"));
+                Arguments.of("tsm+w3-resnet50", "inference_conv_chain_pooled(3)"),
+                Arguments.of("action-resnet50", "inference_conv_chain_excited(3)"),
+                Arguments.of("m2a-resnet50", "inference_conv_chain_up_gated(3)"),
+                Arguments.of("tsm+m2a-resnet50", "inference_conv_chain_up_gated(3)"));
     }
 
     @Test
