@@ -50,14 +50,20 @@ class InferenceProfileTest {
                 InferenceConv.applyChain(x, List.of(new InferenceConv.Link(up, ConvActivation.RELU6, 0, 0),
                         new InferenceConv.Link(depthwise, ConvActivation.RELU6, 0, 0),
                         new InferenceConv.Link(pointwise, ConvActivation.NONE, 0, 0)), null);
+                InferenceConv.applyUpGated(x, gate, up, pointwise, null, ConvActivation.NONE, 0, 0);
+                List<InferenceConv.Link> one = List.of(new InferenceConv.Link(pointwise, ConvActivation.RELU, 0, 0));
+                InferenceConv.applyChain(x, new InferenceConv.InputGate.Excited(channel, pixel, 3), one, null, false);
+                InferenceConv.applyChain(x, new InferenceConv.InputGate.UpGated(gate, up), one, residual, false);
                 entries = p.entries();
             }
             assertArrayEquals(plain, profiled, "the profiled call's output");
             assertEquals(List.of("inference_conv", "inference_conv", "inference_conv", "inference_conv_gated",
-                    "inference_conv_excited", "inference_conv_pooled", "inference_conv_chain(3)"),
+                    "inference_conv_excited", "inference_conv_pooled", "inference_conv_chain(3)", "inference_conv_up_gated",
+                    "inference_conv_chain_excited(1)", "inference_conv_chain_up_gated(1)"),
                     entries.stream().map(InferenceProfile.Entry::op).toList());
             long pw = 4L * 12 * 36 * 8, st = 4L * 16 * 9 * 8 * 9, g = 4L * 8 * 36 * 8, dw = 4L * 8 * 36 * 9;
-            assertEquals(List.of(pw, st, pw, g, pw, pw, g + dw + pw), entries.stream().map(InferenceProfile.Entry::macs).toList());
+            // conv_up's multiply-adds (8 → 8 channels on the 4 × 36 positions) count where it runs inside conv1
+            assertEquals(List.of(pw, st, pw, g, pw, pw, g + dw + pw, pw + g, pw, pw + g), entries.stream().map(InferenceProfile.Entry::macs).toList());
             InferenceProfile.Entry s = entries.get(1);
             assertEquals(Shape.of(4, 8, 6, 6), s.input());
             assertEquals(Shape.of(16, 8, 3, 3), s.weight());

@@ -332,9 +332,9 @@ public final class InferenceConv {
                                       ConvActivation act, int shiftFrames, int shiftFoldDiv) {
         String op = "inference_conv_up_gated";
         check(op, x, c, residual, shiftFrames, shiftFoldDiv);
-        checkUpGate(op, x, attended, up);
+        long upMacs = checkUpGate(op, x, attended, up);
         long t0 = InferenceProfile.start();
-        return InferenceProfile.stop(t0, "inference_conv_up_gated", x, c,
+        return InferenceProfile.stop(t0, "inference_conv_up_gated", x, c, upMacs,
                 x.backend().convInferenceUpGated(x, attended, up, c, residual, act, shiftFrames, shiftFoldDiv));
     }
 

@@ -61,12 +61,18 @@ public final class InferenceProfile implements AutoCloseable {
     static long start() { return OPEN.get() == null ? 0 : System.nanoTime(); }
 
     /** Records the call that began at t0 (from {@link #start}) and returns y. */
-    static Tensor stop(long t0, String op, Tensor x, PreparedConv c, Tensor y) {
+    static Tensor stop(long t0, String op, Tensor x, PreparedConv c, Tensor y) { return stop(t0, op, x, c, 0, y); }
+
+    /**
+     * As {@link #stop(long, String, Tensor, PreparedConv, Tensor)} for a call that also runs {@code moreMacs}
+     * multiply-adds of another convolution (M2A's conv_up inside the conv that reads its output).
+     */
+    static Tensor stop(long t0, String op, Tensor x, PreparedConv c, long moreMacs, Tensor y) {
         InferenceProfile p = t0 == 0 ? null : OPEN.get();
         if (p != null && !p.closed) {
             long nanos = System.nanoTime() - t0;
             Tensor w = c.weight();
-            p.entries.add(new Entry(op, x.shape(), w.shape(), y.shape(), macs(w, y), nanos));
+            p.entries.add(new Entry(op, x.shape(), w.shape(), y.shape(), macs(w, y) + moreMacs, nanos));
         }
         return y;
     }
