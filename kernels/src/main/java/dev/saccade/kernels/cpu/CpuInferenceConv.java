@@ -69,14 +69,7 @@ final class CpuInferenceConv {
     static Tensor runChain(CpuBackend b, Tensor x, java.util.List<dev.saccade.tensor.ops.InferenceConv.Link> links,
                            Tensor residual, boolean intoResidual, java.util.function.Supplier<Tensor> composed) {
         java.util.List<ConvChain.Link> chain = depthFirst(x, links);
-        if (chain == null) return composed.get();
-        ConvChain.Link last = chain.get(chain.size() - 1);
-        float[] xf = floats(x), rf = residual == null ? null : floats(residual);
-        boolean inPlace = intoResidual && residual != null && ConvFused.residualMayBeOutput(last.g(), last.w())
-                && residualArrayTakesY(chain, xf, residual, rf);
-        float[] yf = inPlace ? rf : ActivationPool.take(last.g().outputLength());   // fully overwritten below
-        ConvChain.forward(chain, xf, rf, yf);
-        return Tensor.wrap(inPlace ? residual.storage() : HostStorage.wrap(yf), outShape(last.g()), b);
+        return chain == null ? composed.get() : forwardChain(b, chain, x, residual, intoResidual);
     }
 
     /**
@@ -101,7 +94,12 @@ final class CpuInferenceConv {
         if (read == null) return composed.get();
         chain = new java.util.ArrayList<>(chain);
         chain.set(0, chain.get(0).withGate(read));
-        if (!ConvChain.supports(chain)) return composed.get();
+        return ConvChain.supports(chain) ? forwardChain(b, chain, x, residual, intoResidual) : composed.get();
+    }
+
+    /** {@link ConvChain#forward} on x into a new output, or into the residual's array where it may go. */
+    private static Tensor forwardChain(CpuBackend b, java.util.List<ConvChain.Link> chain, Tensor x, Tensor residual,
+                                       boolean intoResidual) {
         ConvChain.Link last = chain.get(chain.size() - 1);
         float[] xf = floats(x), rf = residual == null ? null : floats(residual);
         boolean inPlace = intoResidual && residual != null && ConvFused.residualMayBeOutput(last.g(), last.w())

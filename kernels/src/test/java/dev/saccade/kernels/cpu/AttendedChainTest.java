@@ -169,9 +169,8 @@ class AttendedChainTest {
         CpuBackend cpu = new CpuBackend();
         SplittableRandom rng = new SplittableRandom(11);
         int n = 4, c = 32, m = 16, hidden = 8;
-        PreparedConv c1 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, m, c, 1, 1), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 0, 1, 1));
-        PreparedConv c2 = cpu.prepareConv(Tensor.uniform(rng, -0.2, 0.2, m, m, 3, 3), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 1, 1, 1));
-        PreparedConv c3 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, c, m, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv[] convs = ConvChainTest.preparedBottleneck(cpu, rng, c, m);
+        PreparedConv c1 = convs[0], c2 = convs[1], c3 = convs[2];
         ChannelAttentionGates.Weights cw = new ChannelAttentionGates.Weights(Tensor.uniform(rng, -0.3, 0.3, hidden, c),
                 Tensor.uniform(rng, -0.3, 0.3, hidden), Tensor.uniform(rng, -0.3, 0.3, c, hidden), Tensor.uniform(rng, -0.3, 0.3, c), null, null);
         AttendedChain.Attention attention = new AttendedChain.Attention(cw, Tensor.uniform(rng, -0.3, 0.3, 1, 2, 7, 7));

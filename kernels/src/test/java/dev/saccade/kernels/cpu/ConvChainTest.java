@@ -217,6 +217,14 @@ class ConvChainTest {
         assertTrue(e.getMessage().contains("shorter"), e.getMessage());
     }
 
+    /** A bottleneck's three prepared convolutions on {@code cpu}: 1×1 c → m, 3×3 m → m (padding 1), 1×1 m → c, random. */
+    static PreparedConv[] preparedBottleneck(CpuBackend cpu, SplittableRandom rng, int c, int m) {
+        PreparedConv c1 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, m, c, 1, 1), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv c2 = cpu.prepareConv(Tensor.uniform(rng, -0.2, 0.2, m, m, 3, 3), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 1, 1, 1));
+        PreparedConv c3 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, c, m, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
+        return new PreparedConv[] {c1, c2, c3};
+    }
+
     /** The SPI's composed defaults, every other method forwarded to the CPU backend. */
     static Backend composedDefault(CpuBackend cpu) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
@@ -272,9 +280,8 @@ class ConvChainTest {
         CpuBackend cpu = new CpuBackend();
         SplittableRandom rng = new SplittableRandom(7);
         int n = 4, c = 32, m = 16;
-        PreparedConv c1 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, m, c, 1, 1), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 0, 1, 1));
-        PreparedConv c2 = cpu.prepareConv(Tensor.uniform(rng, -0.2, 0.2, m, m, 3, 3), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 1, 1, 1));
-        PreparedConv c3 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, c, m, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv[] convs = ConvChainTest.preparedBottleneck(cpu, rng, c, m);
+        PreparedConv c1 = convs[0], c2 = convs[1], c3 = convs[2];
         try (var noGrad = GradMode.disable()) {
             for (int frames : new int[] {0, 2}) {
                 List<InferenceConv.Link> links = List.of(new InferenceConv.Link(c1, ConvActivation.RELU, frames, 8),

@@ -137,9 +137,8 @@ class GatedChainTest {
         CpuBackend cpu = new CpuBackend();
         SplittableRandom rng = new SplittableRandom(11);
         int n = 4, c = 32, m = 16, r = 4;
-        PreparedConv c1 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, m, c, 1, 1), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 0, 1, 1));
-        PreparedConv c2 = cpu.prepareConv(Tensor.uniform(rng, -0.2, 0.2, m, m, 3, 3), Tensor.uniform(rng, -0.5, 0.5, m), ConvParams.uniform(2, 1, 1, 1, 1));
-        PreparedConv c3 = cpu.prepareConv(Tensor.uniform(rng, -0.3, 0.3, c, m, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
+        PreparedConv[] convs = ConvChainTest.preparedBottleneck(cpu, rng, c, m);
+        PreparedConv c1 = convs[0], c2 = convs[1], c3 = convs[2];
         PreparedConv up = cpu.prepareConv(Tensor.uniform(rng, -0.5, 0.5, c, r, 1, 1), Tensor.uniform(rng, -0.5, 0.5, c), ConvParams.uniform(2, 1, 0, 1, 1));
         try (var noGrad = GradMode.disable()) {
             for (int w : new int[] {23, 22}) {
