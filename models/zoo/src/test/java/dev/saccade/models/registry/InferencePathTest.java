@@ -128,8 +128,17 @@ class InferencePathTest {
         try (var noGrad = GradMode.disable()) {
             float[] reference, composed;
             try (var s = InferenceMode.unfused()) { reference = run.model().forward(run.x()).toFloatArray(); }
+            List<InferenceProfile.Entry> composedChains;
             FusedAttention.setEnabled(false);
-            try { composed = run.model().forward(run.x()).toFloatArray(); } finally { FusedAttention.setEnabled(true); }
+            try (InferenceProfile p = InferenceProfile.record()) {
+                composed = run.model().forward(run.x()).toFloatArray();
+                composedChains = p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList();
+            } finally {
+                FusedAttention.setEnabled(true);
+            }
+            if (chainOp.contains("excited") || chainOp.contains("up_gated")) {   // the module's output read as a tensor
+                assertFirstStageChains(id + " with composed ops", composedChains, "inference_conv_chain(3)");
+            }
             assertTrue(relError(id + " depth first", run.logits(), reference) <= 1e-4);
             assertTrue(relError(id + " against composed ops", run.logits(), composed) <= 1e-4);
         }
