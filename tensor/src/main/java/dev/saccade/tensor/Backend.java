@@ -500,6 +500,15 @@ public interface Backend {
     }
 
     /**
+     * W3's spatio-temporal mask M_s (N·T, 1, H, W) from its channel-pooled maps (N·T, 2, H, W) (see
+     * {@link dev.saccade.tensor.ops.SpatioTemporalMask}, which checks the shapes); no autograd. The default runs the
+     * composed ops.
+     */
+    default Tensor spatioTemporalMask(Tensor pooled, Tensor frameKernel, Tensor k0, Tensor k2, int frames) {
+        return dev.saccade.tensor.ops.SpatioTemporalMask.composed(pooled, frameKernel, k0, k2, frames);
+    }
+
+    /**
      * Mean and max of v = x·c (c (M, C, 1, 1) or null) over H·W → (2, M, C), or over C → (M, 2, H, W), in one read;
      * see {@link AvgMaxPool}. New contiguous output.
      */

@@ -425,6 +425,15 @@ public final class CpuBackend implements Backend {
         return new Tensor[] {inPlace ? x.detach() : y, map};
     }
 
+    @Override public Tensor spatioTemporalMask(Tensor pooled, Tensor frameKernel, Tensor k0, Tensor k2, int frames) {
+        if (pooled.dtype() != DType.F32 || !Simd.enabled()) return Backend.super.spatioTemporalMask(pooled, frameKernel, k0, k2, frames);
+        int nt = pooled.dim(0), h = pooled.dim(2), w = pooled.dim(3);
+        Tensor pc = contiguous(pooled), mask = alloc(DType.F32, Shape.of(nt, 1, h, w));
+        CpuSpatioTemporalMask.forward(((HostStorage) pc.storage()).floats(), pc.layout().offset(), nt / frames, frames, h, w,
+                weights(frameKernel), frameKernel.dim(2), weights(k0), weights(k2), ((HostStorage) mask.storage()).floats());
+        return mask;
+    }
+
     @Override public Tensor[] broadcastGateBackward(Tensor gy, Tensor x, Tensor c, Tensor s, BroadcastGate.Combine combine,
                                                     double offset, boolean needX, boolean needC, boolean needS) {
         Tensor gx = needX ? alloc(gy.dtype(), gy.shape()) : null;

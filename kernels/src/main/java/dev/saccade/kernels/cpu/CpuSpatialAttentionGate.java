@@ -1,9 +1,6 @@
 package dev.saccade.kernels.cpu;
 
 import dev.saccade.tensor.ops.ConvActivation;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@link dev.saccade.tensor.ops.SpatialAttentionGate} op on contiguous F32 arrays, one frame at a time: for
@@ -17,12 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * after, on the same thread, where the composed ops (a channel pooling over all frames, then a gate over all frames)
  * read all of x before the gate reads it again: a frame of 1024 × 14² is 0.8 MB, inside a 1 MiB L2; from 512 × 28²
  * (1.6 MB) and 256 × 56² (3.2 MB) the second read comes from L3 at best. Frames are split over the threads. The pooling and the gate are
- * {@link CpuAvgMaxPool}'s and {@link CpuBroadcastGate}'s own loops (the same bits); the k×k map sums its 2·k² taps
- * in (input channel, row, column) order with fused multiply-adds.
+ * {@link CpuAvgMaxPool}'s and {@link CpuBroadcastGate}'s own loops (the same bits); the k×k map is a
+ * {@link PlaneCorrelation}.
  */
 final class CpuSpatialAttentionGate {
-    private static final VectorSpecies<Float> V = Simd.F;
-
     private CpuSpatialAttentionGate() {}
 
     /**
@@ -39,7 +34,7 @@ final class CpuSpatialAttentionGate {
         int sp = h * w;
         CpuThreads.parallelFor(0, m, 1, (lo, hi) -> {
             float[] sum = new float[sp], max = new float[sp];
-            float[] padded = new float[2 * (h + k - 1) * (w + k - 1)];   // the two pooled planes, zero border of k/2
+            float[] padded = new float[2 * (h + k - 1) * (w + k - 1) + PlaneCorrelation.SLACK];   // two pooled planes, zero border k/2
             for (int f = lo; f < hi; f++) {
                 int frame = f * ch * sp;
                 CpuAvgMaxPool.poolChannels(x, xo + frame, ch, sp, c, f * ch, sum, max);
@@ -52,7 +47,7 @@ final class CpuSpatialAttentionGate {
         });
     }
 
-    /** map[at, at + H·W) = σ(conv_k×k([sum/C, max])) of one frame; padded is scratch of 2·(H+k−1)·(W+k−1). */
+    /** map[at, at + H·W) = σ(conv_k×k([sum/C, max])) of one frame; padded is scratch of 2·(H+k−1)·(W+k−1) + slack. */
     private static void spatialMap(float[] sum, float[] max, int ch, float[] kernel, int k, int h, int w, float[] padded,
                                    float[] map, int at) {
         int pad = k / 2, pw = w + k - 1, plane = (h + k - 1) * pw;
@@ -63,21 +58,6 @@ final class CpuSpatialAttentionGate {
                 padded[plane + dst + j] = max[i * w + j];
             }
         }
-        for (int i = 0; i < h; i++) {
-            for (int j = 0; j < w; j += V.length()) {
-                VectorMask<Float> lanes = V.indexInRange(j, w);                   // the outputs (i, j … j+L) inside the row
-                FloatVector acc = FloatVector.zero(V);
-                for (int in = 0; in < 2; in++) {
-                    for (int ky = 0; ky < k; ky++) {
-                        int src = in * plane + (i + ky) * pw + j, tap = (in * k + ky) * k;
-                        for (int kx = 0; kx < k; kx++) {
-                            // inside lanes read padded columns j+kx … ≤ w−1+k−1: within the padded row
-                            acc = FloatVector.fromArray(V, padded, src + kx, lanes).fma(FloatVector.broadcast(V, kernel[tap + kx]), acc);
-                        }
-                    }
-                }
-                VectorExp.sigmoid(acc).intoArray(map, at + i * w + j, lanes);
-            }
-        }
+        PlaneCorrelation.apply(padded, 0, pw, 2, plane, k, kernel, h, w, true, map, at, w);
     }
 }

@@ -8,6 +8,7 @@ import dev.saccade.tensor.ops.ConvActivation;
 import dev.saccade.tensor.ops.Functional;
 import dev.saccade.tensor.ops.InferenceGate;
 import dev.saccade.tensor.ops.SpatialAttentionGate;
+import dev.saccade.tensor.ops.SpatioTemporalMask;
 import java.util.List;
 
 /** The pooled descriptors and masks shared by CBAM and W3 (Woo et al., ECCV 2018, Eq. 2–3; Pérez-Rúa et al., ECCV 2020, Eq. 3, 5). */
@@ -75,37 +76,48 @@ final class AttentionMaps {
     }
 
     /** σ(conv7×7([avg_C, max_C])) with a (1, 2, 7, 7) kernel, no bias → (N·T, 1, H, W). */
-    static Tensor spatialMask(Tensor x, Tensor kernel) {
-        return Functional.conv2d(channelPool(x), kernel, null, 1, kernel.dim(2) / 2, 1, 1).sigmoid();
-    }
+    static Tensor spatialMask(Tensor x, Tensor kernel) { return mask(channelPool(x), kernel); }
 
     /**
-     * The spatial mask of the channel-attended F' = x·mc, {@code σ(conv7×7([avg_C F', max_C F']))}, and with it
-     * {@code out = F'·M_s}: fused, F' is never written (the pooling scales x by mc on the way, the gate applies
-     * mc and M_s in one pass); composed, F' is materialised and pooled as the equations read. x (N·T, C, H, W),
-     * mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}; {@code temporal} refines M_s before it gates (W3 Eq. 6),
-     * or is null when each frame's mask gates that frame alone: then, in evaluation, the mask and the gate are one
+     * W3's temporal refinement of the spatial mask (Eq. 6): two 3×3×3 convolutions (1, 1, 3, 3, 3), no bias, over the
+     * (T, H, W) of each clip of {@code frames}, ReLU between them, σ after.
+     */
+    record TemporalKernels(Tensor k0, Tensor k2, int frames) {}
+
+    /**
+     * The spatial mask of the channel-attended F' = x·mc, {@code σ(conv7×7([avg_C F', max_C F']))} (refined over
+     * time by {@code temporal}, W3 Eq. 6, when not null), and with it {@code out = F'·M_s}: fused, F' is never
+     * written (the pooling scales x by mc on the way, the gate applies mc and M_s in one pass) and in evaluation the
+     * refined mask is one {@link SpatioTemporalMask} op; composed, F' is materialised and pooled as the equations
+     * read. x (N·T, C, H, W), mc (N·T, C, 1, 1); returns {out, M_s (N·T, 1, H, W)}. Without {@code temporal} each
+     * frame's mask gates that frame alone: then, in evaluation, the mask and the gate are one
      * {@link SpatialAttentionGate} op, which pools and gates a frame while it is in the core's cache.
      * With a {@code residual} (N·T, C, H, W), out is the residual block's {@code relu(F'·M_s + residual)}; with
      * {@code consumeX} as well (x dead after the call), the inference pass may write out into x's storage.
      */
-    static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, java.util.function.UnaryOperator<Tensor> temporal,
+    static Tensor[] gateChannelThenSpatial(Tensor x, Tensor mc, Tensor kernel, TemporalKernels temporal,
                                            Tensor residual, boolean consumeX) {
-        int pad = kernel.dim(2) / 2;
         if (FusedAttention.enabled() && temporal == null && !GradMode.isEnabled()) {              // per frame in evaluation: one op
             ConvActivation act = residual != null ? ConvActivation.RELU : ConvActivation.NONE;
             return consumeX ? SpatialAttentionGate.inferenceInPlace(x, mc, kernel, residual, act)
                     : SpatialAttentionGate.inference(x, mc, kernel, residual, act);
         }
-        java.util.function.UnaryOperator<Tensor> refine = temporal != null ? temporal : m -> m;
         if (FusedAttention.enabled()) {
             Tensor pooled = Functional.channelAvgMaxPool(x, mc);                                  // (N·T, 2, H, W)
-            Tensor ms = refine.apply(Functional.conv2d(pooled, kernel, null, 1, pad, 1, 1).sigmoid());
+            Tensor ms = temporal == null ? mask(pooled, kernel)
+                    : GradMode.isEnabled() ? SpatioTemporalMask.composed(pooled, kernel, temporal.k0(), temporal.k2(), temporal.frames())
+                    : SpatioTemporalMask.inference(pooled, kernel, temporal.k0(), temporal.k2(), temporal.frames());
             return new Tensor[] {gate(x, mc, ms, residual, consumeX), ms};
         }
         Tensor fc = x.mul(mc);                                                                    // (N·T, C, H, W)
-        Tensor ms = refine.apply(spatialMask(fc, kernel));
+        Tensor ms = temporal == null ? spatialMask(fc, kernel)
+                : SpatioTemporalMask.composed(channelPool(fc), kernel, temporal.k0(), temporal.k2(), temporal.frames());
         return new Tensor[] {addRelu(fc.mul(ms), residual), ms};
+    }
+
+    /** σ(conv_k×k(pooled)) for pooled maps (N·T, 2, H, W) and a (1, 2, k, k) kernel → (N·T, 1, H, W). */
+    private static Tensor mask(Tensor pooled, Tensor kernel) {
+        return Functional.conv2d(pooled, kernel, null, 1, kernel.dim(2) / 2, 1, 1).sigmoid();
     }
 
     /** x·mc for mc (N·T, C, 1, 1): the channel-attended features when no spatial mask follows; with a residual, relu(x·mc + residual). */

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * With {@link FusedAttention} on (the default), avg+max pooling reads F once per axis, F_c is never written (the
  * channel pooling scales F by M_c on the way, the output applies M_c and M_s in one pass) and the depthwise temporal
  * convolutions run on (N·T, C, 1, 1) without transposes; in evaluation M_c (Eq. 3–4) is one op
- * ({@code ChannelAttentionGates}). In a ResNet-50 block in inference, F's avg_HW and max_HW
+ * ({@code ChannelAttentionGates}), and so is M_s (Eq. 5–6) from the channel-pooled maps ({@code SpatioTemporalMask}).
+ * In a ResNet-50 block in inference, F's avg_HW and max_HW
  * come from the epilogue of the convolution that writes F ({@link #forwardResidualRelu(Tensor, Tensor, Tensor)}).
  * Where the paper is silent saccade chooses (and the golden re-statement in {@code scripts/make_attention_goldens.py}
  * follows): reduction 16 and MLP biases as in CBAM, which W3 extends; depthwise temporal convs (the paper's "each
@@ -142,7 +143,7 @@ public final class W3Attention extends Module implements ResidualEpilogue {
     private static Output attend(Tensor x, int frames, Weights w, boolean spatial, boolean temporal, Tensor pooled,
                                  Tensor residual, boolean consumeX) {
         int n = Clips.clips("W3", x, frames, w.get("channel.mlp.2.bias").dim(0));
-        int nt = x.dim(0), c = x.dim(1), h = x.dim(2), wd = x.dim(3);
+        int nt = x.dim(0), c = x.dim(1);
 
         Tensor mc;                                                                                // (N·T, C)
         if (FusedAttention.enabled() && !GradMode.isEnabled()) {                                  // Eq. 3–4 as one op
@@ -156,8 +157,9 @@ public final class W3Attention extends Module implements ResidualEpilogue {
         if (!spatial) return new Output(AttentionMaps.gateChannel(x, mc4, residual, consumeX), null);                 // F_c = M_c ⊗ F
 
         // M_s-frm = σ(conv([avg_C F_c, max_C F_c])) (Eq. 5), M_s (Eq. 6), out = M_s ⊗ F_c
-        Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"),
-                temporal ? ms -> spatialTemporal(ms, n, frames, h, wd, w) : null, residual, consumeX);
+        Tensor[] gated = AttentionMaps.gateChannelThenSpatial(x, mc4, w.get("spatial.conv.weight"), temporal
+                ? new AttentionMaps.TemporalKernels(w.get("spatial.temporal.0.weight"), w.get("spatial.temporal.2.weight"), frames)
+                : null, residual, consumeX);
         return new Output(gated[0], gated[1]);
     }
 
@@ -173,14 +175,6 @@ public final class W3Attention extends Module implements ResidualEpilogue {
         seq = Functional.conv1d(seq, k0, null, 1, 1, 1, c).relu();
         seq = Functional.conv1d(seq, k2, null, 1, 1, 1, c).sigmoid();
         return seq.transpose(1, 2).contiguous().reshape(nt, c);                                   // (N·T, C)
-    }
-
-    /** σ(conv3d(relu(conv3d(M_s-frm)))) over (T, H, W); ms (N·T, 1, H, W) → (N·T, 1, H, W). */
-    private static Tensor spatialTemporal(Tensor ms, int n, int frames, int h, int wd, Weights w) {
-        Tensor vol = ms.reshape(n, frames, 1, h, wd).permute(0, 2, 1, 3, 4).contiguous();         // (N, 1, T, H, W)
-        vol = Functional.conv3d(vol, w.get("spatial.temporal.0.weight"), null, 1, 1, 1, 1).relu();
-        vol = Functional.conv3d(vol, w.get("spatial.temporal.2.weight"), null, 1, 1, 1, 1).sigmoid();
-        return vol.permute(0, 2, 1, 3, 4).contiguous().reshape(n * frames, 1, h, wd);
     }
 
     @Override public String describe() {
