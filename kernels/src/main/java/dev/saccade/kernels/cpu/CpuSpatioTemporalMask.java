@@ -11,7 +11,7 @@ package dev.saccade.kernels.cpu;
  * </pre>
  * m and u live in zero-bordered volumes (T+2) × (H+2) × (W+2) per clip, so that a 3×3×3 convolution of a frame is a
  * {@link PlaneCorrelation} of three planes (t − 1, t, t + 1) at fixed offsets; each pass splits the N·T frames over
- * the threads. The taps are summed in (t, row, column) order: the same sums as the composed convolutions up to their
+ * the threads where the planes are large enough. The taps are summed in (t, row, column) order: the same sums as the composed convolutions up to their
  * order (last bits).
  *
  * <pre>{@code
@@ -19,6 +19,12 @@ package dev.saccade.kernels.cpu;
  * }</pre>
  */
 final class CpuSpatioTemporalMask {
+    /**
+     * Output pixels per work item, at least: below it a pass over a clip's small planes (14², 7²) is less work than
+     * handing frames to another thread and waiting for it.
+     */
+    private static final int GRAIN_PIXELS = 1 << 10;
+
     private CpuSpatioTemporalMask() {}
 
     /**
@@ -33,8 +39,8 @@ final class CpuSpatioTemporalMask {
         int sp = h * w, vw = w + 2, vplane = (h + 2) * vw, nt = clips * frames;
         int volume = clips * (frames + 2) * vplane + PlaneCorrelation.SLACK;
         float[] m = new float[volume], u = new float[volume];                // zero borders
-        int pw = w + k - 1, pplane = (h + k - 1) * pw, pad = k / 2;
-        CpuThreads.parallelFor(0, nt, 1, (lo, hi) -> {
+        int pw = w + k - 1, pplane = (h + k - 1) * pw, pad = k / 2, grain = Math.max(1, GRAIN_PIXELS / Math.max(1, sp));
+        CpuThreads.parallelFor(0, nt, grain, (lo, hi) -> {
             float[] padded = new float[2 * pplane + PlaneCorrelation.SLACK];    // the frame's two maps, zero border k/2
             for (int f = lo; f < hi; f++) {
                 for (int in = 0; in < 2; in++) {
@@ -45,13 +51,13 @@ final class CpuSpatioTemporalMask {
                 PlaneCorrelation.apply(padded, 0, pw, 2, pplane, k, kernel, h, w, true, m, inside(f, frames, vplane, vw), vw);
             }
         });
-        CpuThreads.parallelFor(0, nt, 1, (lo, hi) -> {                         // u = relu(conv3d(m, k0))
+        CpuThreads.parallelFor(0, nt, grain, (lo, hi) -> {                     // u = relu(conv3d(m, k0))
             for (int f = lo; f < hi; f++) {
                 PlaneCorrelation.apply(m, corner(f, frames, vplane, vw), vw, 3, vplane, 3, k0, h, w, false, u,
                         inside(f, frames, vplane, vw), vw);
             }
         });
-        CpuThreads.parallelFor(0, nt, 1, (lo, hi) -> {                         // M_s = σ(conv3d(u, k2))
+        CpuThreads.parallelFor(0, nt, grain, (lo, hi) -> {                     // M_s = σ(conv3d(u, k2))
             for (int f = lo; f < hi; f++) {
                 PlaneCorrelation.apply(u, corner(f, frames, vplane, vw), vw, 3, vplane, 3, k2, h, w, true, mask, f * sp, w);
             }
