@@ -84,8 +84,11 @@ class InferencePathTest {
         }
     }
 
-    /** A model at 96² (width 16, random batch norms), its clips' input, and one profiled fused forward's logits and chains. */
-    private record Profiled(Tsn model, Tensor x, float[] logits, List<InferenceProfile.Entry> chains) {}
+    /**
+     * A model at 96² (width 16, random batch norms), its clips' input, and one profiled fused forward's logits, chains
+     * and number of W3 masks run as one op.
+     */
+    private record Profiled(Tsn model, Tensor x, float[] logits, List<InferenceProfile.Entry> chains, long masks) {}
 
     private static Profiled profiledAt96(String id, int clips, int seed) {
         int size = 96;
@@ -95,7 +98,8 @@ class InferencePathTest {
         Tensor x = Tensor.uniform(new SplittableRandom(seed), -1, 1, clips, FRAMES, 3, size, size);   // (N, T, 3, H, W)
         try (var noGrad = GradMode.disable(); InferenceProfile p = InferenceProfile.record()) {
             float[] logits = model.forward(x).toFloatArray();
-            return new Profiled(model, x, logits, p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList());
+            return new Profiled(model, x, logits, p.entries().stream().filter(e -> e.op().startsWith("inference_conv_chain")).toList(),
+                    p.entries().stream().filter(e -> e.op().equals("spatio_temporal_mask")).count());
         }
     }
 
@@ -114,7 +118,8 @@ class InferencePathTest {
      * With an attention after each branch, the first stage's bottlenecks at 24² still run depth first: with CBAM,
      * which attends each frame on its own, each frame is attended and gated right after conv3 wrote it
      * ({@code AttendedChain}); with W3, whose attention mixes frames, conv3 pools as it stores
-     * ({@code InferenceConv.applyChainPooled}) and the attention runs after the chain. With a temporal module before
+     * ({@code InferenceConv.applyChainPooled}) and the attention runs after the chain, its spatio-temporal mask one
+     * {@code SpatioTemporalMask} op in every block. With a temporal module before
      * conv1 (ACTION-Net, M2A with and without TSM's shift), conv1 applies the module's gates as it reads each frame
      * ({@code InferenceConv.applyChain} with an input gate). The other stages as before. Two clips, so that steps
      * start inside a clip and at the second one. The logits agree with the op-by-op evaluation path and with the
@@ -125,6 +130,7 @@ class InferencePathTest {
     void attentionBottlenecksOnLargePlanesRunDepthFirst(String id, String chainOp) {
         Profiled run = profiledAt96(id, 2, 9);
         assertFirstStageChains(id, run.chains(), chainOp);
+        assertEquals(id.contains("w3") ? 16 : 0, run.masks(), id + ": W3's spatio-temporal mask as one op in each of the 16 blocks");
         try (var noGrad = GradMode.disable()) {
             float[] reference, composed;
             try (var s = InferenceMode.unfused()) { reference = run.model().forward(run.x()).toFloatArray(); }
