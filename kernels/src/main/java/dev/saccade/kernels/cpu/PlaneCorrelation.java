@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * A k×k correlation (PyTorch's {@code conv2d} without flipping) of a few zero-bordered planes summed into one output
  * plane, then σ or ReLU: the small maps of CBAM's and W3's spatial attention (a 7×7 over two pooled planes; a
  * 3×3×3 over three frames as three planes). Each output row is walked four vectors at a time: every tap is broadcast
- * once per chunk and feeds four accumulators from plain loads — the source carries {@link #SLACK} floats past its
- * end, so a chunk's last vector may read past its row (those lanes are never stored) — and only a row's last, partial
- * vector is stored through a mask. Taps are summed in (plane, row, column) order with fused multiply-adds.
+ * once per chunk and feeds four accumulators from plain loads — a row's last vector may read up to L − 2 floats past
+ * the bordered row (lanes that are never stored), so the source carries {@link #SLACK} floats past its end — and only
+ * a row's last, partial vector is stored through a mask. Taps are summed in (plane, row, column) order with fused multiply-adds.
  *
  * <pre>{@code
  * float[] padded = new float[2 * (h + 6) * (w + 6) + PlaneCorrelation.SLACK];   // two planes, a zero border of 3
@@ -20,8 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class PlaneCorrelation {
     private static final VectorSpecies<Float> V = Simd.F;
     private static final int L = V.length();
-    /** Floats a source must have past its last plane: a chunk of four vectors starting anywhere in its last row. */
-    static final int SLACK = 4 * L;
+    /**
+     * Floats a source must have past its last plane: a vector is loaded only when its first output column is inside
+     * the row (≤ w − 1), so its last lane reads at most column w − 1 + (k − 1) + (L − 1), L − 2 past a bordered row
+     * of w + k − 1.
+     */
+    static final int SLACK = L;
 
     private PlaneCorrelation() {}
 
