@@ -309,14 +309,8 @@ public final class CpuBackend implements Backend {
         return pooledTemporalConv(x, w, frames, false);
     }
 
-    /**
-     * Planes of at least this many pixels take their tap sums in the shift's pass; smaller ones in a pass of their
-     * own after it, which measured faster there ({@code AttentionKernelTiming}, docs/PERF.md: 14² and 7² planes).
-     */
-    private static final int TAPS_IN_PASS_MIN_PLANE = 400;
-
     @Override public Tensor[] pooledTemporalConvTaps(Tensor x, Tensor w, int frames) {
-        if (x.dtype() != DType.F32 || !Simd.enabled() || x.numel() == 0 || x.dim(2) * x.dim(3) < TAPS_IN_PASS_MIN_PLANE) {
+        if (x.dtype() != DType.F32 || !Simd.enabled() || x.numel() == 0) {
             return Backend.super.pooledTemporalConvTaps(x, w, frames);
         }
         return pooledTemporalConv(x, w, frames, true);

@@ -47,11 +47,13 @@ class PooledTemporalConvKernelTest {
     }
 
     /**
-     * The kernel's own tap sums on planes of every size (the backend takes those of small planes in a pass of their
-     * own, so the op alone would not reach them): equal to {@link CpuTapSums} of its xs within float rounding.
+     * The kernel's own tap sums on planes on both sides of {@link CpuPooledTemporalConv#GATHERED_TAPS_BELOW} (read
+     * back a lane per channel below it, in groups of channels that do and do not fill a vector, and plane by plane
+     * above), rows and columns of one pixel included: equal to {@link CpuTapSums}' scalar twin on its xs within float
+     * rounding.
      */
     @ParameterizedTest(name = "T={0} C={1} H={2} W={3}")
-    @CsvSource({"8, 5, 7, 7", "3, 4, 1, 9", "4, 3, 14, 14", "2, 2, 2, 1"})
+    @CsvSource({"8, 5, 7, 7", "3, 4, 1, 9", "4, 3, 14, 14", "2, 2, 2, 1", "8, 37, 14, 14", "3, 19, 7, 1", "2, 17, 20, 21"})
     void kernelTapSumsOnEveryPlaneSize(int frames, int c, int h, int w) {
         SplittableRandom rng = new SplittableRandom(frames * 7L + c * h + w);
         int clips = 2, s = h * w;
