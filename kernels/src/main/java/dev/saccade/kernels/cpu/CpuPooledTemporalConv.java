@@ -77,6 +77,7 @@ final class CpuPooledTemporalConv {
         boolean gathered = taps != null && s < GATHERED_TAPS_BELOW;
         float invS = 1f / s;
         float[] totals = taps == null ? null : new float[frames * L];              // (T, L): the group's plane sums
+        int[] fullGroup = gathered ? channelOffsets(s, L) : null;
         for (int g0 = c0; g0 < c1; g0 += L) {
             int g1 = Math.min(c1, g0 + L);
             for (int ch = g0; ch < g1; ch++) {
@@ -107,8 +108,8 @@ final class CpuPooledTemporalConv {
                     spatial[(b * frames + t) * c + ch] = total * invS;
                     if (taps != null) totals[t * L + ch - g0] = total;
                 }
-                // a large plane's tap sums once the channel's T planes are written (still in L1; reading them back at
-                // once, while the vector stores are in flight, was slower on 7² and 14² planes)
+                // a large plane's tap sums once the channel's T planes are written (still in L1; reading each plane
+                // back at once, while its vector stores were in flight, measured slower)
                 if (taps != null && !gathered) {
                     for (int t = 0; t < frames; t++) {
                         int image = b * frames + t;
@@ -117,7 +118,10 @@ final class CpuPooledTemporalConv {
                     }
                 }
             }
-            if (gathered) gatheredTaps(y, b, frames, c, s, h, g0, g1, totals, taps);
+            if (gathered) {
+                int[] offsets = g1 - g0 == L ? fullGroup : channelOffsets(s, g1 - g0);
+                gatheredTaps(y, b, frames, c, s, h, g0, g1, offsets, totals, taps);
+            }
         }
     }
 
@@ -137,12 +141,12 @@ final class CpuPooledTemporalConv {
      * corners then give the nine tap sums as {@link CpuTapSums#fromEdges} combines them (here in float lanes), stored
      * as L consecutive channels of the (N·T, 3, 3, C) output.
      *
-     * @param totals (T, L): each plane's sum, as its spatial mean was taken from
+     * @param offsets {@link #channelOffsets} of the group
+     * @param totals  (T, L): each plane's sum, as its spatial mean was taken from
      */
-    private static void gatheredTaps(float[] y, int b, int frames, int c, int s, int h, int g0, int g1, float[] totals,
-                                     float[] taps) {
+    private static void gatheredTaps(float[] y, int b, int frames, int c, int s, int h, int g0, int g1, int[] offsets,
+                                     float[] totals, float[] taps) {
         int w = s / h, plane = c * s, lastRow = (h - 1) * w;
-        int[] offsets = channelOffsets(s, g1 - g0);
         VectorMask<Float> lanes = V.indexInRange(0, g1 - g0);
         for (int t = 0; t < frames; t++) {
             int image = b * frames + t, base = image * plane + g0 * s;
