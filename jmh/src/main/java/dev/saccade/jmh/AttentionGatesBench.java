@@ -58,9 +58,9 @@ public class AttentionGatesBench {
 
     @Setup
     public void setUp() {
-        String[] p = shape.split("x");
-        int c = Integer.parseInt(p[0]), r = c / 16;
-        h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int c = stage.channels(), r = c / 16;
+        h = stage.size();
         SplittableRandom rng = new SplittableRandom(1);
         switch (gate) {
             case "action" -> {

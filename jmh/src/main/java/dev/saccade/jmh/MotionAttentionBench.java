@@ -51,8 +51,8 @@ public class MotionAttentionBench {
 
     @Setup
     public void setup() {
-        String[] p = shape.split("x");
-        int r = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int r = stage.channels(), h = stage.size();
         SplittableRandom rng = new SplittableRandom(1);
         y = Tensor.uniform(rng, -1, 1, FRAMES, r, h, h);
         upstream = Tensor.uniform(rng, -1, 1, FRAMES, r, h, h);

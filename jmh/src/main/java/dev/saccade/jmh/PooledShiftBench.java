@@ -50,8 +50,8 @@ public class PooledShiftBench {
 
     @Setup
     public void setUp() {
-        String[] p = shape.split("x");
-        int c = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int c = stage.channels(), h = stage.size();
         SplittableRandom rng = new SplittableRandom(1);
         x = Tensor.uniform(rng, -1, 1, FRAMES, c, h, h);
         kernel = Tensor.uniform(rng, -1, 1, c, 1, 3);

@@ -50,8 +50,8 @@ public class SpatialAttentionGateBench {
 
     @Setup
     public void setup() {
-        String[] p = shape.split("x");
-        int ch = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int ch = stage.channels(), h = stage.size();
         SplittableRandom rng = new SplittableRandom(1);
         x = Tensor.uniform(rng, -1, 1, 8, ch, h, h);                 // (N·T, C, H, W)
         identity = Tensor.uniform(rng, -1, 1, 8, ch, h, h);

@@ -96,8 +96,8 @@ public class TemporalModuleBench {
     @Setup
     public void setup() {
         FusedAttention.setEnabled(fused);
-        String[] p = shape.split("x");
-        int c = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int c = stage.channels(), h = stage.size();
         SplittableRandom rng = new SplittableRandom(1);
         x = Tensor.uniform(rng, -1, 1, clips * FRAMES, c, h, h);
         upstream = Tensor.uniform(rng, -1, 1, clips * FRAMES, c, h, h);

@@ -56,8 +56,8 @@ public class TemporalOpsBench {
 
     @Setup
     public void setup() {
-        String[] p = shape.split("x");
-        int c = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+        StageShape stage = StageShape.parse(shape);
+        int c = stage.channels(), h = stage.size();
         x = Tensor.uniform(new SplittableRandom(1), -1, 1, 16, c, h, h);
         y = Tensor.uniform(new SplittableRandom(2), -1, 1, 16, c, h, h);
         elements = x.numel();
