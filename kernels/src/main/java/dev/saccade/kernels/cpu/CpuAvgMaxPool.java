@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuAvgMaxPool {
     private static final VectorSpecies<Float> V = Simd.F;
     private static final int GRAIN_ELEMENTS = 1 << 15;
+    /** The largest plane {@link #poolChannels} reads one channel row at a time (28² = 784). */
+    static final int ONE_ROW_PLANE_MAX = 1024;
 
     private CpuAvgMaxPool() {}
 
@@ -107,60 +109,109 @@ final class CpuAvgMaxPool {
 
     /**
      * The sum and max over C of one frame's v = x·c: x[in, in + C·S) holds its C rows of S, c[at, at + C) their
-     * scales (null: 1); fsum and fmax (S floats each) receive the results. Sums are added in channel order, four rows
-     * a sweep (four read streams and one read-modify-write of the partials per four rows); the last partial vector
-     * of a row is masked. Shared with {@link CpuSpatialAttentionGate}, which must give the same bits.
+     * scales (null: 1); fsum and fmax (S floats each) receive the results. Sums are added in channel order. A plane of
+     * at most four vectors is held in registers through the channel loop ({@link #planeInRegisters}). A plane of up
+     * to {@value #ONE_ROW_PLANE_MAX} pixels is read one channel row after another, each added into the partial sums
+     * and maxes (in L1): one read stream through the frame. A larger one is read four rows a sweep (four read streams
+     * and one read-modify-write of the partials per four rows). Which is faster was measured, reading x from memory
+     * as a model does (docs/PERF.md, {@code ChannelPoolBench}): four rows a sweep read a 14² or 28² frame at 0.7–0.8×
+     * the speed of one row at a time, one row at a time a 56² frame at 0.7–0.8× the speed of four. The last partial
+     * vector of a row is masked. Shared with {@link CpuSpatialAttentionGate}, which must give the same bits.
      */
     static void poolChannels(float[] xf, int in, int ch, int sp, float[] c, int at, float[] fsum, float[] fmax) {
+        if (sp >= V.length() && sp <= 4 * V.length()) {
+            planeInRegisters(xf, in, ch, sp, c, at, fsum, fmax);
+            return;
+        }
         java.util.Arrays.fill(fsum, 0, sp, 0f);
         java.util.Arrays.fill(fmax, 0, sp, Float.NEGATIVE_INFINITY);
         int k = 0;
-        for (; k + 4 <= ch; k += 4) channelsOfFour(xf, in + k * sp, sp, c, at + k, fsum, fmax);
-        for (; k < ch; k++) {
-            float sc = c == null ? 1f : c[at + k];
-            channelsOfFour(xf, in + k * sp, sp, sc, 0f, 0f, 0f, 1, fsum, fmax);
-        }
+        if (sp > ONE_ROW_PLANE_MAX) for (; k + 4 <= ch; k += 4) channelsOfFour(xf, in + k * sp, sp, c, at + k, fsum, fmax);
+        for (; k < ch; k++) channelRow(xf, in + k * sp, sp, c == null ? 1f : c[at + k], fsum, fmax);
     }
 
     /** Channel pooling of four consecutive channels (rows of sp at {@code in}, scales c[row …] or 1) into fsum and fmax. */
     private static void channelsOfFour(float[] xf, int in, int sp, float[] c, int row, float[] fsum, float[] fmax) {
-        if (c == null) channelsOfFour(xf, in, sp, 1f, 1f, 1f, 1f, 4, fsum, fmax);
-        else channelsOfFour(xf, in, sp, c[row], c[row + 1], c[row + 2], c[row + 3], 4, fsum, fmax);
+        if (c == null) channelsOfFour(xf, in, sp, 1f, 1f, 1f, 1f, fsum, fmax);
+        else channelsOfFour(xf, in, sp, c[row], c[row + 1], c[row + 2], c[row + 3], fsum, fmax);
     }
 
     /**
-     * The first {@code rows} (1 or 4) rows of sp at {@code in}, scaled by s0 … s3, into fsum and fmax: whole vectors,
-     * then the row's last partial vector masked.
+     * The four rows of sp at {@code in}, scaled by s0 … s3, into fsum and fmax: whole vectors, then the rows' last
+     * partial vector masked.
      */
-    private static void channelsOfFour(float[] xf, int in, int sp, float s0, float s1, float s2, float s3, int rows,
+    private static void channelsOfFour(float[] xf, int in, int sp, float s0, float s1, float s2, float s3,
                                        float[] fsum, float[] fmax) {
         int i = 0, bound = V.loopBound(sp);
         for (; i < bound; i += V.length()) {
             FloatVector v0 = FloatVector.fromArray(V, xf, in + i).mul(s0);
-            FloatVector sum = FloatVector.fromArray(V, fsum, i).add(v0), max = FloatVector.fromArray(V, fmax, i).max(v0);
-            if (rows == 4) {
-                FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i).mul(s1);
-                FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i).mul(s2);
-                FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i).mul(s3);
-                sum = sum.add(v1).add(v2).add(v3);
-                max = max.max(v1).max(v2).max(v3);
-            }
+            FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i).mul(s1);
+            FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i).mul(s2);
+            FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i).mul(s3);
+            FloatVector sum = FloatVector.fromArray(V, fsum, i).add(v0).add(v1).add(v2).add(v3);
+            FloatVector max = FloatVector.fromArray(V, fmax, i).max(v0).max(v1).max(v2).max(v3);
             sum.intoArray(fsum, i);
             max.intoArray(fmax, i);
         }
         if (i == sp) return;
         VectorMask<Float> lanes = V.indexInRange(i, sp);
         FloatVector v0 = FloatVector.fromArray(V, xf, in + i, lanes).mul(s0);
-        FloatVector sum = FloatVector.fromArray(V, fsum, i, lanes).add(v0), max = FloatVector.fromArray(V, fmax, i, lanes).max(v0);
-        if (rows == 4) {
-            FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i, lanes).mul(s1);
-            FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i, lanes).mul(s2);
-            FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i, lanes).mul(s3);
-            sum = sum.add(v1).add(v2).add(v3);
-            max = max.max(v1).max(v2).max(v3);
-        }
+        FloatVector v1 = FloatVector.fromArray(V, xf, in + sp + i, lanes).mul(s1);
+        FloatVector v2 = FloatVector.fromArray(V, xf, in + 2 * sp + i, lanes).mul(s2);
+        FloatVector v3 = FloatVector.fromArray(V, xf, in + 3 * sp + i, lanes).mul(s3);
+        FloatVector sum = FloatVector.fromArray(V, fsum, i, lanes).add(v0).add(v1).add(v2).add(v3);
+        FloatVector max = FloatVector.fromArray(V, fmax, i, lanes).max(v0).max(v1).max(v2).max(v3);
         sum.intoArray(fsum, i, lanes);
         max.intoArray(fmax, i, lanes);
+    }
+
+    /** One channel's row of sp at {@code in}, scaled by s, added into fsum and maxed into fmax. */
+    private static void channelRow(float[] xf, int in, int sp, float s, float[] fsum, float[] fmax) {
+        int i = 0, bound = V.loopBound(sp);
+        for (; i < bound; i += V.length()) {
+            FloatVector v = FloatVector.fromArray(V, xf, in + i).mul(s);
+            FloatVector.fromArray(V, fsum, i).add(v).intoArray(fsum, i);
+            FloatVector.fromArray(V, fmax, i).max(v).intoArray(fmax, i);
+        }
+        if (i == sp) return;
+        VectorMask<Float> lanes = V.indexInRange(i, sp);
+        FloatVector v = FloatVector.fromArray(V, xf, in + i, lanes).mul(s);
+        FloatVector.fromArray(V, fsum, i, lanes).add(v).intoArray(fsum, i, lanes);
+        FloatVector.fromArray(V, fmax, i, lanes).max(v).intoArray(fmax, i, lanes);
+    }
+
+    /**
+     * {@link #poolChannels} for a plane of L to 4·L pixels (7² with 16 lanes): four vectors of pixels, each summed
+     * and maxed over all C channels in registers, stored once. A vector that would pass the plane's end starts at
+     * {@code sp − L} instead, overlapping the one before: every accumulator still sums all channels of its own
+     * pixels in channel order, so an overlapped pixel gets the same float from both and the stores need no mask.
+     */
+    private static void planeInRegisters(float[] xf, int in, int ch, int sp, float[] c, int at, float[] fsum, float[] fmax) {
+        int l = V.length(), last = sp - l;
+        int o0 = 0, o1 = Math.min(l, last), o2 = Math.min(2 * l, last), o3 = Math.min(3 * l, last);
+        FloatVector s0 = FloatVector.zero(V), s1 = s0, s2 = s0, s3 = s0;
+        FloatVector m0 = FloatVector.broadcast(V, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        for (int k = 0, row = in; k < ch; k++, row += sp) {
+            float sc = c == null ? 1f : c[at + k];
+            FloatVector v0 = FloatVector.fromArray(V, xf, row + o0).mul(sc), v1 = FloatVector.fromArray(V, xf, row + o1).mul(sc);
+            FloatVector v2 = FloatVector.fromArray(V, xf, row + o2).mul(sc), v3 = FloatVector.fromArray(V, xf, row + o3).mul(sc);
+            s0 = s0.add(v0);
+            s1 = s1.add(v1);
+            s2 = s2.add(v2);
+            s3 = s3.add(v3);
+            m0 = m0.max(v0);
+            m1 = m1.max(v1);
+            m2 = m2.max(v2);
+            m3 = m3.max(v3);
+        }
+        s0.intoArray(fsum, o0);
+        s1.intoArray(fsum, o1);
+        s2.intoArray(fsum, o2);
+        s3.intoArray(fsum, o3);
+        m0.intoArray(fmax, o0);
+        m1.intoArray(fmax, o1);
+        m2.intoArray(fmax, o2);
+        m3.intoArray(fmax, o3);
     }
 
     /**

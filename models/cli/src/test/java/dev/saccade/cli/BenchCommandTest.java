@@ -124,7 +124,7 @@ class BenchCommandTest {
                 assertTrue(op.get("weight").isNull() && op.get("macs").asLong() == 0, op.toString());
             }
         }
-        assertTrue(names.containsAll(List.of("inference_conv", "channel_attention_gates", "inference_gate")), names.toString());
+        assertTrue(names.containsAll(List.of("inference_conv", "channel_attention_gates", "channel_avg_max_pool", "spatio_temporal_mask", "inference_gate")), names.toString());
 
         Run text = bench(once("--model", "tsn-resnet18", "--layers"));
         assertEquals(0, text.code(), text.err());

@@ -1,6 +1,7 @@
 package dev.saccade.tensor.ops;
 
 import dev.saccade.tensor.Tensor;
+import dev.saccade.tensor.autograd.GradMode;
 import java.util.SplittableRandom;
 
 /**
@@ -126,9 +127,14 @@ public final class Functional {
         return c == null ? op.apply(x) : op.apply(x, c);
     }
 
-    /** [mean, max] of x·c over C: x (M, C, H, W), c (M, C, 1, 1) or null → (M, 2, H, W); see {@link AvgMaxPool}. */
+    /**
+     * [mean, max] of x·c over C: x (M, C, H, W), c (M, C, 1, 1) or null → (M, 2, H, W); see {@link AvgMaxPool}.
+     * Under no-grad an open {@link InferenceProfile} records it as {@code channel_avg_max_pool}.
+     */
     public static Tensor channelAvgMaxPool(Tensor x, Tensor c) {
         AvgMaxPool op = new AvgMaxPool(AvgMaxPool.Axis.CHANNEL);
-        return c == null ? op.apply(x) : op.apply(x, c);
+        long t0 = GradMode.isEnabled() ? 0 : InferenceProfile.start();
+        Tensor pooled = c == null ? op.apply(x) : op.apply(x, c);
+        return t0 == 0 ? pooled : InferenceProfile.stopOp(t0, "channel_avg_max_pool", x, pooled);
     }
 }
