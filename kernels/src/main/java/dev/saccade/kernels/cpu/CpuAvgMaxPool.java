@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuAvgMaxPool {
     private static final VectorSpecies<Float> V = Simd.F;
     private static final int GRAIN_ELEMENTS = 1 << 15;
-    /** The largest plane {@link #poolChannels} reads one channel row at a time (28² = 784). */
-    static final int ONE_ROW_PLANE_MAX = 1024;
+    /** The largest plane {@link #poolChannels} reads one channel row at a time (14² = 196). */
+    static final int ONE_ROW_PLANE_MAX = 256;
 
     private CpuAvgMaxPool() {}
 
@@ -113,10 +113,11 @@ final class CpuAvgMaxPool {
      * at most four vectors is held in registers through the channel loop ({@link #planeInRegisters}). A plane of up
      * to {@value #ONE_ROW_PLANE_MAX} pixels is read one channel row after another, each added into the partial sums
      * and maxes (in L1): one read stream through the frame. A larger one is read four rows a sweep (four read streams
-     * and one read-modify-write of the partials per four rows). Which is faster was measured, reading x from memory
-     * as a model does (docs/PERF.md, {@code ChannelPoolBench}): four rows a sweep read a 14² or 28² frame at 0.7–0.8×
-     * the speed of one row at a time, one row at a time a 56² frame at 0.7–0.8× the speed of four. The last partial
-     * vector of a row is masked. Shared with {@link CpuSpatialAttentionGate}, which must give the same bits.
+     * and one read-modify-write of the partials per four rows). The split was measured ({@code ChannelPoolBench},
+     * docs/PERF.md): at 14² one row at a time read x from memory 1.4–1.9× as fast as four rows a sweep and from the
+     * cache about as fast; at 28² it was 1.2–1.4× as fast from memory but 0.7× from the cache, and at 56² no faster
+     * from memory, so four rows stay there. The last partial vector of a row is masked. Shared with
+     * {@link CpuSpatialAttentionGate}, which must give the same bits.
      */
     static void poolChannels(float[] xf, int in, int ch, int sp, float[] c, int at, float[] fsum, float[] fmax) {
         if (sp >= V.length() && sp <= 4 * V.length()) {
