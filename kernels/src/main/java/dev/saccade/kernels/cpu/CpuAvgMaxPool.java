@@ -114,7 +114,7 @@ final class CpuAvgMaxPool {
      * to {@value #ONE_ROW_PLANE_MAX} pixels is read one channel row after another, each added into the partial sums
      * and maxes (in L1): one read stream through the frame. A larger one is read four rows a sweep (four read streams
      * and one read-modify-write of the partials per four rows). The split was measured ({@code ChannelPoolBench},
-     * docs/PERF.md): at 14² one row at a time read x from memory 1.4–1.9× as fast as four rows a sweep and from the
+     * docs/PERF.md): at 14² one row at a time read x from memory 1.3–1.9× as fast as four rows a sweep and from the
      * cache about as fast; at 28² it was 1.2–1.4× as fast from memory but 0.7× from the cache, and at 56² no faster
      * from memory, so four rows stay there. The last partial vector of a row is masked. Shared with
      * {@link CpuSpatialAttentionGate}, which must give the same bits.

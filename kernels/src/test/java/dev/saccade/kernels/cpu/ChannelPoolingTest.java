@@ -32,7 +32,7 @@ class ChannelPoolingTest {
         }
     }
 
-    @Test void theRegisterLoopKeepsEachPixelsOwnMax() {
+    @Test void theOverlappingVectorKeepsEachPixelsOwnSumAndMax() {
         int l = Simd.F.length(), sp = 3 * l + 1;            // four vectors, the last one overlapping the third
         float[] x = new float[2 * sp];
         for (int i = 0; i < sp; i++) { x[i] = -i; x[sp + i] = -2 * i; }
